@@ -1,0 +1,71 @@
+//! The command line: argument definitions and dispatch. `main.rs` only maps errors to exit codes.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::model::{Convention, ModelKind};
+
+/// Periodization simulator: fitness-fatigue models, Monte Carlo scenario runs and model fitting.
+#[derive(Debug, Parser)]
+#[command(name = "periodize", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate one deterministic athlete over a daily load CSV (`day,load` or `date,load`).
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The model.
+    #[arg(long, value_enum)]
+    pub model: ModelKind,
+    /// Daily loads: a CSV with a header and `day` (or ISO `date`) and `load` columns.
+    #[arg(long)]
+    pub loads: PathBuf,
+    /// A model parameter, NAME=VALUE; repeat for each (e.g. --param tau1=42).
+    #[arg(long = "param", value_parser = parse_key_value)]
+    pub params: Vec<(String, String)>,
+    /// When a day's load starts to count (banister and busso; pmc and perpot ignore it).
+    #[arg(long, value_enum)]
+    pub convention: Option<Convention>,
+    /// Output CSV (stdout when absent or `-`).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_key_value(s: &str) -> std::result::Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or_else(|| format!("'{s}': expected NAME=VALUE"))?;
+    if k.trim().is_empty() {
+        return Err(format!("'{s}': the name before '=' is empty"));
+    }
+    Ok((k.trim().to_string(), v.to_string()))
+}
+
+/// Run a parsed command line. Messages for the user go to stderr through `notes`.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Simulate(a) => simulate(a),
+    }
+}
+
+fn simulate(a: SimulateArgs) -> Result<()> {
+    let (config, values) = crate::simulate::resolve_params(a.model, a.convention, &a.params)?;
+    if a.convention.is_some() && !a.model.has_convention() {
+        eprintln!("note: --convention does not apply to {}; a day's load counts on that day", a.model);
+    }
+    let series = crate::daily::read_daily(&a.loads, false)?;
+    crate::output::write_to(a.output.as_deref(), |w| crate::simulate::write_simulation(w, &config, &values, &series))
+}
+
+impl From<Error> for std::process::ExitCode {
+    fn from(e: Error) -> Self {
+        std::process::ExitCode::from(e.exit_code() as u8)
+    }
+}

@@ -1,0 +1,200 @@
+//! Daily series read from CSV: `day,load` (or `date,load`, ISO 8601) with an optional
+//! `performance` column. Other columns are ignored, columns may come in any order, a missing day
+//! is a day of zero load.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// A daily series from its first to its last day, gaps filled with zero load.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DailySeries {
+    /// The day number of the first row (for dated input: 0, the first date).
+    pub first_day: i64,
+    /// The first date as days since 1970-01-01, when the input was dated.
+    pub first_date: Option<i64>,
+    /// One load per day.
+    pub load: Vec<f64>,
+    /// One entry per day when a performance column was read: `Some` on test days.
+    pub performance: Vec<Option<f64>>,
+}
+
+impl DailySeries {
+    pub fn days(&self) -> usize {
+        self.load.len()
+    }
+
+    /// The label of day index `i`: its ISO date, when the input was dated.
+    pub fn date_label(&self, i: usize) -> Option<String> {
+        self.first_date.map(|d| format_date(d + i as i64))
+    }
+}
+
+/// Read a daily CSV. With `with_performance`, a `performance` column is required.
+pub fn read_daily(path: &Path, with_performance: bool) -> Result<DailySeries> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    parse_daily(&text, path, with_performance)
+}
+
+/// Parse daily CSV text; `path` only names the source in errors.
+pub fn parse_daily(text: &str, path: &Path, with_performance: bool) -> Result<DailySeries> {
+    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
+    let csv_err = |source| Error::Csv { path: path.to_path_buf(), source };
+    let headers = rdr.headers().map_err(csv_err)?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (day_col, dated) = match (col("day"), col("date")) {
+        (Some(c), _) => (c, false),
+        (None, Some(c)) => (c, true),
+        (None, None) => {
+            return Err(Error::data(path, 1, "day", format!("missing column: expected a `day` or `date` column, found {}", list(&headers))));
+        }
+    };
+    let missing = |name: &str| Error::data(path, 1, name, format!("missing column: expected a `{name}` column, found {}", list(&headers)));
+    let load_col = col("load").ok_or_else(|| missing("load"))?;
+    let perf_col = if with_performance { Some(col("performance").ok_or_else(|| missing("performance"))?) } else { None };
+
+    let mut rows: Vec<(i64, f64, Option<f64>)> = Vec::new();
+    let mut prev: Option<i64> = None;
+    let mut record = csv::StringRecord::new();
+    let mut first_date = None;
+    while rdr.read_record(&mut record).map_err(csv_err)? {
+        let line = record.position().map_or(0, |p| p.line());
+        let raw_day = record.get(day_col).unwrap_or("");
+        let day = if dated {
+            let d = parse_date(raw_day).ok_or_else(|| {
+                Error::data(path, line, "date", format!("\"{raw_day}\": expected an ISO 8601 date (YYYY-MM-DD)"))
+            })?;
+            let first = *first_date.get_or_insert(d);
+            d - first
+        } else {
+            raw_day.parse::<i64>().map_err(|_| Error::data(path, line, "day", format!("\"{raw_day}\": expected an integer day")))?
+        };
+        let field = if dated { "date" } else { "day" };
+        if let Some(p) = prev {
+            if day <= p {
+                let what = if day == p { "repeated" } else { "decreasing" };
+                return Err(Error::data(path, line, field, format!("\"{raw_day}\" is {what}: days must be strictly increasing")));
+            }
+        }
+        prev = Some(day);
+        let raw_load = record.get(load_col).unwrap_or("");
+        let load = raw_load
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+            .ok_or_else(|| Error::data(path, line, "load", format!("\"{raw_load}\": expected a finite number >= 0")))?;
+        let perf = match perf_col {
+            Some(c) => {
+                let raw = record.get(c).unwrap_or("");
+                if raw.is_empty() {
+                    None
+                } else {
+                    Some(raw.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| {
+                        Error::data(path, line, "performance", format!("\"{raw}\": expected a finite number >= 0 or an empty cell"))
+                    })?)
+                }
+            }
+            None => None,
+        };
+        rows.push((day, load, perf));
+    }
+    let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) else {
+        return Err(Error::data(path, 2, if dated { "date" } else { "day" }, "no data rows: expected at least one day"));
+    };
+    let span = (last - first) as usize + 1;
+    if span > 10_000_000 {
+        return Err(Error::data(path, 2, "day", format!("days {first}..{last} span {span} days: at most 10000000 are supported")));
+    }
+    let mut load = vec![0.0; span];
+    let mut performance = if with_performance { vec![None; span] } else { Vec::new() };
+    for (day, w, p) in rows {
+        let i = (day - first) as usize;
+        load[i] = w;
+        if with_performance {
+            performance[i] = p;
+        }
+    }
+    Ok(DailySeries { first_day: first, first_date, load, performance })
+}
+
+fn list(headers: &csv::StringRecord) -> String {
+    let names: Vec<_> = headers.iter().map(|h| format!("`{h}`")).collect();
+    if names.is_empty() { "no columns".into() } else { names.join(", ") }
+}
+
+/// Days since 1970-01-01 of an ISO 8601 date `YYYY-MM-DD`, optionally followed by a time
+/// (`T...` or ` ...`), which is ignored.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let date = s.split(['T', ' ']).next()?;
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's days_from_civil and civil_from_days.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+/// The ISO date of a day count since 1970-01-01.
+pub fn format_date(z: i64) -> String {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_and_match_known_days() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2000-03-01"), Some(11017));
+        assert_eq!(parse_date("2024-02-29T06:00:00"), Some(19782));
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("2023-13-01"), None);
+        for z in [-1000, 0, 11016, 11017, 19782, 40000] {
+            assert_eq!(parse_date(&format_date(z)), Some(z));
+        }
+    }
+
+    #[test]
+    fn gaps_are_zero_load_and_errors_name_the_line() {
+        let s = parse_daily("day,load\n3,10\n5,20\n", Path::new("x.csv"), false).unwrap();
+        assert_eq!((s.first_day, s.load.clone()), (3, vec![10.0, 0.0, 20.0]));
+        let e = parse_daily("day,load\n3,10\n3,20\n", Path::new("x.csv"), false).unwrap_err();
+        assert_eq!(e.to_string(), "x.csv:3: day: \"3\" is repeated: days must be strictly increasing");
+        let e = parse_daily("day,load\n1,NaN\n", Path::new("x.csv"), false).unwrap_err();
+        assert_eq!(e.to_string(), "x.csv:2: load: \"NaN\": expected a finite number >= 0");
+    }
+}

@@ -1,0 +1,11 @@
+//! periodize (crate docs are written in full below the module list).
+
+pub mod cli;
+pub mod daily;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod scenario;
+pub mod simulate;
+
+pub use error::{Error, Result};

@@ -1,0 +1,339 @@
+//! The fitness-fatigue models, one file each, all advanced by an O(1)-per-day recursion.
+//!
+//! Every model is a [`Model`]: a small state machine that is stepped once per day with that day's
+//! load. After [`Model::step`] the state describes the model's row for that day (the columns of
+//! `periodize simulate`). Race day, the day after the last plan day, is one more step with load 0.
+//!
+//! Parameters are validated once, when a model is built from a [`ModelConfig`] and a slice of
+//! numeric values in the order of [`ModelKind::params`]; the step functions never re-check.
+
+mod banister;
+mod busso;
+mod perpot;
+mod pmc;
+
+pub use banister::Banister;
+pub use busso::Busso;
+pub use perpot::Perpot;
+pub use pmc::{Ewma, FormDay, Pmc};
+
+use std::fmt;
+
+/// When a day's load starts to count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Convention {
+    /// A day's load first affects the next day (Morton 1990, Busso 2003; a morning test):
+    /// g(t) = e^(-1/tau) * (g(t-1) + w(t-1)).
+    #[default]
+    Lagged,
+    /// A day's load counts on that day (Clarke & Skiba 2013, GoldenCheetah):
+    /// g(t) = e^(-1/tau) * g(t-1) + w(t).
+    SameDay,
+}
+
+impl Convention {
+    pub fn name(self) -> &'static str {
+        match self {
+            Convention::Lagged => "lagged",
+            Convention::SameDay => "same-day",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "lagged" => Some(Convention::Lagged),
+            "same-day" => Some(Convention::SameDay),
+            _ => None,
+        }
+    }
+}
+
+/// The four model families.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    /// Banister's two-component impulse-response model.
+    Banister,
+    /// Busso's (2003) variable dose-response model.
+    Busso,
+    /// The coaches' fitness/fatigue/form chart (performance management chart).
+    Pmc,
+    /// Perl's performance-potential metamodel with overflow.
+    Perpot,
+}
+
+/// What a numeric parameter must satisfy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Constraint {
+    /// Any finite number.
+    Finite,
+    /// Finite and >= 0.
+    NonNegative,
+    /// Finite and > 0.
+    Positive,
+}
+
+impl Constraint {
+    pub fn check(self, x: f64) -> Result<(), &'static str> {
+        let ok = x.is_finite()
+            && match self {
+                Constraint::Finite => true,
+                Constraint::NonNegative => x >= 0.0,
+                Constraint::Positive => x > 0.0,
+            };
+        if ok {
+            Ok(())
+        } else {
+            Err(self.expected())
+        }
+    }
+
+    pub fn expected(self) -> &'static str {
+        match self {
+            Constraint::Finite => "a finite number",
+            Constraint::NonNegative => "a finite number >= 0",
+            Constraint::Positive => "a finite number > 0",
+        }
+    }
+}
+
+/// A numeric model parameter: its name, default (None: required) and constraint.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamDef {
+    pub name: &'static str,
+    pub default: Option<f64>,
+    pub constraint: Constraint,
+}
+
+const fn req(name: &'static str, constraint: Constraint) -> ParamDef {
+    ParamDef { name, default: None, constraint }
+}
+const fn opt(name: &'static str, default: f64, constraint: Constraint) -> ParamDef {
+    ParamDef { name, default: Some(default), constraint }
+}
+
+use Constraint::{Finite, NonNegative, Positive};
+
+const BANISTER_PARAMS: &[ParamDef] = &[
+    req("p0", Finite),
+    req("k1", NonNegative),
+    req("k2", NonNegative),
+    req("tau1", Positive),
+    req("tau2", Positive),
+    opt("g0", 0.0, NonNegative),
+    opt("h0", 0.0, NonNegative),
+];
+const BUSSO_PARAMS: &[ParamDef] = &[
+    req("p0", Finite),
+    req("k1", NonNegative),
+    req("k3", NonNegative),
+    req("tau1", Positive),
+    req("tau2", Positive),
+    req("tau3", Positive),
+    opt("g0", 0.0, NonNegative),
+    opt("h0", 0.0, NonNegative),
+];
+const PMC_PARAMS: &[ParamDef] = &[
+    opt("fitness_days", 42.0, Positive),
+    opt("fatigue_days", 7.0, Positive),
+    opt("fitness0", 0.0, Finite),
+    opt("fatigue0", 0.0, Finite),
+];
+const PERPOT_PARAMS: &[ParamDef] = &[
+    req("ds", Positive),
+    req("dr", Positive),
+    req("dso", NonNegative),
+    opt("pp0", 0.0, Finite),
+    opt("scale", 1.0, Positive),
+];
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 4] =
+        [ModelKind::Banister, ModelKind::Busso, ModelKind::Pmc, ModelKind::Perpot];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Banister => "banister",
+            ModelKind::Busso => "busso",
+            ModelKind::Pmc => "pmc",
+            ModelKind::Perpot => "perpot",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The numeric parameters, in the order that [`AnyModel::new`] takes their values.
+    pub fn params(self) -> &'static [ParamDef] {
+        match self {
+            ModelKind::Banister => BANISTER_PARAMS,
+            ModelKind::Busso => BUSSO_PARAMS,
+            ModelKind::Pmc => PMC_PARAMS,
+            ModelKind::Perpot => PERPOT_PARAMS,
+        }
+    }
+
+    /// The text options (only pmc has any): name and allowed values, the first the default.
+    pub fn options(self) -> &'static [(&'static str, &'static [&'static str])] {
+        match self {
+            ModelKind::Pmc => &[("ewma", &["exp", "simple", "span"]), ("form", &["yesterday", "today"])],
+            _ => &[],
+        }
+    }
+
+    /// Output columns after `day,load`, in contract order.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            ModelKind::Banister => &["fitness", "fatigue", "performance"],
+            ModelKind::Busso => &["fitness", "fatigue", "k2", "performance"],
+            ModelKind::Pmc => &["fitness", "fatigue", "form", "acwr"],
+            ModelKind::Perpot => &["strain", "response", "performance"],
+        }
+    }
+
+    /// Whether the lagged/same-day convention means anything for this model.
+    pub fn has_convention(self) -> bool {
+        matches!(self, ModelKind::Banister | ModelKind::Busso)
+    }
+
+    /// The level that "below baseline" is measured against, given the parameter values.
+    pub fn baseline(self, values: &[f64]) -> f64 {
+        match self {
+            ModelKind::Banister | ModelKind::Busso => values[0],
+            ModelKind::Pmc => 0.0,
+            ModelKind::Perpot => values[3],
+        }
+    }
+
+    pub fn param_index(self, name: &str) -> Option<usize> {
+        self.params().iter().position(|p| p.name == name)
+    }
+}
+
+impl fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The non-numeric part of a model's configuration: which model, which convention and, for pmc,
+/// the smoothing rule and the day on which form is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ModelConfig {
+    pub kind: ModelKind,
+    pub convention: Convention,
+    pub ewma: Ewma,
+    pub form: FormDay,
+}
+
+impl ModelConfig {
+    pub fn new(kind: ModelKind) -> Self {
+        ModelConfig { kind, convention: Convention::Lagged, ewma: Ewma::Exp, form: FormDay::Yesterday }
+    }
+
+    /// Set a text option by name; `Err` lists what was expected.
+    pub fn set_option(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let bad = |allowed: &[&str]| format!("expected one of {}", allowed.join(", "));
+        match (self.kind, name) {
+            (ModelKind::Pmc, "ewma") => {
+                self.ewma = Ewma::parse(value).ok_or_else(|| bad(&["exp", "simple", "span"]))?
+            }
+            (ModelKind::Pmc, "form") => {
+                self.form = FormDay::parse(value).ok_or_else(|| bad(&["yesterday", "today"]))?
+            }
+            _ => return Err(format!("{} has no text option '{name}'", self.kind)),
+        }
+        Ok(())
+    }
+}
+
+/// Check numeric values against the model's parameter definitions.
+/// `values` must be in the order of [`ModelKind::params`]; the error names the first bad one.
+pub fn check_values(kind: ModelKind, values: &[f64]) -> Result<(), (String, f64, &'static str)> {
+    for (def, &v) in kind.params().iter().zip(values) {
+        def.constraint.check(v).map_err(|e| (def.name.to_string(), v, e))?;
+    }
+    Ok(())
+}
+
+/// One day's step of a fitness-fatigue model.
+pub trait Model {
+    /// Advance to the next day, whose load is `load`. Afterwards the state is that day's row.
+    fn step(&mut self, load: f64);
+    /// The model's performance on the current day.
+    fn performance(&self) -> f64;
+    /// The fitness-like state (banister/busso: g; pmc: fitness; perpot: response potential).
+    fn fitness(&self) -> f64;
+    /// The fatigue-like state (banister: h; busso: k2-weighted fatigue; pmc: fatigue;
+    /// perpot: strain potential).
+    fn fatigue(&self) -> f64;
+    /// The current row's columns after `day,load` (without pmc's `acwr`, which is a load statistic).
+    fn row(&self, out: &mut Vec<f64>);
+}
+
+/// Any of the four models, built from a config and its numeric values.
+#[derive(Clone, Debug)]
+pub enum AnyModel {
+    Banister(Banister),
+    Busso(Busso),
+    Pmc(Pmc),
+    Perpot(Perpot),
+}
+
+impl AnyModel {
+    /// Build a model. `values` are in the order of [`ModelKind::params`] and already checked.
+    pub fn new(config: &ModelConfig, values: &[f64]) -> Self {
+        let v = values;
+        match config.kind {
+            ModelKind::Banister => {
+                AnyModel::Banister(Banister::new(v[0], v[1], v[2], v[3], v[4], config.convention).with_initial(v[5], v[6]))
+            }
+            ModelKind::Busso => AnyModel::Busso(
+                Busso::new(v[0], v[1], v[2], v[3], v[4], v[5], config.convention).with_initial(v[6], v[7]),
+            ),
+            ModelKind::Pmc => AnyModel::Pmc(Pmc::new(v[0], v[1], config.ewma, config.form).with_initial(v[2], v[3])),
+            ModelKind::Perpot => AnyModel::Perpot(Perpot::new(v[0], v[1], v[2], v[3], v[4])),
+        }
+    }
+}
+
+macro_rules! dispatch {
+    ($self:ident, $m:ident => $e:expr) => {
+        match $self {
+            AnyModel::Banister($m) => $e,
+            AnyModel::Busso($m) => $e,
+            AnyModel::Pmc($m) => $e,
+            AnyModel::Perpot($m) => $e,
+        }
+    };
+}
+
+impl Model for AnyModel {
+    #[inline]
+    fn step(&mut self, load: f64) {
+        dispatch!(self, m => m.step(load))
+    }
+    #[inline]
+    fn performance(&self) -> f64 {
+        dispatch!(self, m => m.performance())
+    }
+    #[inline]
+    fn fitness(&self) -> f64 {
+        dispatch!(self, m => m.fitness())
+    }
+    #[inline]
+    fn fatigue(&self) -> f64 {
+        dispatch!(self, m => m.fatigue())
+    }
+    fn row(&self, out: &mut Vec<f64>) {
+        dispatch!(self, m => m.row(out))
+    }
+}
+
+/// The one-day decay factor e^(-1/tau).
+#[inline]
+pub fn decay(tau: f64) -> f64 {
+    (-1.0 / tau).exp()
+}

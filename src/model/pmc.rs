@@ -1,0 +1,119 @@
+//! The coaches' fitness/fatigue/form chart (the performance management chart of Coggan and
+//! TrainingPeaks; GoldenCheetah's `PMCData.cpp`).
+//!
+//! fitness(t) = fitness(t-1) + a (w(t) - fitness(t-1)) with N = `fitness_days`, fatigue likewise
+//! with N = `fatigue_days`. The smoothing factor a:
+//! - `exp`: 1 - e^(-1/N), as GoldenCheetah (the default);
+//! - `simple`: 1/N, as TrainingPeaks-style spreadsheets;
+//! - `span`: 2/(N+1), as pandas `ewm(span=N)`.
+//!
+//! form shown `yesterday` (the default, as TrainingPeaks and GoldenCheetah): form(t) =
+//! fitness(t-1) - fatigue(t-1); `today`: form(t) = fitness(t) - fatigue(t). fitness0 and fatigue0
+//! are the values on the day before the first day (so form on the first day is their difference
+//! under `yesterday`). A day's load always counts on that day: the lagged/same-day convention does
+//! not apply.
+
+use super::Model;
+
+/// The EWMA smoothing rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ewma {
+    Exp,
+    Simple,
+    Span,
+}
+
+impl Ewma {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "exp" => Some(Ewma::Exp),
+            "simple" => Some(Ewma::Simple),
+            "span" => Some(Ewma::Span),
+            _ => None,
+        }
+    }
+
+    /// The smoothing factor a for a time constant of `n` days.
+    pub fn alpha(self, n: f64) -> f64 {
+        match self {
+            Ewma::Exp => 1.0 - (-1.0 / n).exp(),
+            Ewma::Simple => 1.0 / n,
+            Ewma::Span => 2.0 / (n + 1.0),
+        }
+    }
+}
+
+/// Which day's fitness and fatigue the form of a day is computed from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FormDay {
+    Yesterday,
+    Today,
+}
+
+impl FormDay {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "yesterday" => Some(FormDay::Yesterday),
+            "today" => Some(FormDay::Today),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pmc {
+    a_fit: f64,
+    a_fat: f64,
+    form_day: FormDay,
+    fitness: f64,
+    fatigue: f64,
+    form: f64,
+}
+
+impl Pmc {
+    pub fn new(fitness_days: f64, fatigue_days: f64, ewma: Ewma, form_day: FormDay) -> Self {
+        Pmc {
+            a_fit: ewma.alpha(fitness_days),
+            a_fat: ewma.alpha(fatigue_days),
+            form_day,
+            fitness: 0.0,
+            fatigue: 0.0,
+            form: 0.0,
+        }
+    }
+
+    pub fn with_initial(mut self, fitness0: f64, fatigue0: f64) -> Self {
+        self.fitness = fitness0;
+        self.fatigue = fatigue0;
+        self.form = fitness0 - fatigue0;
+        self
+    }
+}
+
+impl Model for Pmc {
+    #[inline]
+    fn step(&mut self, w: f64) {
+        let yesterday = self.fitness - self.fatigue;
+        self.fitness += self.a_fit * (w - self.fitness);
+        self.fatigue += self.a_fat * (w - self.fatigue);
+        self.form = match self.form_day {
+            FormDay::Yesterday => yesterday,
+            FormDay::Today => self.fitness - self.fatigue,
+        };
+    }
+    #[inline]
+    fn performance(&self) -> f64 {
+        self.form
+    }
+    fn fitness(&self) -> f64 {
+        self.fitness
+    }
+    fn fatigue(&self) -> f64 {
+        self.fatigue
+    }
+    fn row(&self, out: &mut Vec<f64>) {
+        out.extend([self.fitness, self.fatigue, self.form]);
+    }
+}
