@@ -19,6 +19,25 @@ pub struct Cli {
 pub enum Command {
     /// Simulate one deterministic athlete over a daily load CSV (`day,load` or `date,load`).
     Simulate(SimulateArgs),
+    /// Print the daily plan every row (variant x sweep point) of a scenario generates.
+    Plan(PlanArgs),
+    /// Check a scenario and print one line per row: weeks, sessions by kind, total load.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Output CSV (stdout when absent or `-`).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -52,7 +71,41 @@ fn parse_key_value(s: &str) -> std::result::Result<(String, String), String> {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Simulate(a) => simulate(a),
+        Command::Plan(a) => {
+            let sc = crate::scenario::load(&a.scenario)?;
+            crate::output::write_to(a.output.as_deref(), |w| crate::plan::write_plans(w, &sc))
+        }
+        Command::Validate(a) => {
+            let sc = crate::scenario::load(&a.scenario)?;
+            print!("{}", validate_report(&sc));
+            Ok(())
+        }
     }
+}
+
+/// One line per row: its name, model, weeks, sessions by kind and total load.
+pub fn validate_report(sc: &crate::scenario::Scenario) -> String {
+    let mut s = format!(
+        "{}: ok, {} row(s), {} athletes per row, seed {}\n",
+        sc.path.display(),
+        sc.rows.len(),
+        sc.athletes,
+        sc.seed
+    );
+    for row in &sc.rows {
+        let plan = crate::plan::generate(&row.plan);
+        let [key, easy, rest] = plan.counts();
+        s.push_str(&format!(
+            "{}: {} {}, {} weeks ({} days), {key} key, {easy} easy, {rest} rest, total load {:.1}\n",
+            row.label(&sc.sweep_paths),
+            row.model.config.kind,
+            row.model.config.convention.name(),
+            plan.days() as f64 / 7.0,
+            plan.days(),
+            plan.total()
+        ));
+    }
+    s
 }
 
 fn simulate(a: SimulateArgs) -> Result<()> {

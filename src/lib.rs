@@ -5,6 +5,8 @@ pub mod daily;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod plan;
+pub mod stats;
 pub mod scenario;
 pub mod simulate;
 

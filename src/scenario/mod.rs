@@ -1,5 +1,22 @@
-//! Scenario files (TOML, `schema_version = 1`).
+//! Scenario files (TOML, `schema_version = 1`): parsed once, at the edge, into a validated
+//! [`Scenario`] whose rows (variants x sweep points) the engine runs without re-checking.
+//!
+//! Every problem found is reported, each with the file, line and column of the value that caused
+//! it (after variants and sweeps were applied, so an error in a `[[variant]]` points there).
 
 mod error;
+mod spec;
+mod tree;
+mod validate;
+
+use std::path::Path;
 
 pub use error::{Problem, ScenarioError, line_col};
+pub use spec::*;
+pub use validate::{WEEKDAYS, parse_scenario};
+
+/// Read and validate a scenario file.
+pub fn load(path: &Path) -> crate::Result<Scenario> {
+    let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Read { path: path.to_path_buf(), source })?;
+    Ok(parse_scenario(&text, path)?)
+}

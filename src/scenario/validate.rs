@@ -1,0 +1,741 @@
+//! Turning a spanned TOML tree into a validated [`Scenario`], collecting every problem found.
+
+use std::ops::Range;
+use std::path::Path;
+
+use super::error::ScenarioError;
+use super::spec::*;
+use super::tree::{self, Node, Val};
+use crate::model::{Constraint, Convention, ModelConfig, ModelKind};
+use crate::plan::Session;
+
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "plan", "noise", "variant", "sweep"];
+const RUN_KEYS: &[&str] = &["seed", "athletes"];
+const NOISE_KEYS: &[&str] = &["load_cv", "miss_rate", "test_sd"];
+const VARIANT_KEYS: &[&str] = &["name", "description", "model", "plan", "noise"];
+const PHASE_KEYS: &[&str] = &[
+    "weeks", "key_workouts", "spacing", "key_load", "easy_load", "rest_days", "recovery", "overreach", "progression",
+    "target_weekly_load",
+];
+const PLAN_ONLY_KEYS: &[&str] = &["taper", "loads", "phase", "target_total_load"];
+const MAX_WEEKS: usize = 1040;
+const MAX_ATHLETES: i64 = 100_000_000;
+
+/// Collects problems while reading values out of the tree.
+pub(super) struct V {
+    pub err: ScenarioError,
+    /// Problems reported so far, counting repeats that `err` keeps only once: a check compares
+    /// this before and after to learn whether anything below it failed.
+    pub reported: usize,
+}
+
+impl V {
+    fn bad(&mut self, span: &Range<usize>, msg: impl Into<String>) {
+        self.reported += 1;
+        let msg = msg.into();
+        if !self.err.problems.iter().any(|p| p.span == *span && p.message == msg) {
+            self.err.push(span.clone(), msg);
+        }
+    }
+
+    /// Check a table's keys against the allowed ones; unknown keys are errors.
+    fn keys(&mut self, node: &Node, path: &str, allowed: &[&str]) -> bool {
+        let Some(t) = node.table() else {
+            self.bad(&node.span, format!("{path} = {}: expected a table", node.show()));
+            return false;
+        };
+        for (k, _) in t {
+            if !allowed.contains(&k.name.as_str()) {
+                let full = join(path, &k.name);
+                let hint = suggest(&k.name, allowed).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                self.bad(&k.span, format!("{full}: unknown key{hint}; expected one of {}", allowed.join(", ")));
+            }
+        }
+        true
+    }
+
+    fn float(&mut self, t: &Node, key: &str, path: &str, check: impl Fn(f64) -> Option<String>) -> Option<f64> {
+        let n = t.get(key)?;
+        let full = join(path, key);
+        let Some(x) = n.as_f64() else {
+            self.bad(&n.span, format!("{full} = {}: expected a number, found {}", n.show(), n.kind()));
+            return None;
+        };
+        if let Some(m) = check(x) {
+            self.bad(&n.span, format!("{full} = {}: {m}", n.show()));
+            return None;
+        }
+        Some(x)
+    }
+
+    fn int(&mut self, t: &Node, key: &str, path: &str, lo: i64, hi: i64) -> Option<i64> {
+        let n = t.get(key)?;
+        let full = join(path, key);
+        let Val::Int(i) = n.val else {
+            self.bad(&n.span, format!("{full} = {}: expected an integer, found {}", n.show(), n.kind()));
+            return None;
+        };
+        if i < lo || i > hi {
+            self.bad(&n.span, format!("{full} = {i}: must be between {lo} and {hi}"));
+            return None;
+        }
+        Some(i)
+    }
+
+    fn string<'n>(&mut self, t: &'n Node, key: &str, path: &str) -> Option<&'n str> {
+        let n = t.get(key)?;
+        match &n.val {
+            Val::Str(s) => Some(s),
+            _ => {
+                self.bad(&n.span, format!("{} = {}: expected a string, found {}", join(path, key), n.show(), n.kind()));
+                None
+            }
+        }
+    }
+
+    fn required<T>(&mut self, got: Option<T>, t: &Node, key: &str, path: &str, span: &Range<usize>, what: &str) -> Option<T> {
+        if got.is_none() && t.get(key).is_none() {
+            self.bad(span, format!("{}: missing; expected {what}", join(path, key)));
+        }
+        got
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+}
+
+/// The allowed name closest to a misspelt one (edit distance at most 2).
+fn suggest<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let dist = |a: &str, b: &str| {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for i in 1..=a.len() {
+            let mut cur = vec![i; b.len() + 1];
+            for j in 1..=b.len() {
+                cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + usize::from(a[i - 1] != b[j - 1]));
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    };
+    allowed.iter().map(|a| (dist(name, a), *a)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d).map(|(_, a)| a)
+}
+
+fn positive(x: f64) -> Option<String> {
+    (!(x.is_finite() && x > 0.0)).then(|| "must be > 0".into())
+}
+fn non_negative(x: f64) -> Option<String> {
+    (!(x.is_finite() && x >= 0.0)).then(|| "must be >= 0".into())
+}
+
+/// Parse and validate scenario text. `path` names the file in errors and anchors `loads = "..."`.
+pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+    let mut v = V { err: ScenarioError::new(&path.display().to_string(), text), reported: 0 };
+    let root = match tree::parse(text) {
+        Ok(r) => r,
+        Err((span, msg)) => {
+            v.bad(&span, format!("invalid TOML: {msg}"));
+            return Err(v.err);
+        }
+    };
+    let whole = 0..0;
+    v.keys(&root, "", TOP_KEYS);
+    match root.get("schema_version") {
+        None => v.bad(&whole, "schema_version: missing; expected schema_version = 1"),
+        Some(n) if n.val != Val::Int(1) => v.bad(&n.span, format!("schema_version = {}: expected 1, the only version this periodize reads", n.show())),
+        _ => {}
+    }
+    let name = v.string(&root, "name", "").map(str::to_string);
+    let name = name.unwrap_or_else(|| path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()));
+    let description = v.string(&root, "description", "").unwrap_or("").to_string();
+
+    let (mut seed, mut athletes) = (1u64, 1000usize);
+    if let Some(run) = root.get("run") {
+        if v.keys(run, "run", RUN_KEYS) {
+            seed = v.int(run, "seed", "run", 0, i64::MAX).map_or(seed, |s| s as u64);
+            athletes = v.int(run, "athletes", "run", 1, MAX_ATHLETES).map_or(athletes, |a| a as usize);
+        }
+    }
+    for section in ["model", "plan"] {
+        if root.get(section).is_none() {
+            v.bad(&whole, format!("[{section}]: missing; every scenario needs a [{section}] table"));
+        }
+    }
+
+    // Variants: each a name plus overrides of model, plan and noise.
+    let mut variants: Vec<(String, Node)> = Vec::new();
+    match root.get("variant").map(|n| &n.val) {
+        None => variants.push((name.clone(), root.clone())),
+        Some(Val::Array(list)) => {
+            for (i, var) in list.iter().enumerate() {
+                let vpath = format!("variant[{i}]");
+                if !v.keys(var, &vpath, VARIANT_KEYS) {
+                    continue;
+                }
+                let got = v.string(var, "name", &vpath).map(str::to_string);
+                let Some(vname) = v.required(got, var, "name", &vpath, &var.span, "a name for the variant") else {
+                    continue;
+                };
+                if variants.iter().any(|(n, _)| *n == vname) {
+                    v.bad(&var.get("name").map_or(var.span.clone(), |n| n.span.clone()), format!("{vpath}.name = \"{vname}\": names must be unique"));
+                    continue;
+                }
+                let mut t = root.clone();
+                for section in ["model", "plan", "noise"] {
+                    if let Some(over) = var.get(section) {
+                        let key_span = var.key_span(section).unwrap_or_default();
+                        // Another kind of model has other parameters: replace, don't merge.
+                        if section == "model" && over.get("kind").is_some() {
+                            t.remove(section);
+                        }
+                        t.set_path(&[section], over.clone(), &key_span);
+                    }
+                }
+                variants.push((vname, t));
+            }
+        }
+        Some(_) => v.bad(&root.get("variant").map_or(whole.clone(), |n| n.span.clone()), "variant: expected [[variant]] tables"),
+    }
+
+    // Sweep: dotted paths, each over a list of values; a grid (default) or zipped.
+    let mut sweep: Vec<(String, Range<usize>, Vec<Node>)> = Vec::new();
+    let mut zip = false;
+    if let Some(sw) = root.get("sweep") {
+        if let Some(t) = sw.table() {
+            for (k, n) in t {
+                if k.name == "mode" {
+                    match &n.val {
+                        Val::Str(s) if s == "zip" => zip = true,
+                        Val::Str(s) if s == "grid" => {}
+                        _ => v.bad(&n.span, format!("sweep.mode = {}: expected \"grid\" or \"zip\"", n.show())),
+                    }
+                    continue;
+                }
+                let first = k.name.split('.').next().unwrap_or("");
+                if !["model", "plan", "noise"].contains(&first) || k.name.split('.').any(str::is_empty) {
+                    let why = if first == "run" { "run settings are the same for every row; set them in [run]" } else { "expected a path under model., plan. or noise." };
+                    v.bad(&k.span, format!("sweep.\"{}\": {why}", k.name));
+                    continue;
+                }
+                match &n.val {
+                    Val::Array(vals) if !vals.is_empty() => sweep.push((k.name.clone(), k.span.clone(), vals.clone())),
+                    _ => v.bad(&n.span, format!("sweep.\"{}\" = {}: expected a non-empty array of values", k.name, n.show())),
+                }
+            }
+        } else {
+            v.bad(&sw.span, "sweep: expected a table of \"path\" = [values]");
+        }
+    }
+    let points = sweep_points(&mut v, &sweep, zip);
+
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut rows = Vec::new();
+    let mut file_cache: Vec<(String, Result<(Vec<f64>, Option<Vec<Session>>), String>)> = Vec::new();
+    for (vname, t) in &variants {
+        // A value written in the file is checked even where a sweep replaces it in every row.
+        if !sweep.is_empty() {
+            validate_row(&mut v, t, vname, Vec::new(), dir, &mut file_cache);
+        }
+        for point in &points {
+            let mut t = t.clone();
+            let mut labels = Vec::new();
+            for ((p, kspan, _), val) in sweep.iter().zip(point) {
+                let parts: Vec<&str> = p.split('.').collect();
+                t.set_path(&parts, val.clone(), kspan);
+                labels.push(val.label());
+            }
+            if let Some(row) = validate_row(&mut v, &t, vname, labels, dir, &mut file_cache) {
+                rows.push(row);
+            }
+        }
+    }
+    if !v.err.is_empty() {
+        v.err.problems.sort_by_key(|p| (p.line, p.column));
+        return Err(v.err);
+    }
+    Ok(Scenario {
+        name,
+        description,
+        path: path.to_path_buf(),
+        seed,
+        athletes,
+        sweep_paths: sweep.iter().map(|(p, _, _)| p.clone()).collect(),
+        rows,
+    })
+}
+
+/// Indices into each sweep path's values: the cartesian product (last path fastest) or a zip.
+fn sweep_points(v: &mut V, sweep: &[(String, Range<usize>, Vec<Node>)], zip: bool) -> Vec<Vec<Node>> {
+    if sweep.is_empty() {
+        return vec![Vec::new()];
+    }
+    if zip {
+        let n = sweep[0].2.len();
+        for (p, span, vals) in sweep {
+            if vals.len() != n {
+                v.bad(span, format!("sweep.\"{p}\": has {} values but sweep.\"{}\" has {n}; mode = \"zip\" needs equal lengths", vals.len(), sweep[0].0));
+                return Vec::new();
+            }
+        }
+        return (0..n).map(|i| sweep.iter().map(|(_, _, vals)| vals[i].clone()).collect()).collect();
+    }
+    let mut points: Vec<Vec<Node>> = vec![Vec::new()];
+    for (_, _, vals) in sweep {
+        points = points.into_iter().flat_map(|p| vals.iter().map(move |x| {
+            let mut q = p.clone();
+            q.push(x.clone());
+            q
+        })).collect();
+    }
+    points
+}
+
+type FileCache = Vec<(String, Result<(Vec<f64>, Option<Vec<Session>>), String>)>;
+
+fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String>, dir: &Path, files: &mut FileCache) -> Option<Row> {
+    let model = t.get("model").and_then(|m| validate_model(v, m, t.key_span("model").unwrap_or_default()));
+    let plan = t.get("plan").and_then(|p| validate_plan(v, p, t.key_span("plan").unwrap_or_default(), dir, files));
+    let noise = match t.get("noise") {
+        None => Some(Noise::default()),
+        Some(n) => validate_noise(v, n),
+    };
+    Some(Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise? })
+}
+
+fn validate_noise(v: &mut V, n: &Node) -> Option<Noise> {
+    if !v.keys(n, "noise", NOISE_KEYS) {
+        return None;
+    }
+    let errs = v.reported;
+    let noise = Noise {
+        load_cv: v.float(n, "load_cv", "noise", |x| (!(x.is_finite() && (0.0..=3.0).contains(&x))).then(|| "must be between 0 and 3".into())).unwrap_or(0.0),
+        miss_rate: v.float(n, "miss_rate", "noise", |x| (!(x.is_finite() && (0.0..1.0).contains(&x))).then(|| "must be >= 0 and < 1".into())).unwrap_or(0.0),
+        test_sd: v.float(n, "test_sd", "noise", non_negative).unwrap_or(0.0),
+    };
+    (v.reported == errs).then_some(noise)
+}
+
+fn validate_model(v: &mut V, m: &Node, span: Range<usize>) -> Option<ModelSpec> {
+    let errs = v.reported;
+    let got = v.string(m, "kind", "model").map(str::to_string);
+    let Some(kind_name) = v.required(got, m, "kind", "model", &span, "kind = \"banister\", \"busso\", \"pmc\" or \"perpot\"") else {
+        return None;
+    };
+    let Some(kind) = ModelKind::parse(&kind_name) else {
+        let n = m.get("kind")?;
+        v.bad(&n.span, format!("model.kind = {}: expected one of banister, busso, pmc, perpot", n.show()));
+        return None;
+    };
+    let defs = kind.params();
+    let mut allowed: Vec<&str> = vec!["kind", "convention"];
+    allowed.extend(defs.iter().map(|d| d.name));
+    allowed.extend(kind.options().iter().map(|(n, _)| *n));
+    v.keys(m, "model", &allowed);
+    let mut config = ModelConfig::new(kind);
+    if let Some(c) = v.string(m, "convention", "model") {
+        match Convention::parse(c) {
+            Some(c) => config.convention = c,
+            None => {
+                let n = m.get("convention")?;
+                v.bad(&n.span, format!("model.convention = {}: expected \"lagged\" or \"same-day\"", n.show()));
+            }
+        }
+    }
+    for (opt, allowed) in kind.options() {
+        if let Some(val) = v.string(m, opt, "model") {
+            if config.set_option(opt, val).is_err() {
+                let n = m.get(opt)?;
+                let list: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
+                v.bad(&n.span, format!("model.{opt} = {}: expected one of {}", n.show(), list.join(", ")));
+            }
+        }
+    }
+    let mut params = Vec::new();
+    for def in defs {
+        let path = format!("model.{}", def.name);
+        let dist = match m.get(def.name) {
+            None => match def.default {
+                Some(d) => Some(Dist::Fixed { value: d }),
+                None => {
+                    v.bad(&span, format!("{path}: missing; {kind} needs {} (a number or a distribution)", def.name));
+                    None
+                }
+            },
+            Some(n) => validate_dist(v, n, &path, def.constraint),
+        };
+        if let Some(d) = dist {
+            params.push((def.name.to_string(), d));
+        }
+    }
+    (v.reported == errs).then_some(ModelSpec { config, params })
+}
+
+/// A number (fixed) or `{ dist = "normal" | "lognormal" | "uniform", ... }`, whose every draw
+/// must satisfy the parameter's constraint.
+fn validate_dist(v: &mut V, n: &Node, path: &str, c: Constraint) -> Option<Dist> {
+    if let Some(x) = n.as_f64() {
+        if let Err(e) = c.check(x) {
+            v.bad(&n.span, format!("{path} = {}: expected {e}", n.show()));
+            return None;
+        }
+        return Some(Dist::Fixed { value: x });
+    }
+    if n.table().is_none() {
+        v.bad(&n.span, format!("{path} = {}: expected a number or a distribution table, found {}", n.show(), n.kind()));
+        return None;
+    }
+    let errs = v.reported;
+    let kind = v.string(n, "dist", path)?.to_string();
+    let need = |v: &mut V, key: &str, check: fn(f64) -> Option<String>| {
+        let x = v.float(n, key, path, check);
+        v.required(x, n, key, path, &n.span, "a number")
+    };
+    let dist = match kind.as_str() {
+        "normal" => {
+            v.keys(n, path, &["dist", "mean", "sd", "min", "max"]);
+            let mean = need(v, "mean", |x| (!x.is_finite()).then(|| "must be finite".into()));
+            let sd = need(v, "sd", |x| (!(x.is_finite() && x >= 0.0)).then(|| "must be >= 0".into()));
+            let min = v.float(n, "min", path, |x| x.is_nan().then(|| "must be a number".into())).unwrap_or(f64::NEG_INFINITY);
+            let max = v.float(n, "max", path, |x| x.is_nan().then(|| "must be a number".into())).unwrap_or(f64::INFINITY);
+            let (mean, sd) = (mean?, sd?);
+            if min >= max {
+                v.bad(&n.span, format!("{path}: min = {min} must be less than max = {max}"));
+                return None;
+            }
+            let mass = crate::stats::normal_cdf((max - mean) / sd) - crate::stats::normal_cdf((min - mean) / sd);
+            if sd > 0.0 && mass < 1e-4 {
+                v.bad(&n.span, format!("{path}: [min, max] = [{min}, {max}] holds only {mass:.1e} of normal(mean = {mean}, sd = {sd}); expected a window the distribution reaches"));
+                return None;
+            }
+            if sd == 0.0 && !(min..=max).contains(&mean) {
+                v.bad(&n.span, format!("{path}: sd = 0 puts every draw at mean = {mean}, outside [min, max]"));
+                return None;
+            }
+            Dist::Normal { mean, sd, min, max }
+        }
+        "lognormal" => {
+            v.keys(n, path, &["dist", "median", "sigma"]);
+            let median = need(v, "median", positive);
+            let sigma = need(v, "sigma", |x| (!(x.is_finite() && x >= 0.0)).then(|| "must be >= 0".into()));
+            Dist::Lognormal { median: median?, sigma: sigma? }
+        }
+        "uniform" => {
+            v.keys(n, path, &["dist", "min", "max"]);
+            let min = need(v, "min", |x| (!x.is_finite()).then(|| "must be finite".into()));
+            let max = need(v, "max", |x| (!x.is_finite()).then(|| "must be finite".into()));
+            let (min, max) = (min?, max?);
+            if min >= max {
+                v.bad(&n.span, format!("{path}: min = {min} must be less than max = {max}"));
+                return None;
+            }
+            Dist::Uniform { min, max }
+        }
+        _ => {
+            let d = n.get("dist")?;
+            v.bad(&d.span, format!("{path}.dist = {}: expected \"normal\", \"lognormal\" or \"uniform\"", d.show()));
+            return None;
+        }
+    };
+    // Every draw must be a valid parameter value.
+    let lowest = match dist {
+        Dist::Normal { min, .. } | Dist::Uniform { min, .. } => min,
+        _ => f64::MIN_POSITIVE,
+    };
+    let ok = match c {
+        Constraint::Finite => true,
+        Constraint::NonNegative => lowest >= 0.0,
+        Constraint::Positive => lowest > 0.0,
+    };
+    if !ok {
+        v.bad(&n.span, format!("{path}: draws can reach {lowest}, but {} is expected; set min", c.expected()));
+        return None;
+    }
+    (v.reported == errs).then_some(dist)
+}
+
+fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mut FileCache) -> Option<Plan> {
+    let errs = v.reported;
+    let mut allowed: Vec<&str> = PHASE_KEYS.to_vec();
+    allowed.extend(PLAN_ONLY_KEYS);
+    if !v.keys(p, "plan", &allowed) {
+        return None;
+    }
+    let taper = p.get("taper").and_then(|t| validate_taper(v, t));
+    if let Some(file) = p.get("loads") {
+        for k in PHASE_KEYS.iter().chain(&["phase", "target_total_load"]) {
+            if let Some(s) = p.key_span(k) {
+                v.bad(&s, format!("plan.{k}: cannot be combined with plan.loads, which gives the whole daily plan"));
+            }
+        }
+        let Val::Str(rel) = &file.val else {
+            v.bad(&file.span, format!("plan.loads = {}: expected a file name (a CSV with day,load)", file.show()));
+            return None;
+        };
+        let full = dir.join(rel);
+        let key = full.display().to_string();
+        if !files.iter().any(|(k, _)| *k == key) {
+            files.push((key.clone(), read_plan_file(&full)));
+        }
+        let (_, res) = files.iter().find(|(k, _)| *k == key)?;
+        return match res {
+            Ok((loads, sessions)) => (v.reported == errs).then(|| PlanSpec::File {
+                path: full,
+                loads: loads.clone(),
+                sessions: sessions.clone(),
+                taper,
+            }),
+            Err(e) => {
+                v.bad(&file.span, format!("plan.loads = {}: {e}", file.show()));
+                None
+            }
+        };
+    }
+    let target_total_load = v.float(p, "target_total_load", "plan", positive);
+    let mut phases = Vec::new();
+    match p.get("phase").map(|n| &n.val) {
+        None => phases.extend(validate_phase(v, p, None, "plan", &span, "main")),
+        Some(Val::Array(list)) => {
+            if let Some(s) = p.key_span("weeks") {
+                v.bad(&s, "plan.weeks: with [[plan.phase]] each phase sets its own weeks");
+            }
+            for (i, ph) in list.iter().enumerate() {
+                let path = format!("plan.phase[{i}]");
+                let mut keys = PHASE_KEYS.to_vec();
+                keys.push("name");
+                if !v.keys(ph, &path, &keys) {
+                    continue;
+                }
+                let name = v.string(ph, "name", &path).map_or(format!("phase{}", i + 1), str::to_string);
+                phases.extend(validate_phase(v, ph, Some(p), &path, &ph.span, &name));
+            }
+            if list.is_empty() {
+                v.bad(&span, "plan.phase: expected at least one [[plan.phase]]");
+            }
+        }
+        Some(_) => v.bad(&p.get("phase")?.span, "plan.phase: expected [[plan.phase]] tables"),
+    }
+    let days: usize = phases.iter().map(|ph| ph.weeks * 7).sum();
+    if let Some(t) = &taper {
+        if t.days > days && v.reported == errs {
+            v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({days} days)", t.days));
+        }
+    }
+    (v.reported == errs).then_some(PlanSpec::Generated { phases, taper, target_total_load })
+}
+
+type Plan = PlanSpec;
+
+/// A phase's settings: its own keys, falling back to the plan's (`defaults`) for the rest.
+fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, span: &Range<usize>, name: &str) -> Option<Phase> {
+    let errs = v.reported;
+    // Look a key up in the phase, then in the plan-level defaults; report with the right path.
+    let pick = |key: &str| -> Option<(&Node, String)> {
+        if ph.get(key).is_some() {
+            Some((ph, path.to_string()))
+        } else {
+            defaults.filter(|d| d.get(key).is_some()).map(|d| (d, "plan".to_string()))
+        }
+    };
+    let weeks = match pick("weeks") {
+        Some((t, pth)) => v.int(t, "weeks", &pth, 1, MAX_WEEKS as i64),
+        None => {
+            v.bad(span, format!("{path}.weeks: missing; expected the number of weeks"));
+            None
+        }
+    };
+    let spacing_node = pick("spacing");
+    let spacing = match &spacing_node {
+        None => Some(Spacing::Spread),
+        Some((t, pth)) => validate_spacing(v, t.get("spacing")?, pth),
+    };
+    let kw = match pick("key_workouts") {
+        Some((t, pth)) => v.int(t, "key_workouts", &pth, 0, 7).map(|k| (k as usize, t.get("key_workouts").map(|n| n.span.clone()), pth)),
+        None => match &spacing {
+            Some(Spacing::Days(d)) => Some((d.len(), None, path.to_string())),
+            _ => {
+                v.bad(span, format!("{path}.key_workouts: missing; expected the number of key sessions a week (0 to 7)"));
+                None
+            }
+        },
+    };
+    if let (Some((k, Some(kspan), kpath)), Some(Spacing::Days(d))) = (&kw, &spacing) {
+        if *k != d.len() {
+            v.bad(kspan, format!("{kpath}.key_workouts = {k}: the spacing lists {} weekdays", d.len()));
+        }
+    }
+    let key_load = match pick("key_load") {
+        Some((t, pth)) => v.float(t, "key_load", &pth, non_negative),
+        None if kw.as_ref().is_some_and(|k| k.0 == 0) => Some(0.0),
+        None => {
+            v.bad(span, format!("{path}.key_load: missing; expected the load of a key session"));
+            None
+        }
+    };
+    let easy_load = pick("easy_load").map_or(Some(0.0), |(t, pth)| v.float(t, "easy_load", &pth, non_negative));
+    let rest = pick("rest_days").map_or(Some(0), |(t, pth)| v.int(t, "rest_days", &pth, 0, 7).map(|r| r as usize));
+    if let (Some((k, _, _)), Some(r)) = (&kw, rest) {
+        if k + r > 7 {
+            let (t, pth) = pick("rest_days")?;
+            v.bad(&t.get("rest_days")?.span, format!("{pth}.rest_days = {r}: key_workouts + rest_days = {} but a week has 7 days", k + r));
+        }
+    }
+    let recovery = match pick("recovery") {
+        None => None,
+        Some((t, pth)) => validate_recovery(v, t.get("recovery")?, &format!("{pth}.recovery")),
+    };
+    let overreach = match pick("overreach") {
+        None => None,
+        Some((t, pth)) => {
+            let n = t.get("overreach")?;
+            let opath = format!("{pth}.overreach");
+            let o = validate_overreach(v, n, &opath);
+            if let (Some(o), Some(r)) = (o, recovery) {
+                if o.weeks >= r.every {
+                    let at = n.get("weeks").map_or(n.span.clone(), |w| w.span.clone());
+                    v.bad(&at, format!("{opath}.weeks = {}: must be shorter than the recovery cycle (recovery.every = {})", o.weeks, r.every));
+                }
+            }
+            o
+        }
+    };
+    let progression = pick("progression").map_or(Some(0.0), |(t, pth)| {
+        v.float(t, "progression", &pth, |x| (!(x.is_finite() && x > -1.0 && x <= 1.0)).then(|| "must be > -1 and <= 1 (a weekly fraction)".into()))
+    });
+    let target_weekly_load = match pick("target_weekly_load") {
+        None => None,
+        Some((t, pth)) => Some(v.float(t, "target_weekly_load", &pth, positive)?),
+    };
+    if let (Some(_), Some(0.0), Some(0.0)) = (target_weekly_load, key_load, easy_load) {
+        v.bad(span, format!("{path}.target_weekly_load: the template week has no load to scale"));
+    }
+    if v.reported != errs {
+        return None;
+    }
+    Some(Phase {
+        name: name.to_string(),
+        weeks: weeks? as usize,
+        key_workouts: kw?.0,
+        spacing: spacing?,
+        key_load: key_load?,
+        easy_load: easy_load?,
+        rest_days: rest?,
+        recovery,
+        overreach,
+        progression: progression?,
+        target_weekly_load,
+    })
+}
+
+fn validate_spacing(v: &mut V, n: &Node, path: &str) -> Option<Spacing> {
+    match &n.val {
+        Val::Str(s) if s == "spread" => Some(Spacing::Spread),
+        Val::Str(s) if s == "clustered" => Some(Spacing::Clustered),
+        Val::Array(days) => {
+            let mut out = Vec::new();
+            for d in days {
+                match &d.val {
+                    Val::Str(s) if WEEKDAYS.contains(&s.as_str()) => {
+                        let i = WEEKDAYS.iter().position(|w| w == s)?;
+                        if out.contains(&i) {
+                            v.bad(&d.span, format!("{path}.spacing: \"{s}\" is listed twice"));
+                            return None;
+                        }
+                        out.push(i);
+                    }
+                    _ => {
+                        v.bad(&d.span, format!("{path}.spacing: {} is not a weekday; expected one of {}", d.show(), WEEKDAYS.join(", ")));
+                        return None;
+                    }
+                }
+            }
+            out.sort_unstable();
+            Some(Spacing::Days(out))
+        }
+        _ => {
+            v.bad(&n.span, format!("{path}.spacing = {}: expected \"spread\", \"clustered\" or a list of weekdays such as [\"tue\", \"thu\", \"sat\"]", n.show()));
+            None
+        }
+    }
+}
+
+fn factor(x: f64) -> Option<String> {
+    (!(x.is_finite() && x > 0.0)).then(|| "must be > 0".into())
+}
+
+fn validate_recovery(v: &mut V, n: &Node, path: &str) -> Option<Recovery> {
+    if !v.keys(n, path, &["every", "factor"]) {
+        return None;
+    }
+    let every = v.int(n, "every", path, 1, MAX_WEEKS as i64);
+    let every = v.required(every, n, "every", path, &n.span, "the recovery cycle in weeks");
+    let f = v.float(n, "factor", path, factor);
+    let f = v.required(f, n, "factor", path, &n.span, "the load factor of a recovery week");
+    Some(Recovery { every: every? as usize, factor: f? })
+}
+
+fn validate_overreach(v: &mut V, n: &Node, path: &str) -> Option<Overreach> {
+    if !v.keys(n, path, &["weeks", "factor"]) {
+        return None;
+    }
+    let weeks = v.int(n, "weeks", path, 0, MAX_WEEKS as i64);
+    let weeks = v.required(weeks, n, "weeks", path, &n.span, "the number of overreach weeks before each recovery week");
+    let f = v.float(n, "factor", path, factor);
+    let f = v.required(f, n, "factor", path, &n.span, "the load factor of an overreach week");
+    Some(Overreach { weeks: weeks? as usize, factor: f? })
+}
+
+fn validate_taper(v: &mut V, n: &Node) -> Option<Taper> {
+    if !v.keys(n, "plan.taper", &["days", "factor", "shape"]) {
+        return None;
+    }
+    let days = v.int(n, "days", "plan.taper", 0, (MAX_WEEKS * 7) as i64);
+    let days = v.required(days, n, "days", "plan.taper", &n.span, "the number of taper days");
+    let f = v.float(n, "factor", "plan.taper", factor);
+    let f = v.required(f, n, "factor", "plan.taper", &n.span, "the load factor of the taper");
+    let shape = match n.get("shape") {
+        None => Some(TaperShape::Step),
+        Some(s) => match &s.val {
+            Val::Str(x) if x == "step" => Some(TaperShape::Step),
+            Val::Str(x) if x == "linear" => Some(TaperShape::Linear),
+            Val::Str(x) if x == "exponential" => Some(TaperShape::Exponential),
+            _ => {
+                v.bad(&s.span, format!("plan.taper.shape = {}: expected \"step\", \"linear\" or \"exponential\"", s.show()));
+                None
+            }
+        },
+    };
+    Some(Taper { days: days? as usize, factor: f?, shape: shape? })
+}
+
+/// Read an explicit plan: `day,load` (or `date,load`), with an optional `session` column.
+fn read_plan_file(path: &Path) -> Result<(Vec<f64>, Option<Vec<Session>>), String> {
+    let series = crate::daily::read_daily(path, false).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
+    let Some(col) = headers.iter().position(|h| h.eq_ignore_ascii_case("session")) else {
+        return Ok((series.load, None));
+    };
+    let day_col = headers.iter().position(|h| h.eq_ignore_ascii_case("day"));
+    let mut sessions = vec![Session::Rest; series.load.len()];
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let s = match rec.get(col).unwrap_or("") {
+            "key" => Session::Key,
+            "easy" => Session::Easy,
+            "rest" => Session::Rest,
+            other => return Err(format!("{}:{line}: session: \"{other}\": expected key, easy or rest", path.display())),
+        };
+        let idx = match day_col {
+            Some(c) => rec.get(c).and_then(|d| d.parse::<i64>().ok()).map_or(i, |d| (d - series.first_day) as usize),
+            None => i,
+        };
+        if let Some(slot) = sessions.get_mut(idx) {
+            *slot = s;
+        }
+    }
+    Ok((series.load, Some(sessions)))
+}
