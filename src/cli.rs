@@ -23,6 +23,36 @@ pub enum Command {
     Plan(PlanArgs),
     /// Check a scenario and print one line per row: weeks, sessions by kind, total load.
     Validate(ValidateArgs),
+    /// Monte Carlo: run every row of a scenario over a population of simulated athletes.
+    Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Output folder (created if missing): summary.csv, manifest.json, and what the flags ask for.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Athletes per row (overrides the scenario's run.athletes).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub athletes: Option<u64>,
+    /// Random seed (overrides the scenario's run.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Also write athletes.csv: every athlete's metrics and parameters in every row.
+    #[arg(long)]
+    pub per_athlete: bool,
+    /// Also write daily.csv: per day and row, mean and 5/50/95% of performance, mean fitness,
+    /// fatigue and load.
+    #[arg(long)]
+    pub daily: bool,
+    /// Also write SVG charts: race-day performance per row, daily median with 5-95% band.
+    #[arg(long)]
+    pub plots: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,6 +104,23 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plan(a) => {
             let sc = crate::scenario::load(&a.scenario)?;
             crate::output::write_to(a.output.as_deref(), |w| crate::plan::write_plans(w, &sc))
+        }
+        Command::Run(a) => {
+            use std::io::IsTerminal;
+            let sc = crate::scenario::load(&a.scenario)?;
+            let opts = crate::montecarlo::report::RunOptions {
+                athletes: a.athletes.map(|n| n as usize),
+                seed: a.seed,
+                threads: a.threads.map(|n| n as usize),
+                per_athlete: a.per_athlete,
+                daily: a.daily,
+                plots: a.plots,
+                progress: std::io::stderr().is_terminal(),
+                command_line: std::env::args().collect(),
+            };
+            let report = crate::montecarlo::run_to_dir(&sc, &a.out, &opts)?;
+            eprintln!("{}", report.line());
+            Ok(())
         }
         Command::Validate(a) => {
             let sc = crate::scenario::load(&a.scenario)?;

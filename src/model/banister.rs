@@ -8,61 +8,81 @@
 //! - same-day: g(t) = e^(-1/tau1) * g(t-1) + w(t)
 //!
 //! g0 and h0 are the states on the day before the first day; they decay once into day one.
+//! The model is linear in the loads: moving a session within the week only re-weights the
+//! exponential sums, so the linear model barely sees spacing.
 
-use super::{Convention, Model, decay};
+use super::{Convention, LaneModel, ModelConfig, decay, lanes};
 
+/// N athletes side by side (structure of arrays); `Banister` (N = 1) is one athlete.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Banister {
-    pub p0: f64,
-    pub k1: f64,
-    pub k2: f64,
-    e1: f64,
-    e2: f64,
+pub struct Banister<const N: usize = 1> {
+    p0: [f64; N],
+    k1: [f64; N],
+    k2: [f64; N],
+    e1: [f64; N],
+    e2: [f64; N],
     convention: Convention,
-    g: f64,
-    h: f64,
+    g: [f64; N],
+    h: [f64; N],
     /// The load of the previous day, carried for the lagged convention.
-    pending: f64,
+    pending: [f64; N],
 }
 
 impl Banister {
     pub fn new(p0: f64, k1: f64, k2: f64, tau1: f64, tau2: f64, convention: Convention) -> Self {
-        Banister { p0, k1, k2, e1: decay(tau1), e2: decay(tau2), convention, g: 0.0, h: 0.0, pending: 0.0 }
+        let mut c = ModelConfig::new(super::ModelKind::Banister);
+        c.convention = convention;
+        Self::from_values(&c, &[[p0], [k1], [k2], [tau1], [tau2], [0.0], [0.0]])
     }
 
     pub fn with_initial(mut self, g0: f64, h0: f64) -> Self {
-        self.g = g0;
-        self.h = h0;
+        self.g = [g0];
+        self.h = [h0];
         self
     }
 }
 
-impl Model for Banister {
-    #[inline]
-    fn step(&mut self, w: f64) {
-        match self.convention {
-            Convention::Lagged => {
-                self.g = self.e1 * (self.g + self.pending);
-                self.h = self.e2 * (self.h + self.pending);
-                self.pending = w;
-            }
-            Convention::SameDay => {
-                self.g = self.e1 * self.g + w;
-                self.h = self.e2 * self.h + w;
-            }
+impl<const N: usize> LaneModel<N> for Banister<N> {
+    fn from_values(config: &ModelConfig, v: &[[f64; N]]) -> Self {
+        Banister {
+            p0: v[0],
+            k1: v[1],
+            k2: v[2],
+            e1: v[3].map(decay),
+            e2: v[4].map(decay),
+            convention: config.convention,
+            g: v[5],
+            h: v[6],
+            pending: [0.0; N],
         }
     }
-    #[inline]
-    fn performance(&self) -> f64 {
-        self.p0 + self.k1 * self.g - self.k2 * self.h
+
+    #[inline(always)]
+    fn step(&mut self, w: &[f64; N]) {
+        match self.convention {
+            Convention::Lagged => lanes!(N, l => {
+                self.g[l] = self.e1[l] * (self.g[l] + self.pending[l]);
+                self.h[l] = self.e2[l] * (self.h[l] + self.pending[l]);
+                self.pending[l] = w[l];
+            }),
+            Convention::SameDay => lanes!(N, l => {
+                self.g[l] = self.e1[l] * self.g[l] + w[l];
+                self.h[l] = self.e2[l] * self.h[l] + w[l];
+            }),
+        }
     }
-    fn fitness(&self) -> f64 {
+
+    #[inline(always)]
+    fn performance(&self) -> [f64; N] {
+        std::array::from_fn(|l| self.p0[l] + self.k1[l] * self.g[l] - self.k2[l] * self.h[l])
+    }
+    fn fitness(&self) -> [f64; N] {
         self.g
     }
-    fn fatigue(&self) -> f64 {
+    fn fatigue(&self) -> [f64; N] {
         self.h
     }
-    fn row(&self, out: &mut Vec<f64>) {
-        out.extend([self.g, self.h, self.performance()]);
+    fn row(&self, l: usize, out: &mut Vec<f64>) {
+        out.extend([self.g[l], self.h[l], self.performance()[l]]);
     }
 }

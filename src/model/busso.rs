@@ -8,62 +8,51 @@
 //! `same-day` lets i run to n. fitness is the first sum, fatigue the second (already weighted by
 //! k2), so p = p0 + k1*fitness - fatigue. The recursion keeps three states:
 //!
-//! - q(i) = e^(-1/tau3) q(i-1) + w(i)            (so k2(i) = k3 q(i); includes day i in both conventions)
+//! - q(i) = e^(-1/tau3) q(i-1) + w(i)   (so k2(i) = k3 q(i); it includes day i in both conventions)
 //! - lagged:   g(n) = e1 (g(n-1) + w(n-1)),  f(n) = e2 (f(n-1) + k2(n-1) w(n-1))
 //! - same-day: g(n) = e1 g(n-1) + w(n),      f(n) = e2 f(n-1) + k2(n) w(n)
 //!
 //! Because fatigue is quadratic in load, clustering hard days raises k2 on exactly the days that
 //! carry the most load: here, unlike in Banister's model, spacing within a week matters.
-//! Under a constant daily load w the model settles at
-//! p*(w) = p0 + A w - B w^2, an inverted U with its best load at w* = A / (2B) (see
-//! [`Busso::steady_state`]).
+//! Under a constant daily load w the model settles at p*(w) = p0 + A w - B w^2, an inverted U
+//! whose best load is w* = A / (2B) (see [`Busso::steady_state`]).
 
-use super::{Convention, Model, decay};
+use super::{Convention, LaneModel, ModelConfig, decay, lanes};
 
+/// N athletes side by side (structure of arrays); `Busso` (N = 1) is one athlete.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Busso {
-    pub p0: f64,
-    pub k1: f64,
-    pub k3: f64,
-    e1: f64,
-    e2: f64,
-    e3: f64,
+pub struct Busso<const N: usize = 1> {
+    p0: [f64; N],
+    k1: [f64; N],
+    k3: [f64; N],
+    e1: [f64; N],
+    e2: [f64; N],
+    e3: [f64; N],
     convention: Convention,
-    g: f64,
-    f: f64,
-    q: f64,
+    g: [f64; N],
+    f: [f64; N],
+    q: [f64; N],
     /// The previous day's load and its k2-weighted load, carried for the lagged convention.
-    pending_w: f64,
-    pending_kw: f64,
+    pending_w: [f64; N],
+    pending_kw: [f64; N],
 }
 
 impl Busso {
     pub fn new(p0: f64, k1: f64, k3: f64, tau1: f64, tau2: f64, tau3: f64, convention: Convention) -> Self {
-        Busso {
-            p0,
-            k1,
-            k3,
-            e1: decay(tau1),
-            e2: decay(tau2),
-            e3: decay(tau3),
-            convention,
-            g: 0.0,
-            f: 0.0,
-            q: 0.0,
-            pending_w: 0.0,
-            pending_kw: 0.0,
-        }
+        let mut c = ModelConfig::new(super::ModelKind::Busso);
+        c.convention = convention;
+        Self::from_values(&c, &[[p0], [k1], [k3], [tau1], [tau2], [tau3], [0.0], [0.0]])
     }
 
     pub fn with_initial(mut self, g0: f64, h0: f64) -> Self {
-        self.g = g0;
-        self.f = h0;
+        self.g = [g0];
+        self.f = [h0];
         self
     }
 
     /// The fatigue gain k2 of the current day (it includes the current day's load).
     pub fn k2(&self) -> f64 {
-        self.k3 * self.q
+        self.k3[0] * self.q[0]
     }
 
     /// The steady state under a constant daily load: `(A, B)` with p*(w) = p0 + A w - B w^2.
@@ -72,12 +61,11 @@ impl Busso {
     /// same-day: A = k1/(1-e1), B = k3 / ((1-e2)(1-e3)). The best constant load is A/(2B) and the
     /// best steady performance p0 + A^2/(4B).
     pub fn steady_state(&self) -> (f64, f64) {
-        let c3 = 1.0 / (1.0 - self.e3);
+        let (k1, k3, e1, e2, e3) = (self.k1[0], self.k3[0], self.e1[0], self.e2[0], self.e3[0]);
+        let c3 = 1.0 / (1.0 - e3);
         match self.convention {
-            Convention::Lagged => {
-                (self.k1 * self.e1 / (1.0 - self.e1), self.k3 * self.e2 / (1.0 - self.e2) * c3)
-            }
-            Convention::SameDay => (self.k1 / (1.0 - self.e1), self.k3 / (1.0 - self.e2) * c3),
+            Convention::Lagged => (k1 * e1 / (1.0 - e1), k3 * e2 / (1.0 - e2) * c3),
+            Convention::SameDay => (k1 / (1.0 - e1), k3 / (1.0 - e2) * c3),
         }
     }
 
@@ -88,35 +76,53 @@ impl Busso {
     }
 }
 
-impl Model for Busso {
-    #[inline]
-    fn step(&mut self, w: f64) {
-        self.q = self.e3 * self.q + w;
-        let kw = self.k3 * self.q * w;
-        match self.convention {
-            Convention::Lagged => {
-                self.g = self.e1 * (self.g + self.pending_w);
-                self.f = self.e2 * (self.f + self.pending_kw);
-                self.pending_w = w;
-                self.pending_kw = kw;
-            }
-            Convention::SameDay => {
-                self.g = self.e1 * self.g + w;
-                self.f = self.e2 * self.f + kw;
-            }
+impl<const N: usize> LaneModel<N> for Busso<N> {
+    fn from_values(config: &ModelConfig, v: &[[f64; N]]) -> Self {
+        Busso {
+            p0: v[0],
+            k1: v[1],
+            k3: v[2],
+            e1: v[3].map(decay),
+            e2: v[4].map(decay),
+            e3: v[5].map(decay),
+            convention: config.convention,
+            g: v[6],
+            f: v[7],
+            q: [0.0; N],
+            pending_w: [0.0; N],
+            pending_kw: [0.0; N],
         }
     }
-    #[inline]
-    fn performance(&self) -> f64 {
-        self.p0 + self.k1 * self.g - self.f
+
+    #[inline(always)]
+    fn step(&mut self, w: &[f64; N]) {
+        match self.convention {
+            Convention::Lagged => lanes!(N, l => {
+                self.q[l] = self.e3[l] * self.q[l] + w[l];
+                self.g[l] = self.e1[l] * (self.g[l] + self.pending_w[l]);
+                self.f[l] = self.e2[l] * (self.f[l] + self.pending_kw[l]);
+                self.pending_w[l] = w[l];
+                self.pending_kw[l] = self.k3[l] * self.q[l] * w[l];
+            }),
+            Convention::SameDay => lanes!(N, l => {
+                self.q[l] = self.e3[l] * self.q[l] + w[l];
+                self.g[l] = self.e1[l] * self.g[l] + w[l];
+                self.f[l] = self.e2[l] * self.f[l] + self.k3[l] * self.q[l] * w[l];
+            }),
+        }
     }
-    fn fitness(&self) -> f64 {
+
+    #[inline(always)]
+    fn performance(&self) -> [f64; N] {
+        std::array::from_fn(|l| self.p0[l] + self.k1[l] * self.g[l] - self.f[l])
+    }
+    fn fitness(&self) -> [f64; N] {
         self.g
     }
-    fn fatigue(&self) -> f64 {
+    fn fatigue(&self) -> [f64; N] {
         self.f
     }
-    fn row(&self, out: &mut Vec<f64>) {
-        out.extend([self.g, self.f, self.k2(), self.performance()]);
+    fn row(&self, l: usize, out: &mut Vec<f64>) {
+        out.extend([self.g[l], self.f[l], self.k3[l] * self.q[l], self.performance()[l]]);
     }
 }

@@ -258,22 +258,57 @@ pub fn check_values(kind: ModelKind, values: &[f64]) -> Result<(), (String, f64,
     Ok(())
 }
 
-/// One day's step of a fitness-fatigue model.
-pub trait Model {
-    /// Advance to the next day, whose load is `load`. Afterwards the state is that day's row.
-    fn step(&mut self, load: f64);
-    /// The model's performance on the current day.
-    fn performance(&self) -> f64;
+/// N athletes of one model advanced side by side, structure of arrays: each state is an
+/// `[f64; N]`, so one day's update is a loop over lanes that the compiler vectorises. With N = 1
+/// it is one athlete; the scalar [`Model`] API comes with it.
+pub trait LaneModel<const N: usize>: Sized {
+    /// Build from numeric values, `v[param][lane]`, in the order of [`ModelKind::params`];
+    /// the values are already checked.
+    fn from_values(config: &ModelConfig, v: &[[f64; N]]) -> Self;
+    /// Advance every lane to the next day, whose loads are `w`. Afterwards the state is that day's row.
+    fn step(&mut self, w: &[f64; N]);
+    /// Performance on the current day.
+    fn performance(&self) -> [f64; N];
     /// The fitness-like state (banister/busso: g; pmc: fitness; perpot: response potential).
-    fn fitness(&self) -> f64;
-    /// The fatigue-like state (banister: h; busso: k2-weighted fatigue; pmc: fatigue;
+    fn fitness(&self) -> [f64; N];
+    /// The fatigue-like state (banister: h; busso: the k2-weighted fatigue; pmc: fatigue;
     /// perpot: strain potential).
+    fn fatigue(&self) -> [f64; N];
+    /// Lane `l`'s row after `day,load`, in contract order (pmc's `acwr` is a load statistic, added
+    /// by the caller).
+    fn row(&self, l: usize, out: &mut Vec<f64>);
+}
+
+/// One athlete's model, stepped one day at a time.
+pub trait Model {
+    fn step(&mut self, load: f64);
+    fn performance(&self) -> f64;
+    fn fitness(&self) -> f64;
     fn fatigue(&self) -> f64;
-    /// The current row's columns after `day,load` (without pmc's `acwr`, which is a load statistic).
     fn row(&self, out: &mut Vec<f64>);
 }
 
-/// Any of the four models, built from a config and its numeric values.
+impl<M: LaneModel<1>> Model for M {
+    #[inline]
+    fn step(&mut self, load: f64) {
+        LaneModel::step(self, &[load])
+    }
+    #[inline]
+    fn performance(&self) -> f64 {
+        LaneModel::performance(self)[0]
+    }
+    fn fitness(&self) -> f64 {
+        LaneModel::fitness(self)[0]
+    }
+    fn fatigue(&self) -> f64 {
+        LaneModel::fatigue(self)[0]
+    }
+    fn row(&self, out: &mut Vec<f64>) {
+        LaneModel::row(self, 0, out)
+    }
+}
+
+/// Any of the four models for one athlete, built from a config and its numeric values.
 #[derive(Clone, Debug)]
 pub enum AnyModel {
     Banister(Banister),
@@ -285,16 +320,12 @@ pub enum AnyModel {
 impl AnyModel {
     /// Build a model. `values` are in the order of [`ModelKind::params`] and already checked.
     pub fn new(config: &ModelConfig, values: &[f64]) -> Self {
-        let v = values;
+        let v: Vec<[f64; 1]> = values.iter().map(|&x| [x]).collect();
         match config.kind {
-            ModelKind::Banister => {
-                AnyModel::Banister(Banister::new(v[0], v[1], v[2], v[3], v[4], config.convention).with_initial(v[5], v[6]))
-            }
-            ModelKind::Busso => AnyModel::Busso(
-                Busso::new(v[0], v[1], v[2], v[3], v[4], v[5], config.convention).with_initial(v[6], v[7]),
-            ),
-            ModelKind::Pmc => AnyModel::Pmc(Pmc::new(v[0], v[1], config.ewma, config.form).with_initial(v[2], v[3])),
-            ModelKind::Perpot => AnyModel::Perpot(Perpot::new(v[0], v[1], v[2], v[3], v[4])),
+            ModelKind::Banister => AnyModel::Banister(LaneModel::from_values(config, &v)),
+            ModelKind::Busso => AnyModel::Busso(LaneModel::from_values(config, &v)),
+            ModelKind::Pmc => AnyModel::Pmc(LaneModel::from_values(config, &v)),
+            ModelKind::Perpot => AnyModel::Perpot(LaneModel::from_values(config, &v)),
         }
     }
 }
@@ -310,27 +341,36 @@ macro_rules! dispatch {
     };
 }
 
-impl Model for AnyModel {
-    #[inline]
-    fn step(&mut self, load: f64) {
-        dispatch!(self, m => m.step(load))
+impl LaneModel<1> for AnyModel {
+    fn from_values(config: &ModelConfig, v: &[[f64; 1]]) -> Self {
+        AnyModel::new(config, &v.iter().map(|x| x[0]).collect::<Vec<_>>())
     }
     #[inline]
-    fn performance(&self) -> f64 {
-        dispatch!(self, m => m.performance())
+    fn step(&mut self, w: &[f64; 1]) {
+        dispatch!(self, m => LaneModel::step(m, w))
     }
     #[inline]
-    fn fitness(&self) -> f64 {
-        dispatch!(self, m => m.fitness())
+    fn performance(&self) -> [f64; 1] {
+        dispatch!(self, m => LaneModel::performance(m))
     }
-    #[inline]
-    fn fatigue(&self) -> f64 {
-        dispatch!(self, m => m.fatigue())
+    fn fitness(&self) -> [f64; 1] {
+        dispatch!(self, m => LaneModel::fitness(m))
     }
-    fn row(&self, out: &mut Vec<f64>) {
-        dispatch!(self, m => m.row(out))
+    fn fatigue(&self) -> [f64; 1] {
+        dispatch!(self, m => LaneModel::fatigue(m))
+    }
+    fn row(&self, l: usize, out: &mut Vec<f64>) {
+        dispatch!(self, m => LaneModel::row(m, l, out))
     }
 }
+
+/// `for l in 0..N { body }`, spelled once for every model's lane loop.
+macro_rules! lanes {
+    ($n:expr, $l:ident => $body:block) => {
+        for $l in 0..$n $body
+    };
+}
+pub(crate) use lanes;
 
 /// The one-day decay factor e^(-1/tau).
 #[inline]

@@ -13,57 +13,65 @@
 //! re-weight, can collapse performance. A day's load counts on that day; the lagged/same-day
 //! convention does not apply. The row of day t shows the states after day t's update.
 
-use super::Model;
+use super::{LaneModel, ModelConfig, lanes};
 
+/// N athletes side by side (structure of arrays); `Perpot` (N = 1) is one athlete.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Perpot {
-    inv_ds: f64,
-    inv_dr: f64,
-    inv_dso: f64,
-    inv_scale: f64,
-    sp: f64,
-    rp: f64,
-    pp: f64,
+pub struct Perpot<const N: usize = 1> {
+    ds: [f64; N],
+    dr: [f64; N],
+    inv_dso: [f64; N],
+    scale: [f64; N],
+    sp: [f64; N],
+    rp: [f64; N],
+    pp: [f64; N],
 }
 
 impl Perpot {
     pub fn new(ds: f64, dr: f64, dso: f64, pp0: f64, scale: f64) -> Self {
-        Perpot {
-            inv_ds: 1.0 / ds,
-            inv_dr: 1.0 / dr,
-            inv_dso: if dso == 0.0 { 0.0 } else { 1.0 / dso },
-            inv_scale: 1.0 / scale,
-            sp: 0.0,
-            rp: 0.0,
-            pp: pp0,
-        }
+        Self::from_values(&ModelConfig::new(super::ModelKind::Perpot), &[[ds], [dr], [dso], [pp0], [scale]])
     }
 }
 
-impl Model for Perpot {
-    #[inline]
-    fn step(&mut self, w: f64) {
-        let u = w * self.inv_scale;
-        self.sp += u;
-        self.rp += u;
-        let sr = 1f64.min(self.sp).min(self.pp.max(0.0)) * self.inv_ds;
-        let rr = 1f64.min(self.rp).min(1.0 - self.pp) * self.inv_dr;
-        let or = (self.sp - 1.0).max(0.0) * self.inv_dso;
-        self.sp -= sr + or;
-        self.rp -= rr;
-        self.pp += rr - sr - or;
+impl<const N: usize> LaneModel<N> for Perpot<N> {
+    fn from_values(_: &ModelConfig, v: &[[f64; N]]) -> Self {
+        Perpot {
+            ds: v[0],
+            dr: v[1],
+            inv_dso: v[2].map(|d| if d == 0.0 { 0.0 } else { 1.0 / d }),
+            scale: v[4],
+            sp: [0.0; N],
+            rp: [0.0; N],
+            pp: v[3],
+        }
     }
-    #[inline]
-    fn performance(&self) -> f64 {
+
+    #[inline(always)]
+    fn step(&mut self, w: &[f64; N]) {
+        lanes!(N, l => {
+            let u = w[l] / self.scale[l];
+            self.sp[l] += u;
+            self.rp[l] += u;
+            let sr = 1f64.min(self.sp[l]).min(self.pp[l].max(0.0)) / self.ds[l];
+            let rr = 1f64.min(self.rp[l]).min(1.0 - self.pp[l]) / self.dr[l];
+            let or = (self.sp[l] - 1.0).max(0.0) * self.inv_dso[l];
+            self.sp[l] -= sr + or;
+            self.rp[l] -= rr;
+            self.pp[l] += rr - sr - or;
+        });
+    }
+
+    #[inline(always)]
+    fn performance(&self) -> [f64; N] {
         self.pp
     }
-    fn fitness(&self) -> f64 {
+    fn fitness(&self) -> [f64; N] {
         self.rp
     }
-    fn fatigue(&self) -> f64 {
+    fn fatigue(&self) -> [f64; N] {
         self.sp
     }
-    fn row(&self, out: &mut Vec<f64>) {
-        out.extend([self.sp, self.rp, self.pp]);
+    fn row(&self, l: usize, out: &mut Vec<f64>) {
+        out.extend([self.sp[l], self.rp[l], self.pp[l]]);
     }
 }

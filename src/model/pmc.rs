@@ -13,7 +13,7 @@
 //! under `yesterday`). A day's load always counts on that day: the lagged/same-day convention does
 //! not apply.
 
-use super::Model;
+use super::{LaneModel, ModelConfig, lanes};
 
 /// The EWMA smoothing rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -62,58 +62,69 @@ impl FormDay {
     }
 }
 
+/// N athletes side by side (structure of arrays); `Pmc` (N = 1) is one athlete.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Pmc {
-    a_fit: f64,
-    a_fat: f64,
+pub struct Pmc<const N: usize = 1> {
+    a_fit: [f64; N],
+    a_fat: [f64; N],
     form_day: FormDay,
-    fitness: f64,
-    fatigue: f64,
-    form: f64,
+    fitness: [f64; N],
+    fatigue: [f64; N],
+    form: [f64; N],
 }
 
 impl Pmc {
     pub fn new(fitness_days: f64, fatigue_days: f64, ewma: Ewma, form_day: FormDay) -> Self {
-        Pmc {
-            a_fit: ewma.alpha(fitness_days),
-            a_fat: ewma.alpha(fatigue_days),
-            form_day,
-            fitness: 0.0,
-            fatigue: 0.0,
-            form: 0.0,
-        }
+        let mut c = ModelConfig::new(super::ModelKind::Pmc);
+        c.ewma = ewma;
+        c.form = form_day;
+        Self::from_values(&c, &[[fitness_days], [fatigue_days], [0.0], [0.0]])
     }
 
     pub fn with_initial(mut self, fitness0: f64, fatigue0: f64) -> Self {
-        self.fitness = fitness0;
-        self.fatigue = fatigue0;
-        self.form = fitness0 - fatigue0;
+        self.fitness = [fitness0];
+        self.fatigue = [fatigue0];
+        self.form = [fitness0 - fatigue0];
         self
     }
 }
 
-impl Model for Pmc {
-    #[inline]
-    fn step(&mut self, w: f64) {
-        let yesterday = self.fitness - self.fatigue;
-        self.fitness += self.a_fit * (w - self.fitness);
-        self.fatigue += self.a_fat * (w - self.fatigue);
-        self.form = match self.form_day {
-            FormDay::Yesterday => yesterday,
-            FormDay::Today => self.fitness - self.fatigue,
-        };
+impl<const N: usize> LaneModel<N> for Pmc<N> {
+    fn from_values(config: &ModelConfig, v: &[[f64; N]]) -> Self {
+        Pmc {
+            a_fit: v[0].map(|n| config.ewma.alpha(n)),
+            a_fat: v[1].map(|n| config.ewma.alpha(n)),
+            form_day: config.form,
+            fitness: v[2],
+            fatigue: v[3],
+            form: std::array::from_fn(|l| v[2][l] - v[3][l]),
+        }
     }
-    #[inline]
-    fn performance(&self) -> f64 {
+
+    #[inline(always)]
+    fn step(&mut self, w: &[f64; N]) {
+        lanes!(N, l => {
+            let yesterday = self.fitness[l] - self.fatigue[l];
+            self.fitness[l] += self.a_fit[l] * (w[l] - self.fitness[l]);
+            self.fatigue[l] += self.a_fat[l] * (w[l] - self.fatigue[l]);
+            self.form[l] = match self.form_day {
+                FormDay::Yesterday => yesterday,
+                FormDay::Today => self.fitness[l] - self.fatigue[l],
+            };
+        });
+    }
+
+    #[inline(always)]
+    fn performance(&self) -> [f64; N] {
         self.form
     }
-    fn fitness(&self) -> f64 {
+    fn fitness(&self) -> [f64; N] {
         self.fitness
     }
-    fn fatigue(&self) -> f64 {
+    fn fatigue(&self) -> [f64; N] {
         self.fatigue
     }
-    fn row(&self, out: &mut Vec<f64>) {
-        out.extend([self.fitness, self.fatigue, self.form]);
+    fn row(&self, l: usize, out: &mut Vec<f64>) {
+        out.extend([self.fitness[l], self.fatigue[l], self.form[l]]);
     }
 }

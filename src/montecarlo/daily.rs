@@ -1,0 +1,118 @@
+//! Per-day aggregates across athletes (daily.csv) in memory that does not grow with athletes x
+//! days: means from sums, quantiles from per-day histograms.
+//!
+//! Pass one sums performance, fitness, fatigue and load per day and finds each day's range;
+//! each chunk of athletes keeps its own sums, added in chunk order, so the result is the same for
+//! any thread count. Pass two (a re-run: every athlete's draws are fixed by the seed) counts each
+//! day's performances into [`BINS`] equal bins of that range; counts are integers, so their merge
+//! order does not matter. Quantiles interpolate within a bin: exact to (max - min) / BINS.
+
+use super::kernel::DaySink;
+
+pub const BINS: usize = 512;
+
+/// Sums and ranges of one chunk of athletes, one entry per day (plan days and race day).
+#[derive(Clone, Debug)]
+pub struct DaySums {
+    pub perf: Vec<f64>,
+    pub fitness: Vec<f64>,
+    pub fatigue: Vec<f64>,
+    pub load: Vec<f64>,
+    pub min: Vec<f64>,
+    pub max: Vec<f64>,
+}
+
+impl DaySums {
+    pub fn new(days: usize) -> Self {
+        DaySums {
+            perf: vec![0.0; days],
+            fitness: vec![0.0; days],
+            fatigue: vec![0.0; days],
+            load: vec![0.0; days],
+            min: vec![f64::INFINITY; days],
+            max: vec![f64::NEG_INFINITY; days],
+        }
+    }
+
+    /// Add another chunk's sums (call in chunk order).
+    pub fn add(&mut self, o: &DaySums) {
+        for d in 0..self.perf.len() {
+            self.perf[d] += o.perf[d];
+            self.fitness[d] += o.fitness[d];
+            self.fatigue[d] += o.fatigue[d];
+            self.load[d] += o.load[d];
+            self.min[d] = self.min[d].min(o.min[d]);
+            self.max[d] = self.max[d].max(o.max[d]);
+        }
+    }
+}
+
+impl<const N: usize> DaySink<N> for DaySums {
+    #[inline]
+    fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], fit: &[f64; N], fat: &[f64; N], load: &[f64; N]) {
+        for l in 0..valid {
+            self.perf[d] += perf[l];
+            self.fitness[d] += fit[l];
+            self.fatigue[d] += fat[l];
+            self.load[d] += load[l];
+            self.min[d] = self.min[d].min(perf[l]);
+            self.max[d] = self.max[d].max(perf[l]);
+        }
+    }
+}
+
+/// Per-day histograms of performance over known per-day ranges.
+#[derive(Clone, Debug)]
+pub struct DayHist<'a> {
+    pub lo: &'a [f64],
+    pub hi: &'a [f64],
+    pub counts: Vec<u32>,
+}
+
+impl<'a> DayHist<'a> {
+    pub fn new(lo: &'a [f64], hi: &'a [f64]) -> Self {
+        DayHist { lo, hi, counts: vec![0; lo.len() * BINS] }
+    }
+
+    pub fn merge(mut self, o: DayHist<'a>) -> Self {
+        for (a, b) in self.counts.iter_mut().zip(o.counts) {
+            *a += b;
+        }
+        self
+    }
+
+    #[inline]
+    fn bin(&self, d: usize, x: f64) -> usize {
+        let w = self.hi[d] - self.lo[d];
+        if w <= 0.0 { 0 } else { (((x - self.lo[d]) / w * BINS as f64) as usize).min(BINS - 1) }
+    }
+
+    /// The q-quantile of day d (type 7 rank), interpolated within its bin.
+    pub fn quantile(&self, d: usize, q: f64, n: usize) -> f64 {
+        let (lo, hi) = (self.lo[d], self.hi[d]);
+        if hi <= lo {
+            return lo;
+        }
+        let rank = q * (n - 1) as f64;
+        let width = (hi - lo) / BINS as f64;
+        let mut before = 0.0;
+        for (b, &c) in self.counts[d * BINS..(d + 1) * BINS].iter().enumerate() {
+            let c = c as f64;
+            if c > 0.0 && before + c > rank {
+                return lo + width * (b as f64 + (rank - before + 0.5) / c);
+            }
+            before += c;
+        }
+        hi
+    }
+}
+
+impl<const N: usize> DaySink<N> for DayHist<'_> {
+    #[inline]
+    fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], _: &[f64; N], _: &[f64; N], _: &[f64; N]) {
+        for &p in perf.iter().take(valid) {
+            let b = self.bin(d, p);
+            self.counts[d * BINS + b] += 1;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! The hot loop: N athletes of one row advanced day by day, side by side, with their summary
+//! metrics updated in the same pass. Nothing is allocated per athlete-day; noise words are drawn
+//! in blocks of days into scratch buffers owned by the caller.
+
+use chacha20::ChaCha8Rng;
+
+use super::rng::{self, inv_norm, u32f, u53};
+use crate::model::LaneModel;
+use crate::scenario::Noise;
+use crate::simulate::Acwr;
+
+/// Athletes advanced together; 8 lanes fill two AVX2 or four SSE2 registers per state.
+pub const LANES: usize = 8;
+/// Days of noise drawn at a time.
+pub const DAY_BLOCK: usize = 64;
+
+/// All ones when `c`, else all zeros: a comparison as a lane mask.
+#[inline(always)]
+fn mask(c: bool) -> u64 {
+    (c as u64).wrapping_neg()
+}
+
+/// `a` where the mask is set, else `b`, by bits, so that the lane loops compile to vector
+/// compare-and-blend instead of a branch per lane.
+#[inline(always)]
+fn select(m: u64, a: f64, b: f64) -> f64 {
+    f64::from_bits((a.to_bits() & m) | (b.to_bits() & !m))
+}
+
+/// What the summaries read of one athlete.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct AthleteMetrics {
+    /// Performance on race day, the day after the last plan day.
+    pub perf_final: f64,
+    /// The highest performance over the plan days and race day, and its day.
+    pub perf_peak: f64,
+    pub peak_day: f64,
+    /// The load actually done (after missed sessions and load noise).
+    pub load_total: f64,
+    /// Plan days (before race day) with performance below the model's baseline.
+    pub days_below: f64,
+    /// The largest 7:28 acute:chronic ratio of the athlete's loads (NaN for plans under 28 days).
+    pub acwr_max: f64,
+}
+
+/// Receives every day's lanes; the daily aggregates implement it, the plain run uses `()`.
+pub trait DaySink<const N: usize> {
+    fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], fitness: &[f64; N], fatigue: &[f64; N], load: &[f64; N]);
+}
+
+impl<const N: usize> DaySink<N> for () {
+    #[inline(always)]
+    fn day(&mut self, _: usize, _: usize, _: &[f64; N], _: &[f64; N], _: &[f64; N], _: &[f64; N]) {}
+}
+
+/// Everything about a row that the kernel needs, prepared once per row.
+pub struct RowKernel<'a> {
+    pub config: &'a crate::model::ModelConfig,
+    pub plan: &'a [f64],
+    pub noise: Noise,
+    /// Index of the baseline parameter in the value list, or None for a baseline of 0.
+    pub baseline: Option<usize>,
+    /// The ACWR maximum and total load of the plan itself (used when loads carry no noise).
+    pub plan_acwr_max: f64,
+    pub plan_total: f64,
+    pub load_key: [u8; 32],
+    pub test_key: [u8; 32],
+    /// Lognormal load factor: ln f ~ N(mu, sigma^2) with E f = 1.
+    pub mu: f64,
+    pub sigma: f64,
+}
+
+impl<'a> RowKernel<'a> {
+    pub fn new(config: &'a crate::model::ModelConfig, plan: &'a [f64], noise: Noise, seed: u64) -> Self {
+        let sigma2 = (1.0 + noise.load_cv * noise.load_cv).ln();
+        let mut acwr = Acwr::default();
+        let plan_acwr_max = plan.iter().filter_map(|&w| acwr.push(w)).fold(f64::NAN, f64::max);
+        let baseline = match config.kind {
+            crate::model::ModelKind::Banister | crate::model::ModelKind::Busso => Some(0),
+            crate::model::ModelKind::Pmc => None,
+            crate::model::ModelKind::Perpot => Some(3),
+        };
+        RowKernel {
+            config,
+            plan,
+            noise,
+            baseline,
+            plan_acwr_max,
+            plan_total: plan.iter().sum(),
+            load_key: rng::key(seed, "load"),
+            test_key: rng::key(seed, "test"),
+            mu: -0.5 * sigma2,
+            sigma: sigma2.sqrt(),
+        }
+    }
+
+    fn load_noise(&self) -> bool {
+        self.noise.load_cv > 0.0 || self.noise.miss_rate > 0.0
+    }
+
+    /// Run N athletes whose parameters are `values[param][lane]`, the first `valid` of them real
+    /// (the rest padding), starting at athlete index `first`. `scratch` holds 2 * N * DAY_BLOCK words.
+    ///
+    /// On x86-64 processors with AVX2 the same code is compiled a second time for AVX2 and chosen
+    /// at run time. It uses no fused multiply-add, so both paths round identically and the
+    /// results do not depend on the processor's features.
+    pub fn run<M: LaneModel<N>, S: DaySink<N>, const N: usize>(
+        &self,
+        values: &[[f64; N]],
+        first: u64,
+        valid: usize,
+        scratch: &mut [u64],
+        sink: &mut S,
+        out: &mut [AthleteMetrics],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2, checked just above.
+            return unsafe { self.run_avx2::<M, S, N>(values, first, valid, scratch, sink, out) };
+        }
+        self.dispatch::<M, S, N>(values, first, valid, scratch, sink, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn run_avx2<M: LaneModel<N>, S: DaySink<N>, const N: usize>(
+        &self,
+        values: &[[f64; N]],
+        first: u64,
+        valid: usize,
+        scratch: &mut [u64],
+        sink: &mut S,
+        out: &mut [AthleteMetrics],
+    ) {
+        self.dispatch::<M, S, N>(values, first, valid, scratch, sink, out)
+    }
+
+    #[inline(always)]
+    fn dispatch<M: LaneModel<N>, S: DaySink<N>, const N: usize>(
+        &self,
+        values: &[[f64; N]],
+        first: u64,
+        valid: usize,
+        scratch: &mut [u64],
+        sink: &mut S,
+        out: &mut [AthleteMetrics],
+    ) {
+        match (self.load_noise(), self.noise.test_sd > 0.0) {
+            (false, false) => self.run_with::<M, S, N, false, false>(values, first, valid, scratch, sink, out),
+            (true, false) => self.run_with::<M, S, N, true, false>(values, first, valid, scratch, sink, out),
+            (false, true) => self.run_with::<M, S, N, false, true>(values, first, valid, scratch, sink, out),
+            (true, true) => self.run_with::<M, S, N, true, true>(values, first, valid, scratch, sink, out),
+        }
+    }
+
+    /// The day loop. LOAD: loads carry noise (missed sessions, load factors); TEST: performance
+    /// carries measurement noise. Without LOAD every lane's load is the plan's, so load totals and
+    /// the ACWR come from the plan once per row.
+    #[inline(always)]
+    fn run_with<M: LaneModel<N>, S: DaySink<N>, const N: usize, const LOAD: bool, const TEST: bool>(
+        &self,
+        values: &[[f64; N]],
+        first: u64,
+        valid: usize,
+        scratch: &mut [u64],
+        sink: &mut S,
+        out: &mut [AthleteMetrics],
+    ) {
+        let days = self.plan.len();
+        let mut model = M::from_values(self.config, values);
+        let base: [f64; N] = match self.baseline {
+            Some(i) => values[i],
+            None => [0.0; N],
+        };
+        let (load_words, test_words) = scratch.split_at_mut(N * DAY_BLOCK);
+        let mut load_rng: Vec<ChaCha8Rng> = Vec::new();
+        let mut test_rng: Vec<ChaCha8Rng> = Vec::new();
+        if LOAD {
+            load_rng = (0..N).map(|l| rng::stream(&self.load_key, first + l as u64)).collect();
+        }
+        if TEST {
+            test_rng = (0..N).map(|l| rng::stream(&self.test_key, first + l as u64)).collect();
+        }
+        let mut acwr: [Acwr; N] = std::array::from_fn(|_| Acwr::default());
+        let mut acwr_max = [f64::NAN; N];
+        let mut peak = [f64::NEG_INFINITY; N];
+        let mut peak_day = [0.0; N];
+        let mut below = [0.0; N];
+        let mut total = [0.0; N];
+        let (miss, sd_test) = (self.noise.miss_rate, self.noise.test_sd);
+        // Plan days and race day (d = days, no load) in blocks of DAY_BLOCK for the noise words.
+        let mut d0 = 0;
+        let mut last = [0.0; N];
+        while d0 <= days {
+            let d1 = (d0 + DAY_BLOCK).min(days + 1);
+            if LOAD {
+                for (l, r) in load_rng.iter_mut().enumerate() {
+                    rng::fill(r, &mut load_words[l * DAY_BLOCK..l * DAY_BLOCK + (d1 - d0)]);
+                }
+            }
+            if TEST {
+                for (l, r) in test_rng.iter_mut().enumerate() {
+                    rng::fill(r, &mut test_words[l * DAY_BLOCK..l * DAY_BLOCK + (d1 - d0)]);
+                }
+            }
+            for d in d0..d1.min(days) {
+                let planned = self.plan[d];
+                let mut w = [planned; N];
+                if LOAD && planned > 0.0 {
+                    for l in 0..N {
+                        let x = load_words[l * DAY_BLOCK + d - d0];
+                        let skipped = u32f((x >> 32) as u32) < miss;
+                        let factor = (self.mu + self.sigma * inv_norm(u32f(x as u32))).exp();
+                        w[l] = if skipped { 0.0 } else { planned * factor };
+                    }
+                }
+                model.step(&w);
+                let mut p = model.performance();
+                if TEST {
+                    for l in 0..N {
+                        p[l] += sd_test * inv_norm(u53(test_words[l * DAY_BLOCK + d - d0]));
+                    }
+                }
+                let day = d as f64;
+                for l in 0..N {
+                    let better = mask(p[l] > peak[l]);
+                    peak[l] = select(better, p[l], peak[l]);
+                    peak_day[l] = select(better, day, peak_day[l]);
+                    below[l] += select(mask(p[l] < base[l]), 1.0, 0.0);
+                }
+                if LOAD {
+                    for l in 0..N {
+                        total[l] += w[l];
+                        if let Some(r) = acwr[l].push(w[l]) {
+                            acwr_max[l] = acwr_max[l].max(r);
+                        }
+                    }
+                }
+                sink.day(d, valid, &p, &model.fitness(), &model.fatigue(), &w);
+            }
+            if d1 == days + 1 {
+                // Race day: the day after the last plan day, without load.
+                let w = [0.0; N];
+                model.step(&w);
+                last = model.performance();
+                if TEST {
+                    for l in 0..N {
+                        last[l] += sd_test * inv_norm(u53(test_words[l * DAY_BLOCK + days - d0]));
+                    }
+                }
+                for l in 0..N {
+                    if last[l] > peak[l] {
+                        peak[l] = last[l];
+                        peak_day[l] = days as f64;
+                    }
+                }
+                sink.day(days, valid, &last, &model.fitness(), &model.fatigue(), &w);
+            }
+            d0 = d1;
+        }
+        for (l, o) in out.iter_mut().enumerate().take(valid) {
+            *o = AthleteMetrics {
+                perf_final: last[l],
+                perf_peak: peak[l],
+                peak_day: peak_day[l],
+                load_total: if LOAD { total[l] } else { self.plan_total },
+                days_below: below[l],
+                acwr_max: if LOAD { acwr_max[l] } else { self.plan_acwr_max },
+            };
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Monte Carlo runs: every row (variant x sweep point) of a scenario over a population of
+//! simulated athletes, with common random numbers, so rows are paired comparisons.
+//!
+//! Athletes are processed in fixed chunks of [`CHUNK`] (independent of the thread count), each
+//! chunk in lanes of [`LANES`] athletes side by side. Per-athlete metrics land at the athlete's
+//! index; every reduction runs in index order, so the output is byte-identical for any
+//! `--threads`. Memory is O(athletes) per row (six metrics per athlete plus the first row's
+//! race-day performance for pairing), never O(athletes x days) unless asked for.
+
+pub mod daily;
+pub mod kernel;
+pub mod population;
+pub mod rng;
+pub mod report;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+pub use kernel::{AthleteMetrics, LANES};
+pub use report::{RunReport, run_to_dir};
+
+use crate::model::{Banister, Busso, LaneModel, ModelKind, Perpot, Pmc};
+use crate::scenario::Row;
+use daily::{DayHist, DaySums};
+use kernel::{DAY_BLOCK, DaySink, RowKernel};
+use population::Sampler;
+
+/// Athletes per work unit.
+pub const CHUNK: usize = 1024;
+
+/// The result of one row.
+#[derive(Clone, Debug)]
+pub struct RowResult {
+    pub metrics: Vec<AthleteMetrics>,
+    /// Every athlete's parameters, `params[athlete * n_params + p]`, when asked for.
+    pub params: Option<Vec<f64>>,
+    pub daily: Option<DailyRow>,
+    pub plan_days: usize,
+}
+
+/// Per-day aggregates of a row: index d = 0..=plan days (the last is race day).
+#[derive(Clone, Debug)]
+pub struct DailyRow {
+    pub perf_mean: Vec<f64>,
+    pub perf_q: Vec<[f64; 3]>,
+    pub fitness_mean: Vec<f64>,
+    pub fatigue_mean: Vec<f64>,
+    pub load_mean: Vec<f64>,
+}
+
+/// Run one row over `athletes` athletes. `progress` counts athletes done.
+pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: bool, progress: &AtomicU64) -> RowResult {
+    let plan = crate::plan::generate(&row.plan);
+    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed);
+    let sampler = Sampler::new(seed, &row.model);
+    let job = Job { kernel: &kernel, sampler: &sampler, athletes };
+    let (metrics, params, sums) = match row.model.config.kind {
+        ModelKind::Banister => job.pass::<Banister<LANES>>(keep_params, daily, progress),
+        ModelKind::Busso => job.pass::<Busso<LANES>>(keep_params, daily, progress),
+        ModelKind::Pmc => job.pass::<Pmc<LANES>>(keep_params, daily, progress),
+        ModelKind::Perpot => job.pass::<Perpot<LANES>>(keep_params, daily, progress),
+    };
+    let daily = sums.map(|s| {
+        let hist = match row.model.config.kind {
+            ModelKind::Banister => job.histograms::<Banister<LANES>>(&s),
+            ModelKind::Busso => job.histograms::<Busso<LANES>>(&s),
+            ModelKind::Pmc => job.histograms::<Pmc<LANES>>(&s),
+            ModelKind::Perpot => job.histograms::<Perpot<LANES>>(&s),
+        };
+        let n = athletes as f64;
+        DailyRow {
+            perf_mean: s.perf.iter().map(|x| x / n).collect(),
+            perf_q: (0..s.perf.len()).map(|d| [0.05, 0.5, 0.95].map(|q| hist.quantile(d, q, athletes))).collect(),
+            fitness_mean: s.fitness.iter().map(|x| x / n).collect(),
+            fatigue_mean: s.fatigue.iter().map(|x| x / n).collect(),
+            load_mean: s.load.iter().map(|x| x / n).collect(),
+        }
+    });
+    RowResult { metrics, params, daily, plan_days: plan.days() }
+}
+
+struct Job<'a> {
+    kernel: &'a RowKernel<'a>,
+    sampler: &'a Sampler,
+    athletes: usize,
+}
+
+impl Job<'_> {
+    /// Run every chunk of athletes of the row, each with the sink `sink(chunk)`, handed to
+    /// `done(chunk, sink)` afterwards; each athlete's metrics (and parameters) land at its index.
+    fn chunks<M: LaneModel<LANES>, S: DaySink<LANES>>(
+        &self,
+        metrics: &mut [AthleteMetrics],
+        params: Option<&mut [f64]>,
+        sink: &(dyn Fn(usize) -> S + Sync),
+        done: &(dyn Fn(usize, S) + Sync),
+    ) {
+        let np = self.sampler.len();
+        let work = |c: usize, m: &mut [AthleteMetrics], mut p: Option<&mut [f64]>| {
+            let mut scratch = vec![0u64; 2 * LANES * DAY_BLOCK];
+            let mut values = vec![[0.0; LANES]; np];
+            let mut s = sink(c);
+            let mut cursor = self.sampler.cursor((c * CHUNK) as u64);
+            for (b, out) in m.chunks_mut(LANES).enumerate() {
+                let first = (c * CHUNK + b * LANES) as u64;
+                Sampler::sample_lanes(&mut cursor, &mut values);
+                self.kernel.run::<M, S, LANES>(&values, first, out.len(), &mut scratch, &mut s, out);
+                if let Some(p) = p.as_deref_mut() {
+                    for l in 0..out.len() {
+                        for (k, v) in values.iter().enumerate() {
+                            p[(b * LANES + l) * np + k] = v[l];
+                        }
+                    }
+                }
+            }
+            done(c, s);
+        };
+        match params {
+            Some(params) if np > 0 => metrics
+                .par_chunks_mut(CHUNK)
+                .zip(params.par_chunks_mut(CHUNK * np))
+                .enumerate()
+                .for_each(|(c, (m, p))| work(c, m, Some(p))),
+            _ => metrics.par_chunks_mut(CHUNK).enumerate().for_each(|(c, m)| work(c, m, None)),
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn pass<M: LaneModel<LANES>>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Vec<AthleteMetrics>, Option<Vec<f64>>, Option<DaySums>) {
+        let n = self.athletes;
+        let mut metrics = vec![AthleteMetrics::default(); n];
+        let mut params = keep_params.then(|| vec![0.0; n * self.sampler.len()]);
+        let days = self.kernel.plan.len() + 1;
+        let count = |c: usize| progress.fetch_add(CHUNK.min(n - c * CHUNK) as u64, Ordering::Relaxed);
+        if daily {
+            let slots: Vec<std::sync::Mutex<Option<DaySums>>> = (0..n.div_ceil(CHUNK)).map(|_| Default::default()).collect();
+            self.chunks::<M, DaySums>(&mut metrics, params.as_deref_mut(), &|_| DaySums::new(days), &|c, s| {
+                count(c);
+                if let Ok(mut slot) = slots[c].lock() {
+                    *slot = Some(s);
+                }
+            });
+            let mut total = DaySums::new(days);
+            for s in slots.into_iter().filter_map(|m| m.into_inner().ok().flatten()) {
+                total.add(&s);
+            }
+            (metrics, params, Some(total))
+        } else {
+            self.chunks::<M, ()>(&mut metrics, params.as_deref_mut(), &|_| (), &|c, _| {
+                count(c);
+            });
+            (metrics, params, None)
+        }
+    }
+
+    fn histograms<'s, M: LaneModel<LANES>>(&self, sums: &'s DaySums) -> DayHist<'s> {
+        let mut scratch_metrics = vec![AthleteMetrics::default(); self.athletes];
+        let total = std::sync::Mutex::new(DayHist::new(&sums.min, &sums.max));
+        self.chunks::<M, DayHist<'s>>(&mut scratch_metrics, None, &|_| DayHist::new(&sums.min, &sums.max), &|_, h| {
+            if let Ok(mut t) = total.lock() {
+                let merged = std::mem::replace(&mut *t, DayHist::new(&[], &[])).merge(h);
+                *t = merged;
+            }
+        });
+        total.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}

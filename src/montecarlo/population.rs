@@ -1,0 +1,111 @@
+//! Athlete populations: every model parameter a fixed value or a distribution, drawn from the
+//! athlete's own `params` stream at the parameter's fixed slot (see [`super::rng`]).
+
+use rand::Rng;
+
+use chacha20::ChaCha8Rng;
+
+use super::rng::{self, GROUP, PARAM_SLOTS, inv_norm, u53};
+use crate::scenario::{Dist, ModelSpec};
+
+/// Draws the parameters of athletes of one row.
+#[derive(Clone, Debug)]
+pub struct Sampler {
+    key: [u8; 32],
+    /// Each parameter in model order: its slot in the stream and its distribution.
+    params: Vec<(usize, Dist)>,
+    /// The slot groups that random parameters use.
+    groups: Vec<usize>,
+}
+
+/// Reads consecutive athletes' draws from the `params` stream, one cursor per slot group.
+pub struct Cursor<'a> {
+    sampler: &'a Sampler,
+    streams: Vec<(usize, ChaCha8Rng)>,
+    overflow: ChaCha8Rng,
+    next: u64,
+}
+
+impl Sampler {
+    pub fn new(seed: u64, spec: &ModelSpec) -> Self {
+        let params: Vec<(usize, Dist)> = spec
+            .params
+            .iter()
+            .map(|(name, d)| (PARAM_SLOTS.iter().position(|s| s == name).unwrap_or(PARAM_SLOTS.len()), d.clone()))
+            .collect();
+        let mut groups: Vec<usize> = params.iter().filter(|(_, d)| !d.is_fixed()).map(|(k, _)| k / GROUP).collect();
+        groups.dedup();
+        groups.sort_unstable();
+        groups.dedup();
+        Sampler { key: rng::key(seed, "params"), params, groups }
+    }
+
+    pub fn len(&self) -> usize {
+        self.params.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty()
+    }
+
+    /// A cursor at athlete `first`; each [`Cursor::next`] draws the next athlete.
+    pub fn cursor(&self, first: u64) -> Cursor<'_> {
+        let streams = self
+            .groups
+            .iter()
+            .map(|&g| {
+                let mut r = rng::stream(&self.key, 0);
+                rng::seek_group(&mut r, g, first);
+                (g, r)
+            })
+            .collect();
+        Cursor { sampler: self, streams, overflow: rng::stream(&self.key, 0), next: first }
+    }
+
+    /// Athlete `athlete`'s parameter values, in model order.
+    pub fn sample(&self, athlete: u64, out: &mut [f64]) {
+        self.cursor(athlete).next(out);
+    }
+
+    /// The parameters of N consecutive athletes from a cursor, `out[param][lane]`.
+    pub fn sample_lanes<const N: usize>(cursor: &mut Cursor<'_>, out: &mut [[f64; N]]) {
+        let mut one = [0.0; PARAM_SLOTS.len()];
+        for l in 0..N {
+            let n = cursor.sampler.params.len();
+            cursor.next(&mut one[..n]);
+            for (p, v) in one[..n].iter().enumerate() {
+                out[p][l] = *v;
+            }
+        }
+    }
+}
+
+impl Cursor<'_> {
+    /// The next athlete's parameter values, in model order.
+    pub fn next(&mut self, out: &mut [f64]) {
+        let athlete = self.next;
+        self.next += 1;
+        let mut words = [[0u64; GROUP]; PARAM_SLOTS.len().div_ceil(GROUP)];
+        for (g, r) in &mut self.streams {
+            rng::fill(r, &mut words[*g]);
+        }
+        for (o, (slot, d)) in out.iter_mut().zip(&self.sampler.params) {
+            let u = || u53(words[slot / GROUP][slot % GROUP]);
+            *o = match *d {
+                Dist::Fixed { value } => value,
+                Dist::Lognormal { median, sigma } => median * (sigma * inv_norm(u())).exp(),
+                Dist::Uniform { min, max } => min + (max - min) * u(),
+                Dist::Normal { mean, sd, min, max } => {
+                    let mut x = mean + sd * inv_norm(u());
+                    if !(min..=max).contains(&x) {
+                        rng::seek_overflow(&mut self.overflow, athlete, *slot);
+                        while !(min..=max).contains(&x) {
+                            x = mean + sd * inv_norm(u53(self.overflow.next_u64()));
+                        }
+                    }
+                    x
+                }
+            };
+        }
+    }
+}

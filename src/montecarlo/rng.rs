@@ -1,0 +1,130 @@
+//! Random streams keyed by (seed, purpose, athlete), and the transforms from raw words to draws.
+//!
+//! Every athlete has one ChaCha8 stream per purpose: the key is derived from the seed and the
+//! purpose name, the stream number is the athlete index. Draws sit at fixed positions in those
+//! streams, so athlete i gets the same parameters and the same day-by-day noise in every row and
+//! for any number of threads:
+//!
+//! - `params` (one stream for all athletes): parameter slot k (its position in [`PARAM_SLOTS`],
+//!   by name, so `tau1` is the same draw under Banister and Busso) lives in 8-word group
+//!   g = k / 8; athlete i's first draw of slot k is u64 number k % 8 of ChaCha block
+//!   g * 2^40 + i. Banister's and Busso's parameters all sit in group 0, so an athlete costs one
+//!   64-byte block. A truncated normal that needs more draws continues at word
+//!   2^60 + (32 i + k) * 2^20.
+//! - `load`: one u64 per day d (at u64 position d): the high 32 bits decide a missed session, the
+//!   low 32 bits the session's load factor.
+//! - `test`: one u64 per day d: the measurement error of day d's performance.
+
+use chacha20::ChaCha8Rng;
+use rand::{Rng, SeedableRng};
+
+/// The slot of each parameter name in the `params` stream.
+pub const PARAM_SLOTS: [&str; 18] = [
+    "p0", "k1", "k2", "k3", "tau1", "tau2", "tau3", "g0", "h0", "fitness_days", "fatigue_days", "fitness0", "fatigue0",
+    "ds", "dr", "dso", "pp0", "scale",
+];
+
+/// SplitMix64, to spread a seed into key material.
+fn splitmix(x: &mut u64) -> u64 {
+    *x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The 256-bit key of a purpose: SplitMix64 of seed XOR the FNV-1a hash of the purpose name.
+pub fn key(seed: u64, purpose: &str) -> [u8; 32] {
+    let fnv = purpose.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    let mut state = seed ^ fnv;
+    let mut k = [0u8; 32];
+    for chunk in k.chunks_mut(8) {
+        chunk.copy_from_slice(&splitmix(&mut state).to_le_bytes());
+    }
+    k
+}
+
+/// Athlete `athlete`'s stream for a purpose whose key is `key`.
+pub fn stream(key: &[u8; 32], athlete: u64) -> ChaCha8Rng {
+    let mut r = ChaCha8Rng::from_seed(*key);
+    r.set_stream(athlete);
+    r
+}
+
+/// A uniform in (0, 1) from the top 53 bits of a word.
+#[inline(always)]
+pub fn u53(x: u64) -> f64 {
+    ((x >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A uniform in (0, 1) from 32 bits.
+#[inline(always)]
+pub fn u32f(x: u32) -> f64 {
+    (x as f64 + 0.5) * (1.0 / 4_294_967_296.0)
+}
+
+/// The standard normal quantile, Phi^-1(p) for p in (0, 1): Acklam's rational approximation
+/// (relative error below 1.15e-9), one uniform in, one normal out.
+#[inline(always)]
+pub fn inv_norm(p: f64) -> f64 {
+    const A: [f64; 6] = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+    const B: [f64; 5] = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+    const C: [f64; 6] = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
+    const D: [f64; 4] = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
+    const LOW: f64 = 0.02425;
+    if p < LOW || p > 1.0 - LOW {
+        let q = (-2.0 * if p < LOW { p } else { 1.0 - p }.ln()).sqrt();
+        let x = (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0);
+        return if p < LOW { x } else { -x };
+    }
+    let q = p - 0.5;
+    let r = q * q;
+    (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+        / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+}
+
+/// Fill `out` with the next u64 words of a stream.
+#[inline]
+pub fn fill(rng: &mut ChaCha8Rng, out: &mut [u64]) {
+    for x in out {
+        *x = rng.next_u64();
+    }
+}
+
+/// Parameter slots per 8-word group in the `params` stream.
+pub const GROUP: usize = 8;
+
+/// Position the `params` stream at athlete `athlete`'s first draws of slot group `group`; the
+/// next 8 u64 words are that group's slots, then the next athlete's follow.
+pub fn seek_group(rng: &mut ChaCha8Rng, group: usize, athlete: u64) {
+    rng.set_word_pos((((group as u128) << 40) + athlete as u128) * 16);
+}
+
+/// Position the `params` stream where athlete `athlete`'s slot `slot` continues past its first draw.
+pub fn seek_overflow(rng: &mut ChaCha8Rng, athlete: u64, slot: usize) {
+    rng.set_word_pos((1u128 << 60) + ((athlete as u128 * 32 + slot as u128) << 20));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inv_norm_inverts_the_normal_cdf() {
+        for &p in &[1e-9, 1e-4, 0.01, 0.02425, 0.1, 0.3, 0.5, 0.7, 0.975, 0.999, 1.0 - 1e-7] {
+            let x = inv_norm(p);
+            assert!((crate::stats::normal_cdf(x) - p).abs() < 2e-7 * p.min(1.0 - p).max(1e-3), "p = {p}: x = {x}");
+        }
+        assert!((inv_norm(0.975) - 1.959963985).abs() < 1e-8);
+    }
+
+    #[test]
+    fn streams_differ_by_purpose_athlete_and_seed_and_are_stable() {
+        let first = |seed, purpose, i| stream(&key(seed, purpose), i).next_u64();
+        let a = first(1, "params", 0);
+        assert_eq!(a, first(1, "params", 0));
+        assert_ne!(a, first(1, "params", 1));
+        assert_ne!(a, first(1, "load", 0));
+        assert_ne!(a, first(2, "params", 0));
+    }
+}

@@ -1,0 +1,262 @@
+//! `periodize run` against closed forms and the paired-comparison and reproducibility rules.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use periodize::scenario::{Dist, ModelSpec};
+use periodize::stats::normal_cdf;
+
+const MODEL: &str = "[model]\nkind = \"banister\"\np0 = 100.0\nk1 = 0.1\nk2 = 0.2\ntau1 = 42.0\ntau2 = 7.0\n";
+const PLAN: &str = "[plan]\nweeks = 6\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 50.0\nrest_days = 1\nrecovery = { every = 3, factor = 0.6 }\ntaper = { days = 5, factor = 0.5 }\n";
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let o = common::bin().args(args).output().unwrap();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into())
+}
+
+/// summary.csv as a list of column -> value maps.
+fn summary(dir: &Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(dir.join("summary.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    r.records().map(|rec| h.iter().zip(rec.unwrap().iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()).collect()
+}
+
+fn f(row: &HashMap<String, String>, col: &str) -> f64 {
+    row[col].parse().unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
+}
+
+/// The plan's loads, read back through `periodize plan`.
+fn plan_loads(scenario: &Path) -> Vec<f64> {
+    let o = common::bin().args(["plan", scenario.to_str().unwrap()]).output().unwrap();
+    String::from_utf8(o.stdout).unwrap().lines().skip(1).map(|l| l.split(',').nth(5).unwrap().parse().unwrap()).collect()
+}
+
+#[test]
+fn a_fixed_athlete_without_noise_gives_exactly_simulates_race_day_value() {
+    let dir = tempfile::tempdir().unwrap();
+    for (model, conv) in [("banister", "lagged"), ("banister", "same-day"), ("busso", "lagged")] {
+        let m = if model == "busso" {
+            format!("[model]\nkind = \"busso\"\nconvention = \"{conv}\"\np0 = 100.0\nk1 = 0.1\nk3 = 0.0007\ntau1 = 42.0\ntau2 = 7.0\ntau3 = 4.0\n")
+        } else {
+            MODEL.replace("kind = \"banister\"", &format!("kind = \"banister\"\nconvention = \"{conv}\""))
+        };
+        let sc = write(dir.path(), "fixed.toml", &format!("schema_version = 1\n[run]\nathletes = 5\n{m}{PLAN}"));
+        let out = dir.path().join("out");
+        assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]).0, 0);
+        let row = &summary(&out)[0];
+        // simulate over the plan plus race day (one more day, no load).
+        let mut loads = plan_loads(&sc);
+        loads.push(0.0);
+        let lf = common::write_loads(dir.path(), "loads.csv", &loads);
+        let mut args = vec!["simulate", "--model", model, "--loads", lf.to_str().unwrap(), "--convention", conv];
+        let params = if model == "busso" { vec!["p0=100", "k1=0.1", "k3=0.0007", "tau1=42", "tau2=7", "tau3=4"] } else { vec!["p0=100", "k1=0.1", "k2=0.2", "tau1=42", "tau2=7"] };
+        for p in &params {
+            args.extend(["--param", p]);
+        }
+        let o = common::bin().args(&args).output().unwrap();
+        let text = String::from_utf8(o.stdout).unwrap();
+        let race_day = text.lines().last().unwrap().rsplit(',').next().unwrap().to_string();
+        assert_eq!(row["perf_final_p50"], race_day, "{model} {conv}");
+        assert_eq!(row["perf_final_p05"], race_day);
+        assert_eq!(f(row, "perf_final_sd"), 0.0);
+        // The peak and its day, from the same series.
+        let perf: Vec<f64> = text.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse().unwrap()).collect();
+        let (day, peak) = perf.iter().enumerate().fold((0, f64::NEG_INFINITY), |a, (i, &p)| if p > a.1 { (i, p) } else { a });
+        assert_eq!(f(row, "perf_peak_p50"), peak);
+        assert_eq!(f(row, "peak_day_mean"), day as f64);
+        assert!((f(row, "load_total_mean") - loads.iter().sum::<f64>()).abs() < 1e-9);
+    }
+}
+
+/// Banister is linear in k1: with k1 ~ lognormal(m, s) and everything else fixed, race-day
+/// performance is c + G k1 with G the convolution sum of the plan, so its mean, sd and quantiles
+/// are known in closed form. The run must agree within 4 standard errors.
+#[test]
+fn a_population_matches_the_closed_form_of_the_linear_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let (m, s, n) = (0.1, 0.3, 20000usize);
+    let text = format!("schema_version = 1\n[run]\nseed = 99\nathletes = {n}\n{}{PLAN}", MODEL.replace("k1 = 0.1", &format!("k1 = {{ dist = \"lognormal\", median = {m}, sigma = {s} }}")));
+    let sc = write(dir.path(), "pop.toml", &text);
+    let out = dir.path().join("out");
+    assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]).0, 0);
+    let row = &summary(&out)[0];
+    let mut w = plan_loads(&sc);
+    w.push(0.0);
+    let o = common::banister(&w, 0.0, 1.0, 0.0, 42.0, 7.0, false, 0.0, 0.0);
+    let (g, h) = (o.last().unwrap().0, o.last().unwrap().1);
+    let c = 100.0 - 0.2 * h;
+    let mean = c + g * m * (s * s / 2.0f64).exp();
+    let sd = g * m * ((s * s).exp() * ((s * s).exp() - 1.0)).sqrt();
+    let se = sd / (n as f64).sqrt();
+    assert!((f(row, "perf_final_mean") - mean).abs() < 4.0 * se, "mean {} vs {mean}", f(row, "perf_final_mean"));
+    // sd of the sample sd of a lognormal is awkward; 4 % is over 4 standard errors at n = 20000.
+    assert!((f(row, "perf_final_sd") / sd - 1.0).abs() < 0.04, "sd {} vs {sd}", f(row, "perf_final_sd"));
+    // Quantiles: the model's CDF at the reported quantile must be within 4 binomial SE of q.
+    let cdf = |x: f64| normal_cdf(((x - c) / (g * m)).ln() / s);
+    for (col, q) in [("perf_final_p05", 0.05), ("perf_final_p50", 0.5), ("perf_final_p95", 0.95)] {
+        let got = cdf(f(row, col));
+        assert!((got - q).abs() < 4.0 * (q * (1.0 - q) / n as f64).sqrt(), "{col}: F = {got}");
+    }
+}
+
+#[test]
+fn rows_are_paired_identical_variants_tie_and_p0_plus_one_always_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = MODEL.replace("k1 = 0.1", "k1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }").replace("tau2 = 7.0", "tau2 = { dist = \"uniform\", min = 5.0, max = 10.0 }");
+    let text = format!("schema_version = 1\n[run]\nathletes = 3000\n{model}{PLAN}[noise]\nload_cv = 0.2\nmiss_rate = 0.1\ntest_sd = 2.0\n\
+        [[variant]]\nname = \"a\"\n[[variant]]\nname = \"same\"\n[[variant]]\nname = \"plus-one\"\nmodel.p0 = 101.0\n");
+    let sc = write(dir.path(), "pair.toml", &text);
+    let out = dir.path().join("out");
+    assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"]).0, 0);
+    let rows = summary(&out);
+    for (k, v) in &rows[0] {
+        if !["variant", "label", "win_rate"].contains(&k.as_str()) {
+            assert_eq!(&rows[1][k], v, "identical variants differ in {k}");
+        }
+    }
+    assert_eq!(f(&rows[1], "win_rate"), 0.0);
+    assert_eq!(f(&rows[2], "win_rate"), 1.0);
+    assert!((f(&rows[2], "diff_mean") - 1.0).abs() < 1e-9);
+    // Same athletes, same noise: every athlete's race day differs by exactly p0's step.
+    let mut r = csv::Reader::from_path(out.join("athletes.csv")).unwrap();
+    let recs: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(recs.len(), 3 * 3000);
+    for i in 0..3000 {
+        let (a, c) = (&recs[i], &recs[6000 + i]);
+        assert_eq!(a.get(1), c.get(1));
+        let (pa, pc): (f64, f64) = (a.get(2).unwrap().parse().unwrap(), c.get(2).unwrap().parse().unwrap());
+        assert!((pc - pa - 1.0).abs() < 1e-9, "athlete {i}");
+        assert_eq!(a.get(5), c.get(5), "load_total must match: same missed sessions and factors");
+        assert_eq!(&a.iter().skip(8).collect::<Vec<_>>()[1..], &c.iter().skip(8).collect::<Vec<_>>()[1..], "parameters other than p0");
+    }
+}
+
+#[test]
+fn summary_is_byte_identical_across_threads_and_differs_with_the_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/busso-train-to-recover.toml");
+    let mut outs = Vec::new();
+    for (t, seed) in [("1", "5"), ("2", "5"), ("2", "6")] {
+        let out = dir.path().join(format!("t{t}s{seed}"));
+        let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "2500", "--threads", t, "--seed", seed, "--daily"]);
+        assert_eq!(code, 0, "{err}");
+        outs.push((std::fs::read(out.join("summary.csv")).unwrap(), std::fs::read(out.join("daily.csv")).unwrap()));
+    }
+    assert!(outs[0] == outs[1], "threads changed the bytes");
+    assert_ne!(outs[0].0, outs[2].0);
+}
+
+#[test]
+fn daily_aggregates_agree_with_the_per_athlete_summary_on_race_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = MODEL.replace("k2 = 0.2", "k2 = { dist = \"lognormal\", median = 0.2, sigma = 0.3 }");
+    let sc = write(dir.path(), "d.toml", &format!("schema_version = 1\n[run]\nathletes = 4000\n{model}{PLAN}[noise]\nload_cv = 0.1\n"));
+    let out = dir.path().join("out");
+    assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--daily"]).0, 0);
+    let row = &summary(&out)[0];
+    let daily = std::fs::read_to_string(out.join("daily.csv")).unwrap();
+    let race: Vec<f64> = daily.lines().last().unwrap().split(',').skip(2).map(|x| x.parse().unwrap()).collect();
+    assert_eq!(race[7], 1.0, "the last daily row is race day");
+    assert!((race[0] - f(row, "perf_final_mean")).abs() < 1e-9);
+    let lows: Vec<f64> = daily.lines().skip(1).map(|l| l.split(',').nth(3).unwrap().parse().unwrap()).collect();
+    let (lo, hi) = (lows[lows.len() - 1], f(row, "perf_final_p95"));
+    let bin = (hi - lo) / 512.0 * 2.0;
+    for (i, col) in [(1, "perf_final_p05"), (2, "perf_final_p50"), (3, "perf_final_p95")] {
+        assert!((race[i] - f(row, col)).abs() <= bin.max(1e-9), "{col}: {} vs {}", race[i], f(row, col));
+    }
+}
+
+#[test]
+fn load_noise_keeps_the_mean_load_and_skips_the_miss_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cv, miss, n) = (0.3, 0.1, 4000);
+    let sc = write(dir.path(), "n.toml", &format!("schema_version = 1\n[run]\nathletes = {n}\n{MODEL}{PLAN}[noise]\nload_cv = {cv}\nmiss_rate = {miss}\n"));
+    let out = dir.path().join("out");
+    assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]).0, 0);
+    let row = &summary(&out)[0];
+    let w = plan_loads(&sc);
+    let total: f64 = w.iter().sum();
+    // Each session: w * B * F, B ~ Bernoulli(1 - miss), F lognormal with mean 1 and cv.
+    let var: f64 = w.iter().map(|x| x * x * ((1.0 - miss) * (1.0 + cv * cv) - (1.0 - miss) * (1.0 - miss))).sum();
+    let se = (var / n as f64).sqrt();
+    assert!((f(row, "load_total_mean") - total * (1.0 - miss)).abs() < 4.0 * se);
+    assert!((f(row, "load_total_sd") / var.sqrt() - 1.0).abs() < 0.06);
+}
+
+/// A truncated normal is drawn by resampling: every draw inside [min, max], and the draws follow
+/// the truncated CDF (Kolmogorov-Smirnov at alpha = 0.001).
+#[test]
+fn truncated_normal_parameters_follow_the_truncated_distribution() {
+    let (mean, sd, lo, hi) = (42.0, 10.0, 35.0, 70.0);
+    let spec = ModelSpec {
+        config: periodize::model::ModelConfig::new(periodize::model::ModelKind::Banister),
+        params: vec![("tau1".into(), Dist::Normal { mean, sd, min: lo, max: hi })],
+    };
+    let s = periodize::montecarlo::population::Sampler::new(7, &spec);
+    let n = 20000;
+    let mut x: Vec<f64> = (0..n).map(|i| { let mut v = [0.0]; s.sample(i, &mut v); v[0] }).collect();
+    assert!(x.iter().all(|v| (lo..=hi).contains(v)));
+    x.sort_by(f64::total_cmp);
+    let (a, b) = (normal_cdf((lo - mean) / sd), normal_cdf((hi - mean) / sd));
+    let d = x.iter().enumerate().map(|(i, &v)| {
+        let fx = (normal_cdf((v - mean) / sd) - a) / (b - a);
+        (fx - i as f64 / n as f64).abs().max((fx - (i + 1) as f64 / n as f64).abs())
+    }).fold(0.0, f64::max);
+    assert!(d < 1.95 / (n as f64).sqrt(), "KS D = {d}");
+}
+
+#[test]
+fn every_shipped_scenario_runs_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let scen = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for entry in std::fs::read_dir(&scen).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let out = dir.path().join(path.file_stem().unwrap());
+        let (code, err) = run(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "40", "--plots"]);
+        assert_eq!(code, 0, "{}: {err}", path.display());
+        let sc = periodize::scenario::load(&path).unwrap();
+        let rows = summary(&out);
+        assert_eq!(rows.len(), sc.rows.len());
+        for r in &rows {
+            assert_eq!(r["athletes"], "40");
+            for col in ["perf_final_mean", "perf_peak_mean", "load_total_mean", "win_rate"] {
+                assert!(f(r, col).is_finite(), "{}: {col}", path.display());
+            }
+        }
+        let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["athletes"], 40);
+        assert_eq!(manifest["seed"], sc.seed);
+        assert_eq!(manifest["periodize_version"], env!("CARGO_PKG_VERSION"));
+        assert!(std::fs::read_to_string(out.join("perf_final.svg")).unwrap().starts_with("<svg"));
+        assert!(err.contains("athlete-days/s"));
+    }
+}
+
+#[test]
+fn a_failed_run_leaves_earlier_results_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.toml", &format!("schema_version = 1\n[run]\nathletes = 10\n{MODEL}{PLAN}"));
+    let out = dir.path().join("out");
+    assert_eq!(run(&["run", good.to_str().unwrap(), "--out", out.to_str().unwrap()]).0, 0);
+    let before = std::fs::read(out.join("summary.csv")).unwrap();
+    let bad = write(dir.path(), "bad.toml", &format!("schema_version = 1\n{}{PLAN}", MODEL.replace("tau1 = 42.0", "tau1 = -1.0")));
+    let (code, err) = run(&["run", bad.to_str().unwrap(), "--out", out.to_str().unwrap(), "--seed", "3"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), before);
+    // An output folder that cannot be created: exit 1, nothing half-written.
+    let blocker = write(dir.path(), "file", "x");
+    let (code, err) = run(&["run", good.to_str().unwrap(), "--out", blocker.join("sub").to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2, "only summary.csv and manifest.json");
+}
