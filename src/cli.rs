@@ -25,6 +25,57 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Monte Carlo: run every row of a scenario over a population of simulated athletes.
     Run(RunArgs),
+    /// Fit Banister or Busso parameters to an athlete's history (`day,load,performance`).
+    Fit(FitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FitArgs {
+    /// The model to fit: banister or busso.
+    #[arg(long, value_enum)]
+    pub model: ModelKind,
+    /// The athlete's history: `day,load,performance` (performance empty on days without a test).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// When a day's load starts to count.
+    #[arg(long, value_enum, default_value = "lagged")]
+    pub convention: Convention,
+    /// Residual-bootstrap replicates for percentile intervals (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Bounds of tau1, LO:HI days (default 1:100).
+    #[arg(long, value_parser = parse_bounds)]
+    pub tau1: Option<(f64, f64)>,
+    /// Bounds of tau2, LO:HI days (default 1:60).
+    #[arg(long, value_parser = parse_bounds)]
+    pub tau2: Option<(f64, f64)>,
+    /// Bounds of tau3 (busso), LO:HI days (default 0.5:30).
+    #[arg(long, value_parser = parse_bounds)]
+    pub tau3: Option<(f64, f64)>,
+    /// Require tau1 >= RATIO * tau2 (0: no order between the time constants).
+    #[arg(long, default_value_t = crate::fit::DEFAULT_MIN_RATIO)]
+    pub min_ratio: f64,
+    /// Grid points per time constant (default 80 for banister, 24 for busso).
+    #[arg(long, default_value_t = 0)]
+    pub grid: usize,
+    /// Output CSV (stdout when absent or `-`).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Also write the fitted athlete as a scenario file that `periodize run` can run.
+    #[arg(long)]
+    pub scenario_out: Option<PathBuf>,
+}
+
+fn parse_bounds(s: &str) -> std::result::Result<(f64, f64), String> {
+    let (a, b) = s.split_once(':').ok_or_else(|| format!("'{s}': expected LO:HI, e.g. 5:60"))?;
+    let (a, b): (f64, f64) = (a.trim().parse().map_err(|_| format!("'{a}' is not a number"))?, b.trim().parse().map_err(|_| format!("'{b}' is not a number"))?);
+    if !(a > 0.0 && b > a && b.is_finite()) {
+        return Err(format!("'{s}': expected 0 < LO < HI"));
+    }
+    Ok((a, b))
 }
 
 #[derive(Debug, clap::Args)]
@@ -122,6 +173,7 @@ pub fn run(cli: Cli) -> Result<()> {
             eprintln!("{}", report.line());
             Ok(())
         }
+        Command::Fit(a) => fit(a),
         Command::Validate(a) => {
             let sc = crate::scenario::load(&a.scenario)?;
             print!("{}", validate_report(&sc));
@@ -162,6 +214,51 @@ fn simulate(a: SimulateArgs) -> Result<()> {
     }
     let series = crate::daily::read_daily(&a.loads, false)?;
     crate::output::write_to(a.output.as_deref(), |w| crate::simulate::write_simulation(w, &config, &values, &series))
+}
+
+fn fit(a: FitArgs) -> Result<()> {
+    if !matches!(a.model, ModelKind::Banister | ModelKind::Busso) {
+        return Err(Error::Usage(format!("fit supports banister and busso, not {}", a.model)));
+    }
+    if a.tau3.is_some() && a.model != ModelKind::Busso {
+        return Err(Error::Usage("--tau3 applies to busso only".into()));
+    }
+    let mut opts = crate::fit::FitOptions::new(a.model, a.convention);
+    for (i, b) in [a.tau1, a.tau2, a.tau3].into_iter().enumerate() {
+        if let (Some(b), Some(slot)) = (b, opts.bounds.get_mut(i)) {
+            *slot = b;
+        }
+    }
+    if !(a.min_ratio.is_finite() && a.min_ratio >= 0.0) {
+        return Err(Error::Usage(format!("--min-ratio {}: expected a number >= 0", a.min_ratio)));
+    }
+    opts.min_ratio = a.min_ratio;
+    opts.grid = a.grid;
+    opts.bootstrap = a.bootstrap;
+    opts.seed = a.seed;
+    let series = crate::daily::read_daily(&a.data, true)?;
+    let fitted = crate::fit::fit(&series, &opts).map_err(|e| match e {
+        Error::Usage(m) => Error::Usage(format!("{}: {m}", a.data.display())),
+        other => other,
+    })?;
+    crate::output::write_to(a.output.as_deref(), |w| crate::fit::write_csv(w, &fitted))?;
+    if let Some(path) = &a.scenario_out {
+        let text = crate::fit::scenario_toml(&fitted, &opts, &series, &a.data.display().to_string());
+        crate::output::write_to(Some(path), |w| w.write_all(text.as_bytes()))?;
+    }
+    eprintln!(
+        "{} fit ({}) to {} tests: SSE {:.4}, R^2 {:.4}, residual sd {:.4}",
+        a.model,
+        a.convention.name(),
+        fitted.n_tests,
+        fitted.sse,
+        fitted.r2,
+        fitted.residual_sd
+    );
+    for w in &fitted.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
 }
 
 impl From<Error> for std::process::ExitCode {

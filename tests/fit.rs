@@ -1,0 +1,182 @@
+//! `periodize fit` against the published Clarke & Skiba fit, synthetic athletes with known
+//! parameters, and bootstrap coverage.
+
+mod common;
+
+use std::path::Path;
+
+use periodize::daily::DailySeries;
+use periodize::fit::{FitOptions, fit};
+use periodize::model::{Convention, ModelKind};
+
+fn cyclist() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/clarke2013_cyclist.csv")
+}
+
+fn fit_csv(text: &str) -> Vec<(String, f64)> {
+    text.lines().skip(1).map(|l| {
+        let c: Vec<&str> = l.split(',').collect();
+        (c[0].to_string(), c[1].parse().unwrap())
+    }).collect()
+}
+
+/// SSE of Banister parameters on the cyclist's tests, by the convolution-sum oracle.
+fn oracle_sse(series: &DailySeries, p: &[f64], same_day: bool) -> f64 {
+    let o = common::banister(&series.load, p[0], p[1], p[2], p[3], p[4], same_day, 0.0, 0.0);
+    series.performance.iter().enumerate().filter_map(|(d, y)| y.map(|y| (y - o[d].2).powi(2))).sum()
+}
+
+#[test]
+fn the_reference_cyclist_fits_at_least_as_well_as_the_published_fit() {
+    let series = periodize::daily::read_daily(&cyclist(), true).unwrap();
+    // The data and convention reproduce the paper: its parameters give its SSE of 20.25.
+    let published = [261.93, 0.18258, 0.23016, 35.82, 21.34];
+    assert!((oracle_sse(&series, &published, true) - 20.25).abs() < 0.02);
+    let o = common::bin().args(["fit", "--model", "banister", "--data", cyclist().to_str().unwrap(), "--convention", "same-day"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = fit_csv(&String::from_utf8(o.stdout).unwrap());
+    let names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(names[..7], ["p0", "k1", "k2", "tau1", "tau2", "sse", "r2"]);
+    let sse = rows[5].1;
+    assert!(sse <= 20.26, "SSE {sse}");
+    // The reported SSE is what the reported parameters give, by the independent oracle.
+    let p: Vec<f64> = rows[..5].iter().map(|r| r.1).collect();
+    assert!((oracle_sse(&series, &p, true) - sse).abs() < 1e-6 * sse);
+    // The valley towards tau1 = tau2 is reported, not hidden.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not identified"), "{err}");
+}
+
+/// A reproducible training history: hard, easy and rest days, about 200 days.
+fn history(days: usize, seed: u64) -> Vec<f64> {
+    let mut x = seed;
+    (0..days).map(|d| {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+        match d % 7 { 0 => 0.0, 1 | 3 | 5 => 100.0 + 80.0 * u, _ => 30.0 + 40.0 * u }
+    }).collect()
+}
+
+fn series_with_tests(load: Vec<f64>, perf: &[f64], every: usize, noise: &mut impl FnMut() -> f64) -> DailySeries {
+    let performance = (0..load.len()).map(|d| (d % every == every - 1).then(|| perf[d] + noise())).collect();
+    DailySeries { first_day: 0, first_date: None, load, performance }
+}
+
+#[test]
+fn known_parameters_are_recovered_within_two_percent_from_noise_free_tests() {
+    for same_day in [false, true] {
+        let conv = if same_day { Convention::SameDay } else { Convention::Lagged };
+        let load = history(210, 3);
+        let truth = [250.0, 0.12, 0.25, 40.0, 8.0];
+        let perf: Vec<f64> = common::banister(&load, truth[0], truth[1], truth[2], truth[3], truth[4], same_day, 0.0, 0.0).iter().map(|r| r.2).collect();
+        let s = series_with_tests(load, &perf, 4, &mut || 0.0);
+        let r = fit(&s, &FitOptions::new(ModelKind::Banister, conv)).unwrap();
+        for (e, t) in r.params.iter().zip(truth) {
+            assert!((e.value / t - 1.0).abs() < 0.02, "banister {same_day}: {} = {} vs {t}", e.name, e.value);
+        }
+        assert!(r.sse < 1e-8, "{}", r.sse);
+
+        let load = history(210, 5);
+        let truth = [100.0, 0.1, 0.0007, 40.0, 8.0, 4.0];
+        let perf: Vec<f64> = common::busso(&load, truth[0], truth[1], truth[2], truth[3], truth[4], truth[5], same_day).iter().map(|r| r.3).collect();
+        let s = series_with_tests(load, &perf, 4, &mut || 0.0);
+        let r = fit(&s, &FitOptions::new(ModelKind::Busso, conv)).unwrap();
+        for (e, t) in r.params.iter().zip(truth) {
+            assert!((e.value / t - 1.0).abs() < 0.02, "busso {same_day}: {} = {} vs {t}", e.name, e.value);
+        }
+    }
+}
+
+/// On noisy tests the 95% percentile intervals should contain the truth about 95% of the time.
+#[test]
+fn bootstrap_intervals_cover_the_truth_near_their_nominal_rate() {
+    let truth = [250.0, 0.12, 0.25, 40.0, 8.0];
+    let datasets = 30;
+    let mut hits = [0usize; 5];
+    let mut x = 17u64;
+    let mut gauss = move || {
+        // Box-Muller from an LCG: the test's own noise, independent of the crate's streams.
+        let mut u = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        let (a, b) = (u(), u());
+        (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
+    };
+    for k in 0..datasets {
+        let load = history(210, 100 + k);
+        let perf: Vec<f64> = common::banister(&load, truth[0], truth[1], truth[2], truth[3], truth[4], false, 0.0, 0.0).iter().map(|r| r.2).collect();
+        let s = series_with_tests(load, &perf, 5, &mut || 1.5 * gauss());
+        let mut o = FitOptions::new(ModelKind::Banister, Convention::Lagged);
+        o.bootstrap = 200;
+        o.grid = 40;
+        o.seed = k;
+        let r = fit(&s, &o).unwrap();
+        for (i, e) in r.params.iter().enumerate() {
+            let (lo, hi) = e.ci.unwrap();
+            hits[i] += usize::from(lo <= truth[i] && truth[i] <= hi);
+        }
+    }
+    let rates: Vec<f64> = hits.iter().map(|h| *h as f64 / datasets as f64).collect();
+    eprintln!("bootstrap coverage of p0, k1, k2, tau1, tau2: {rates:?}");
+    // 30 data sets: a binomial(30, 0.95) falls below 24/30 with probability under 1%.
+    assert!(rates.iter().all(|r| *r >= 0.8), "coverage {rates:?}");
+    assert!(rates.iter().sum::<f64>() / 5.0 >= 0.85, "coverage {rates:?}");
+}
+
+#[test]
+fn the_fitted_athlete_runs_as_a_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = dir.path().join("athlete.toml");
+    let o = common::bin().args(["fit", "--model", "banister", "--data", cyclist().to_str().unwrap(), "--convention", "same-day",
+        "--bootstrap", "100", "--scenario-out", sc.to_str().unwrap(), "-o", dir.path().join("fit.csv").to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&sc).unwrap();
+    assert!(text.contains("k1 = { dist = "), "{text}");
+    let out = dir.path().join("out");
+    let o = common::bin().args(["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "200"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert_eq!(summary.lines().count(), 3);
+    // Fixed values without --bootstrap: one athlete, exactly the estimates.
+    let o = common::bin().args(["fit", "--model", "banister", "--data", cyclist().to_str().unwrap(), "--scenario-out", sc.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success());
+    let est = fit_csv(&String::from_utf8(o.stdout).unwrap());
+    let text = std::fs::read_to_string(&sc).unwrap();
+    assert!(text.contains(&format!("tau1 = {}\n", est[3].1)), "{text}");
+    assert!(common::bin().args(["validate", sc.to_str().unwrap()]).output().unwrap().status.success());
+}
+
+#[test]
+fn bad_data_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let few = write("few.csv", "day,load,performance\n0,100,\n1,50,250\n2,0,251\n3,80,\n4,0,252\n5,0,250\n");
+    let neg = write("neg.csv", "day,load,performance\n0,100,\n1,50,-3\n");
+    let txt = write("txt.csv", "day,load,performance\n0,100,\n1,50,fast\n");
+    let rest = write("rest.csv", &format!("day,load,performance\n{}", (0..20).map(|d| format!("{d},0,{}\n", 250 + d % 3)).collect::<String>()));
+    let noperf = write("noperf.csv", "day,load\n0,1\n");
+    let cases: [(&[&str], &str); 6] = [
+        (&["--data", &few], "4 performance tests, but banister has 5 parameters: at least 6 tests are needed"),
+        (&["--data", &neg], "neg.csv:3: performance: \"-3\": expected a finite number >= 0 or an empty cell"),
+        (&["--data", &txt], "txt.csv:3: performance: \"fast\": expected a finite number >= 0 or an empty cell"),
+        (&["--data", &rest], "every load is 0: the model's gains cannot be fitted without training"),
+        (&["--data", &noperf], "noperf.csv:1: performance: missing column: expected a `performance` column, found `day`, `load`"),
+        (&["--data", &few, "--tau1", "50:5"], "'50:5': expected 0 < LO < HI"),
+    ];
+    for (args, want) in cases {
+        let mut a = vec!["fit", "--model", "banister"];
+        a.extend(args);
+        let o = common::bin().args(&a).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{want}: {err}");
+        assert!(err.contains(want), "expected {want:?} in {err:?}");
+        assert!(o.stdout.is_empty());
+    }
+    let o = common::bin().args(["fit", "--model", "pmc", "--data", &few]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
