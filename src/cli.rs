@@ -67,6 +67,9 @@ pub struct FitArgs {
     /// Also write the fitted athlete as a scenario file that `periodize run` can run.
     #[arg(long)]
     pub scenario_out: Option<PathBuf>,
+    /// Also write every bootstrap replicate's parameters as CSV (with --bootstrap).
+    #[arg(long)]
+    pub replicates_out: Option<PathBuf>,
 }
 
 fn parse_bounds(s: &str) -> std::result::Result<(f64, f64), String> {
@@ -220,6 +223,9 @@ fn fit(a: FitArgs) -> Result<()> {
     if !matches!(a.model, ModelKind::Banister | ModelKind::Busso) {
         return Err(Error::Usage(format!("fit supports banister and busso, not {}", a.model)));
     }
+    if a.replicates_out.is_some() && a.bootstrap == 0 {
+        return Err(Error::Usage("--replicates-out needs --bootstrap N".into()));
+    }
     if a.tau3.is_some() && a.model != ModelKind::Busso {
         return Err(Error::Usage("--tau3 applies to busso only".into()));
     }
@@ -242,6 +248,9 @@ fn fit(a: FitArgs) -> Result<()> {
         other => other,
     })?;
     crate::output::write_to(a.output.as_deref(), |w| crate::fit::write_csv(w, &fitted))?;
+    if let Some(path) = &a.replicates_out {
+        crate::output::write_to(Some(path), |w| crate::fit::write_replicates(w, &opts, &fitted))?;
+    }
     if let Some(path) = &a.scenario_out {
         let text = crate::fit::scenario_toml(&fitted, &opts, &series, &a.data.display().to_string());
         crate::output::write_to(Some(path), |w| w.write_all(text.as_bytes()))?;

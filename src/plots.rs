@@ -67,11 +67,12 @@ fn final_distribution(title: &str, rows: &[PlotRow]) -> Result<String> {
         let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(8) as u32;
         let mut chart = ChartBuilder::on(&root)
             .caption(format!("{title}: race-day performance"), ("sans-serif", 18))
             .margin(12)
             .x_label_area_size(40)
-            .y_label_area_size(330)
+            .y_label_area_size((longest * 7 + 16).clamp(60, 420))
             .build_cartesian_2d((lo - pad)..(hi + pad), -0.5f64..(n as f64 - 0.5))
             .map_err(draw_err)?;
         chart
@@ -82,6 +83,7 @@ fn final_distribution(title: &str, rows: &[PlotRow]) -> Result<String> {
                 if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() { labels[labels.len() - 1 - i as usize].clone() } else { String::new() }
             })
             .x_desc("performance on race day (box 25-75%, whiskers 5-95%, bar median)")
+            .light_line_style(WHITE)
             .draw()
             .map_err(draw_err)?;
         for (i, q) in qs.iter().enumerate() {
@@ -119,12 +121,19 @@ fn daily_bands(title: &str, rows: &[PlotRow]) -> Result<String> {
             .y_label_area_size(60)
             .build_cartesian_2d(0f64..(days as f64 - 1.0).max(1.0), (lo - pad)..(hi + pad))
             .map_err(draw_err)?;
-        chart.configure_mesh().x_desc("day (the last is race day)").y_desc("performance").draw().map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_desc("day (the last is race day)")
+            .y_desc("performance")
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(draw_err)?;
+        let alpha = if drawn.len() > 3 { 0.07 } else { 0.15 };
         for (i, label, d) in drawn {
             let c = COLORS[i % COLORS.len()];
             let mut band: Vec<(f64, f64)> = d.perf_q.iter().enumerate().map(|(t, q)| (t as f64, q[2])).collect();
             band.extend(d.perf_q.iter().enumerate().rev().map(|(t, q)| (t as f64, q[0])));
-            chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.15).filled()))).map_err(draw_err)?;
+            chart.draw_series(std::iter::once(Polygon::new(band, c.mix(alpha).filled()))).map_err(draw_err)?;
             chart
                 .draw_series(LineSeries::new(d.perf_q.iter().enumerate().map(|(t, q)| (t as f64, q[1])), c.stroke_width(2)))
                 .map_err(draw_err)?

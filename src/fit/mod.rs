@@ -485,6 +485,16 @@ pub fn write_csv(out: &mut dyn std::io::Write, r: &FitResult) -> std::io::Result
     writeln!(out, "residual_sd,{},,,", num(r.residual_sd))
 }
 
+/// Every bootstrap replicate's parameters: `replicate,<parameter names>`.
+pub fn write_replicates(out: &mut dyn std::io::Write, opts: &FitOptions, r: &FitResult) -> std::io::Result<()> {
+    writeln!(out, "replicate,{}", opts.names().join(","))?;
+    for (i, rep) in r.replicates.iter().enumerate() {
+        let cells: Vec<String> = rep.iter().map(|v| crate::output::num(*v)).collect();
+        writeln!(out, "{i},{}", cells.join(","))?;
+    }
+    Ok(())
+}
+
 /// The fitted athlete as a scenario: a `[model]` block (fixed values, or distributions from the
 /// bootstrap) and a plan in the athlete's own load units comparing the two philosophies at the
 /// athlete's usual weekly load, so that `run` can compare plans for this athlete.

@@ -1,0 +1,34 @@
+"""Helpers shared by the notebooks: find (or build) the periodize binary and run it."""
+
+import os
+import pathlib
+import subprocess
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OUT = ROOT / "target" / "notebooks"
+
+
+def binary() -> str:
+    """The periodize binary: $PERIODIZE, else target/release/periodize (built if missing)."""
+    env = os.environ.get("PERIODIZE")
+    if env:
+        return env
+    path = ROOT / "target" / "release" / "periodize"
+    if not path.exists():
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    return str(path)
+
+
+def periodize(*args) -> subprocess.CompletedProcess:
+    """Run periodize with the repository as working directory; raise with its stderr on failure."""
+    r = subprocess.run([binary(), *map(str, args)], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"periodize {' '.join(map(str, args))} failed:\n{r.stderr}")
+    return r
+
+
+def out_dir(name: str) -> pathlib.Path:
+    """A fresh output folder under target/notebooks (not tracked by git)."""
+    d = OUT / name
+    d.mkdir(parents=True, exist_ok=True)
+    return d
