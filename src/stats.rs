@@ -38,6 +38,41 @@ pub fn quantile(x: &mut [f64], q: f64) -> f64 {
     a + (h - lo as f64) * (b - a)
 }
 
+/// Several quantiles at once (ascending `qs`), each exactly as [`quantile`] computes it, with the
+/// selections nested so that each one searches only the part the previous one left.
+pub fn quantiles<const K: usize>(x: &mut [f64], qs: [f64; K]) -> [f64; K] {
+    let n = x.len();
+    let mut out = [f64::NAN; K];
+    if n == 0 {
+        return out;
+    }
+    // Select every needed order statistic (lo and lo + 1 of each q), left to right, each within
+    // the slice to the right of the previous one.
+    let mut ranks: Vec<usize> = Vec::with_capacity(2 * K);
+    for q in qs {
+        let lo = ((n - 1) as f64 * q).floor() as usize;
+        ranks.push(lo);
+        ranks.push((lo + 1).min(n - 1));
+    }
+    let mut order: Vec<usize> = ranks.clone();
+    order.sort_unstable();
+    order.dedup();
+    let mut start = 0;
+    for &r in &order {
+        if r >= start {
+            x[start..].select_nth_unstable_by(r - start, f64::total_cmp);
+            start = r + 1;
+        }
+    }
+    for (k, q) in qs.iter().enumerate() {
+        let h = (n - 1) as f64 * q;
+        let lo = h.floor() as usize;
+        let (a, b) = (x[lo], x[(lo + 1).min(n - 1)]);
+        out[k] = if lo + 1 >= n { a } else { a + (h - lo as f64) * (b - a) };
+    }
+    out
+}
+
 /// Mean, sd (n - 1) and the 5%, 50% and 95% quantiles. Reorders `x`.
 ///
 /// Sums are taken about the first value, so identical values give exactly that value and sd 0,
@@ -48,7 +83,8 @@ pub fn summarize(x: &mut [f64]) -> [f64; 5] {
     let d_mean = x.iter().map(|v| v - shift).sum::<f64>() / n;
     let mean = shift + d_mean;
     let var = if x.len() > 1 { x.iter().map(|v| (v - shift - d_mean) * (v - shift - d_mean)).sum::<f64>() / (n - 1.0) } else { f64::NAN };
-    [mean, var.sqrt(), quantile(x, 0.05), quantile(x, 0.5), quantile(x, 0.95)]
+    let [q05, q50, q95] = quantiles(x, [0.05, 0.5, 0.95]);
+    [mean, var.sqrt(), q05, q50, q95]
 }
 
 #[cfg(test)]
@@ -71,5 +107,23 @@ mod tests {
         assert_eq!(quantile(&mut x, 0.95), 4.8);
         let mut y = vec![10.0];
         assert_eq!(summarize(&mut y)[3], 10.0);
+    }
+
+    #[test]
+    fn nested_quantiles_equal_separate_selections() {
+        let mut state = 12345u64;
+        for n in [1usize, 2, 3, 7, 20, 101, 1000] {
+            let x: Vec<f64> = (0..n)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    ((state >> 33) % 50) as f64 // many ties
+                })
+                .collect();
+            let qs = [0.0, 0.05, 0.5, 0.95, 1.0];
+            let got = quantiles(&mut x.clone(), qs);
+            for (k, q) in qs.iter().enumerate() {
+                assert_eq!(got[k], quantile(&mut x.clone(), *q), "n = {n}, q = {q}");
+            }
+        }
     }
 }

@@ -9,6 +9,9 @@ use crate::model::LaneModel;
 use crate::scenario::Noise;
 use crate::simulate::Acwr;
 
+/// Set to route every run through the generic kernel (tests compare the fast path with it).
+pub static FORCE_GENERIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Athletes advanced together; 8 lanes fill two AVX2 or four SSE2 registers per state.
 pub const LANES: usize = 8;
 /// Days of noise drawn at a time.
@@ -45,10 +48,13 @@ pub struct AthleteMetrics {
 
 /// Receives every day's lanes; the daily aggregates implement it, the plain run uses `()`.
 pub trait DaySink<const N: usize> {
+    /// False for a sink that ignores every day, which lets a run take the fast path.
+    const ACTIVE: bool = true;
     fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], fitness: &[f64; N], fatigue: &[f64; N], load: &[f64; N]);
 }
 
 impl<const N: usize> DaySink<N> for () {
+    const ACTIVE: bool = false;
     #[inline(always)]
     fn day(&mut self, _: usize, _: usize, _: &[f64; N], _: &[f64; N], _: &[f64; N], _: &[f64; N]) {}
 }
@@ -65,6 +71,8 @@ pub struct RowKernel<'a> {
     pub plan_total: f64,
     pub load_key: [u8; 32],
     pub test_key: [u8; 32],
+    /// Banister without any noise: the hand-vectorised loop of [`super::fast`] applies.
+    pub fast: bool,
     /// Lognormal load factor: ln f ~ N(mu, sigma^2) with E f = 1.
     pub mu: f64,
     pub sigma: f64,
@@ -87,10 +95,24 @@ impl<'a> RowKernel<'a> {
             baseline,
             plan_acwr_max,
             plan_total: plan.iter().sum(),
+            fast: config.kind == crate::model::ModelKind::Banister && noise.is_zero() && !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed),
             load_key: rng::key(seed, "load"),
             test_key: rng::key(seed, "test"),
             mu: -0.5 * sigma2,
             sigma: sigma2.sqrt(),
+        }
+    }
+
+    /// Whether runs with sink type S and N lanes take the hand-vectorised loop of [`super::fast`]:
+    /// Banister, no noise, no per-day output, 8 lanes, and a processor with AVX2.
+    pub fn uses_fast_path<S: DaySink<N>, const N: usize>(&self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            self.fast && !S::ACTIVE && N == 8 && std::is_x86_feature_detected!("avx2")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
         }
     }
 
@@ -115,6 +137,14 @@ impl<'a> RowKernel<'a> {
     ) {
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
+            if self.uses_fast_path::<S, N>() {
+                let v: Vec<[f64; 8]> = values.iter().map(|x| std::array::from_fn(|l| x[l])).collect();
+                // SAFETY: the processor supports AVX2, checked just above.
+                unsafe {
+                    super::fast::banister_plain(&v, self.config.convention, self.plan, self.plan_total, self.plan_acwr_max, valid, out)
+                };
+                return;
+            }
             // SAFETY: the processor supports AVX2, checked just above.
             return unsafe { self.run_avx2::<M, S, N>(values, first, valid, scratch, sink, out) };
         }

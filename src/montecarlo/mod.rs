@@ -8,6 +8,7 @@
 //! race-day performance for pairing), never O(athletes x days) unless asked for.
 
 pub mod daily;
+mod fast;
 pub mod kernel;
 pub mod population;
 pub mod rng;
@@ -37,6 +38,8 @@ pub struct RowResult {
     pub params: Option<Vec<f64>>,
     pub daily: Option<DailyRow>,
     pub plan_days: usize,
+    /// Whether the hand-vectorised Banister loop ran the athletes (see [`RowKernel::uses_fast_path`]).
+    pub fast_path: bool,
 }
 
 /// Per-day aggregates of a row: index d = 0..=plan days (the last is race day).
@@ -51,6 +54,7 @@ pub struct DailyRow {
 
 /// Run one row over `athletes` athletes. `progress` counts athletes done.
 pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: bool, progress: &AtomicU64) -> RowResult {
+    let daily_wanted = daily;
     let plan = crate::plan::generate(&row.plan);
     let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed);
     let sampler = Sampler::new(seed, &row.model);
@@ -77,7 +81,16 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: 
             load_mean: s.load.iter().map(|x| x / n).collect(),
         }
     });
-    RowResult { metrics, params, daily, plan_days: plan.days() }
+    let fast_path = !daily_wanted && kernel.uses_fast_path::<(), LANES>();
+    RowResult { metrics, params, daily, plan_days: plan.days(), fast_path }
+}
+
+/// `n` default metrics from zeroed memory: the allocator maps zero pages lazily, so the pages are
+/// first touched by the workers that fill them, in parallel, instead of by a serial fill here.
+fn zeroed_metrics(n: usize) -> Vec<AthleteMetrics> {
+    let boxed = Box::<[AthleteMetrics]>::new_zeroed_slice(n);
+    // SAFETY: AthleteMetrics is six f64, for which all-zero bits are 0.0, its default.
+    unsafe { boxed.assume_init() }.into_vec()
 }
 
 struct Job<'a> {
@@ -129,7 +142,7 @@ impl Job<'_> {
     #[allow(clippy::type_complexity)]
     fn pass<M: LaneModel<LANES>>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Vec<AthleteMetrics>, Option<Vec<f64>>, Option<DaySums>) {
         let n = self.athletes;
-        let mut metrics = vec![AthleteMetrics::default(); n];
+        let mut metrics = zeroed_metrics(n);
         let mut params = keep_params.then(|| vec![0.0; n * self.sampler.len()]);
         let days = self.kernel.plan.len() + 1;
         let count = |c: usize| progress.fetch_add(CHUNK.min(n - c * CHUNK) as u64, Ordering::Relaxed);

@@ -5,7 +5,7 @@ use rand::Rng;
 
 use chacha20::ChaCha8Rng;
 
-use super::rng::{self, GROUP, PARAM_SLOTS, inv_norm, u53};
+use super::rng::{self, GROUP, PARAM_SLOTS, inv_norm, inv_norm_lanes, u53};
 use crate::scenario::{Dist, ModelSpec};
 
 /// Draws the parameters of athletes of one row.
@@ -67,20 +67,47 @@ impl Sampler {
         self.cursor(athlete).next(out);
     }
 
-    /// The parameters of N consecutive athletes from a cursor, `out[param][lane]`.
+    /// The parameters of N consecutive athletes from a cursor, `out[param][lane]`; the same
+    /// values as N calls of [`Cursor::next`].
     pub fn sample_lanes<const N: usize>(cursor: &mut Cursor<'_>, out: &mut [[f64; N]]) {
-        let mut one = [0.0; PARAM_SLOTS.len()];
-        for l in 0..N {
-            let n = cursor.sampler.params.len();
-            cursor.next(&mut one[..n]);
-            for (p, v) in one[..n].iter().enumerate() {
-                out[p][l] = *v;
-            }
-        }
+        cursor.next_lanes(out);
     }
 }
 
 impl Cursor<'_> {
+    /// The next N athletes' parameter values, `out[param][lane]`.
+    pub fn next_lanes<const N: usize>(&mut self, out: &mut [[f64; N]]) {
+        let first = self.next;
+        self.next += N as u64;
+        let mut words = [[[0u64; GROUP]; PARAM_SLOTS.len().div_ceil(GROUP)]; N];
+        for w in words.iter_mut() {
+            for (g, r) in &mut self.streams {
+                rng::fill(r, &mut w[*g]);
+            }
+        }
+        for (o, (slot, d)) in out.iter_mut().zip(&self.sampler.params) {
+            let u: [f64; N] = std::array::from_fn(|l| u53(words[l][slot / GROUP][slot % GROUP]));
+            match *d {
+                Dist::Fixed { value } => *o = [value; N],
+                Dist::Uniform { min, max } => *o = u.map(|u| min + (max - min) * u),
+                Dist::Lognormal { median, sigma } => *o = inv_norm_lanes(&u).map(|z| median * (sigma * z).exp()),
+                Dist::Normal { mean, sd, min, max } => {
+                    let z = inv_norm_lanes(&u);
+                    for l in 0..N {
+                        let mut x = mean + sd * z[l];
+                        if !(min..=max).contains(&x) {
+                            rng::seek_overflow(&mut self.overflow, first + l as u64, *slot);
+                            while !(min..=max).contains(&x) {
+                                x = mean + sd * inv_norm(u53(self.overflow.next_u64()));
+                            }
+                        }
+                        o[l] = x;
+                    }
+                }
+            }
+        }
+    }
+
     /// The next athlete's parameter values, in model order.
     pub fn next(&mut self, out: &mut [f64]) {
         let athlete = self.next;

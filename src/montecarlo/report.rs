@@ -82,14 +82,15 @@ pub fn summary_header(sc: &Scenario) -> Vec<String> {
 fn summary_cells(sc: &Scenario, ri: usize, res: &RowResult, first: Option<&[f64]>) -> Vec<String> {
     let row = &sc.rows[ri];
     let n = res.metrics.len();
-    let mut col = vec![0.0; n];
-    let mut stats = Vec::new();
-    for i in 0..METRICS.len() {
-        for (c, m) in col.iter_mut().zip(&res.metrics) {
-            *c = metric(m, i);
-        }
-        stats.push(summarize(&mut col));
-    }
+    // Each metric is summarised on its own copy, in parallel; the values do not depend on it.
+    use rayon::prelude::*;
+    let stats: Vec<[f64; 5]> = (0..METRICS.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut col: Vec<f64> = res.metrics.iter().map(|m| metric(m, i)).collect();
+            summarize(&mut col)
+        })
+        .collect();
     let finals: Vec<f64> = res.metrics.iter().map(|m| m.perf_final).collect();
     let (win, diff) = match first {
         None => (0.0, [0.0; 3]),
@@ -169,7 +170,7 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
             }
         });
         athlete_days += (res.plan_days + 1) as f64 * athletes as f64;
-        let cells = summary_cells(sc, ri, &res, first.as_deref());
+        let cells = pool.install(|| summary_cells(sc, ri, &res, first.as_deref()));
         writeln!(summary.writer(), "{}", cells.join(",")).map_err(io(summary.path()))?;
         let prefix: String = std::iter::once(csv_field(&row.variant)).chain(row.sweep.iter().map(|v| csv_field(v))).collect::<Vec<_>>().join(",");
         if let Some(f) = per_athlete.as_mut() {

@@ -83,6 +83,28 @@ pub fn inv_norm(p: f64) -> f64 {
         / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
 }
 
+/// [`inv_norm`] for N uniforms at once: the central rational function over every lane (a
+/// branch-free loop the compiler vectorises, the same operations in the same order, so the same
+/// bits), then the rare tail lanes recomputed one by one.
+#[inline(always)]
+pub fn inv_norm_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
+    const A: [f64; 6] = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+    const B: [f64; 5] = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+    let mut z = [0.0; N];
+    for l in 0..N {
+        let q = p[l] - 0.5;
+        let r = q * q;
+        z[l] = (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0);
+    }
+    for l in 0..N {
+        if !(0.02425..=1.0 - 0.02425).contains(&p[l]) {
+            z[l] = inv_norm(p[l]);
+        }
+    }
+    z
+}
+
 /// Fill `out` with the next u64 words of a stream.
 #[inline]
 pub fn fill(rng: &mut ChaCha8Rng, out: &mut [u64]) {
