@@ -4,6 +4,7 @@ pub mod cli;
 pub mod daily;
 pub mod error;
 pub mod fit;
+pub mod fmath;
 pub mod model;
 pub mod montecarlo;
 pub mod output;

@@ -82,6 +82,51 @@ impl Acwr {
     }
 }
 
+/// [`Acwr`] for N athletes side by side: the same sums in the same order, so the same values,
+/// laid out as structure of arrays with ring positions kept without division.
+#[derive(Clone, Debug)]
+pub struct AcwrLanes<const N: usize> {
+    loads: [[f64; N]; 7],
+    weekly: [[f64; N]; 28],
+    n: usize,
+    i7: usize,
+    i28: usize,
+}
+
+impl<const N: usize> Default for AcwrLanes<N> {
+    fn default() -> Self {
+        AcwrLanes { loads: [[0.0; N]; 7], weekly: [[0.0; N]; 28], n: 0, i7: 0, i28: 0 }
+    }
+}
+
+impl<const N: usize> AcwrLanes<N> {
+    /// Add a day's loads and fold that day's ratios into `max` (lanes without a ratio keep theirs).
+    #[inline(always)]
+    pub fn push_max(&mut self, w: &[f64; N], max: &mut [f64; N]) {
+        self.loads[self.i7] = *w;
+        let mut acute = [0.0; N];
+        for slot in &self.loads {
+            for l in 0..N {
+                acute[l] += slot[l];
+            }
+        }
+        self.weekly[self.i28] = acute;
+        self.n += 1;
+        if self.n >= 28 {
+            let back = |k: usize| (self.i28 + 28 - k) % 28;
+            let (a, b, c) = (self.weekly[back(7)], self.weekly[back(14)], self.weekly[back(21)]);
+            for l in 0..N {
+                let chronic = acute[l] + a[l] + b[l] + c[l];
+                if chronic > 0.0 {
+                    max[l] = max[l].max(4.0 * acute[l] / chronic);
+                }
+            }
+        }
+        self.i7 = if self.i7 == 6 { 0 } else { self.i7 + 1 };
+        self.i28 = if self.i28 == 27 { 0 } else { self.i28 + 1 };
+    }
+}
+
 /// Simulate one athlete and write the contract's columns as CSV.
 pub fn write_simulation(
     out: &mut dyn Write,

@@ -1,4 +1,5 @@
-//! The hand-vectorised Banister loop (src/montecarlo/fast.rs) must give bit-identical metrics to
+//! The hand-vectorised Banister loops (src/montecarlo/fast.rs, with and without load noise) must
+//! give bit-identical metrics to
 //! the generic lane kernel, which the model tests hold against convolution sums. One test in its
 //! own binary, because it flips the global switch that forces the generic path.
 
@@ -11,19 +12,22 @@ use periodize::montecarlo::run_row;
 #[test]
 fn fast_path_equals_generic_kernel_bit_for_bit() {
     let cases = [
-        ("lagged", "g0 = 0.0\nh0 = 0.0"),
-        ("same-day", "g0 = 0.0\nh0 = 0.0"),
-        ("lagged", "g0 = { dist = \"uniform\", min = 0.0, max = 500.0 }\nh0 = 120.0"),
-        ("same-day", "g0 = 300.0\nh0 = { dist = \"lognormal\", median = 50.0, sigma = 0.5 }"),
+        ("lagged", "g0 = 0.0\nh0 = 0.0", ""),
+        ("same-day", "g0 = 0.0\nh0 = 0.0", ""),
+        ("lagged", "g0 = { dist = \"uniform\", min = 0.0, max = 500.0 }\nh0 = 120.0", ""),
+        ("same-day", "g0 = 300.0\nh0 = { dist = \"lognormal\", median = 50.0, sigma = 0.5 }", ""),
+        ("lagged", "g0 = 0.0\nh0 = 0.0", "[noise]\nload_cv = 0.3\nmiss_rate = 0.1\n"),
+        ("same-day", "g0 = 10.0\nh0 = 0.0", "[noise]\nload_cv = 0.0\nmiss_rate = 0.2\n"),
+        ("lagged", "g0 = 0.0\nh0 = 5.0", "[noise]\nload_cv = 0.5\n"),
     ];
-    for (conv, init) in cases {
+    for (conv, init, noise) in cases {
         let text = format!(
             "schema_version = 1\n[model]\nkind = \"banister\"\nconvention = \"{conv}\"\n{init}\n\
              p0 = {{ dist = \"normal\", mean = 100.0, sd = 20.0 }}\nk1 = {{ dist = \"lognormal\", median = 0.1, sigma = 0.4 }}\n\
              k2 = {{ dist = \"lognormal\", median = 0.2, sigma = 0.4 }}\ntau1 = {{ dist = \"uniform\", min = 20.0, max = 60.0 }}\n\
              tau2 = {{ dist = \"uniform\", min = 3.0, max = 15.0 }}\n\
              [plan]\nweeks = 9\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 40.0\nrest_days = 1\n\
-             recovery = {{ every = 3, factor = 0.5 }}\ntaper = {{ days = 9, factor = 0.4, shape = \"linear\" }}\n"
+             recovery = {{ every = 3, factor = 0.5 }}\ntaper = {{ days = 9, factor = 0.4, shape = \"linear\" }}\n{noise}"
         );
         let sc = periodize::scenario::parse_scenario(&text, Path::new("f.toml")).unwrap();
         let row = &sc.rows[0];
@@ -38,12 +42,15 @@ fn fast_path_equals_generic_kernel_bit_for_bit() {
         #[cfg(target_arch = "x86_64")]
         assert_eq!(fast.fast_path, std::is_x86_feature_detected!("avx2"), "the fast path must run where AVX2 exists");
         for (i, (a, b)) in fast.metrics.iter().zip(&generic.metrics).enumerate() {
-            for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total)] {
-                assert_eq!(x.to_bits(), y.to_bits(), "{conv} {init}: athlete {i}: {a:?} vs {b:?}");
+            for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total), (a.acwr_max, b.acwr_max)] {
+                assert_eq!(x.to_bits(), y.to_bits(), "{conv} {init} {noise}: athlete {i}: {a:?} vs {b:?}");
             }
         }
         // The metrics are not trivial: athletes differ and some days fall below baseline.
         assert!(fast.metrics.iter().any(|m| m.days_below > 0.0));
         assert!(fast.metrics[0].perf_final != fast.metrics[1].perf_final);
+        if !noise.is_empty() {
+            assert!(fast.metrics[0].load_total != fast.metrics[1].load_total, "noise reaches the loads");
+        }
     }
 }

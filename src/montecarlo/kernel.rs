@@ -4,10 +4,10 @@
 
 use chacha20::ChaCha8Rng;
 
-use super::rng::{self, inv_norm, u32f, u53};
+use super::rng::{self, inv_norm, inv_norm_lanes, u32f, u53};
 use crate::model::LaneModel;
 use crate::scenario::Noise;
-use crate::simulate::Acwr;
+use crate::simulate::{Acwr, AcwrLanes};
 
 /// Set to route every run through the generic kernel (tests compare the fast path with it).
 pub static FORCE_GENERIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -59,6 +59,49 @@ impl<const N: usize> DaySink<N> for () {
     fn day(&mut self, _: usize, _: usize, _: &[f64; N], _: &[f64; N], _: &[f64; N], _: &[f64; N]) {}
 }
 
+/// Day-by-day noisy loads of N athletes: their `load` streams, read DAY_BLOCK days at a time.
+pub struct LoadNoise<const N: usize> {
+    rngs: Vec<ChaCha8Rng>,
+    /// First day held in the scratch buffer.
+    block_start: usize,
+    block_end: usize,
+    mu: f64,
+    sigma: f64,
+    miss: f64,
+}
+
+impl<const N: usize> LoadNoise<N> {
+    /// No streams: for loads without noise, where [`LoadNoise::loads`] is never called.
+    fn idle() -> Self {
+        LoadNoise { rngs: Vec::new(), block_start: 0, block_end: 0, mu: 0.0, sigma: 0.0, miss: 0.0 }
+    }
+
+    /// The loads of day d for planned load `planned`: each session skipped with probability
+    /// miss_rate, else scaled by a lognormal factor with mean 1. `scratch` holds N * DAY_BLOCK words.
+    #[inline(always)]
+    pub fn loads(&mut self, d: usize, planned: f64, scratch: &mut [u64]) -> [f64; N] {
+        if d >= self.block_end {
+            self.block_start = d;
+            self.block_end = d + DAY_BLOCK;
+            for (l, r) in self.rngs.iter_mut().enumerate() {
+                rng::fill(r, &mut scratch[l * DAY_BLOCK..(l + 1) * DAY_BLOCK]);
+            }
+        }
+        let mut w = [planned; N];
+        if planned > 0.0 {
+            let x: [u64; N] = std::array::from_fn(|l| scratch[l * DAY_BLOCK + d - self.block_start]);
+            let z = inv_norm_lanes(&x.map(|x| u32f(x as u32)));
+            // periodize's own exp: the same bits on every platform, and it vectorises.
+            let factor: [f64; N] = std::array::from_fn(|l| crate::fmath::exp(self.mu + self.sigma * z[l]));
+            for l in 0..N {
+                let skipped = u32f((x[l] >> 32) as u32) < self.miss;
+                w[l] = if skipped { 0.0 } else { planned * factor[l] };
+            }
+        }
+        w
+    }
+}
+
 /// Everything about a row that the kernel needs, prepared once per row.
 pub struct RowKernel<'a> {
     pub config: &'a crate::model::ModelConfig,
@@ -71,7 +114,7 @@ pub struct RowKernel<'a> {
     pub plan_total: f64,
     pub load_key: [u8; 32],
     pub test_key: [u8; 32],
-    /// Banister without any noise: the hand-vectorised loop of [`super::fast`] applies.
+    /// Banister without measurement noise: the hand-vectorised loops of [`super::fast`] apply.
     pub fast: bool,
     /// Lognormal load factor: ln f ~ N(mu, sigma^2) with E f = 1.
     pub mu: f64,
@@ -95,7 +138,7 @@ impl<'a> RowKernel<'a> {
             baseline,
             plan_acwr_max,
             plan_total: plan.iter().sum(),
-            fast: config.kind == crate::model::ModelKind::Banister && noise.is_zero() && !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed),
+            fast: config.kind == crate::model::ModelKind::Banister && noise.test_sd == 0.0 && !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed),
             load_key: rng::key(seed, "load"),
             test_key: rng::key(seed, "test"),
             mu: -0.5 * sigma2,
@@ -113,6 +156,18 @@ impl<'a> RowKernel<'a> {
         #[cfg(not(target_arch = "x86_64"))]
         {
             false
+        }
+    }
+
+    /// The load noise of athletes first..first+N.
+    pub fn load_noise_source<const N: usize>(&self, first: u64) -> LoadNoise<N> {
+        LoadNoise {
+            rngs: (0..N).map(|l| rng::stream(&self.load_key, first + l as u64)).collect(),
+            block_start: 0,
+            block_end: 0,
+            mu: self.mu,
+            sigma: self.sigma,
+            miss: self.noise.miss_rate,
         }
     }
 
@@ -141,7 +196,11 @@ impl<'a> RowKernel<'a> {
                 let v: Vec<[f64; 8]> = values.iter().map(|x| std::array::from_fn(|l| x[l])).collect();
                 // SAFETY: the processor supports AVX2, checked just above.
                 unsafe {
-                    super::fast::banister_plain(&v, self.config.convention, self.plan, self.plan_total, self.plan_acwr_max, valid, out)
+                    if self.load_noise() {
+                        super::fast::banister_noisy(self, &v, first, valid, scratch, out)
+                    } else {
+                        super::fast::banister_plain(&v, self.config.convention, self.plan, self.plan_total, self.plan_acwr_max, valid, out)
+                    }
                 };
                 return;
             }
@@ -203,31 +262,23 @@ impl<'a> RowKernel<'a> {
             None => [0.0; N],
         };
         let (load_words, test_words) = scratch.split_at_mut(N * DAY_BLOCK);
-        let mut load_rng: Vec<ChaCha8Rng> = Vec::new();
+        let mut noise = if LOAD { self.load_noise_source::<N>(first) } else { LoadNoise::idle() };
         let mut test_rng: Vec<ChaCha8Rng> = Vec::new();
-        if LOAD {
-            load_rng = (0..N).map(|l| rng::stream(&self.load_key, first + l as u64)).collect();
-        }
         if TEST {
             test_rng = (0..N).map(|l| rng::stream(&self.test_key, first + l as u64)).collect();
         }
-        let mut acwr: [Acwr; N] = std::array::from_fn(|_| Acwr::default());
+        let mut acwr = AcwrLanes::<N>::default();
         let mut acwr_max = [f64::NAN; N];
         let mut peak = [f64::NEG_INFINITY; N];
         let mut peak_day = [0.0; N];
         let mut below = [0.0; N];
         let mut total = [0.0; N];
-        let (miss, sd_test) = (self.noise.miss_rate, self.noise.test_sd);
+        let sd_test = self.noise.test_sd;
         // Plan days and race day (d = days, no load) in blocks of DAY_BLOCK for the noise words.
         let mut d0 = 0;
         let mut last = [0.0; N];
         while d0 <= days {
             let d1 = (d0 + DAY_BLOCK).min(days + 1);
-            if LOAD {
-                for (l, r) in load_rng.iter_mut().enumerate() {
-                    rng::fill(r, &mut load_words[l * DAY_BLOCK..l * DAY_BLOCK + (d1 - d0)]);
-                }
-            }
             if TEST {
                 for (l, r) in test_rng.iter_mut().enumerate() {
                     rng::fill(r, &mut test_words[l * DAY_BLOCK..l * DAY_BLOCK + (d1 - d0)]);
@@ -235,15 +286,7 @@ impl<'a> RowKernel<'a> {
             }
             for d in d0..d1.min(days) {
                 let planned = self.plan[d];
-                let mut w = [planned; N];
-                if LOAD && planned > 0.0 {
-                    for l in 0..N {
-                        let x = load_words[l * DAY_BLOCK + d - d0];
-                        let skipped = u32f((x >> 32) as u32) < miss;
-                        let factor = (self.mu + self.sigma * inv_norm(u32f(x as u32))).exp();
-                        w[l] = if skipped { 0.0 } else { planned * factor };
-                    }
-                }
+                let w = if LOAD { noise.loads(d, planned, load_words) } else { [planned; N] };
                 model.step(&w);
                 let mut p = model.performance();
                 if TEST {
@@ -261,10 +304,8 @@ impl<'a> RowKernel<'a> {
                 if LOAD {
                     for l in 0..N {
                         total[l] += w[l];
-                        if let Some(r) = acwr[l].push(w[l]) {
-                            acwr_max[l] = acwr_max[l].max(r);
-                        }
                     }
+                    acwr.push_max(&w, &mut acwr_max);
                 }
                 sink.day(d, valid, &p, &model.fitness(), &model.fatigue(), &w);
             }
