@@ -46,6 +46,9 @@ pub fn quantiles<const K: usize>(x: &mut [f64], qs: [f64; K]) -> [f64; K] {
     if n == 0 {
         return out;
     }
+    if let Some(q) = counted_quantiles(x, qs) {
+        return q;
+    }
     // Select every needed order statistic (lo and lo + 1 of each q), left to right, each within
     // the slice to the right of the previous one.
     let mut ranks: Vec<usize> = Vec::with_capacity(2 * K);
@@ -71,6 +74,40 @@ pub fn quantiles<const K: usize>(x: &mut [f64], qs: [f64; K]) -> [f64; K] {
         out[k] = if lo + 1 >= n { a } else { a + (h - lo as f64) * (b - a) };
     }
     out
+}
+
+/// Counts instead of selection when every value is a small non-negative integer (days, counts):
+/// the same order statistics, found in one pass. None when the values are not such integers.
+fn counted_quantiles<const K: usize>(x: &[f64], qs: [f64; K]) -> Option<[f64; K]> {
+    const LIMIT: f64 = 1_048_576.0;
+    if x.len() < 4096 || !x.iter().all(|&v| (0.0..LIMIT).contains(&v) && v.fract() == 0.0) {
+        return None;
+    }
+    let top = x.iter().fold(0.0f64, |a, &b| a.max(b)) as usize;
+    let mut counts = vec![0usize; top + 1];
+    for &v in x {
+        counts[v as usize] += 1;
+    }
+    // The value of order statistic r (0-based).
+    let order = |r: usize| {
+        let mut seen = 0;
+        for (v, &c) in counts.iter().enumerate() {
+            seen += c;
+            if seen > r {
+                return v as f64;
+            }
+        }
+        top as f64
+    };
+    let n = x.len();
+    let mut out = [0.0; K];
+    for (k, q) in qs.iter().enumerate() {
+        let h = (n - 1) as f64 * q;
+        let lo = h.floor() as usize;
+        let (a, b) = (order(lo), order((lo + 1).min(n - 1)));
+        out[k] = if lo + 1 >= n { a } else { a + (h - lo as f64) * (b - a) };
+    }
+    Some(out)
 }
 
 /// Mean, sd (n - 1) and the 5%, 50% and 95% quantiles. Reorders `x`.
@@ -107,6 +144,23 @@ mod tests {
         assert_eq!(quantile(&mut x, 0.95), 4.8);
         let mut y = vec![10.0];
         assert_eq!(summarize(&mut y)[3], 10.0);
+    }
+
+    #[test]
+    fn counted_quantiles_equal_selected_ones() {
+        let mut state = 99u64;
+        let x: Vec<f64> = (0..20000)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                ((state >> 33) % 366) as f64
+            })
+            .collect();
+        let qs = [0.0, 0.05, 0.5, 0.95, 1.0];
+        let counted = counted_quantiles(&x, qs).unwrap();
+        for (k, q) in qs.iter().enumerate() {
+            assert_eq!(counted[k], quantile(&mut x.clone(), *q));
+        }
+        assert!(counted_quantiles(&[0.5; 5000], qs).is_none());
     }
 
     #[test]

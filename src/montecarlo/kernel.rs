@@ -193,13 +193,18 @@ impl<'a> RowKernel<'a> {
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
             if self.uses_fast_path::<S, N>() {
-                let v: Vec<[f64; 8]> = values.iter().map(|x| std::array::from_fn(|l| x[l])).collect();
+                // N == 8 here; copy into fixed-size lanes on the stack (no allocation per block).
+                let mut lanes8 = [[0.0f64; 8]; super::rng::PARAM_SLOTS.len()];
+                for (dst, src) in lanes8.iter_mut().zip(values) {
+                    *dst = std::array::from_fn(|l| src[l]);
+                }
+                let v = &lanes8[..values.len()];
                 // SAFETY: the processor supports AVX2, checked just above.
                 unsafe {
                     if self.load_noise() {
-                        super::fast::banister_noisy(self, &v, first, valid, scratch, out)
+                        super::fast::banister_noisy(self, v, first, valid, scratch, out)
                     } else {
-                        super::fast::banister_plain(&v, self.config.convention, self.plan, self.plan_total, self.plan_acwr_max, valid, out)
+                        super::fast::banister_plain(v, self.config.convention, self.plan, self.plan_total, self.plan_acwr_max, valid, out)
                     }
                 };
                 return;

@@ -24,7 +24,11 @@ pub struct Cursor<'a> {
     streams: Vec<(usize, ChaCha8Rng)>,
     overflow: ChaCha8Rng,
     next: u64,
+    words: Vec<[[u64; GROUP]; GROUPS]>,
 }
+
+/// Slot groups in the `params` stream.
+const GROUPS: usize = PARAM_SLOTS.len().div_ceil(GROUP);
 
 impl Sampler {
     pub fn new(seed: u64, spec: &ModelSpec) -> Self {
@@ -59,7 +63,7 @@ impl Sampler {
                 (g, r)
             })
             .collect();
-        Cursor { sampler: self, streams, overflow: rng::stream(&self.key, 0), next: first }
+        Cursor { sampler: self, streams, overflow: rng::stream(&self.key, 0), next: first, words: Vec::new() }
     }
 
     /// Athlete `athlete`'s parameter values, in model order.
@@ -79,7 +83,9 @@ impl Cursor<'_> {
     pub fn next_lanes<const N: usize>(&mut self, out: &mut [[f64; N]]) {
         let first = self.next;
         self.next += N as u64;
-        let mut words = [[[0u64; GROUP]; PARAM_SLOTS.len().div_ceil(GROUP)]; N];
+        // Reused between calls: only the groups in use are filled, nothing is zeroed per call.
+        let words = &mut self.words;
+        words.resize(N, [[0u64; GROUP]; GROUPS]);
         for w in words.iter_mut() {
             for (g, r) in &mut self.streams {
                 rng::fill(r, &mut w[*g]);
@@ -112,7 +118,7 @@ impl Cursor<'_> {
     pub fn next(&mut self, out: &mut [f64]) {
         let athlete = self.next;
         self.next += 1;
-        let mut words = [[0u64; GROUP]; PARAM_SLOTS.len().div_ceil(GROUP)];
+        let mut words = [[0u64; GROUP]; GROUPS];
         for (g, r) in &mut self.streams {
             rng::fill(r, &mut words[*g]);
         }

@@ -86,17 +86,18 @@ fn summary_cells(sc: &Scenario, ri: usize, res: &RowResult, first: Option<&[f64]
     use rayon::prelude::*;
     let stats: Vec<[f64; 5]> = (0..METRICS.len())
         .into_par_iter()
-        .map(|i| {
-            let mut col: Vec<f64> = res.metrics.iter().map(|m| metric(m, i)).collect();
-            summarize(&mut col)
+        .map_init(Vec::new, |col: &mut Vec<f64>, i| {
+            col.clear();
+            col.extend(res.metrics.iter().map(|m| metric(m, i)));
+            summarize(col)
         })
         .collect();
-    let finals: Vec<f64> = res.metrics.iter().map(|m| m.perf_final).collect();
     let (win, diff) = match first {
         None => (0.0, [0.0; 3]),
         Some(f) => {
-            let wins = finals.iter().zip(f).filter(|(a, b)| a > b).count();
-            let mut d: Vec<f64> = finals.iter().zip(f).map(|(a, b)| a - b).collect();
+            let finals = res.metrics.iter().map(|m| m.perf_final);
+            let wins = finals.clone().zip(f).filter(|(a, b)| a > b).count();
+            let mut d: Vec<f64> = finals.zip(f).map(|(a, b)| a - b).collect();
             let s = summarize(&mut d);
             let half = if n > 1 { 1.959963984540054 * s[1] / (n as f64).sqrt() } else { f64::NAN };
             (wins as f64 / n as f64, [s[0], s[0] - half, s[0] + half])
@@ -198,7 +199,7 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
         if opts.plots {
             plot_rows.push((row.label(&sc.sweep_paths), res.metrics.iter().map(|m| m.perf_final).collect::<Vec<_>>(), res.daily.clone()));
         }
-        if first.is_none() {
+        if first.is_none() && sc.rows.len() > 1 {
             first = Some(res.metrics.iter().map(|m| m.perf_final).collect());
         }
     }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Throughput and peak memory of whole `periodize run` processes as athletes, days and threads
+# vary; prints a Markdown table. Usage: bash benches/scaling.sh   (from the repository root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=target/release/periodize
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+best() { # scenario athletes threads -> "seconds max_rss_kb" (best of 3)
+  local s=$1 n=$2 t=$3 best_s=999 rss=0
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$bin" run "$s" --out "$tmp/out" --athletes "$n" --threads "$t" 2>/dev/null
+    read -r sec kb < "$tmp/time"
+    if awk "BEGIN{exit !($sec < $best_s)}"; then best_s=$sec; fi
+    rss=$kb
+  done
+  echo "$best_s $rss"
+}
+row() { # label scenario athletes threads days
+  read -r sec kb < <(best "$2" "$3" "$4")
+  awk -v l="$1" -v n="$3" -v t="$4" -v d="$5" -v s="$sec" -v kb="$kb" \
+    'BEGIN{printf "| %s | %d | %d | %d | %.3f | %.2e | %.0f |\n", l, n, d, t, s, n*d/s, kb/1024}'
+}
+echo "| job | athletes | days | threads | seconds | athlete-days/s | peak MiB |"
+echo "|---|---|---|---|---|---|---|"
+base=benches/scenarios/population-365.toml
+noise=benches/scenarios/population-365-noise.toml
+for n in 10000 100000 1000000 2000000; do row "no noise" $base $n 2 366; done
+row "no noise" $base 2000000 1 366
+for w in 13 26 104; do
+  sed "s/^weeks = 52/weeks = $w/" $base > "$tmp/w$w.toml"
+  row "no noise, $w weeks" "$tmp/w$w.toml" 2000000 2 $((w * 7 + 1))
+done
+row "load_cv + miss_rate" $noise 300000 2 366
+row "load_cv + miss_rate" $noise 300000 1 366
+row "load_cv + miss_rate" $noise 2000000 2 366
