@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # Throughput and peak memory of whole `periodize run` processes as athletes, days and threads
-# vary; prints a Markdown table. Usage: bash benches/scaling.sh   (from the repository root)
+# vary (best wall time of 5 runs, process start to exit); prints a Markdown table.
+# Usage: bash benches/scaling.sh   (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
 bin=target/release/periodize
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-best() { # scenario athletes threads -> "seconds max_rss_kb" (best of 3)
-  local s=$1 n=$2 t=$3 best_s=999 rss=0
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$tmp/time" "$bin" run "$s" --out "$tmp/out" --athletes "$n" --threads "$t" 2>/dev/null
-    read -r sec kb < "$tmp/time"
+best() { # scenario athletes threads -> "seconds max_rss_kb" (best wall time of 5 runs)
+  local s=$1 n=$2 t=$3 best_s=999 rss=0 t0 t1 sec
+  for _ in 1 2 3 4 5; do
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f "%M" -o "$tmp/rss" "$bin" run "$s" --out "$tmp/out" --athletes "$n" --threads "$t" 2>/dev/null
+    t1=$EPOCHREALTIME
+    sec=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", b - a}')
     if awk "BEGIN{exit !($sec < $best_s)}"; then best_s=$sec; fi
-    rss=$kb
+    rss=$(cat "$tmp/rss")
   done
   echo "$best_s $rss"
 }
 row() { # label scenario athletes threads days
   read -r sec kb < <(best "$2" "$3" "$4")
   awk -v l="$1" -v n="$3" -v t="$4" -v d="$5" -v s="$sec" -v kb="$kb" \
-    'BEGIN{printf "| %s | %d | %d | %d | %.3f | %.2e | %.0f |\n", l, n, d, t, s, n*d/s, kb/1024}'
+    'BEGIN{printf "| %s | %d | %d | %d | %.4f | %.2e | %.0f |\n", l, n, d, t, s, n*d/s, kb/1024}'
 }
 echo "| job | athletes | days | threads | seconds | athlete-days/s | peak MiB |"
 echo "|---|---|---|---|---|---|---|"

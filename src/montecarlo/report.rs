@@ -57,8 +57,16 @@ impl RunReport {
 /// The six per-athlete metrics, in summary order.
 pub const METRICS: [&str; 6] = ["perf_final", "perf_peak", "peak_day", "load_total", "days_below", "acwr_max"];
 
-fn metric(m: &AthleteMetrics, i: usize) -> f64 {
-    [m.perf_final, m.perf_peak, m.peak_day, m.load_total, m.days_below, m.acwr_max][i]
+/// The accessor of metric `i` (in [`METRICS`] order).
+fn metric(i: usize) -> fn(&AthleteMetrics) -> f64 {
+    match i {
+        0 => |m| m.perf_final,
+        1 => |m| m.perf_peak,
+        2 => |m| m.peak_day,
+        3 => |m| m.load_total,
+        4 => |m| m.days_below,
+        _ => |m| m.acwr_max,
+    }
 }
 
 /// The summary.csv header.
@@ -88,7 +96,7 @@ fn summary_cells(sc: &Scenario, ri: usize, res: &RowResult, first: Option<&[f64]
         .into_par_iter()
         .map_init(Vec::new, |col: &mut Vec<f64>, i| {
             col.clear();
-            col.extend(res.metrics.iter().map(|m| metric(m, i)));
+            col.extend(res.metrics.iter().map(metric(i)));
             summarize(col)
         })
         .collect();
@@ -260,7 +268,7 @@ fn write_athletes(f: &mut AtomicFile, prefix: &str, row: &crate::scenario::Row, 
         line.push_str(&format!("{prefix},{i}"));
         for k in 0..METRICS.len() {
             line.push(',');
-            line.push_str(&num(metric(m, k)));
+            line.push_str(&num(metric(k)(m)));
         }
         for c in &cols {
             line.push(',');
