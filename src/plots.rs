@@ -32,12 +32,22 @@ fn draw_err(e: impl std::fmt::Display) -> Error {
 }
 
 /// Draw the charts into `out`; the files are returned uncommitted (renamed with the rest).
+///
+/// Only finite values are drawn; a chart with none (a model driven to infinity) is left out.
 pub fn write_plots(out: &Path, title: &str, rows: &[PlotRow]) -> Result<Vec<AtomicFile>> {
     let mut files = Vec::new();
-    let svg = final_distribution(title, rows)?;
-    files.push(save(&out.join("perf_final.svg"), &svg)?);
-    if rows.iter().any(|r| r.2.is_some()) {
-        let svg = daily_bands(title, rows)?;
+    let rows: Vec<PlotRow> = rows
+        .iter()
+        .map(|(label, v, d)| (label.clone(), v.iter().copied().filter(|x| x.is_finite()).collect::<Vec<f64>>(), d.clone()))
+        .filter(|r| !r.1.is_empty())
+        .collect();
+    if !rows.is_empty() {
+        let svg = final_distribution(title, &rows)?;
+        files.push(save(&out.join("perf_final.svg"), &svg)?);
+    }
+    let daily_finite = rows.iter().filter_map(|r| r.2.as_ref()).any(|d| d.perf_q.iter().flatten().all(|x| x.is_finite()));
+    if daily_finite {
+        let svg = daily_bands(title, &rows)?;
         files.push(save(&out.join("daily_performance.svg"), &svg)?);
     }
     Ok(files)
@@ -99,8 +109,13 @@ fn final_distribution(title: &str, rows: &[PlotRow]) -> Result<String> {
 }
 
 fn daily_bands(title: &str, rows: &[PlotRow]) -> Result<String> {
-    let drawn: Vec<(usize, &String, &DailyRow)> =
-        rows.iter().enumerate().filter_map(|(i, r)| r.2.as_ref().map(|d| (i, &r.0, d))).take(MAX_DAILY_ROWS).collect();
+    let drawn: Vec<(usize, &String, &DailyRow)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.2.as_ref().map(|d| (i, &r.0, d)))
+        .filter(|(_, _, d)| d.perf_q.iter().flatten().all(|x| x.is_finite()))
+        .take(MAX_DAILY_ROWS)
+        .collect();
     let days = drawn.iter().map(|d| d.2.perf_mean.len()).max().unwrap_or(1);
     let lo = drawn.iter().flat_map(|d| d.2.perf_q.iter().map(|q| q[0])).fold(f64::INFINITY, f64::min);
     let hi = drawn.iter().flat_map(|d| d.2.perf_q.iter().map(|q| q[2])).fold(f64::NEG_INFINITY, f64::max);

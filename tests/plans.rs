@@ -158,3 +158,21 @@ fn every_shipped_scenario_validates_and_plans() {
     }
     assert!(n >= 10, "{n} scenarios");
 }
+
+#[test]
+fn a_plan_read_from_csv_keeps_its_loads_and_sessions_and_rejects_a_longer_taper() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.csv"), "day,load,session\n0,0,rest\n1,120,key\n2,40,easy\n3,100,key\n").unwrap();
+    let sc = dir.path().join("s.toml");
+    let head = "schema_version = 1\n[model]\nkind = \"pmc\"\n[plan]\nloads = \"p.csv\"\n";
+    std::fs::write(&sc, format!("{head}taper = {{ days = 2, factor = 0.5 }}\n")).unwrap();
+    let s = periodize::scenario::load(&sc).unwrap();
+    let p = generate(&s.rows[0].plan);
+    assert_eq!(p.load, [0.0, 120.0, 20.0, 50.0]);
+    assert_eq!(p.session, [Session::Rest, Session::Key, Session::Easy, Session::Key]);
+    std::fs::write(&sc, format!("{head}taper = {{ days = 5, factor = 0.5 }}\n")).unwrap();
+    let o = common::bin().args(["plan", sc.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("s.toml:6:9: plan.taper.days = 5: longer than the plan (4 days)"), "{err}");
+}

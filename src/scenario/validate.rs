@@ -21,6 +21,7 @@ const PHASE_KEYS: &[&str] = &[
 const PLAN_ONLY_KEYS: &[&str] = &["taper", "loads", "phase", "target_total_load"];
 const MAX_WEEKS: usize = 1040;
 const MAX_ATHLETES: i64 = 100_000_000;
+const MAX_LOAD: f64 = 1e9;
 
 /// Collects problems while reading values out of the tree.
 pub(super) struct V {
@@ -128,6 +129,11 @@ fn positive(x: f64) -> Option<String> {
 }
 fn non_negative(x: f64) -> Option<String> {
     (!(x.is_finite() && x >= 0.0)).then(|| "must be >= 0".into())
+}
+
+/// A daily load: daily training loads are in the hundreds; far beyond that the models overflow.
+fn load_value(x: f64) -> Option<String> {
+    (!(x.is_finite() && (0.0..=MAX_LOAD).contains(&x))).then(|| format!("must be between 0 and {MAX_LOAD:e}"))
 }
 
 /// Parse and validate scenario text. `path` names the file in errors and anchors `loads = "..."`.
@@ -479,6 +485,11 @@ fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mu
             files.push((key.clone(), read_plan_file(&full)));
         }
         let (_, res) = files.iter().find(|(k, _)| *k == key)?;
+        if let (Ok((loads, _)), Some(t)) = (res, &taper) {
+            if t.days > loads.len() {
+                v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({} days)", t.days, loads.len()));
+            }
+        }
         return match res {
             Ok((loads, sessions)) => (v.reported == errs).then(|| PlanSpec::File {
                 path: full,
@@ -492,7 +503,7 @@ fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mu
             }
         };
     }
-    let target_total_load = v.float(p, "target_total_load", "plan", positive);
+    let target_total_load = v.float(p, "target_total_load", "plan", |x| positive(x).or_else(|| (x > MAX_LOAD * 1e4).then(|| format!("must be at most {:e}", MAX_LOAD * 1e4))));
     let mut phases = Vec::new();
     match p.get("phase").map(|n| &n.val) {
         None => phases.extend(validate_phase(v, p, None, "plan", &span, "main")),
@@ -566,14 +577,14 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
         }
     }
     let key_load = match pick("key_load") {
-        Some((t, pth)) => v.float(t, "key_load", &pth, non_negative),
+        Some((t, pth)) => v.float(t, "key_load", &pth, load_value),
         None if kw.as_ref().is_some_and(|k| k.0 == 0) => Some(0.0),
         None => {
             v.bad(span, format!("{path}.key_load: missing; expected the load of a key session"));
             None
         }
     };
-    let easy_load = pick("easy_load").map_or(Some(0.0), |(t, pth)| v.float(t, "easy_load", &pth, non_negative));
+    let easy_load = pick("easy_load").map_or(Some(0.0), |(t, pth)| v.float(t, "easy_load", &pth, load_value));
     let rest = pick("rest_days").map_or(Some(0), |(t, pth)| v.int(t, "rest_days", &pth, 0, 7).map(|r| r as usize));
     if let (Some((k, _, _)), Some(r)) = (&kw, rest) {
         if k + r > 7 {
@@ -605,7 +616,7 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
     });
     let target_weekly_load = match pick("target_weekly_load") {
         None => None,
-        Some((t, pth)) => Some(v.float(t, "target_weekly_load", &pth, positive)?),
+        Some((t, pth)) => Some(v.float(t, "target_weekly_load", &pth, |x| positive(x).or_else(|| load_value(x / 7.0)))?),
     };
     if let (Some(_), Some(0.0), Some(0.0)) = (target_weekly_load, key_load, easy_load) {
         v.bad(span, format!("{path}.target_weekly_load: the template week has no load to scale"));
