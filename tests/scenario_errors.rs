@@ -35,7 +35,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("key_workouts = 3", "key_workouts = -1", "s.toml:15:16: plan.key_workouts = -1: must be between 0 and 7"),
     ("key_workouts = 3", "key_workouts = \"three\"", "s.toml:15:16: plan.key_workouts = \"three\": expected an integer, found a string"),
     ("rest_days = 1", "rest_days = 5", "s.toml:19:13: plan.rest_days = 5: key_workouts + rest_days = 8 but a week has 7 days"),
-    ("key_load = 150.0", "key_load = -150.0", "s.toml:17:12: plan.key_load = -150.0: must be >= 0"),
+    ("key_load = 150.0", "key_load = -150.0", "s.toml:17:12: plan.key_load = -150.0: must be between 0 and 1e9"),
     ("factor = 0.6", "factor = 0.0", "s.toml:20:34: plan.recovery.factor = 0.0: must be > 0"),
     ("overreach = { weeks = 2", "overreach = { weeks = 4", "s.toml:21:23: plan.overreach.weeks = 4: must be shorter than the recovery cycle (recovery.every = 4)"),
     ("spacing = \"spread\"", "spacing = [\"tue\", \"thursday\"]", "s.toml:16:19: plan.spacing: \"thursday\" is not a weekday; expected one of mon, tue, wed, thu, fri, sat, sun"),
@@ -67,6 +67,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("[noise]", "[[variant]]\nname = \"x\"\nrun.seed = 3\n[noise]", "s.toml:25:1: variant[0].run: unknown key; expected one of name, description, model, plan, noise"),
     ("[plan]", "[plan\n", "s.toml:13:6: invalid TOML: unclosed table, expected `]`"),
     ("weeks = 12", "weeks = 12\nloads = \"nope.csv\"", "s.toml:14:1: plan.weeks: cannot be combined with plan.loads, which gives the whole daily plan"),
+    ("easy_load = 50.0", "easy_load = 1e308", "s.toml:18:13: plan.easy_load = 1e308: must be between 0 and 1e9"),
 ];
 
 #[test]
