@@ -102,6 +102,17 @@ impl<const N: usize> LoadNoise<N> {
     }
 }
 
+/// One block of N athletes for the kernel: their parameters `values[param][lane]`, the index of
+/// the first, how many are real (the rest is padding), scratch space for noise words
+/// (2 * N * DAY_BLOCK) and where their metrics go.
+pub struct Block<'a, const N: usize> {
+    pub values: &'a [[f64; N]],
+    pub first: u64,
+    pub valid: usize,
+    pub scratch: &'a mut [u64],
+    pub out: &'a mut [AthleteMetrics],
+}
+
 /// Everything about a row that the kernel needs, prepared once per row.
 pub struct RowKernel<'a> {
     pub config: &'a crate::model::ModelConfig,
@@ -175,75 +186,50 @@ impl<'a> RowKernel<'a> {
         self.noise.load_cv > 0.0 || self.noise.miss_rate > 0.0
     }
 
-    /// Run N athletes whose parameters are `values[param][lane]`, the first `valid` of them real
-    /// (the rest padding), starting at athlete index `first`. `scratch` holds 2 * N * DAY_BLOCK words.
+    /// Run a block of athletes through the day loop.
     ///
     /// On x86-64 processors with AVX2 the same code is compiled a second time for AVX2 and chosen
     /// at run time. It uses no fused multiply-add, so both paths round identically and the
     /// results do not depend on the processor's features.
-    pub fn run<M: LaneModel<N>, S: DaySink<N>, const N: usize>(
-        &self,
-        values: &[[f64; N]],
-        first: u64,
-        valid: usize,
-        scratch: &mut [u64],
-        sink: &mut S,
-        out: &mut [AthleteMetrics],
-    ) {
+    pub fn run<M: LaneModel<N>, S: DaySink<N>, const N: usize>(&self, b: Block<'_, N>, sink: &mut S) {
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
             if self.uses_fast_path::<S, N>() {
                 // N == 8 here; copy into fixed-size lanes on the stack (no allocation per block).
                 let mut lanes8 = [[0.0f64; 8]; super::rng::PARAM_SLOTS.len()];
-                for (dst, src) in lanes8.iter_mut().zip(values) {
+                for (dst, src) in lanes8.iter_mut().zip(b.values) {
                     *dst = std::array::from_fn(|l| src[l]);
                 }
-                let v = &lanes8[..values.len()];
+                let v = &lanes8[..b.values.len()];
                 // SAFETY: the processor supports AVX2, checked just above.
                 unsafe {
                     if self.load_noise() {
-                        super::fast::banister_noisy(self, v, first, valid, scratch, out)
+                        super::fast::banister_noisy(self, v, b.first, b.valid, b.scratch, b.out)
                     } else {
-                        super::fast::banister_plain(v, self.config.convention, self.plan, self.plan_total, self.plan_acwr_max, valid, out)
+                        super::fast::banister_plain(v, self.config.convention, self.plan, self.plan_total, self.plan_acwr_max, b.valid, b.out)
                     }
                 };
                 return;
             }
             // SAFETY: the processor supports AVX2, checked just above.
-            return unsafe { self.run_avx2::<M, S, N>(values, first, valid, scratch, sink, out) };
+            return unsafe { self.run_avx2::<M, S, N>(b, sink) };
         }
-        self.dispatch::<M, S, N>(values, first, valid, scratch, sink, out)
+        self.dispatch::<M, S, N>(b, sink)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn run_avx2<M: LaneModel<N>, S: DaySink<N>, const N: usize>(
-        &self,
-        values: &[[f64; N]],
-        first: u64,
-        valid: usize,
-        scratch: &mut [u64],
-        sink: &mut S,
-        out: &mut [AthleteMetrics],
-    ) {
-        self.dispatch::<M, S, N>(values, first, valid, scratch, sink, out)
+    unsafe fn run_avx2<M: LaneModel<N>, S: DaySink<N>, const N: usize>(&self, b: Block<'_, N>, sink: &mut S) {
+        self.dispatch::<M, S, N>(b, sink)
     }
 
     #[inline(always)]
-    fn dispatch<M: LaneModel<N>, S: DaySink<N>, const N: usize>(
-        &self,
-        values: &[[f64; N]],
-        first: u64,
-        valid: usize,
-        scratch: &mut [u64],
-        sink: &mut S,
-        out: &mut [AthleteMetrics],
-    ) {
+    fn dispatch<M: LaneModel<N>, S: DaySink<N>, const N: usize>(&self, b: Block<'_, N>, sink: &mut S) {
         match (self.load_noise(), self.noise.test_sd > 0.0) {
-            (false, false) => self.run_with::<M, S, N, false, false>(values, first, valid, scratch, sink, out),
-            (true, false) => self.run_with::<M, S, N, true, false>(values, first, valid, scratch, sink, out),
-            (false, true) => self.run_with::<M, S, N, false, true>(values, first, valid, scratch, sink, out),
-            (true, true) => self.run_with::<M, S, N, true, true>(values, first, valid, scratch, sink, out),
+            (false, false) => self.run_with::<M, S, N, false, false>(b, sink),
+            (true, false) => self.run_with::<M, S, N, true, false>(b, sink),
+            (false, true) => self.run_with::<M, S, N, false, true>(b, sink),
+            (true, true) => self.run_with::<M, S, N, true, true>(b, sink),
         }
     }
 
@@ -251,15 +237,8 @@ impl<'a> RowKernel<'a> {
     /// carries measurement noise. Without LOAD every lane's load is the plan's, so load totals and
     /// the ACWR come from the plan once per row.
     #[inline(always)]
-    fn run_with<M: LaneModel<N>, S: DaySink<N>, const N: usize, const LOAD: bool, const TEST: bool>(
-        &self,
-        values: &[[f64; N]],
-        first: u64,
-        valid: usize,
-        scratch: &mut [u64],
-        sink: &mut S,
-        out: &mut [AthleteMetrics],
-    ) {
+    fn run_with<M: LaneModel<N>, S: DaySink<N>, const N: usize, const LOAD: bool, const TEST: bool>(&self, b: Block<'_, N>, sink: &mut S) {
+        let Block { values, first, valid, scratch, out } = b;
         let days = self.plan.len();
         let mut model = M::from_values(self.config, values);
         let base: [f64; N] = match self.baseline {

@@ -24,7 +24,7 @@ pub use report::{RunReport, run_to_dir};
 use crate::model::{Banister, Busso, LaneModel, ModelKind, Perpot, Pmc};
 use crate::scenario::Row;
 use daily::{DayHist, DaySums};
-use kernel::{DAY_BLOCK, DaySink, RowKernel};
+use kernel::{Block, DAY_BLOCK, DaySink, RowKernel};
 use population::Sampler;
 
 /// Athletes per work unit.
@@ -118,7 +118,8 @@ impl Job<'_> {
             for (b, out) in m.chunks_mut(LANES).enumerate() {
                 let first = (c * CHUNK + b * LANES) as u64;
                 Sampler::sample_lanes(&mut cursor, &mut values);
-                self.kernel.run::<M, S, LANES>(&values, first, out.len(), &mut scratch, &mut s, out);
+                let valid = out.len();
+                self.kernel.run::<M, S, LANES>(Block { values: &values, first, valid, scratch: &mut scratch, out }, &mut s);
                 if let Some(p) = p.as_deref_mut() {
                     for l in 0..out.len() {
                         for (k, v) in values.iter().enumerate() {

@@ -675,26 +675,29 @@ fn factor(x: f64) -> Option<String> {
     (!(x.is_finite() && x > 0.0)).then(|| "must be > 0".into())
 }
 
-fn validate_recovery(v: &mut V, n: &Node, path: &str) -> Option<Recovery> {
-    if !v.keys(n, path, &["every", "factor"]) {
+/// A `{ <count> = integer, factor = number }` table: recovery (`every`, at least 1) and overreach
+/// (`weeks`, at least 0).
+fn count_and_factor(v: &mut V, n: &Node, path: &str, count: (&str, i64, &str), what_factor: &str) -> Option<(usize, f64)> {
+    let (key, min, what_count) = count;
+    if !v.keys(n, path, &[key, "factor"]) {
         return None;
     }
-    let every = v.int(n, "every", path, 1, MAX_WEEKS as i64);
-    let every = v.required(every, n, "every", path, &n.span, "the recovery cycle in weeks");
+    let c = v.int(n, key, path, min, MAX_WEEKS as i64);
+    let c = v.required(c, n, key, path, &n.span, what_count);
     let f = v.float(n, "factor", path, factor);
-    let f = v.required(f, n, "factor", path, &n.span, "the load factor of a recovery week");
-    Some(Recovery { every: every? as usize, factor: f? })
+    let f = v.required(f, n, "factor", path, &n.span, what_factor);
+    Some((c? as usize, f?))
+}
+
+fn validate_recovery(v: &mut V, n: &Node, path: &str) -> Option<Recovery> {
+    let (every, factor) = count_and_factor(v, n, path, ("every", 1, "the recovery cycle in weeks"), "the load factor of a recovery week")?;
+    Some(Recovery { every, factor })
 }
 
 fn validate_overreach(v: &mut V, n: &Node, path: &str) -> Option<Overreach> {
-    if !v.keys(n, path, &["weeks", "factor"]) {
-        return None;
-    }
-    let weeks = v.int(n, "weeks", path, 0, MAX_WEEKS as i64);
-    let weeks = v.required(weeks, n, "weeks", path, &n.span, "the number of overreach weeks before each recovery week");
-    let f = v.float(n, "factor", path, factor);
-    let f = v.required(f, n, "factor", path, &n.span, "the load factor of an overreach week");
-    Some(Overreach { weeks: weeks? as usize, factor: f? })
+    let what = "the number of overreach weeks before each recovery week";
+    let (weeks, factor) = count_and_factor(v, n, path, ("weeks", 0, what), "the load factor of an overreach week")?;
+    Some(Overreach { weeks, factor })
 }
 
 fn validate_taper(v: &mut V, n: &Node) -> Option<Taper> {
