@@ -125,7 +125,7 @@ pub struct RowKernel<'a> {
     pub plan_total: f64,
     pub load_key: [u8; 32],
     pub test_key: [u8; 32],
-    /// Banister without measurement noise: the hand-vectorised loops of [`super::fast`] apply.
+    /// Banister without measurement noise: the hand-vectorised loops of `montecarlo/fast.rs` apply.
     pub fast: bool,
     /// Lognormal load factor: ln f ~ N(mu, sigma^2) with E f = 1.
     pub mu: f64,
@@ -157,7 +157,7 @@ impl<'a> RowKernel<'a> {
         }
     }
 
-    /// Whether runs with sink type S and N lanes take the hand-vectorised loop of [`super::fast`]:
+    /// Whether runs with sink type S and N lanes take the hand-vectorised loop of `montecarlo/fast.rs`:
     /// Banister, no noise, no per-day output, 8 lanes, and a processor with AVX2.
     pub fn uses_fast_path<S: DaySink<N>, const N: usize>(&self) -> bool {
         #[cfg(target_arch = "x86_64")]
