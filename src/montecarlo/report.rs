@@ -170,6 +170,9 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
     let mut athlete_days = 0.0;
     let mut plot_rows = Vec::new();
     for (ri, row) in sc.rows.iter().enumerate() {
+        if let Some(b) = &bar {
+            b.set_message(format!("row {}/{}", ri + 1, sc.rows.len()));
+        }
         let watch = bar.as_ref().map(|b| (b, &progress));
         let res = pool.install(|| {
             let job = || run_row(row, seed, athletes, opts.per_athlete, opts.daily || opts.plots, &progress);
@@ -283,8 +286,10 @@ fn write_athletes(f: &mut AtomicFile, prefix: &str, row: &crate::scenario::Row, 
 
 fn progress_bar(total: u64) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} athletes  {per_sec}  eta {eta}") {
-        bar.set_style(style);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} athletes  {rate}  eta {eta}") {
+        bar.set_style(style.with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} athletes/s", s.per_sec());
+        }));
     }
     bar
 }
