@@ -117,7 +117,7 @@ impl Job<'_> {
             let mut cursor = self.sampler.cursor((c * CHUNK) as u64);
             for (b, out) in m.chunks_mut(LANES).enumerate() {
                 let first = (c * CHUNK + b * LANES) as u64;
-                Sampler::sample_lanes(&mut cursor, &mut values);
+                cursor.next_lanes(&mut values);
                 let valid = out.len();
                 self.kernel.run::<M, S, LANES>(Block { values: &values, first, valid, scratch: &mut scratch, out }, &mut s);
                 if let Some(p) = p.as_deref_mut() {

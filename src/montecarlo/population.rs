@@ -70,16 +70,11 @@ impl Sampler {
     pub fn sample(&self, athlete: u64, out: &mut [f64]) {
         self.cursor(athlete).next(out);
     }
-
-    /// The parameters of N consecutive athletes from a cursor, `out[param][lane]`; the same
-    /// values as N calls of [`Cursor::next`].
-    pub fn sample_lanes<const N: usize>(cursor: &mut Cursor<'_>, out: &mut [[f64; N]]) {
-        cursor.next_lanes(out);
-    }
 }
 
 impl Cursor<'_> {
-    /// The next N athletes' parameter values, `out[param][lane]`.
+    /// The next N athletes' parameter values, `out[param][lane]`: the same values as N calls of
+    /// [`Cursor::next`].
     pub fn next_lanes<const N: usize>(&mut self, out: &mut [[f64; N]]) {
         let first = self.next;
         self.next += N as u64;
