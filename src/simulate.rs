@@ -186,15 +186,3 @@ pub fn write_simulation(
     }
     Ok(())
 }
-
-/// Simulate one athlete and return every day's performance (test and library helper).
-pub fn performance_series(config: &ModelConfig, values: &[f64], loads: &[f64]) -> Vec<f64> {
-    let mut model = AnyModel::new(config, values);
-    loads
-        .iter()
-        .map(|&w| {
-            model.step(w);
-            model.performance()
-        })
-        .collect()
-}

@@ -198,12 +198,13 @@ impl ModelKind {
         matches!(self, ModelKind::Banister | ModelKind::Busso)
     }
 
-    /// The level that "below baseline" is measured against, given the parameter values.
-    pub fn baseline(self, values: &[f64]) -> f64 {
+    /// The parameter that "below baseline" is measured against (its index in [`Self::params`]):
+    /// p0 for banister and busso, pp0 for perpot; None for pmc, whose baseline is a form of 0.
+    pub fn baseline_param(self) -> Option<usize> {
         match self {
-            ModelKind::Banister | ModelKind::Busso => values[0],
-            ModelKind::Pmc => 0.0,
-            ModelKind::Perpot => values[3],
+            ModelKind::Banister | ModelKind::Busso => Some(0),
+            ModelKind::Pmc => None,
+            ModelKind::Perpot => Some(3),
         }
     }
 

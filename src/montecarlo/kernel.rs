@@ -137,16 +137,11 @@ impl<'a> RowKernel<'a> {
         let sigma2 = (1.0 + noise.load_cv * noise.load_cv).ln();
         let mut acwr = Acwr::default();
         let plan_acwr_max = plan.iter().filter_map(|&w| acwr.push(w)).fold(f64::NAN, f64::max);
-        let baseline = match config.kind {
-            crate::model::ModelKind::Banister | crate::model::ModelKind::Busso => Some(0),
-            crate::model::ModelKind::Pmc => None,
-            crate::model::ModelKind::Perpot => Some(3),
-        };
         RowKernel {
             config,
             plan,
             noise,
-            baseline,
+            baseline: config.kind.baseline_param(),
             plan_acwr_max,
             plan_total: plan.iter().sum(),
             fast: config.kind == crate::model::ModelKind::Banister && noise.test_sd == 0.0 && !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed),
@@ -158,7 +153,8 @@ impl<'a> RowKernel<'a> {
     }
 
     /// Whether runs with sink type S and N lanes take the hand-vectorised loop of `montecarlo/fast.rs`:
-    /// Banister, no noise, no per-day output, 8 lanes, and a processor with AVX2.
+    /// Banister without measurement noise (load noise is fine), no per-day output, 8 lanes, and
+    /// a processor with AVX2.
     pub fn uses_fast_path<S: DaySink<N>, const N: usize>(&self) -> bool {
         #[cfg(target_arch = "x86_64")]
         {
