@@ -54,34 +54,17 @@ pub struct DailyRow {
 
 /// Run one row over `athletes` athletes. `progress` counts athletes done.
 pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: bool, progress: &AtomicU64) -> RowResult {
-    let daily_wanted = daily;
     let plan = crate::plan::generate(&row.plan);
     let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes };
-    let (metrics, params, sums) = match row.model.config.kind {
-        ModelKind::Banister => job.pass::<Banister<LANES>>(keep_params, daily, progress),
-        ModelKind::Busso => job.pass::<Busso<LANES>>(keep_params, daily, progress),
-        ModelKind::Pmc => job.pass::<Pmc<LANES>>(keep_params, daily, progress),
-        ModelKind::Perpot => job.pass::<Perpot<LANES>>(keep_params, daily, progress),
+    let (metrics, params, daily) = match row.model.config.kind {
+        ModelKind::Banister => job.run::<Banister<LANES>>(keep_params, daily, progress),
+        ModelKind::Busso => job.run::<Busso<LANES>>(keep_params, daily, progress),
+        ModelKind::Pmc => job.run::<Pmc<LANES>>(keep_params, daily, progress),
+        ModelKind::Perpot => job.run::<Perpot<LANES>>(keep_params, daily, progress),
     };
-    let daily = sums.map(|s| {
-        let hist = match row.model.config.kind {
-            ModelKind::Banister => job.histograms::<Banister<LANES>>(&s),
-            ModelKind::Busso => job.histograms::<Busso<LANES>>(&s),
-            ModelKind::Pmc => job.histograms::<Pmc<LANES>>(&s),
-            ModelKind::Perpot => job.histograms::<Perpot<LANES>>(&s),
-        };
-        let n = athletes as f64;
-        DailyRow {
-            perf_mean: s.perf.iter().map(|x| x / n).collect(),
-            perf_q: (0..s.perf.len()).map(|d| [0.05, 0.5, 0.95].map(|q| hist.quantile(d, q, athletes))).collect(),
-            fitness_mean: s.fitness.iter().map(|x| x / n).collect(),
-            fatigue_mean: s.fatigue.iter().map(|x| x / n).collect(),
-            load_mean: s.load.iter().map(|x| x / n).collect(),
-        }
-    });
-    let fast_path = !daily_wanted && kernel.uses_fast_path::<(), LANES>();
+    let fast_path = daily.is_none() && kernel.uses_fast_path::<(), LANES>();
     RowResult { metrics, params, daily, plan_days: plan.days(), fast_path }
 }
 
@@ -138,6 +121,24 @@ impl Job<'_> {
                 .for_each(|(c, (m, p))| work(c, m, Some(p))),
             _ => metrics.par_chunks_mut(CHUNK).enumerate().for_each(|(c, m)| work(c, m, None)),
         }
+    }
+
+    /// The row for model M: the metrics pass and, for daily output, the histogram pass.
+    #[allow(clippy::type_complexity)]
+    fn run<M: LaneModel<LANES>>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Vec<AthleteMetrics>, Option<Vec<f64>>, Option<DailyRow>) {
+        let (metrics, params, sums) = self.pass::<M>(keep_params, daily, progress);
+        let daily = sums.map(|s| {
+            let hist = self.histograms::<M>(&s);
+            let n = self.athletes as f64;
+            DailyRow {
+                perf_mean: s.perf.iter().map(|x| x / n).collect(),
+                perf_q: (0..s.perf.len()).map(|d| [0.05, 0.5, 0.95].map(|q| hist.quantile(d, q, self.athletes))).collect(),
+                fitness_mean: s.fitness.iter().map(|x| x / n).collect(),
+                fatigue_mean: s.fatigue.iter().map(|x| x / n).collect(),
+                load_mean: s.load.iter().map(|x| x / n).collect(),
+            }
+        });
+        (metrics, params, daily)
     }
 
     #[allow(clippy::type_complexity)]
