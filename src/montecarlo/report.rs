@@ -111,8 +111,7 @@ fn summary_cells(sc: &Scenario, ri: usize, res: &RowResult, first: Option<&[f64]
             (wins as f64 / n as f64, [s[0], s[0] - half, s[0] + half])
         }
     };
-    let mut c = vec![csv_field(&row.variant)];
-    c.extend(row.sweep.iter().map(|v| csv_field(v)));
+    let mut c = key_cells(row);
     c.push(n.to_string());
     c.extend(stats[0].iter().map(|&x| num(x)));
     c.extend([stats[1][0], stats[2][0], stats[3][0], win, diff[0], diff[1], diff[2]].map(num));
@@ -127,6 +126,11 @@ fn summary_cells(sc: &Scenario, ri: usize, res: &RowResult, first: Option<&[f64]
     c.push(res.plan_days.to_string());
     c.push(csv_field(&row.label(&sc.sweep_paths)));
     c
+}
+
+/// The cells that name a row in every CSV: the variant, then one per swept path.
+fn key_cells(row: &crate::scenario::Row) -> Vec<String> {
+    std::iter::once(&row.variant).chain(&row.sweep).map(|v| csv_field(v)).collect()
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -184,11 +188,12 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
         athlete_days += (res.plan_days + 1) as f64 * athletes as f64;
         let cells = pool.install(|| summary_cells(sc, ri, &res, first.as_deref()));
         writeln!(summary.writer(), "{}", cells.join(",")).map_err(io(summary.path()))?;
-        let prefix: String = std::iter::once(csv_field(&row.variant)).chain(row.sweep.iter().map(|v| csv_field(v))).collect::<Vec<_>>().join(",");
+        let prefix = key_cells(row).join(",");
         if let Some(f) = per_athlete.as_mut() {
             write_athletes(f, &prefix, row, &res, &param_names)?;
         }
         if let (Some(f), Some(d)) = (daily.as_mut(), res.daily.as_ref()) {
+            let path = f.path().to_path_buf();
             let w = f.writer();
             for day in 0..d.perf_mean.len() {
                 let q = d.perf_q[day];
@@ -204,7 +209,7 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
                     num(d.load_mean[day]),
                     u8::from(day == res.plan_days)
                 )
-                .map_err(io(Path::new("daily.csv")))?;
+                .map_err(io(&path))?;
             }
         }
         if opts.plots {
