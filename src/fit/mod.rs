@@ -343,7 +343,10 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult> {
     let p = Problem { series, tests: &tests, opts };
     let grid = Grid::new(&p);
     if grid.points.is_empty() {
-        return Err(Error::Usage("the time-constant bounds leave no feasible values (with tau2 < tau1)".into()));
+        return Err(Error::Usage(format!(
+            "the time-constant bounds leave no feasible values (with tau1 >= {} x tau2; see --min-ratio)",
+            opts.min_ratio
+        )));
     }
     let optima = fit_once(&p, &grid, &tests.y, 8);
     let Some((taus, beta, sse)) = optima.first().cloned() else {
@@ -383,21 +386,16 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult> {
     if opts.bootstrap > 0 {
         bootstrap(&p, &grid, &tests, &taus, &beta, &mut result);
     }
-    for e in &result.params[3..] {
+    // A time constant whose bootstrap interval is wide or reaches a bound is not identified.
+    for (e, &(blo, bhi)) in result.params[3..].iter_mut().zip(&opts.bounds) {
         if let (Some((lo, hi)), true) = (e.ci, e.identified) {
-            let i = names.iter().position(|n| *n == e.name).unwrap_or(3) - 3;
-            let (blo, bhi) = opts.bounds[i];
             if hi / lo > 2.0 || lo <= blo * 1.001 || hi >= bhi * 0.999 {
+                e.identified = false;
                 result.warnings.push(format!(
                     "{} is not identified by these data: its 95% bootstrap interval is [{lo:.1}, {hi:.1}] (bounds [{blo}, {bhi}]); treat {:.1} as one of many values that fit",
                     e.name, e.value
                 ));
             }
-        }
-    }
-    for e in result.params.iter_mut().skip(3) {
-        if result.warnings.iter().any(|w| w.starts_with(&format!("{} is not identified", e.name))) {
-            e.identified = false;
         }
     }
     // A binding bound or ratio constraint: the error would keep falling past it.
