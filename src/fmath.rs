@@ -6,16 +6,21 @@
 //! IEEE basic operations (no fused multiply-add), so it gives the same bits on every platform,
 //! unlike a platform libm, and it has no branch in the range the engine uses, so it vectorises.
 
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-01;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
-const INV_LN2: f64 = 1.442_695_040_888_963_387_00e+00;
-const P1: f64 = 1.666_666_666_666_660_190_37e-01;
-const P2: f64 = -2.777_777_777_701_559_338_74e-03;
-const P3: f64 = 6.613_756_321_437_934_361_17e-05;
-const P4: f64 = -1.653_390_220_546_525_153_13e-06;
-const P5: f64 = 4.138_136_797_057_238_460_39e-08;
-/// 1.5 * 2^52: adding and subtracting it rounds to the nearest integer (ties to even).
-const SHIFTER: f64 = 6_755_399_441_055_744.0;
+/// The constants of [`exp`], shared with its vector forms.
+#[allow(clippy::excessive_precision, clippy::approx_constant)] // fdlibm's constants, verbatim
+pub mod exp_consts {
+    pub const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-01;
+    pub const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    pub const INV_LN2: f64 = 1.442_695_040_888_963_387_00e+00;
+    pub const P1: f64 = 1.666_666_666_666_660_190_37e-01;
+    pub const P2: f64 = -2.777_777_777_701_559_338_74e-03;
+    pub const P3: f64 = 6.613_756_321_437_934_361_17e-05;
+    pub const P4: f64 = -1.653_390_220_546_525_153_13e-06;
+    pub const P5: f64 = 4.138_136_797_057_238_460_39e-08;
+    /// 1.5 * 2^52: adding and subtracting it rounds to the nearest integer (ties to even).
+    pub const SHIFTER: f64 = 6_755_399_441_055_744.0;
+}
+use exp_consts::*;
 
 /// e^x for |x| <= 700 (inputs outside are clamped to that range).
 #[inline(always)]

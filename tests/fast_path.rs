@@ -19,14 +19,21 @@ fn fast_path_equals_generic_kernel_bit_for_bit() {
         ("lagged", "g0 = 0.0\nh0 = 0.0", "[noise]\nload_cv = 0.3\nmiss_rate = 0.1\n"),
         ("same-day", "g0 = 10.0\nh0 = 0.0", "[noise]\nload_cv = 0.0\nmiss_rate = 0.2\n"),
         ("lagged", "g0 = 0.0\nh0 = 5.0", "[noise]\nload_cv = 0.5\n"),
+        // 20 weeks: 140 plan days, many 8-day noise blocks and a partial last one.
+        ("same-day", "g0 = 0.0\nh0 = 0.0\nweeks = 20", "[noise]\nload_cv = 0.2\nmiss_rate = 0.05\n"),
     ];
     for (conv, init, noise) in cases {
+        // A `weeks = n` line in the init field moves to [plan]; 9 weeks (63 days) otherwise.
+        let (init, weeks) = match init.split_once("\nweeks = ") {
+            Some((i, w)) => (i, w),
+            None => (init, "9"),
+        };
         let text = format!(
             "schema_version = 1\n[model]\nkind = \"banister\"\nconvention = \"{conv}\"\n{init}\n\
              p0 = {{ dist = \"normal\", mean = 100.0, sd = 20.0 }}\nk1 = {{ dist = \"lognormal\", median = 0.1, sigma = 0.4 }}\n\
              k2 = {{ dist = \"lognormal\", median = 0.2, sigma = 0.4 }}\ntau1 = {{ dist = \"uniform\", min = 20.0, max = 60.0 }}\n\
              tau2 = {{ dist = \"uniform\", min = 3.0, max = 15.0 }}\n\
-             [plan]\nweeks = 9\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 40.0\nrest_days = 1\n\
+             [plan]\nweeks = {weeks}\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 40.0\nrest_days = 1\n\
              recovery = {{ every = 3, factor = 0.5 }}\ntaper = {{ days = 9, factor = 0.4, shape = \"linear\" }}\n{noise}"
         );
         let sc = periodize::scenario::parse_scenario(&text, Path::new("f.toml")).unwrap();

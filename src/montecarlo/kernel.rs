@@ -200,7 +200,7 @@ impl<'a> RowKernel<'a> {
                 // SAFETY: the processor supports AVX2, checked just above.
                 unsafe {
                     if self.load_noise() {
-                        super::fast::banister_noisy(self, v, b.first, b.valid, b.scratch, b.out)
+                        super::fast::banister_noisy(self, v, b.first, b.valid, b.out)
                     } else {
                         super::fast::banister_plain(v, self.config.convention, self.plan, self.plan_total, self.plan_acwr_max, b.valid, b.out)
                     }

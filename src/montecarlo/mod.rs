@@ -8,6 +8,7 @@
 //! race-day performance for pairing), never O(athletes x days) unless asked for.
 
 pub mod daily;
+mod chacha_x8;
 mod fast;
 pub mod kernel;
 pub mod population;

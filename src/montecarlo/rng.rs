@@ -63,15 +63,20 @@ pub fn u32f(x: u32) -> f64 {
     (x as f64 + 0.5) * (1.0 / 4_294_967_296.0)
 }
 
+/// Acklam's coefficients: the central region's numerator and denominator, and where the tails start.
+pub const INV_NORM_A: [f64; 6] = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+pub const INV_NORM_B: [f64; 5] = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+pub const INV_NORM_LOW: f64 = 0.02425;
+
 /// The standard normal quantile, Phi^-1(p) for p in (0, 1): Acklam's rational approximation
 /// (relative error below 1.15e-9), one uniform in, one normal out.
 #[inline(always)]
 pub fn inv_norm(p: f64) -> f64 {
-    const A: [f64; 6] = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
-    const B: [f64; 5] = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+    use INV_NORM_A as A;
+    use INV_NORM_B as B;
+    use INV_NORM_LOW as LOW;
     const C: [f64; 6] = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
     const D: [f64; 4] = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
-    const LOW: f64 = 0.02425;
     if p < LOW || p > 1.0 - LOW {
         let q = (-2.0 * if p < LOW { p } else { 1.0 - p }.ln()).sqrt();
         let x = (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0);
@@ -88,8 +93,8 @@ pub fn inv_norm(p: f64) -> f64 {
 /// bits), then the rare tail lanes recomputed one by one.
 #[inline(always)]
 pub fn inv_norm_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
-    const A: [f64; 6] = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
-    const B: [f64; 5] = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+    use INV_NORM_A as A;
+    use INV_NORM_B as B;
     let mut z = [0.0; N];
     for l in 0..N {
         let q = p[l] - 0.5;
@@ -98,7 +103,7 @@ pub fn inv_norm_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
             / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0);
     }
     for l in 0..N {
-        if !(0.02425..=1.0 - 0.02425).contains(&p[l]) {
+        if !(INV_NORM_LOW..=1.0 - INV_NORM_LOW).contains(&p[l]) {
             z[l] = inv_norm(p[l]);
         }
     }
