@@ -17,7 +17,8 @@ use std::arch::x86_64::*;
 /// "expand 32-byte k".
 const CONSTANTS: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
 
-/// Eight ChaCha8 streams with one key and consecutive stream numbers.
+/// Eight lanes of ChaCha8 with one key: eight streams (the `load` noise of eight athletes), or
+/// eight block counters of one stream (the `params` blocks of eight athletes).
 #[cfg(target_arch = "x86_64")]
 #[derive(Clone, Copy)]
 pub struct ChaCha8x8 {
@@ -46,6 +47,32 @@ impl ChaCha8x8 {
         }
     }
 
+    /// Eight lanes of one stream, `stream`, for [`ChaCha8x8::blocks`].
+    ///
+    /// # Safety
+    /// The processor must support AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn one_stream(key: &[u8; 32], stream: u64) -> Self {
+        let mut g = unsafe { Self::new(key, 0) };
+        g.stream_lo = _mm256_set1_epi32(stream as u32 as i32);
+        g.stream_hi = _mm256_set1_epi32((stream >> 32) as u32 as i32);
+        g
+    }
+
+    /// Block `counters[l]` in lane l, layout as in [`ChaCha8x8::block`]: u64 word j of lane l's
+    /// block is `out[2j] | out[2j + 1] << 32`.
+    ///
+    /// # Safety
+    /// The processor must support AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn blocks(&self, counters: &[u64; 8], out: &mut [__m256i; 16]) {
+        let lo = counters.map(|c| c as u32);
+        let hi = counters.map(|c| (c >> 32) as u32);
+        unsafe { self.core(_mm256_loadu_si256(lo.as_ptr().cast()), _mm256_loadu_si256(hi.as_ptr().cast()), out) }
+    }
+
     /// Block `counter` of the eight streams: `out[i]` holds word i of each stream's block, lane l
     /// for stream `first + l`. As u64 words of the stream (little-endian, as `next_u64` reads
     /// them), word position 8 * counter + j is `out[2j] | out[2j + 1] << 32`.
@@ -55,6 +82,14 @@ impl ChaCha8x8 {
     #[inline]
     #[target_feature(enable = "avx2")]
     pub unsafe fn block(&self, counter: u64, out: &mut [__m256i; 16]) {
+        unsafe { self.core(_mm256_set1_epi32(counter as u32 as i32), _mm256_set1_epi32((counter >> 32) as u32 as i32), out) }
+    }
+
+    /// The ChaCha8 block function of every lane, for block counter (words 12-13) `counter_lo`,
+    /// `counter_hi`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn core(&self, counter_lo: __m256i, counter_hi: __m256i, out: &mut [__m256i; 16]) {
         let c = |x: u32| _mm256_set1_epi32(x as i32);
         let init = [
             c(CONSTANTS[0]),
@@ -69,8 +104,8 @@ impl ChaCha8x8 {
             c(self.key[5]),
             c(self.key[6]),
             c(self.key[7]),
-            c(counter as u32),
-            c((counter >> 32) as u32),
+            counter_lo,
+            counter_hi,
             self.stream_lo,
             self.stream_hi,
         ];
@@ -134,6 +169,28 @@ mod tests {
                         assert_eq!(got, expected, "stream {first}+{l}, block {counter}, word {j}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn lanes_of_one_stream_equal_the_crate_at_their_block_counters() {
+        if !std::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let key = crate::montecarlo::rng::key(7, "params");
+        // Counters across the 32-bit boundary of the counter word, and far out in the stream.
+        let counters = [0u64, 1, 5, (1 << 32) - 1, 1 << 32, (3 << 40) + 17, u64::MAX, 12345];
+        let g = unsafe { ChaCha8x8::one_stream(&key, 0) };
+        let mut out = [unsafe { _mm256_setzero_si256() }; 16];
+        unsafe { g.blocks(&counters, &mut out) };
+        let words: Vec<[u32; 8]> = out.iter().map(|v| unsafe { std::mem::transmute::<__m256i, [u32; 8]>(*v) }).collect();
+        for (l, &c) in counters.iter().enumerate() {
+            let mut r = crate::montecarlo::rng::stream(&key, 0);
+            r.set_word_pos(c as u128 * 16);
+            for j in 0..8 {
+                let got = words[2 * j][l] as u64 | (words[2 * j + 1][l] as u64) << 32;
+                assert_eq!(got, r.next_u64(), "counter {c}, word {j}");
             }
         }
     }
