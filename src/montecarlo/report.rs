@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::output::{AtomicFile, num};
 use crate::plan::csv_field;
 use crate::scenario::Scenario;
-use crate::stats::summarize;
+use crate::stats::summarize_columns;
 
 /// How to run a scenario.
 #[derive(Clone, Debug, Default)]
@@ -90,23 +90,18 @@ pub fn summary_header(sc: &Scenario) -> Vec<String> {
 fn summary_cells(sc: &Scenario, ri: usize, res: &RowResult, first: Option<&[f64]>) -> Vec<String> {
     let row = &sc.rows[ri];
     let n = res.metrics.len();
-    // Each metric is summarised on its own copy, in parallel; the values do not depend on it.
-    use rayon::prelude::*;
-    let stats: Vec<[f64; 5]> = (0..METRICS.len())
-        .into_par_iter()
-        .map_init(Vec::new, |col: &mut Vec<f64>, i| {
-            col.clear();
-            col.extend(res.metrics.iter().map(metric(i)));
-            summarize(col)
-        })
-        .collect();
+    // The six metrics in two groups of three, in parallel; the values do not depend on it.
+    let m = &res.metrics;
+    let (a, b) = rayon::join(
+        || summarize_columns(n, |i| [m[i].perf_final, m[i].perf_peak, m[i].peak_day]),
+        || summarize_columns(n, |i| [m[i].load_total, m[i].days_below, m[i].acwr_max]),
+    );
+    let stats: Vec<[f64; 5]> = a.into_iter().chain(b).collect();
     let (win, diff) = match first {
         None => (0.0, [0.0; 3]),
         Some(f) => {
-            let finals = res.metrics.iter().map(|m| m.perf_final);
-            let wins = finals.clone().zip(f).filter(|(a, b)| a > b).count();
-            let mut d: Vec<f64> = finals.zip(f).map(|(a, b)| a - b).collect();
-            let s = summarize(&mut d);
+            let wins = m.iter().zip(f).filter(|(a, b)| a.perf_final > **b).count();
+            let [s] = summarize_columns(n, |i| [m[i].perf_final - f[i]]);
             let half = if n > 1 { 1.959963984540054 * s[1] / (n as f64).sqrt() } else { f64::NAN };
             (wins as f64 / n as f64, [s[0], s[0] - half, s[0] + half])
         }
