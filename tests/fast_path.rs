@@ -1,12 +1,12 @@
-//! The hand-vectorised Banister loops (src/montecarlo/fast.rs, with and without load noise) must
-//! give bit-identical metrics to
-//! the generic lane kernel, which the model tests hold against convolution sums. One test in its
-//! own binary, because it flips the global switch that forces the generic path.
+//! The hand-vectorised Banister loops (src/montecarlo/fast.rs, with and without load noise, in
+//! their AVX-512 and AVX2 forms) must give bit-identical metrics to the generic lane kernel,
+//! which the model tests hold against convolution sums. One test in its own binary, because it
+//! flips the global switches that force the generic path and the AVX2 form.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use periodize::montecarlo::kernel::FORCE_GENERIC;
+use periodize::montecarlo::kernel::{FORCE_AVX2, FORCE_GENERIC};
 use periodize::montecarlo::run_row;
 
 #[test]
@@ -39,20 +39,27 @@ fn fast_path_equals_generic_kernel_bit_for_bit() {
         let sc = periodize::scenario::parse_scenario(&text, Path::new("f.toml")).unwrap();
         let row = &sc.rows[0];
         // 1001 athletes: full lane blocks and a partial last one.
-        FORCE_GENERIC.store(false, Ordering::Relaxed);
-        let fast = run_row(row, 11, 1001, false, false, &AtomicU64::new(0));
         FORCE_GENERIC.store(true, Ordering::Relaxed);
         let generic = run_row(row, 11, 1001, false, false, &AtomicU64::new(0));
         FORCE_GENERIC.store(false, Ordering::Relaxed);
-        assert_eq!(fast.metrics.len(), 1001);
         assert!(!generic.fast_path);
-        #[cfg(target_arch = "x86_64")]
-        assert_eq!(fast.fast_path, std::is_x86_feature_detected!("avx2"), "the fast path must run where AVX2 exists");
-        for (i, (a, b)) in fast.metrics.iter().zip(&generic.metrics).enumerate() {
-            for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total), (a.acwr_max, b.acwr_max)] {
-                assert_eq!(x.to_bits(), y.to_bits(), "{conv} {init} {noise}: athlete {i}: {a:?} vs {b:?}");
+        // Both forms of the fast path: AVX-512 (where the processor has it) and AVX2.
+        let mut fast = None;
+        for force_avx2 in [false, true] {
+            FORCE_AVX2.store(force_avx2, Ordering::Relaxed);
+            let f = run_row(row, 11, 1001, false, false, &AtomicU64::new(0));
+            FORCE_AVX2.store(false, Ordering::Relaxed);
+            assert_eq!(f.metrics.len(), 1001);
+            #[cfg(target_arch = "x86_64")]
+            assert_eq!(f.fast_path, std::is_x86_feature_detected!("avx2"), "the fast path must run where AVX2 exists");
+            for (i, (a, b)) in f.metrics.iter().zip(&generic.metrics).enumerate() {
+                for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total), (a.acwr_max, b.acwr_max)] {
+                    assert_eq!(x.to_bits(), y.to_bits(), "{conv} {init} {noise} (AVX2 forced: {force_avx2}): athlete {i}: {a:?} vs {b:?}");
+                }
             }
+            fast = Some(f);
         }
+        let fast = fast.unwrap();
         // The metrics are not trivial: athletes differ and some days fall below baseline.
         assert!(fast.metrics.iter().any(|m| m.days_below > 0.0));
         assert!(fast.metrics[0].perf_final != fast.metrics[1].perf_final);

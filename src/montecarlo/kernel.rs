@@ -11,6 +11,15 @@ use crate::simulate::{Acwr, AcwrLanes};
 
 /// Set to route every run through the generic kernel (tests compare the fast path with it).
 pub static FORCE_GENERIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Set to keep the fast path on AVX2 where AVX-512 exists (tests check both forms).
+pub static FORCE_AVX2: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the fast path runs its AVX-512 form: the processor has AVX-512F, and no test asked
+/// for AVX2.
+#[cfg(target_arch = "x86_64")]
+fn wide() -> bool {
+    std::is_x86_feature_detected!("avx512f") && !FORCE_AVX2.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// Athletes advanced together; 8 lanes fill two AVX2 or four SSE2 registers per state.
 pub const LANES: usize = 8;
@@ -152,9 +161,9 @@ impl<'a> RowKernel<'a> {
         }
     }
 
-    /// Whether runs with sink type S and N lanes take the hand-vectorised loop of `montecarlo/fast.rs`:
-    /// Banister without measurement noise (load noise is fine), no per-day output, 8 lanes, and
-    /// a processor with AVX2.
+    /// Whether runs with sink type S and N lanes take the hand-vectorised loops of
+    /// `montecarlo/fast.rs`: Banister without measurement noise (load noise is fine), no per-day
+    /// output, 8 lanes, and a processor with AVX2 (AVX-512 where it has that too).
     pub fn uses_fast_path<S: DaySink<N>, const N: usize>(&self) -> bool {
         #[cfg(target_arch = "x86_64")]
         {
@@ -197,12 +206,15 @@ impl<'a> RowKernel<'a> {
                     *dst = std::array::from_fn(|l| src[l]);
                 }
                 let v = &lanes8[..b.values.len()];
-                // SAFETY: the processor supports AVX2, checked just above.
+                let (conv, plan, total, acwr) = (self.config.convention, self.plan, self.plan_total, self.plan_acwr_max);
+                // SAFETY: the processor supports AVX2 (checked just above) and, for the AVX-512
+                // loops, AVX-512F (checked by `wide`).
                 unsafe {
-                    if self.load_noise() {
-                        super::fast::banister_noisy(self, v, b.first, b.valid, b.out)
-                    } else {
-                        super::fast::banister_plain(v, self.config.convention, self.plan, self.plan_total, self.plan_acwr_max, b.valid, b.out)
+                    match (self.load_noise(), wide()) {
+                        (true, true) => super::fast::avx512::banister_noisy(self, v, b.first, b.valid, b.out),
+                        (true, false) => super::fast::avx2::banister_noisy(self, v, b.first, b.valid, b.out),
+                        (false, true) => super::fast::avx512::banister_plain(v, conv, plan, total, acwr, b.valid, b.out),
+                        (false, false) => super::fast::avx2::banister_plain(v, conv, plan, total, acwr, b.valid, b.out),
                     }
                 };
                 return;
