@@ -21,15 +21,19 @@ macro_rules! banister_loops {
     ($feat:tt) => {
         use super::super::kernel::{AthleteMetrics, RowKernel};
         use super::super::rng::{INV_NORM_A, INV_NORM_B, INV_NORM_LOW, inv_norm};
+
+        /// Parameter slots per block of lanes.
+        const SLOTS: usize = super::super::rng::PARAM_SLOTS.len();
         use crate::fmath::exp_consts::*;
         use crate::model::{Convention, decay};
 
-        /// Banister over a noise-free plan for 8 athletes, `values[param][lane]` in model order
-        /// (p0, k1, k2, tau1, tau2, g0, h0). Writes the first `valid` athletes' metrics; load
-        /// total and ACWR come from the plan.
+        /// Banister over a noise-free plan for G blocks of 8 athletes, `values[block][param][lane]`
+        /// in model order (p0, k1, k2, tau1, tau2, g0, h0), advanced side by side so that their
+        /// independent dependency chains overlap. Writes the first `valid` athletes' metrics
+        /// (block j's lanes at `out[8 j..]`); load total and ACWR come from the plan.
         #[target_feature(enable = $feat)]
-        pub fn banister_plain(
-            values: &[[f64; 8]],
+        pub fn banister_plain<const G: usize>(
+            values: &[[[f64; 8]; SLOTS]; G],
             convention: Convention,
             plan: &[f64],
             plan_total: f64,
@@ -38,10 +42,12 @@ macro_rules! banister_loops {
             out: &mut [AthleteMetrics],
         ) {
             let res = match convention {
-                Convention::Lagged => plain::<true>(values, plan),
-                Convention::SameDay => plain::<false>(values, plan),
+                Convention::Lagged => plain::<true, G>(values, plan),
+                Convention::SameDay => plain::<false, G>(values, plan),
             };
-            write(&res, [plan_total; 8], [plan_acwr_max; 8], valid, out);
+            for (j, r) in res.iter().enumerate().take(valid.div_ceil(8)) {
+                write(r, [plan_total; 8], [plan_acwr_max; 8], (valid - 8 * j).min(8), &mut out[8 * j..]);
+            }
         }
 
         /// Banister with load noise (missed sessions, lognormal load factors) for 8 athletes
@@ -72,6 +78,7 @@ macro_rules! banister_loops {
         }
 
         /// The model and the running metrics of 8 lanes.
+        #[derive(Clone, Copy)]
         struct State {
             p0: V,
             k1: V,
@@ -147,22 +154,31 @@ macro_rules! banister_loops {
 
         #[inline]
         #[target_feature(enable = $feat)]
-        fn plain<const LAGGED: bool>(values: &[[f64; 8]], plan: &[f64]) -> [[f64; 8]; 4] {
-            let mut s = State::new(values);
+        fn plain<const LAGGED: bool, const G: usize>(values: &[[[f64; 8]; SLOTS]; G], plan: &[f64]) -> [[[f64; 8]; 4]; G] {
+            let mut s = [State::new(&values[0]); G];
+            for j in 1..G {
+                s[j] = State::new(&values[j]);
+            }
             let one = splat(1.0);
             let mut pending = splat(0.0);
             let mut day = splat(0.0);
             for &x in plan {
                 let w = splat(x);
-                let p = s.step::<LAGGED>(pending, w);
+                for st in s.iter_mut() {
+                    let p = st.step::<LAGGED>(pending, w);
+                    st.plan_day(p, day);
+                }
                 pending = w;
-                s.plan_day(p, day);
                 day = add(day, one);
             }
             // Race day: the day after the last plan day, without load.
-            let last = s.step::<LAGGED>(pending, splat(0.0));
-            s.track(last, day);
-            s.results(last)
+            let mut res = [[[0.0; 8]; 4]; G];
+            for (st, r) in s.iter_mut().zip(res.iter_mut()) {
+                let last = st.step::<LAGGED>(pending, splat(0.0));
+                st.track(last, day);
+                *r = st.results(last);
+            }
+            res
         }
 
         #[inline]
@@ -312,6 +328,9 @@ pub mod avx2 {
 
     /// Noise days per ChaCha8 pass: one block of each stream.
     const DAYS: usize = 8;
+    /// Blocks of 8 athletes the plain loop advances together: 4 dependency chains in 4
+    /// registers per quantity (more would spill; `cargo bench --bench limit` compares).
+    pub const GROUP: usize = 2;
 
     macro_rules! lanewise {
         ($($name:ident($a:ident, $b:ident) -> $out:ident = $op:ident;)*) => {$(
@@ -473,6 +492,9 @@ pub mod avx512 {
 
     /// Noise days per ChaCha8 pass: two blocks of each stream.
     const DAYS: usize = 16;
+    /// Blocks of 8 athletes the plain loop advances together: 4 dependency chains, which hide
+    /// the add-multiply latency of the recursion (`cargo bench --bench limit` compares).
+    pub const GROUP: usize = 4;
 
     macro_rules! lanewise {
         ($($name:ident($a:ident, $b:ident) -> $out:ident = $op:expr;)*) => {$(

@@ -23,6 +23,10 @@ fn wide() -> bool {
 
 /// Athletes advanced together; 8 lanes fill two AVX2 or four SSE2 registers per state.
 pub const LANES: usize = 8;
+/// Blocks of 8 athletes handed to the fast path at once ([`RowKernel::run_fast`]).
+pub const FAST_GROUP: usize = 4;
+/// Parameter slots in a block of lanes.
+const SLOTS: usize = rng::PARAM_SLOTS.len();
 /// Days of noise drawn at a time.
 pub const DAY_BLOCK: usize = 64;
 
@@ -201,28 +205,60 @@ impl<'a> RowKernel<'a> {
         if std::is_x86_feature_detected!("avx2") {
             if self.uses_fast_path::<S, N>() {
                 // N == 8 here; copy into fixed-size lanes on the stack (no allocation per block).
-                let mut lanes8 = [[0.0f64; 8]; super::rng::PARAM_SLOTS.len()];
-                for (dst, src) in lanes8.iter_mut().zip(b.values) {
+                let mut group = [[[0.0f64; 8]; SLOTS]; FAST_GROUP];
+                for (dst, src) in group[0].iter_mut().zip(b.values) {
                     *dst = std::array::from_fn(|l| src[l]);
                 }
-                let v = &lanes8[..b.values.len()];
-                let (conv, plan, total, acwr) = (self.config.convention, self.plan, self.plan_total, self.plan_acwr_max);
-                // SAFETY: the processor supports AVX2 (checked just above) and, for the AVX-512
-                // loops, AVX-512F (checked by `wide`).
-                unsafe {
-                    match (self.load_noise(), wide()) {
-                        (true, true) => super::fast::avx512::banister_noisy(self, v, b.first, b.valid, b.out),
-                        (true, false) => super::fast::avx2::banister_noisy(self, v, b.first, b.valid, b.out),
-                        (false, true) => super::fast::avx512::banister_plain(v, conv, plan, total, acwr, b.valid, b.out),
-                        (false, false) => super::fast::avx2::banister_plain(v, conv, plan, total, acwr, b.valid, b.out),
-                    }
-                };
-                return;
+                return self.run_fast(&group, b.first, b.valid, b.out);
             }
             // SAFETY: the processor supports AVX2, checked just above.
             return unsafe { self.run_avx2::<M, S, N>(b, sink) };
         }
         self.dispatch::<M, S, N>(b, sink)
+    }
+
+    /// Run up to [`FAST_GROUP`] blocks of 8 athletes through the hand-vectorised loops of
+    /// `montecarlo/fast.rs` (only where [`RowKernel::uses_fast_path`] says so): `values[block]`
+    /// holds block j's parameters (athletes `first + 8 j ..`), and the first `valid` athletes'
+    /// metrics land in `out`. Without load noise the blocks advance together, which hides the
+    /// recursion's latency; unused blocks are computed and dropped.
+    pub fn run_fast(&self, values: &[[[f64; 8]; SLOTS]; FAST_GROUP], first: u64, valid: usize, out: &mut [AthleteMetrics]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use super::fast::{avx2, avx512};
+            let (conv, plan, total, acwr) = (self.config.convention, self.plan, self.plan_total, self.plan_acwr_max);
+            // SAFETY: callers check uses_fast_path, so the processor supports AVX2; the AVX-512
+            // loops run only where `wide` found AVX-512F.
+            unsafe {
+                if self.load_noise() {
+                    for (j, v) in values.iter().enumerate().take(valid.div_ceil(8)) {
+                        let (o, n) = (&mut out[8 * j..], (valid - 8 * j).min(8));
+                        if wide() {
+                            avx512::banister_noisy(self, v, first + 8 * j as u64, n, o)
+                        } else {
+                            avx2::banister_noisy(self, v, first + 8 * j as u64, n, o)
+                        }
+                    }
+                } else if wide() {
+                    const _: () = assert!(avx512::GROUP == FAST_GROUP);
+                    avx512::banister_plain::<{ avx512::GROUP }>(values, conv, plan, total, acwr, valid, out)
+                } else {
+                    // Two groups of two blocks.
+                    const _: () = assert!(2 * avx2::GROUP == FAST_GROUP);
+                    if let (Some(a), Some(b)) = (values.first_chunk::<{ avx2::GROUP }>(), values.last_chunk::<{ avx2::GROUP }>()) {
+                        avx2::banister_plain(a, conv, plan, total, acwr, valid.min(16), out);
+                        if valid > 16 {
+                            avx2::banister_plain(b, conv, plan, total, acwr, valid - 16, &mut out[16..]);
+                        }
+                    }
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = (values, first, valid, out);
+            unreachable!("the fast path exists on x86-64 only");
+        }
     }
 
     #[cfg(target_arch = "x86_64")]

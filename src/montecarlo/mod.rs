@@ -25,7 +25,8 @@ pub use report::{RunReport, run_to_dir};
 use crate::model::{Banister, Busso, LaneModel, ModelKind, Perpot, Pmc};
 use crate::scenario::Row;
 use daily::{DayHist, DaySums};
-use kernel::{Block, DAY_BLOCK, DaySink, RowKernel};
+use kernel::{Block, DAY_BLOCK, DaySink, FAST_GROUP, RowKernel};
+use rng::PARAM_SLOTS;
 use population::Sampler;
 
 /// Athletes per work unit.
@@ -109,22 +110,41 @@ impl Job<'_> {
         done: &(dyn Fn(usize, S) + Sync),
     ) {
         let np = self.sampler.len();
+        let fast = self.kernel.uses_fast_path::<S, LANES>();
         let work = |c: usize, m: &mut [AthleteMetrics], mut p: Option<&mut [f64]>| {
             let mut scratch = vec![0u64; 2 * LANES * DAY_BLOCK];
             let mut values = vec![[0.0; LANES]; np];
             let mut s = sink(c);
             let mut cursor = self.sampler.cursor((c * CHUNK) as u64);
-            for (b, out) in m.chunks_mut(LANES).enumerate() {
-                let first = (c * CHUNK + b * LANES) as u64;
-                cursor.next_lanes(&mut values);
-                let valid = out.len();
-                self.kernel.run::<M, S, LANES>(Block { values: &values, first, valid, scratch: &mut scratch, out }, &mut s);
+            // Athletes i.. (index within the chunk) keep their parameters when asked to.
+            let mut keep = |i: usize, n: usize, values: &[[f64; LANES]]| {
                 if let Some(p) = p.as_deref_mut() {
-                    for l in 0..out.len() {
+                    for l in 0..n {
                         for (k, v) in values.iter().enumerate() {
-                            p[(b * LANES + l) * np + k] = v[l];
+                            p[(i + l) * np + k] = v[l];
                         }
                     }
+                }
+            };
+            if fast {
+                // FAST_GROUP blocks at a time, so that the fast loops can advance them together.
+                let mut group = [[[0.0f64; LANES]; PARAM_SLOTS.len()]; FAST_GROUP];
+                for (g, out) in m.chunks_mut(LANES * FAST_GROUP).enumerate() {
+                    for (j, block) in group.iter_mut().enumerate().take(out.len().div_ceil(LANES)) {
+                        cursor.next_lanes(&mut values);
+                        block[..np].copy_from_slice(&values);
+                        keep((g * FAST_GROUP + j) * LANES, (out.len() - j * LANES).min(LANES), &values);
+                    }
+                    let valid = out.len();
+                    self.kernel.run_fast(&group, (c * CHUNK + g * FAST_GROUP * LANES) as u64, valid, out);
+                }
+            } else {
+                for (b, out) in m.chunks_mut(LANES).enumerate() {
+                    let first = (c * CHUNK + b * LANES) as u64;
+                    cursor.next_lanes(&mut values);
+                    let valid = out.len();
+                    self.kernel.run::<M, S, LANES>(Block { values: &values, first, valid, scratch: &mut scratch, out }, &mut s);
+                    keep(b * LANES, valid, &values);
                 }
             }
             done(c, s);
