@@ -14,7 +14,8 @@
 
 /// The day loops over the vocabulary of the enclosing module: `V` (8 f64 lanes), `M` (8 lane
 /// masks), `Noise` (the load streams of 8 athletes, `DAYS` days per pass) and the functions
-/// `splat load store add sub mul div min max lt gt or blend bits ones_where scales uniforms`.
+/// `splat load store add sub mul div min max lt gt nlt or blend bits ones_where scales uniforms`
+/// (`max(a, b)` returns b where either is NaN, as `maxpd` does).
 /// `$feat` is the target feature list every function is compiled for.
 #[cfg(target_arch = "x86_64")]
 macro_rules! banister_loops {
@@ -190,9 +191,8 @@ macro_rules! banister_loops {
             let transform = LoadTransform { mu: splat(k.mu), sigma: splat(k.sigma), miss: splat(k.noise.miss_rate) };
             let mut words = [[0u32; 8]; 2 * DAYS];
             let mut loads = [[0.0f64; 8]; DAYS];
-            let mut acwr = crate::simulate::AcwrLanes::<8>::default();
-            let mut acwr_max = [f64::NAN; 8];
-            let mut total = [0.0f64; 8];
+            let mut acwr = Acwr::new();
+            let mut total = splat(0.0);
             let mut pending = splat(0.0);
             let mut day = splat(0.0);
             // Day d's noise is u64 word d of each athlete's stream: pass b covers days
@@ -200,21 +200,63 @@ macro_rules! banister_loops {
             for (b, planned) in k.plan.chunks(DAYS).enumerate() {
                 streams.days(b as u64, &mut words);
                 transform.loads(&words, planned, &mut loads);
-                for w in &loads[..planned.len()] {
+                for (j, w) in loads[..planned.len()].iter().enumerate() {
                     let wv = load(w);
                     let p = s.step::<LAGGED>(pending, wv);
                     pending = wv;
                     s.plan_day(p, day);
                     day = add(day, one);
-                    for l in 0..8 {
-                        total[l] += w[l];
-                    }
-                    acwr.push_max(w, &mut acwr_max);
+                    total = add(total, wv);
+                    acwr.push(DAYS * b + j, wv);
                 }
             }
             let last = s.step::<LAGGED>(pending, splat(0.0));
             s.track(last, day);
-            (s.results(last), total, acwr_max)
+            (s.results(last), store(total), store(acwr.max))
+        }
+
+        /// The largest 7:28 acute:chronic load ratio of 8 lanes: the explicit form of
+        /// [`crate::simulate::AcwrLanes::push_max`], operation for operation (acute sums in the
+        /// same ring order, the same skip test, the same division).
+        struct Acwr {
+            loads: [V; 7],
+            /// prefix[j] = ((0 + loads[0]) + ...) + loads[j]: prefix[6] is the acute sum.
+            prefix: [V; 7],
+            /// The acute sums of the last 28 days, by day % 28.
+            weekly: [V; 28],
+            max: V,
+        }
+
+        impl Acwr {
+            #[inline]
+            #[target_feature(enable = $feat)]
+            fn new() -> Self {
+                let zero = splat(0.0);
+                Acwr { loads: [zero; 7], prefix: [zero; 7], weekly: [zero; 28], max: splat(f64::NAN) }
+            }
+
+            /// Day d's loads `w`, folded into the maximum from day 27 on.
+            #[inline]
+            #[target_feature(enable = $feat)]
+            fn push(&mut self, d: usize, w: V) {
+                let (k, i28) = (d % 7, d % 28);
+                self.loads[k] = w;
+                let mut run = if k == 0 { splat(0.0) } else { self.prefix[k - 1] };
+                for j in k..7 {
+                    run = add(run, self.loads[j]);
+                    self.prefix[j] = run;
+                }
+                self.weekly[i28] = run;
+                if d + 1 >= 28 {
+                    let back = |n: usize| (i28 + 28 - n) % 28;
+                    let chronic = add(add(add(run, self.weekly[back(7)]), self.weekly[back(14)]), self.weekly[back(21)]);
+                    let acute4 = mul(splat(4.0), run);
+                    // Lanes whose ratio could beat their maximum (a NaN maximum always can).
+                    if bits(nlt(acute4, mul(mul(self.max, chronic), splat(1.0 - 1e-12)))) != 0 {
+                        self.max = blend(gt(chronic, splat(0.0)), max(self.max, div(acute4, chronic)), self.max);
+                    }
+                }
+            }
         }
 
         /// Noise words to loads, 8 lanes x `DAYS` days at a time: the explicit form of
@@ -350,6 +392,14 @@ pub mod avx2 {
         max(a, b) -> V = _mm256_max_pd;
         lt(a, b) -> M = lt4;
         gt(a, b) -> M = gt4;
+        nlt(a, b) -> M = nlt4;
+    }
+
+    /// Not less than, or unordered.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn nlt4(a: __m256d, b: __m256d) -> __m256d {
+        _mm256_cmp_pd::<_CMP_NLT_UQ>(a, b)
     }
 
     #[inline]
@@ -514,6 +564,7 @@ pub mod avx512 {
         max(a, b) -> V = _mm512_max_pd;
         lt(a, b) -> M = _mm512_cmp_pd_mask::<_CMP_LT_OQ>;
         gt(a, b) -> M = _mm512_cmp_pd_mask::<_CMP_GT_OQ>;
+        nlt(a, b) -> M = _mm512_cmp_pd_mask::<_CMP_NLT_UQ>;
     }
 
     #[inline]
