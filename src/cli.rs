@@ -161,6 +161,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Run(a) => {
             use std::io::IsTerminal;
+            crate::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
             let sc = crate::scenario::load(&a.scenario)?;
             let opts = crate::montecarlo::report::RunOptions {
                 athletes: a.athletes.map(|n| n as usize),

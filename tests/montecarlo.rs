@@ -328,3 +328,47 @@ fn lane_sampling_equals_one_athlete_at_a_time() {
         }
     }
 }
+
+/// Every form of the engine (PERIODIZE_SIMD = generic, avx2, avx512) writes the same summary and
+/// per-athlete bytes, with and without load noise, and the manifest says which form ran; an
+/// unknown form is a usage error that writes nothing.
+#[test]
+fn every_simd_form_writes_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "schema_version = 1\n[run]\nathletes = 700\n[model]\nkind = \"banister\"\np0 = 100.0\n\
+         k1 = {{ dist = \"lognormal\", median = 0.1, sigma = 0.3 }}\nk2 = {{ dist = \"lognormal\", median = 0.2, sigma = 0.3 }}\n\
+         tau1 = {{ dist = \"normal\", mean = 42.0, sd = 6.0, min = 25.0, max = 60.0 }}\ntau2 = 7.0\n{PLAN}\
+         [[variant]]\nname = \"plain\"\n[[variant]]\nname = \"noisy\"\nnoise.load_cv = 0.2\nnoise.miss_rate = 0.1\n"
+    );
+    let sc = write(dir.path(), "s.toml", &text);
+    let mut outputs = Vec::new();
+    for form in ["generic", "avx2", "avx512"] {
+        let out = dir.path().join(form);
+        let o = common::bin()
+            .env("PERIODIZE_SIMD", form)
+            .args(["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{form}: {}", String::from_utf8_lossy(&o.stderr));
+        let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+        let used = manifest.lines().find(|l| l.contains("\"simd\"")).unwrap().to_string();
+        // The form asked for, or a narrower one where the processor lacks it.
+        let order = ["generic", "avx2", "avx512"];
+        let rank = |f: &str| order.iter().position(|o| used.contains(&format!("\"{o}\""))).map(|u| u <= order.iter().position(|x| *x == f).unwrap());
+        assert_eq!(rank(form), Some(true), "{form}: {used}");
+        outputs.push((form, std::fs::read(out.join("summary.csv")).unwrap(), std::fs::read(out.join("athletes.csv")).unwrap()));
+    }
+    let rows = summary(&dir.path().join("generic"));
+    assert_eq!(rows.len(), 2);
+    assert!(f(&rows[1], "load_total_sd") > 0.0 && f(&rows[0], "load_total_sd") == 0.0, "the second row carries load noise");
+    for (form, s, a) in &outputs[1..] {
+        assert!(s == &outputs[0].1, "summary.csv of {form} differs from the generic kernel's");
+        assert!(a == &outputs[0].2, "athletes.csv of {form} differs from the generic kernel's");
+    }
+    let bad = dir.path().join("bad");
+    let o = common::bin().env("PERIODIZE_SIMD", "sse9").args(["run", sc.to_str().unwrap(), "--out", bad.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("PERIODIZE_SIMD=sse9: expected avx512, avx2 or generic"));
+    assert!(!bad.exists());
+}

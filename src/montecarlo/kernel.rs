@@ -14,8 +14,34 @@ pub static FORCE_GENERIC: std::sync::atomic::AtomicBool = std::sync::atomic::Ato
 /// Set to keep the fast path on AVX2 where AVX-512 exists (tests check both forms).
 pub static FORCE_AVX2: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Whether the fast path runs its AVX-512 form: the processor has AVX-512F, and no test asked
-/// for AVX2.
+/// Applies `PERIODIZE_SIMD`, the widest form of the hand-vectorised loops a run may use (for
+/// benchmarks and comparisons; every form gives the same bytes): `avx512` (or unset: whatever
+/// the processor has), `avx2`, or `generic` (the generic lane kernel only).
+pub fn simd_from_env() -> Result<(), String> {
+    use std::sync::atomic::Ordering::Relaxed;
+    match std::env::var("PERIODIZE_SIMD") {
+        Err(std::env::VarError::NotPresent) => {}
+        Ok(v) if v.is_empty() || v == "avx512" => {}
+        Ok(v) if v == "avx2" => FORCE_AVX2.store(true, Relaxed),
+        Ok(v) if v == "generic" => FORCE_GENERIC.store(true, Relaxed),
+        Ok(v) => return Err(format!("PERIODIZE_SIMD={v}: expected avx512, avx2 or generic")),
+        Err(std::env::VarError::NotUnicode(v)) => return Err(format!("PERIODIZE_SIMD={v:?}: expected avx512, avx2 or generic")),
+    }
+    Ok(())
+}
+
+/// The form of the hand-vectorised loops that Banister rows without measurement noise take
+/// here: "avx512", "avx2" or "generic" (for the manifest).
+pub fn fast_form() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    if !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed) && std::is_x86_feature_detected!("avx2") {
+        return if wide() { "avx512" } else { "avx2" };
+    }
+    "generic"
+}
+
+/// Whether the fast path runs its AVX-512 form: the processor has AVX-512F, and neither a test
+/// nor `PERIODIZE_SIMD` asked for AVX2.
 #[cfg(target_arch = "x86_64")]
 fn wide() -> bool {
     std::is_x86_feature_detected!("avx512f") && !FORCE_AVX2.load(std::sync::atomic::Ordering::Relaxed)

@@ -226,6 +226,7 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
         "command_line": opts.command_line,
         "scenario": sc,
         "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
+        "simd": super::kernel::fast_form(),
     });
     serde_json::to_writer_pretty(manifest.writer(), &manifest_json).map_err(|e| Error::Write { path: out.join("manifest.json"), source: e.into() })?;
     let mut files = vec![out.join("summary.csv"), out.join("manifest.json")];
