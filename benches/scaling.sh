@@ -20,7 +20,7 @@ best() { # scenario athletes threads -> "seconds max_rss_kb" (best wall time of 
   done
   echo "$best_s $rss"
 }
-row() { # label scenario athletes threads days
+row() { # label scenario athletes threads days (PERIODIZE_SIMD from the environment)
   read -r sec kb < <(best "$2" "$3" "$4")
   awk -v l="$1" -v n="$3" -v t="$4" -v d="$5" -v s="$sec" -v kb="$kb" \
     'BEGIN{printf "| %s | %d | %d | %d | %.4f | %.2e | %.0f |\n", l, n, d, t, s, n*d/s, kb/1024}'
@@ -38,3 +38,8 @@ done
 row "load_cv + miss_rate" $noise 300000 2 366
 row "load_cv + miss_rate" $noise 300000 1 366
 row "load_cv + miss_rate" $noise 2000000 2 366
+# The same jobs on the AVX2 form (what processors without AVX-512 run) and the generic kernel.
+for simd in avx2 generic; do
+  PERIODIZE_SIMD=$simd row "no noise, $simd" $base 2000000 2 366
+  PERIODIZE_SIMD=$simd row "load_cv + miss_rate, $simd" $noise 2000000 2 366
+done

@@ -269,12 +269,11 @@ impl<'a> RowKernel<'a> {
                     const _: () = assert!(avx512::GROUP == FAST_GROUP);
                     avx512::banister_plain::<{ avx512::GROUP }>(values, conv, plan, total, acwr, valid, out)
                 } else {
-                    // Two groups of two blocks.
-                    const _: () = assert!(2 * avx2::GROUP == FAST_GROUP);
-                    if let (Some(a), Some(b)) = (values.first_chunk::<{ avx2::GROUP }>(), values.last_chunk::<{ avx2::GROUP }>()) {
-                        avx2::banister_plain(a, conv, plan, total, acwr, valid.min(16), out);
-                        if valid > 16 {
-                            avx2::banister_plain(b, conv, plan, total, acwr, valid - 16, &mut out[16..]);
+                    // Groups of avx2::GROUP blocks.
+                    for (j, g) in values.chunks_exact(avx2::GROUP).enumerate().take(valid.div_ceil(8 * avx2::GROUP)) {
+                        if let Ok(g) = <&[_; avx2::GROUP]>::try_from(g) {
+                            let start = 8 * avx2::GROUP * j;
+                            avx2::banister_plain(g, conv, plan, total, acwr, valid - start, &mut out[start..]);
                         }
                     }
                 }
