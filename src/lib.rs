@@ -47,14 +47,19 @@
 //! - **Work units.** Athletes run in fixed chunks of 1024 across threads (rayon), in lanes of 8
 //!   within a chunk. Reductions run in index order, so results are byte-identical for any thread
 //!   count.
-//! - **Hot loop.** The common job, Banister without measurement noise, runs in a hand-written AVX
-//!   loop ([`montecarlo::kernel`]), bit-identical to the generic lane kernel. Summaries are
-//!   updated in the same pass.
+//! - **Hot loop.** The common job, Banister without measurement noise (with or without load
+//!   noise), runs in hand-vectorised loops written once and compiled for AVX2 and AVX-512
+//!   (`src/montecarlo/fast.rs`, chosen at run time, `PERIODIZE_SIMD` caps it). They do the
+//!   generic lane kernel's operations in the same order, so every form writes the same bytes.
+//!   Load noise comes from a vertical ChaCha8 (eight athletes' streams side by side), with
+//!   exactly the words of the `chacha20` crate's streams.
+//! - **Summaries.** Mean, sd and quantiles of each metric in three streaming passes, sorting only
+//!   the histogram bins that hold the wanted order statistics ([`stats::summarize_columns`]).
 //! - **Memory.** Memory is O(athletes); daily quantiles come from per-day histograms.
 //!
-//! Measured on a 2-core machine, a 365-day population job runs at about 3e9 athlete-days per
-//! second, against 8.3e9 for a bare loop of the recursion and about 9e7 for the same job in numpy
-//! (see the README and `benches/`).
+//! Measured on a 2-core machine, a 365-day population job runs at about 5.6e9 athlete-days per
+//! second (6.2e8 with load noise), against 1.6e10 for a bare loop of the recursion and about
+//! 7.5e7 for the same job in numpy (see the README and `benches/`).
 //!
 //! ## Fitting
 //!
