@@ -3,8 +3,9 @@
 //!
 //! The loops are written once ([`banister_loops`]) over a small 8-lane vector vocabulary and
 //! compiled twice: for AVX2 (8 lanes in two 256-bit registers, [`avx2`]) and for AVX-512 (one
-//! 512-bit register and mask registers, [`avx512`]; its ChaCha8 yields 16 days per pass). The
-//! kernel picks the widest the processor has.
+//! 512-bit register and mask registers, [`avx512`]; its ChaCha8 yields 16 days per pass, and its
+//! noise-free loop advances 4 blocks side by side). The kernel picks the widest the processor
+//! has, unless `PERIODIZE_SIMD` caps it.
 //!
 //! Both perform exactly the operations of the generic lane kernel ([`super::kernel`]), in the
 //! same order and without fused multiply-add, so their results are bit-identical to it and to
@@ -22,11 +23,11 @@ macro_rules! banister_loops {
     ($feat:tt) => {
         use super::super::kernel::{AthleteMetrics, RowKernel};
         use super::super::rng::{INV_NORM_A, INV_NORM_B, INV_NORM_LOW, inv_norm};
+        use crate::fmath::exp_consts::*;
+        use crate::model::{Convention, decay};
 
         /// Parameter slots per block of lanes.
         const SLOTS: usize = super::super::rng::PARAM_SLOTS.len();
-        use crate::fmath::exp_consts::*;
-        use crate::model::{Convention, decay};
 
         /// Banister over a noise-free plan for G blocks of 8 athletes, `values[block][param][lane]`
         /// in model order (p0, k1, k2, tau1, tau2, g0, h0), advanced side by side so that their
