@@ -72,23 +72,13 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: 
 
 /// `n` default metrics from zeroed memory: the allocator maps zero pages lazily, so the pages are
 /// first touched by the workers that fill them, in parallel, instead of by a serial fill here.
-/// On Linux the buffer asks for transparent huge pages: 2 MiB pages instead of 4 KiB ones cut
-/// the page faults of a 2M-athlete row (96 MB) from 24,000 to 48, about 7% of that run.
+///
+/// Transparent huge pages (madvise) were tried: median 0.129 s instead of 0.150 s for 2M athletes,
+/// but with the kernel's default `defrag = madvise` a fault may compact memory first, and a
+/// quarter of the runs took 0.21-0.22 s (the mean was worse than with 4 KiB pages). Ordinary
+/// pages give steady times.
 fn zeroed_metrics(n: usize) -> Vec<AthleteMetrics> {
     let boxed = Box::<[AthleteMetrics]>::new_zeroed_slice(n);
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        let start = boxed.as_ptr() as usize;
-        let end = start + n * std::mem::size_of::<AthleteMetrics>();
-        let a = start.next_multiple_of(HUGE);
-        if end > a + HUGE {
-            let len = (end - a) / HUGE * HUGE;
-            // SAFETY: [a, a + len) lies inside the allocation; the advice changes no contents, and
-            // its result is only a hint (an error leaves ordinary pages).
-            unsafe { libc::madvise(a as *mut libc::c_void, len, libc::MADV_HUGEPAGE) };
-        }
-    }
     // SAFETY: AthleteMetrics is six f64, for which all-zero bits are 0.0, its default.
     unsafe { boxed.assume_init() }.into_vec()
 }
