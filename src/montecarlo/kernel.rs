@@ -217,7 +217,8 @@ impl<'a> RowKernel<'a> {
         }
     }
 
-    fn load_noise(&self) -> bool {
+    /// Whether loads carry noise (missed sessions or load factors).
+    pub fn load_noise(&self) -> bool {
         self.noise.load_cv > 0.0 || self.noise.miss_rate > 0.0
     }
 

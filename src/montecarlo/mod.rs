@@ -35,13 +35,139 @@ pub const CHUNK: usize = 1024;
 /// The result of one row.
 #[derive(Clone, Debug)]
 pub struct RowResult {
-    pub metrics: Vec<AthleteMetrics>,
+    pub metrics: Metrics,
     /// Every athlete's parameters, `params[athlete * n_params + p]`, when asked for.
     pub params: Option<Vec<f64>>,
     pub daily: Option<DailyRow>,
     pub plan_days: usize,
     /// Whether the hand-vectorised Banister loop ran the athletes (see [`RowKernel::uses_fast_path`]).
     pub fast_path: bool,
+}
+
+/// The per-athlete metrics of a row, column by column. Day counts are exact integers and kept as
+/// u32; load totals and ACWR maxima are kept only when loads carry noise (otherwise every athlete
+/// has the plan's). For 2M athletes without load noise that is 48 MB instead of 96 MB for one
+/// [`AthleteMetrics`] per athlete, and the summaries stream only the columns they read.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    pub perf_final: Vec<f64>,
+    pub perf_peak: Vec<f64>,
+    peak_day: Vec<u32>,
+    days_below: Vec<u32>,
+    /// Per-athlete load totals and ACWR maxima, or None for the plan's.
+    loads: Option<(Vec<f64>, Vec<f64>)>,
+    plan_total: f64,
+    plan_acwr_max: f64,
+}
+
+impl Metrics {
+    /// n athletes' worth of zeroed columns (`vec!` of zeros maps zero pages lazily, so the pages
+    /// are first touched by the workers that fill them, in parallel).
+    fn new(n: usize, load_noise: bool, plan_total: f64, plan_acwr_max: f64) -> Self {
+        Metrics {
+            perf_final: vec![0.0; n],
+            perf_peak: vec![0.0; n],
+            peak_day: vec![0; n],
+            days_below: vec![0; n],
+            loads: load_noise.then(|| (vec![0.0; n], vec![0.0; n])),
+            plan_total,
+            plan_acwr_max,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.perf_final.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.perf_final.is_empty()
+    }
+
+    /// Athlete i's metrics.
+    pub fn get(&self, i: usize) -> AthleteMetrics {
+        AthleteMetrics {
+            perf_final: self.perf_final[i],
+            perf_peak: self.perf_peak[i],
+            peak_day: self.peak_day[i] as f64,
+            load_total: self.load_total(i),
+            days_below: self.days_below[i] as f64,
+            acwr_max: self.acwr_max(i),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = AthleteMetrics> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    #[inline]
+    pub fn peak_day(&self, i: usize) -> f64 {
+        self.peak_day[i] as f64
+    }
+
+    #[inline]
+    pub fn days_below(&self, i: usize) -> f64 {
+        self.days_below[i] as f64
+    }
+
+    #[inline]
+    pub fn load_total(&self, i: usize) -> f64 {
+        self.loads.as_ref().map_or(self.plan_total, |l| l.0[i])
+    }
+
+    #[inline]
+    pub fn acwr_max(&self, i: usize) -> f64 {
+        self.loads.as_ref().map_or(self.plan_acwr_max, |l| l.1[i])
+    }
+
+    /// Views of consecutive runs of `size` athletes, for the workers.
+    fn chunks_mut(&mut self, size: usize) -> Vec<MetricsChunk<'_>> {
+        let mut loads: Box<dyn Iterator<Item = Option<(&mut [f64], &mut [f64])>>> = match self.loads.as_mut() {
+            Some((t, a)) => Box::new(t.chunks_mut(size).zip(a.chunks_mut(size)).map(Some)),
+            None => Box::new(std::iter::repeat_with(|| None)),
+        };
+        self.perf_final
+            .chunks_mut(size)
+            .zip(self.perf_peak.chunks_mut(size))
+            .zip(self.peak_day.chunks_mut(size).zip(self.days_below.chunks_mut(size)))
+            .map(|((perf_final, perf_peak), (peak_day, days_below))| MetricsChunk {
+                perf_final,
+                perf_peak,
+                peak_day,
+                days_below,
+                loads: loads.next().flatten(),
+            })
+            .collect()
+    }
+}
+
+/// A worker's run of athletes in [`Metrics`].
+struct MetricsChunk<'a> {
+    perf_final: &'a mut [f64],
+    perf_peak: &'a mut [f64],
+    peak_day: &'a mut [u32],
+    days_below: &'a mut [u32],
+    loads: Option<(&'a mut [f64], &'a mut [f64])>,
+}
+
+impl MetricsChunk<'_> {
+    fn len(&self) -> usize {
+        self.perf_final.len()
+    }
+
+    /// Store the kernel's metrics of the chunk's athletes. Day counts are exact small integers,
+    /// so u32 holds them exactly.
+    fn store(&mut self, m: &[AthleteMetrics]) {
+        for (i, a) in m.iter().enumerate() {
+            self.perf_final[i] = a.perf_final;
+            self.perf_peak[i] = a.perf_peak;
+            self.peak_day[i] = a.peak_day as u32;
+            self.days_below[i] = a.days_below as u32;
+            if let Some((t, x)) = self.loads.as_mut() {
+                t[i] = a.load_total;
+                x[i] = a.acwr_max;
+            }
+        }
+    }
 }
 
 /// Per-day aggregates of a row: index d = 0..=plan days (the last is race day).
@@ -70,19 +196,6 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: 
     RowResult { metrics, params, daily, plan_days: plan.days(), fast_path }
 }
 
-/// `n` default metrics from zeroed memory: the allocator maps zero pages lazily, so the pages are
-/// first touched by the workers that fill them, in parallel, instead of by a serial fill here.
-///
-/// Transparent huge pages (madvise) were tried: median 0.129 s instead of 0.150 s for 2M athletes,
-/// but with the kernel's default `defrag = madvise` a fault may compact memory first, and a
-/// quarter of the runs took 0.21-0.22 s (the mean was worse than with 4 KiB pages). Ordinary
-/// pages give steady times.
-fn zeroed_metrics(n: usize) -> Vec<AthleteMetrics> {
-    let boxed = Box::<[AthleteMetrics]>::new_zeroed_slice(n);
-    // SAFETY: AthleteMetrics is six f64, for which all-zero bits are 0.0, its default.
-    unsafe { boxed.assume_init() }.into_vec()
-}
-
 struct Job<'a> {
     kernel: &'a RowKernel<'a>,
     sampler: &'a Sampler,
@@ -94,14 +207,17 @@ impl Job<'_> {
     /// `done(chunk, sink)` afterwards; each athlete's metrics (and parameters) land at its index.
     fn chunks<M: LaneModel<LANES>, S: DaySink<LANES>>(
         &self,
-        metrics: &mut [AthleteMetrics],
+        metrics: &mut Metrics,
         params: Option<&mut [f64]>,
         sink: &(dyn Fn(usize) -> S + Sync),
         done: &(dyn Fn(usize, S) + Sync),
     ) {
         let np = self.sampler.len();
         let fast = self.kernel.uses_fast_path::<S, LANES>();
-        let work = |c: usize, m: &mut [AthleteMetrics], mut p: Option<&mut [f64]>| {
+        let work = |c: usize, mut chunk: MetricsChunk<'_>, mut p: Option<&mut [f64]>| {
+            // The kernel's metrics of this chunk, stored into the columns at the end.
+            let mut metrics = vec![AthleteMetrics::default(); chunk.len()];
+            let m = &mut metrics[..];
             let mut scratch = vec![0u64; 2 * LANES * DAY_BLOCK];
             let mut values = vec![[0.0; LANES]; np];
             let mut s = sink(c);
@@ -137,21 +253,23 @@ impl Job<'_> {
                     keep(b * LANES, valid, &values);
                 }
             }
+            chunk.store(&metrics);
             done(c, s);
         };
+        let chunks = metrics.chunks_mut(CHUNK);
         match params {
-            Some(params) if np > 0 => metrics
-                .par_chunks_mut(CHUNK)
+            Some(params) if np > 0 => chunks
+                .into_par_iter()
                 .zip(params.par_chunks_mut(CHUNK * np))
                 .enumerate()
                 .for_each(|(c, (m, p))| work(c, m, Some(p))),
-            _ => metrics.par_chunks_mut(CHUNK).enumerate().for_each(|(c, m)| work(c, m, None)),
+            _ => chunks.into_par_iter().enumerate().for_each(|(c, m)| work(c, m, None)),
         }
     }
 
     /// The row for model M: the metrics pass and, for daily output, the histogram pass.
     #[allow(clippy::type_complexity)]
-    fn run<M: LaneModel<LANES>>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Vec<AthleteMetrics>, Option<Vec<f64>>, Option<DailyRow>) {
+    fn run<M: LaneModel<LANES>>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Metrics, Option<Vec<f64>>, Option<DailyRow>) {
         let (metrics, params, sums) = self.pass::<M>(keep_params, daily, progress);
         let daily = sums.map(|s| {
             let hist = self.histograms::<M>(&s);
@@ -168,9 +286,9 @@ impl Job<'_> {
     }
 
     #[allow(clippy::type_complexity)]
-    fn pass<M: LaneModel<LANES>>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Vec<AthleteMetrics>, Option<Vec<f64>>, Option<DaySums>) {
+    fn pass<M: LaneModel<LANES>>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Metrics, Option<Vec<f64>>, Option<DaySums>) {
         let n = self.athletes;
-        let mut metrics = zeroed_metrics(n);
+        let mut metrics = self.new_metrics();
         let mut params = keep_params.then(|| vec![0.0; n * self.sampler.len()]);
         let days = self.kernel.plan.len() + 1;
         let count = |c: usize| progress.fetch_add(CHUNK.min(n - c * CHUNK) as u64, Ordering::Relaxed);
@@ -195,8 +313,13 @@ impl Job<'_> {
         }
     }
 
+    fn new_metrics(&self) -> Metrics {
+        let k = self.kernel;
+        Metrics::new(self.athletes, k.load_noise(), k.plan_total, k.plan_acwr_max)
+    }
+
     fn histograms<'s, M: LaneModel<LANES>>(&self, sums: &'s DaySums) -> DayHist<'s> {
-        let mut scratch_metrics = vec![AthleteMetrics::default(); self.athletes];
+        let mut scratch_metrics = self.new_metrics();
         let total = std::sync::Mutex::new(DayHist::new(&sums.min, &sums.max));
         self.chunks::<M, DayHist<'s>>(&mut scratch_metrics, None, &|_| DayHist::new(&sums.min, &sums.max), &|_, h| {
             if let Ok(mut t) = total.lock() {

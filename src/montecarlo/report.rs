@@ -93,15 +93,15 @@ fn summary_cells(sc: &Scenario, ri: usize, res: &RowResult, first: Option<&[f64]
     // The six metrics in two groups of three, in parallel; the values do not depend on it.
     let m = &res.metrics;
     let (a, b) = rayon::join(
-        || summarize_columns(n, |i| [m[i].perf_final, m[i].perf_peak, m[i].peak_day]),
-        || summarize_columns(n, |i| [m[i].load_total, m[i].days_below, m[i].acwr_max]),
+        || summarize_columns(n, |i| [m.perf_final[i], m.perf_peak[i], m.peak_day(i)]),
+        || summarize_columns(n, |i| [m.load_total(i), m.days_below(i), m.acwr_max(i)]),
     );
     let stats: Vec<[f64; 5]> = a.into_iter().chain(b).collect();
     let (win, diff) = match first {
         None => (0.0, [0.0; 3]),
         Some(f) => {
-            let wins = m.iter().zip(f).filter(|(a, b)| a.perf_final > **b).count();
-            let [s] = summarize_columns(n, |i| [m[i].perf_final - f[i]]);
+            let wins = m.perf_final.iter().zip(f).filter(|(a, b)| a > b).count();
+            let [s] = summarize_columns(n, |i| [m.perf_final[i] - f[i]]);
             let half = if n > 1 { 1.959963984540054 * s[1] / (n as f64).sqrt() } else { f64::NAN };
             (wins as f64 / n as f64, [s[0], s[0] - half, s[0] + half])
         }
@@ -208,10 +208,10 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
             }
         }
         if opts.plots {
-            plot_rows.push((row.label(&sc.sweep_paths), res.metrics.iter().map(|m| m.perf_final).collect::<Vec<_>>(), res.daily.clone()));
+            plot_rows.push((row.label(&sc.sweep_paths), res.metrics.perf_final.clone(), res.daily.clone()));
         }
         if first.is_none() && sc.rows.len() > 1 {
-            first = Some(res.metrics.iter().map(|m| m.perf_final).collect());
+            first = Some(res.metrics.perf_final.clone());
         }
     }
     if let Some(b) = &bar {
@@ -272,7 +272,7 @@ fn write_athletes(f: &mut AtomicFile, prefix: &str, row: &crate::scenario::Row, 
         line.push_str(&format!("{prefix},{i}"));
         for k in 0..METRICS.len() {
             line.push(',');
-            line.push_str(&num(metric(k)(m)));
+            line.push_str(&num(metric(k)(&m)));
         }
         for c in &cols {
             line.push(',');
