@@ -121,10 +121,11 @@ impl Metrics {
 
     /// Views of consecutive runs of `size` athletes, for the workers.
     fn chunks_mut(&mut self, size: usize) -> Vec<MetricsChunk<'_>> {
-        let mut loads: Box<dyn Iterator<Item = Option<(&mut [f64], &mut [f64])>>> = match self.loads.as_mut() {
-            Some((t, a)) => Box::new(t.chunks_mut(size).zip(a.chunks_mut(size)).map(Some)),
-            None => Box::new(std::iter::repeat_with(|| None)),
-        };
+        let mut loads = match self.loads.as_mut() {
+            Some((t, a)) => t.chunks_mut(size).zip(a.chunks_mut(size)).collect(),
+            None => Vec::new(),
+        }
+        .into_iter();
         self.perf_final
             .chunks_mut(size)
             .zip(self.perf_peak.chunks_mut(size))
@@ -134,7 +135,7 @@ impl Metrics {
                 perf_peak,
                 peak_day,
                 days_below,
-                loads: loads.next().flatten(),
+                loads: loads.next(),
             })
             .collect()
     }
