@@ -57,8 +57,8 @@
 //!   the histogram bins that hold the wanted order statistics ([`stats::summarize_columns`]).
 //! - **Memory.** Memory is O(athletes); daily quantiles come from per-day histograms.
 //!
-//! Measured on a 2-core machine, a 365-day population job runs at about 5.6e9 athlete-days per
-//! second (6.2e8 with load noise), against 1.6e10 for a bare loop of the recursion and about
+//! Measured on a 2-core machine, a 365-day population job runs at about 5.2e9 athlete-days per
+//! second (6.0e8 with load noise), against 1.6e10 for a bare loop of the recursion and about
 //! 7.5e7 for the same job in numpy (see the README and `benches/`).
 //!
 //! ## Fitting
