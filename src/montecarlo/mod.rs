@@ -4,8 +4,8 @@
 //! Athletes are processed in fixed chunks of [`CHUNK`] (independent of the thread count), each
 //! chunk in lanes of [`LANES`] athletes side by side. Per-athlete metrics land at the athlete's
 //! index; every reduction runs in index order, so the output is byte-identical for any
-//! `--threads`. Memory is O(athletes) per row (six metrics per athlete plus the first row's
-//! race-day performance for pairing), never O(athletes x days) unless asked for.
+//! `--threads`. Memory is O(athletes) per row ([`Metrics`], 24 to 40 bytes per athlete, plus
+//! the first row's race-day performance for pairing), never O(athletes x days) unless asked for.
 
 pub mod daily;
 mod chacha_x8;
