@@ -17,6 +17,34 @@ use std::arch::x86_64::*;
 /// "expand 32-byte k".
 const CONSTANTS: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
 
+/// ChaCha8's rounds on state `$x` with quarter-round function `$quarter`: four double rounds,
+/// each the columns, then the diagonals. Written out (not a loop over an index table) so that
+/// every index is a constant and the state stays in registers.
+macro_rules! chacha8_rounds {
+    ($quarter:ident, $x:ident) => {
+        for _ in 0..4 {
+            $quarter(&mut $x, [0, 4, 8, 12]);
+            $quarter(&mut $x, [1, 5, 9, 13]);
+            $quarter(&mut $x, [2, 6, 10, 14]);
+            $quarter(&mut $x, [3, 7, 11, 15]);
+            $quarter(&mut $x, [0, 5, 10, 15]);
+            $quarter(&mut $x, [1, 6, 11, 12]);
+            $quarter(&mut $x, [2, 7, 8, 13]);
+            $quarter(&mut $x, [3, 4, 9, 14]);
+        }
+    };
+}
+
+/// The 16 input words of a block as vectors: the constants and the key broadcast by `splat`,
+/// then the block counter (words 12-13) and the stream number (words 14-15) per lane.
+#[inline(always)]
+fn input<V: Copy>(splat: impl Fn(u32) -> V, key: &[u32; 8], counter_and_stream: [V; 4]) -> [V; 16] {
+    let [c_lo, c_hi, s_lo, s_hi] = counter_and_stream;
+    let k = key.map(&splat);
+    let c = CONSTANTS.map(splat);
+    [c[0], c[1], c[2], c[3], k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], c_lo, c_hi, s_lo, s_hi]
+}
+
 /// Eight lanes of ChaCha8 with one key: eight streams (the `load` noise of eight athletes), or
 /// eight block counters of one stream (the `params` blocks of eight athletes).
 #[cfg(target_arch = "x86_64")]
@@ -90,53 +118,9 @@ impl ChaCha8x8 {
     #[inline]
     #[target_feature(enable = "avx2")]
     unsafe fn core(&self, counter_lo: __m256i, counter_hi: __m256i, out: &mut [__m256i; 16]) {
-        let c = |x: u32| _mm256_set1_epi32(x as i32);
-        let init = [
-            c(CONSTANTS[0]),
-            c(CONSTANTS[1]),
-            c(CONSTANTS[2]),
-            c(CONSTANTS[3]),
-            c(self.key[0]),
-            c(self.key[1]),
-            c(self.key[2]),
-            c(self.key[3]),
-            c(self.key[4]),
-            c(self.key[5]),
-            c(self.key[6]),
-            c(self.key[7]),
-            counter_lo,
-            counter_hi,
-            self.stream_lo,
-            self.stream_hi,
-        ];
+        let init = input(|w| _mm256_set1_epi32(w as i32), &self.key, [counter_lo, counter_hi, self.stream_lo, self.stream_hi]);
         let mut x = init;
-        let rot16 = _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-        let rot8 = _mm256_setr_epi8(3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14);
-        macro_rules! qr {
-            ($a:expr, $b:expr, $c:expr, $d:expr) => {
-                x[$a] = _mm256_add_epi32(x[$a], x[$b]);
-                x[$d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[$d], x[$a]), rot16);
-                x[$c] = _mm256_add_epi32(x[$c], x[$d]);
-                let t = _mm256_xor_si256(x[$b], x[$c]);
-                x[$b] = _mm256_or_si256(_mm256_slli_epi32::<12>(t), _mm256_srli_epi32::<20>(t));
-                x[$a] = _mm256_add_epi32(x[$a], x[$b]);
-                x[$d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[$d], x[$a]), rot8);
-                x[$c] = _mm256_add_epi32(x[$c], x[$d]);
-                let t = _mm256_xor_si256(x[$b], x[$c]);
-                x[$b] = _mm256_or_si256(_mm256_slli_epi32::<7>(t), _mm256_srli_epi32::<25>(t));
-            };
-        }
-        // ChaCha8: four double rounds.
-        for _ in 0..4 {
-            qr!(0, 4, 8, 12);
-            qr!(1, 5, 9, 13);
-            qr!(2, 6, 10, 14);
-            qr!(3, 7, 11, 15);
-            qr!(0, 5, 10, 15);
-            qr!(1, 6, 11, 12);
-            qr!(2, 7, 8, 13);
-            qr!(3, 4, 9, 14);
-        }
+        chacha8_rounds!(quarter8, x);
         for i in 0..16 {
             out[i] = _mm256_add_epi32(x[i], init[i]);
         }
@@ -175,54 +159,50 @@ impl ChaCha8x16 {
     pub fn blocks(&self, counter: u64, out: &mut [__m512i; 16]) {
         let counters: [u64; 16] = std::array::from_fn(|l| counter.wrapping_add((l / 8) as u64));
         let (lo, hi) = (counters.map(|c| c as u32), counters.map(|c| (c >> 32) as u32));
-        let c = |x: u32| _mm512_set1_epi32(x as i32);
         // SAFETY: 16 u32 are 64 readable bytes.
         let (counter_lo, counter_hi) = unsafe { (_mm512_loadu_si512(lo.as_ptr().cast()), _mm512_loadu_si512(hi.as_ptr().cast())) };
-        let init = [
-            c(CONSTANTS[0]),
-            c(CONSTANTS[1]),
-            c(CONSTANTS[2]),
-            c(CONSTANTS[3]),
-            c(self.key[0]),
-            c(self.key[1]),
-            c(self.key[2]),
-            c(self.key[3]),
-            c(self.key[4]),
-            c(self.key[5]),
-            c(self.key[6]),
-            c(self.key[7]),
-            counter_lo,
-            counter_hi,
-            self.stream_lo,
-            self.stream_hi,
-        ];
+        let init = input(|w| _mm512_set1_epi32(w as i32), &self.key, [counter_lo, counter_hi, self.stream_lo, self.stream_hi]);
         let mut x = init;
-        macro_rules! qr {
-            ($a:expr, $b:expr, $c:expr, $d:expr) => {
-                x[$a] = _mm512_add_epi32(x[$a], x[$b]);
-                x[$d] = _mm512_rol_epi32::<16>(_mm512_xor_si512(x[$d], x[$a]));
-                x[$c] = _mm512_add_epi32(x[$c], x[$d]);
-                x[$b] = _mm512_rol_epi32::<12>(_mm512_xor_si512(x[$b], x[$c]));
-                x[$a] = _mm512_add_epi32(x[$a], x[$b]);
-                x[$d] = _mm512_rol_epi32::<8>(_mm512_xor_si512(x[$d], x[$a]));
-                x[$c] = _mm512_add_epi32(x[$c], x[$d]);
-                x[$b] = _mm512_rol_epi32::<7>(_mm512_xor_si512(x[$b], x[$c]));
-            };
-        }
-        for _ in 0..4 {
-            qr!(0, 4, 8, 12);
-            qr!(1, 5, 9, 13);
-            qr!(2, 6, 10, 14);
-            qr!(3, 7, 11, 15);
-            qr!(0, 5, 10, 15);
-            qr!(1, 6, 11, 12);
-            qr!(2, 7, 8, 13);
-            qr!(3, 4, 9, 14);
-        }
+        chacha8_rounds!(quarter16, x);
         for i in 0..16 {
             out[i] = _mm512_add_epi32(x[i], init[i]);
         }
     }
+}
+
+/// A ChaCha quarter round on state words a, b, c, d of 8 lanes (AVX2: rotations by byte
+/// shuffles and shift pairs).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2")]
+fn quarter8(x: &mut [__m256i; 16], [a, b, c, d]: [usize; 4]) {
+    let rot16 = _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+    let rot8 = _mm256_setr_epi8(3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14);
+    x[a] = _mm256_add_epi32(x[a], x[b]);
+    x[d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d], x[a]), rot16);
+    x[c] = _mm256_add_epi32(x[c], x[d]);
+    let t = _mm256_xor_si256(x[b], x[c]);
+    x[b] = _mm256_or_si256(_mm256_slli_epi32::<12>(t), _mm256_srli_epi32::<20>(t));
+    x[a] = _mm256_add_epi32(x[a], x[b]);
+    x[d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d], x[a]), rot8);
+    x[c] = _mm256_add_epi32(x[c], x[d]);
+    let t = _mm256_xor_si256(x[b], x[c]);
+    x[b] = _mm256_or_si256(_mm256_slli_epi32::<7>(t), _mm256_srli_epi32::<25>(t));
+}
+
+/// A ChaCha quarter round on state words a, b, c, d of 16 lanes (AVX-512 rotations).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn quarter16(x: &mut [__m512i; 16], [a, b, c, d]: [usize; 4]) {
+    x[a] = _mm512_add_epi32(x[a], x[b]);
+    x[d] = _mm512_rol_epi32::<16>(_mm512_xor_si512(x[d], x[a]));
+    x[c] = _mm512_add_epi32(x[c], x[d]);
+    x[b] = _mm512_rol_epi32::<12>(_mm512_xor_si512(x[b], x[c]));
+    x[a] = _mm512_add_epi32(x[a], x[b]);
+    x[d] = _mm512_rol_epi32::<8>(_mm512_xor_si512(x[d], x[a]));
+    x[c] = _mm512_add_epi32(x[c], x[d]);
+    x[b] = _mm512_rol_epi32::<7>(_mm512_xor_si512(x[b], x[c]));
 }
 
 #[cfg(all(test, target_arch = "x86_64"))]
