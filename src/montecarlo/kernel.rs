@@ -236,7 +236,8 @@ impl<'a> RowKernel<'a> {
                 for (dst, src) in group[0].iter_mut().zip(b.values) {
                     *dst = std::array::from_fn(|l| src[l]);
                 }
-                return self.run_fast(&group, b.first, b.valid, b.out);
+                // The fast path is Banister's, so that is the model named for run_fast's fallback.
+                return self.run_fast::<crate::model::Banister<8>>(&group, b.first, b.valid, b.out);
             }
             // SAFETY: the processor supports AVX2, checked just above.
             return unsafe { self.run_avx2::<M, S, N>(b, sink) };
@@ -248,14 +249,24 @@ impl<'a> RowKernel<'a> {
     /// `montecarlo/fast.rs` (only where [`RowKernel::uses_fast_path`] says so): `values[block]`
     /// holds block j's parameters (athletes `first + 8 j ..`), and the first `valid` athletes'
     /// metrics land in `out`. Without load noise the blocks advance together, which hides the
-    /// recursion's latency; unused blocks are computed and dropped.
-    pub fn run_fast(&self, values: &[[[f64; 8]; SLOTS]; FAST_GROUP], first: u64, valid: usize, out: &mut [AthleteMetrics]) {
+    /// recursion's latency; unused blocks are computed and dropped. Where the fast path does not
+    /// apply (another model, measurement noise, no AVX2), the blocks go through [`RowKernel::run`]
+    /// with model M one by one, with the same results.
+    pub fn run_fast<M: LaneModel<8>>(&self, values: &[[[f64; 8]; SLOTS]; FAST_GROUP], first: u64, valid: usize, out: &mut [AthleteMetrics]) {
+        if !self.uses_fast_path::<(), 8>() {
+            let mut scratch = vec![0u64; 2 * 8 * DAY_BLOCK];
+            for (j, v) in values.iter().enumerate().take(valid.div_ceil(8)) {
+                let (o, n) = (&mut out[8 * j..], (valid - 8 * j).min(8));
+                self.run::<M, (), 8>(Block { values: v, first: first + 8 * j as u64, valid: n, scratch: &mut scratch, out: o }, &mut ());
+            }
+            return;
+        }
         #[cfg(target_arch = "x86_64")]
         {
             use super::fast::{avx2, avx512};
             let (conv, plan, total, acwr) = (self.config.convention, self.plan, self.plan_total, self.plan_acwr_max);
-            // SAFETY: callers check uses_fast_path, so the processor supports AVX2; the AVX-512
-            // loops run only where `wide` found AVX-512F.
+            // SAFETY: uses_fast_path (checked above) found AVX2; the AVX-512 loops run only where
+            // `wide` found AVX-512F.
             unsafe {
                 if self.load_noise() {
                     for (j, v) in values.iter().enumerate().take(valid.div_ceil(8)) {
@@ -279,11 +290,6 @@ impl<'a> RowKernel<'a> {
                     }
                 }
             }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            let _ = (values, first, valid, out);
-            unreachable!("the fast path exists on x86-64 only");
         }
     }
 

@@ -243,7 +243,7 @@ impl Job<'_> {
                         keep((g * FAST_GROUP + j) * LANES, (out.len() - j * LANES).min(LANES), &values);
                     }
                     let valid = out.len();
-                    self.kernel.run_fast(&group, (c * CHUNK + g * FAST_GROUP * LANES) as u64, valid, out);
+                    self.kernel.run_fast::<M>(&group, (c * CHUNK + g * FAST_GROUP * LANES) as u64, valid, out);
                 }
             } else {
                 for (b, out) in m.chunks_mut(LANES).enumerate() {
