@@ -6,8 +6,19 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use periodize::montecarlo::kernel::{FORCE_AVX2, FORCE_GENERIC};
+use periodize::model::Banister;
+use periodize::montecarlo::AthleteMetrics;
+use periodize::montecarlo::kernel::{FAST_GROUP, FORCE_AVX2, FORCE_GENERIC, RowKernel};
+use periodize::montecarlo::population::Sampler;
+use periodize::montecarlo::rng::PARAM_SLOTS;
 use periodize::montecarlo::run_row;
+
+/// Every metric of `a` and `b` has the same bits.
+fn assert_same_bits(a: &AthleteMetrics, b: &AthleteMetrics, what: &str) {
+    for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total), (a.acwr_max, b.acwr_max)] {
+        assert_eq!(x.to_bits(), y.to_bits(), "{what}: {a:?} vs {b:?}");
+    }
+}
 
 #[test]
 fn fast_path_equals_generic_kernel_bit_for_bit() {
@@ -53,9 +64,7 @@ fn fast_path_equals_generic_kernel_bit_for_bit() {
             #[cfg(target_arch = "x86_64")]
             assert_eq!(f.fast_path, std::is_x86_feature_detected!("avx2"), "the fast path must run where AVX2 exists");
             for (i, (a, b)) in f.metrics.iter().zip(generic.metrics.iter()).enumerate() {
-                for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total), (a.acwr_max, b.acwr_max)] {
-                    assert_eq!(x.to_bits(), y.to_bits(), "{conv} {init} {noise} (AVX2 forced: {force_avx2}): athlete {i}: {a:?} vs {b:?}");
-                }
+                assert_same_bits(&a, &b, &format!("{conv} {init} {noise} (AVX2 forced: {force_avx2}): athlete {i}"));
             }
             fast = Some(f);
         }
@@ -65,6 +74,25 @@ fn fast_path_equals_generic_kernel_bit_for_bit() {
         assert!(fast.metrics.perf_final[0] != fast.metrics.perf_final[1]);
         if !noise.is_empty() {
             assert!(fast.metrics.load_total(0) != fast.metrics.load_total(1), "noise reaches the loads");
+        }
+        // RowKernel::run_fast, called where the fast path is off, falls back to the generic
+        // kernel: the first 27 athletes (a partial fourth block) as the generic run has them.
+        FORCE_GENERIC.store(true, Ordering::Relaxed);
+        let plan = periodize::plan::generate(&row.plan);
+        let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, 11);
+        let sampler = Sampler::new(11, &row.model);
+        let mut cursor = sampler.cursor(0);
+        let mut group = [[[0.0; 8]; PARAM_SLOTS.len()]; FAST_GROUP];
+        for block in group.iter_mut() {
+            let mut v = vec![[0.0; 8]; row.model.params.len()];
+            cursor.next_lanes(&mut v);
+            block[..v.len()].copy_from_slice(&v);
+        }
+        let mut out = vec![AthleteMetrics::default(); 27];
+        kernel.run_fast::<Banister<8>>(&group, 0, 27, &mut out);
+        FORCE_GENERIC.store(false, Ordering::Relaxed);
+        for (i, a) in out.iter().enumerate() {
+            assert_same_bits(a, &generic.metrics.get(i), &format!("{conv} {init} {noise}: run_fast fallback, athlete {i}"));
         }
     }
 }
