@@ -4,6 +4,7 @@
 //! Every problem found is reported, each with the file, line and column of the value that caused
 //! it (after variants and sweeps were applied, so an error in a `[[variant]]` points there).
 
+mod compare;
 mod error;
 mod spec;
 mod tree;
@@ -13,7 +14,7 @@ use std::path::Path;
 
 pub use error::{Problem, ScenarioError, line_col};
 pub use spec::*;
-pub use validate::{WEEKDAYS, parse_scenario};
+pub use validate::{WEEKDAYS, parse_scenario, sha256_hex};
 
 /// Read and validate a scenario file.
 pub fn load(path: &Path) -> crate::Result<Scenario> {

@@ -139,6 +139,8 @@ pub struct Row {
     pub model: ModelSpec,
     pub plan: PlanSpec,
     pub noise: Noise,
+    /// The index of the row this one is compared with (`[compare]`), or None for a reference row.
+    pub reference: Option<usize>,
 }
 
 impl Row {
@@ -162,4 +164,85 @@ pub struct Scenario {
     pub athletes: usize,
     pub sweep_paths: Vec<String>,
     pub rows: Vec<Row>,
+    /// How rows are compared (`[compare]`), as written; each row's partner is [`Row::reference`].
+    pub compare: Compare,
+    /// Axis units (`[run] load_unit`, `performance_unit`), empty when not declared.
+    pub load_unit: String,
+    pub performance_unit: String,
+    /// The comment lines at the top of the file (the scenario's question), without `#`.
+    pub opening_comment: String,
+    /// SHA-256 of the scenario file's bytes, in hex.
+    pub sha256: String,
+}
+
+/// The `[compare]` table as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Compare {
+    /// The variant every other variant is compared with at the same sweep point.
+    pub reference: Option<String>,
+    /// A swept path: each row is compared with the row at this path's first value, all else equal.
+    pub across: Option<String>,
+}
+
+impl Scenario {
+    /// Whether row `i` is another row's reference.
+    pub fn is_reference(&self, i: usize) -> bool {
+        self.rows.iter().any(|r| r.reference == Some(i))
+    }
+
+    /// A short name of row `i` for charts and verdicts: the variant (left out when the scenario
+    /// has a single, unnamed variant) and each swept value as `key=value`, with the last segment
+    /// of the path as the key.
+    pub fn short_label(&self, i: usize) -> String {
+        let row = &self.rows[i];
+        let single = self.rows.iter().all(|r| r.variant == row.variant);
+        let mut parts = Vec::new();
+        if !single || self.sweep_paths.is_empty() {
+            parts.push(row.variant.clone());
+        }
+        for (p, v) in self.sweep_paths.iter().zip(&row.sweep) {
+            parts.push(format!("{}={v}", short_path(p, &self.sweep_paths)));
+        }
+        parts.join(", ")
+    }
+
+    /// What tells row `i` apart from its reference: (this row's differing values, the
+    /// reference's, the swept values both share), e.g. (`clustered`, `spread`, `key_workouts=3`).
+    /// None for a reference row.
+    pub fn diff_parts(&self, i: usize) -> Option<(String, String, String)> {
+        let row = &self.rows[i];
+        let r = &self.rows[row.reference?];
+        let (mut mine, mut theirs, mut same) = (Vec::new(), Vec::new(), Vec::new());
+        if row.variant != r.variant {
+            mine.push(row.variant.clone());
+            theirs.push(r.variant.clone());
+        }
+        for ((p, a), b) in self.sweep_paths.iter().zip(&row.sweep).zip(&r.sweep) {
+            let key = short_path(p, &self.sweep_paths);
+            if a == b {
+                same.push(format!("{key}={a}"));
+            } else {
+                mine.push(format!("{key}={a}"));
+                theirs.push(format!("{key}={b}"));
+            }
+        }
+        Some((mine.join(", "), theirs.join(", "), same.join(", ")))
+    }
+
+    /// Row `i` named by what differs from its reference: `clustered vs spread | key_workouts=3`.
+    pub fn diff_label(&self, i: usize) -> String {
+        match self.diff_parts(i) {
+            None => self.short_label(i),
+            Some((a, b, same)) if same.is_empty() => format!("{a} vs {b}"),
+            Some((a, b, same)) => format!("{a} vs {b} | {same}"),
+        }
+    }
+}
+
+/// The last segment of a swept path, or the whole path where two paths share that segment.
+fn short_path<'a>(p: &'a str, all: &[String]) -> &'a str {
+    let last = |s: &'a str| s.rsplit('.').next().unwrap_or(s);
+    let tail = last(p);
+    let shared = all.iter().filter(|q| q.rsplit('.').next() == Some(tail)).count() > 1;
+    if shared || matches!(tail, "weeks" | "factor" | "days" | "every") { p.split_once('.').map_or(p, |(_, rest)| rest) } else { tail }
 }

@@ -10,8 +10,8 @@ use crate::model::{Constraint, Convention, ModelConfig, ModelKind};
 use crate::plan::Session;
 
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "plan", "noise", "variant", "sweep"];
-const RUN_KEYS: &[&str] = &["seed", "athletes"];
+const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "plan", "noise", "variant", "sweep", "compare"];
+const RUN_KEYS: &[&str] = &["seed", "athletes", "load_unit", "performance_unit"];
 const NOISE_KEYS: &[&str] = &["load_cv", "miss_rate", "test_sd"];
 const VARIANT_KEYS: &[&str] = &["name", "description", "model", "plan", "noise"];
 const PHASE_KEYS: &[&str] = &[
@@ -32,7 +32,7 @@ pub(super) struct V {
 }
 
 impl V {
-    fn bad(&mut self, span: &Range<usize>, msg: impl Into<String>) {
+    pub(super) fn bad(&mut self, span: &Range<usize>, msg: impl Into<String>) {
         self.reported += 1;
         let msg = msg.into();
         if !self.err.problems.iter().any(|p| p.span == *span && p.message == msg) {
@@ -41,7 +41,7 @@ impl V {
     }
 
     /// Check a table's keys against the allowed ones; unknown keys are errors.
-    fn keys(&mut self, node: &Node, path: &str, allowed: &[&str]) -> bool {
+    pub(super) fn keys(&mut self, node: &Node, path: &str, allowed: &[&str]) -> bool {
         let Some(t) = node.table() else {
             self.bad(&node.span, format!("{path} = {}: expected a table", node.show()));
             return false;
@@ -84,7 +84,7 @@ impl V {
         Some(i)
     }
 
-    fn string<'n>(&mut self, t: &'n Node, key: &str, path: &str) -> Option<&'n str> {
+    pub(super) fn string<'n>(&mut self, t: &'n Node, key: &str, path: &str) -> Option<&'n str> {
         let n = t.get(key)?;
         match &n.val {
             Val::Str(s) => Some(s),
@@ -103,7 +103,32 @@ impl V {
     }
 }
 
-fn join(path: &str, key: &str) -> String {
+/// A unit label as written, trimmed.
+fn unit(s: &str) -> String {
+    s.trim().to_string()
+}
+
+/// The comment lines before the first key or table of a TOML file, without their `#`.
+fn opening_comment(text: &str) -> String {
+    let mut lines = Vec::new();
+    for l in text.lines() {
+        let t = l.trim();
+        if let Some(c) = t.strip_prefix('#') {
+            lines.push(c.strip_prefix(' ').unwrap_or(c).trim_end().to_string());
+        } else if !t.is_empty() {
+            break;
+        }
+    }
+    lines.join("\n")
+}
+
+/// SHA-256 of `bytes` in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(super) fn join(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
 
@@ -158,10 +183,13 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
     let description = v.string(&root, "description", "").unwrap_or("").to_string();
 
     let (mut seed, mut athletes) = (1u64, 1000usize);
+    let (mut load_unit, mut performance_unit) = (String::new(), String::new());
     if let Some(run) = root.get("run") {
         if v.keys(run, "run", RUN_KEYS) {
             seed = v.int(run, "seed", "run", 0, i64::MAX).map_or(seed, |s| s as u64);
             athletes = v.int(run, "athletes", "run", 1, MAX_ATHLETES).map_or(athletes, |a| a as usize);
+            load_unit = v.string(run, "load_unit", "run").map(unit).unwrap_or_default();
+            performance_unit = v.string(run, "performance_unit", "run").map(unit).unwrap_or_default();
         }
     }
     for section in ["model", "plan"] {
@@ -257,6 +285,17 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
             }
         }
     }
+    let sweep_paths: Vec<String> = sweep.iter().map(|(p, _, _)| p.clone()).collect();
+    let names: Vec<String> = variants.iter().map(|(n, _)| n.clone()).collect();
+    let first_values: Vec<String> = sweep.iter().map(|(_, _, vals)| vals[0].label()).collect();
+    let compare = match root.get("compare") {
+        Some(c) if v.err.is_empty() => super::compare::resolve(&mut v, c, &names, &sweep_paths, &first_values, &mut rows),
+        Some(c) => super::compare::read(&mut v, c).unwrap_or_default(),
+        None => {
+            super::compare::resolve_default(&names, &mut rows);
+            Compare::default()
+        }
+    };
     if !v.err.is_empty() {
         v.err.problems.sort_by_key(|p| (p.line, p.column));
         return Err(v.err);
@@ -267,8 +306,13 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         path: path.to_path_buf(),
         seed,
         athletes,
-        sweep_paths: sweep.iter().map(|(p, _, _)| p.clone()).collect(),
+        sweep_paths,
         rows,
+        compare,
+        load_unit,
+        performance_unit,
+        opening_comment: opening_comment(text),
+        sha256: sha256_hex(text.as_bytes()),
     })
 }
 
@@ -307,7 +351,7 @@ fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String>, dir: &Pa
         None => Some(Noise::default()),
         Some(n) => validate_noise(v, n),
     };
-    Some(Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise? })
+    Some(Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise?, reference: None })
 }
 
 fn validate_noise(v: &mut V, n: &Node) -> Option<Noise> {

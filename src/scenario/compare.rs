@@ -1,0 +1,89 @@
+//! The `[compare]` table: which row each row is compared with.
+//!
+//! - Several variants, no `across`: each row is compared with the reference variant's row at the
+//!   same sweep point (`reference`, default the first variant).
+//! - One variant, no `across`: every row is compared with the first row.
+//! - `across = "PATH"` (a swept path): each row is compared with the row that has the same values
+//!   of every other swept path and the first listed value of PATH, in the same variant, or in the
+//!   `reference` variant when one is named.
+//!
+//! A row compared with itself is a reference row: its comparison cells stay empty.
+
+use super::spec::{Compare, Row};
+use super::tree::Node;
+use super::validate::V;
+
+const KEYS: &[&str] = &["reference", "across"];
+
+/// Read the table's keys (types only).
+pub(super) fn read(v: &mut V, c: &Node) -> Option<Compare> {
+    if !v.keys(c, "compare", KEYS) {
+        return None;
+    }
+    Some(Compare {
+        reference: v.string(c, "reference", "compare").map(str::to_string),
+        across: v.string(c, "across", "compare").map(str::to_string),
+    })
+}
+
+/// Without a `[compare]` table: the first variant at the same sweep point, or with one variant
+/// the first row.
+pub(super) fn resolve_default(variants: &[String], rows: &mut [Row]) {
+    assign(variants, rows, None);
+}
+
+/// Resolve every row's reference from the table, reporting problems with their spans.
+pub(super) fn resolve(v: &mut V, c: &Node, variants: &[String], paths: &[String], first_values: &[String], rows: &mut [Row]) -> Compare {
+    let Some(compare) = read(v, c) else { return Compare::default() };
+    let ref_variant = match &compare.reference {
+        None => None,
+        Some(name) => match variants.iter().position(|n| n == name) {
+            Some(i) => Some(i),
+            None => {
+                let span = c.get("reference").map_or(c.span.clone(), |n| n.span.clone());
+                let list: Vec<String> = variants.iter().map(|n| format!("\"{n}\"")).collect();
+                v.bad(&span, format!("compare.reference = \"{name}\": no variant has that name; expected one of {}", list.join(", ")));
+                return compare;
+            }
+        },
+    };
+    let Some(across) = &compare.across else {
+        assign(variants, rows, ref_variant);
+        return compare;
+    };
+    let span = c.get("across").map_or(c.span.clone(), |n| n.span.clone());
+    let Some(k) = paths.iter().position(|p| p == across) else {
+        let swept = if paths.is_empty() { "the scenario has no [sweep]".to_string() } else { format!("swept paths: {}", paths.join(", ")) };
+        v.bad(&span, format!("compare.across = \"{across}\": not a swept path; {swept}"));
+        return compare;
+    };
+    let mut refs = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let variant = ref_variant.map_or(row.variant.as_str(), |r| variants[r].as_str());
+        let mut point = row.sweep.clone();
+        point[k] = first_values[k].clone();
+        match rows.iter().position(|r| r.variant == variant && r.sweep == point) {
+            Some(j) => refs.push((j != i).then_some(j)),
+            None => {
+                let label = row.label(paths);
+                v.bad(&span, format!("compare.across = \"{across}\": row \"{label}\" has no partner with {across} = {} and the other swept values equal (a zip sweep pairs values; use a grid)", first_values[k]));
+                return compare;
+            }
+        }
+    }
+    for (row, r) in rows.iter_mut().zip(refs) {
+        row.reference = r;
+    }
+    compare
+}
+
+/// Rows are in variant order, then sweep order, with the same number of points per variant.
+/// With several variants each row is compared with `reference`'s row (default the first
+/// variant's) at the same point; with one variant, every row with the first row.
+fn assign(variants: &[String], rows: &mut [Row], reference: Option<usize>) {
+    let points = (rows.len() / variants.len().max(1)).max(1);
+    for (i, row) in rows.iter_mut().enumerate() {
+        let target = if variants.len() > 1 { reference.unwrap_or(0) * points + i % points } else { 0 };
+        row.reference = (target != i).then_some(target);
+    }
+}

@@ -1,0 +1,172 @@
+//! `[compare]`: chosen references, the comparison columns against an oracle computed from
+//! athletes.csv, the verdict on stderr, and the table's bad inputs.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+const MODEL: &str = "[model]\nkind = \"busso\"\np0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.2 }\nk3 = { dist = \"lognormal\", median = 0.0007, sigma = 0.3 }\ntau1 = 42.0\ntau2 = 7.0\ntau3 = 4.0\n";
+const PLAN: &str = "[plan]\nweeks = 6\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 50.0\nrest_days = 1\n";
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let o = common::bin().args(args).output().unwrap();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into())
+}
+
+fn summary(dir: &Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(dir.join("summary.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    r.records().map(|rec| h.iter().zip(rec.unwrap().iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()).collect()
+}
+
+fn f(row: &HashMap<String, String>, col: &str) -> f64 {
+    row[col].parse().unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
+}
+
+/// Race-day performance per row label and athlete, from athletes.csv.
+fn finals(dir: &Path, paths: usize) -> HashMap<String, Vec<f64>> {
+    let mut r = csv::Reader::from_path(dir.join("athletes.csv")).unwrap();
+    let mut out: HashMap<String, Vec<f64>> = HashMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let key: Vec<&str> = (0..=paths).map(|i| rec.get(i).unwrap()).collect();
+        out.entry(key.join("|")).or_default().push(rec.get(paths + 2).unwrap().parse().unwrap());
+    }
+    out
+}
+
+/// The comparison columns, recomputed from per-athlete values by the textbook formulas.
+fn check_against(row: &HashMap<String, String>, this: &[f64], reference: &[f64], reference_mean: f64) {
+    let n = this.len() as f64;
+    let d: Vec<f64> = this.iter().zip(reference).map(|(a, b)| a - b).collect();
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let wins = this.iter().zip(reference).filter(|(a, b)| a > b).count() as f64;
+    let p = wins / n;
+    let z = 1.959963984540054;
+    let close = |col: &str, want: f64| {
+        let got = f(row, col);
+        assert!((got - want).abs() <= 1e-9 * want.abs().max(1.0), "{col}: {got} vs {want}");
+    };
+    close("diff_mean", mean);
+    close("diff_ci_low", mean - z * sd / n.sqrt());
+    close("diff_ci_high", mean + z * sd / n.sqrt());
+    close("diff_pct", 100.0 * mean / reference_mean);
+    close("win_rate", p);
+    // Wilson (1927): (p + z^2/2n -/+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n).
+    let c = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
+    close("win_rate_ci_low", (c - h).max(0.0));
+    close("win_rate_ci_high", (c + h).min(1.0));
+}
+
+#[test]
+fn a_named_reference_variant_is_compared_at_each_sweep_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "schema_version = 1\n[run]\nathletes = 500\n{MODEL}{PLAN}\
+         [[variant]]\nname = \"clustered\"\nplan.spacing = \"clustered\"\n[[variant]]\nname = \"spread\"\n[[variant]]\nname = \"heavy\"\nplan.key_load = 160.0\n\
+         [sweep]\n\"plan.key_workouts\" = [2, 3]\n[compare]\nreference = \"spread\"\n"
+    );
+    let sc = write(dir.path(), "ref.toml", &text);
+    let out = dir.path().join("out");
+    let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = summary(&out);
+    let perf = finals(&out, 1);
+    assert_eq!(rows.len(), 6);
+    for r in &rows {
+        let k = &r["plan.key_workouts"];
+        if r["variant"] == "spread" {
+            assert_eq!(r["reference"], "", "the reference row has no reference");
+            assert_eq!(r["win_rate"], "");
+            assert_eq!(r["diff_pct"], "");
+            continue;
+        }
+        assert_eq!(r["reference"], format!("spread plan.key_workouts={k}"));
+        let reference = rows.iter().find(|x| x["variant"] == "spread" && &x["plan.key_workouts"] == k).unwrap();
+        check_against(r, &perf[&format!("{}|{k}", r["variant"])], &perf[&format!("spread|{k}")], f(reference, "perf_final_mean"));
+    }
+    // The verdict names both rows and the shared sweep point, with the rounded numbers.
+    let clustered2 = rows.iter().find(|x| x["variant"] == "clustered" && x["plan.key_workouts"] == "2").unwrap();
+    let line = err.lines().find(|l| l.starts_with("clustered vs spread (key_workouts=2): ")).unwrap_or_else(|| panic!("no verdict line in {err}"));
+    let shown: f64 = line.split(": ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let half = f(clustered2, "diff_ci_high") - f(clustered2, "diff_mean");
+    assert!((shown - f(clustered2, "diff_mean")).abs() <= half, "{line}");
+    assert!(line.contains("95% CI") && line.contains("of athletes"), "{line}");
+}
+
+#[test]
+fn across_compares_with_the_first_value_of_that_path_all_else_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "schema_version = 1\n[run]\nathletes = 300\n{MODEL}{PLAN}recovery = {{ every = 4, factor = 0.6 }}\n\
+         [sweep]\n\"plan.key_workouts\" = [2, 3]\n\"plan.spacing\" = [\"spread\", \"clustered\"]\n[compare]\nacross = \"plan.spacing\"\n"
+    );
+    let sc = write(dir.path(), "across.toml", &text);
+    let out = dir.path().join("out");
+    assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"]).0, 0);
+    let rows = summary(&out);
+    let perf = finals(&out, 2);
+    for r in &rows {
+        let (k, s) = (&r["plan.key_workouts"], &r["plan.spacing"]);
+        if s == "spread" {
+            assert_eq!(r["reference"], "");
+            continue;
+        }
+        assert_eq!(r["reference"], format!("across plan.key_workouts={k} plan.spacing=spread"));
+        let reference = rows.iter().find(|x| &x["plan.key_workouts"] == k && x["plan.spacing"] == "spread").unwrap();
+        check_against(r, &perf[&format!("across|{k}|clustered")], &perf[&format!("across|{k}|spread")], f(reference, "perf_final_mean"));
+    }
+}
+
+#[test]
+fn one_variant_with_a_sweep_compares_with_the_first_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = write(dir.path(), "one.toml", &format!("schema_version = 1\n[run]\nathletes = 50\n{MODEL}{PLAN}[sweep]\n\"plan.key_load\" = [120.0, 150.0, 180.0]\n"));
+    let out = dir.path().join("out");
+    assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]).0, 0);
+    let rows = summary(&out);
+    assert_eq!(rows[0]["reference"], "");
+    assert_eq!(rows[1]["reference"], "one plan.key_load=120.0");
+    assert_eq!(rows[2]["reference"], "one plan.key_load=120.0");
+}
+
+#[test]
+fn bad_compare_tables_point_at_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = format!("schema_version = 1\n{MODEL}{PLAN}[[variant]]\nname = \"a\"\n[[variant]]\nname = \"b\"\n");
+    // (scenario, the line that is wrong, its column, key words of the message)
+    let cases: Vec<(String, &str, usize, Vec<&str>)> = vec![
+        (format!("{base}[compare]\nreference = \"c\"\n"), "reference = \"c\"", 13, vec!["compare.reference = \"c\"", "no variant", "\"a\", \"b\""]),
+        (format!("{base}[compare]\nacross = \"plan.weeks\"\n"), "across =", 10, vec!["compare.across = \"plan.weeks\"", "not a swept path", "no [sweep]"]),
+        (
+            format!("{base}[sweep]\nmode = \"zip\"\n\"plan.weeks\" = [4, 6]\n\"plan.key_load\" = [100.0, 120.0]\n[compare]\nacross = \"plan.weeks\"\n"),
+            "across =",
+            10,
+            vec!["has no partner", "plan.weeks = 4"],
+        ),
+        (format!("{base}[compare]\nrefrence = \"a\"\n"), "refrence", 1, vec!["compare.refrence: unknown key", "did you mean `reference`"]),
+        (format!("{base}[compare]\nreference = 3\n"), "reference = 3", 13, vec!["compare.reference = 3: expected a string"]),
+    ];
+    for (i, (text, marker, col, words)) in cases.iter().enumerate() {
+        let line = text.lines().position(|l| l.starts_with(marker)).unwrap() + 1;
+        let at = format!(":{line}:{col}:");
+        let sc = write(dir.path(), &format!("bad{i}.toml"), text);
+        let out = dir.path().join(format!("out{i}"));
+        let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(code, 2, "case {i}: {err}");
+        assert!(err.contains(&format!("bad{i}.toml{at}")), "case {i}: {err}");
+        for w in words {
+            assert!(err.contains(w), "case {i}: missing {w:?} in {err}");
+        }
+        assert!(!out.exists(), "case {i}: a bad scenario must write nothing");
+    }
+}
