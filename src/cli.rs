@@ -104,9 +104,14 @@ pub struct RunArgs {
     /// fatigue and load.
     #[arg(long)]
     pub daily: bool,
-    /// Also write SVG charts: race-day performance per row, daily median with 5-95% band.
+    /// Also write SVG charts: diff.svg (paired difference from the reference, 95% CI),
+    /// daily.svg (weeks, median and 5-95% band over the planned load) and final.svg.
     #[arg(long)]
     pub plots: bool,
+    /// Also write report.html: the question, the verdict, the charts, the weekly plans and the
+    /// population in one self-contained page.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -170,10 +175,14 @@ pub fn run(cli: Cli) -> Result<()> {
                 per_athlete: a.per_athlete,
                 daily: a.daily,
                 plots: a.plots,
+                report: a.report,
                 progress: std::io::stderr().is_terminal(),
                 command_line: std::env::args().collect(),
             };
             let report = crate::montecarlo::run_to_dir(&sc, &a.out, &opts)?;
+            for line in &report.verdict {
+                eprintln!("{line}");
+            }
             eprintln!("{}", report.line());
             Ok(())
         }

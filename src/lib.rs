@@ -81,6 +81,7 @@ pub mod daily;
 pub mod error;
 pub mod fit;
 pub mod fmath;
+pub mod html_report;
 pub mod model;
 pub mod montecarlo;
 pub mod output;

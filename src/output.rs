@@ -71,3 +71,35 @@ pub fn write_to(path: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> std::io::
 pub fn num(x: f64) -> String {
     if x.is_nan() { String::new() } else { format!("{x}") }
 }
+
+/// The current time in UTC as ISO 8601 (`2026-11-25T19:23:21Z`).
+pub fn utc_now() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    utc_iso(secs)
+}
+
+/// Seconds since 1970-01-01 as an ISO 8601 UTC timestamp (Hinnant's civil-from-days).
+pub fn utc_iso(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_iso_matches_known_dates() {
+        assert_eq!(super::utc_iso(0), "1970-01-01T00:00:00Z");
+        // `date -u -d @1795634601` prints 2026-11-25 19:23:21 UTC.
+        assert_eq!(super::utc_iso(1_795_634_601), "2026-11-25T19:23:21Z");
+        assert_eq!(super::utc_iso(951_782_400), "2000-02-29T00:00:00Z");
+    }
+}

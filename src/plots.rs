@@ -1,103 +1,420 @@
-//! SVG charts for `run --plots`, drawn with plotters' SVG backend so users without Python still
-//! get pictures: race-day performance per row (5-95% whiskers, 25-75% box, median) and each
-//! row's daily median performance with its 5-95% band.
+//! SVG charts for `run --plots` and `run --report`, drawn with plotters' SVG backend so users
+//! without Python still get pictures:
+//!
+//! - `diff.svg`: a forest plot of every compared row: the paired race-day difference from its
+//!   reference with its 95% CI, the percent difference and the win rate beside it. This is the
+//!   answer to the scenario's question; the spread between athletes is not.
+//! - `daily.svg` (and `daily-2.svg`, ... for more than six rows): one panel per row with weeks on
+//!   the x axis, the median performance and its 5-95% band, the reference's median dashed, the
+//!   planned daily load as bars underneath, and recovery, overreach and taper weeks shaded. PMC
+//!   rows show fitness, fatigue and form.
+//! - `final.svg`: the race-day distribution of every row (box 25-75%, whiskers 5-95%).
 
 use std::io::Write;
 use std::path::Path;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::montecarlo::DailyRow;
+use crate::model::ModelKind;
+use crate::montecarlo::report::RowView;
+use crate::montecarlo::summary::{RowSummary, pct_decimals, percent, signed};
 use crate::output::AtomicFile;
-use crate::stats::quantile;
+use crate::plan::{Plan, Session, WeekKind};
+use crate::scenario::Scenario;
 
-const COLORS: [RGBColor; 8] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-];
-/// Rows drawn in the daily chart; more would be unreadable.
-pub const MAX_DAILY_ROWS: usize = 8;
+const COLORS: [RGBColor; 6] =
+    [RGBColor(31, 119, 180), RGBColor(230, 110, 0), RGBColor(44, 160, 44), RGBColor(214, 39, 40), RGBColor(148, 103, 189), RGBColor(140, 86, 75)];
+const AHEAD: RGBColor = RGBColor(33, 113, 181);
+const BEHIND: RGBColor = RGBColor(203, 24, 29);
+const UNSURE: RGBColor = RGBColor(120, 120, 120);
+const GREY: RGBColor = RGBColor(150, 150, 150);
+const FONT: &str = "sans-serif";
+/// Row panels per daily chart file.
+pub const PANELS_PER_FILE: usize = 6;
+/// Daily chart files at most (the rest of the rows are listed in the last caption).
+pub const MAX_DAILY_FILES: usize = 10;
 
-type PlotRow = (String, Vec<f64>, Option<DailyRow>);
+/// A chart: its file name, a title for the report, and the SVG text.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    pub file: String,
+    pub title: String,
+    pub svg: String,
+}
 
 fn draw_err(e: impl std::fmt::Display) -> Error {
     Error::Failed(format!("drawing a chart failed: {e}"))
 }
 
-/// Draw the charts into `out`; the files are returned uncommitted (renamed with the rest).
-///
-/// Only finite values are drawn; a chart with none (a model driven to infinity) is left out.
-pub fn write_plots(out: &Path, title: &str, rows: &[PlotRow]) -> Result<Vec<AtomicFile>> {
-    let mut files = Vec::new();
-    let rows: Vec<PlotRow> = rows
-        .iter()
-        .map(|(label, v, d)| (label.clone(), v.iter().copied().filter(|x| x.is_finite()).collect::<Vec<f64>>(), d.clone()))
-        .filter(|r| !r.1.is_empty())
-        .collect();
-    if !rows.is_empty() {
-        let svg = final_distribution(title, &rows)?;
-        files.push(save(&out.join("perf_final.svg"), &svg)?);
-    }
-    let daily_finite = rows.iter().filter_map(|r| r.2.as_ref()).any(|d| d.perf_q.iter().flatten().all(|x| x.is_finite()));
-    if daily_finite {
-        let svg = daily_bands(title, &rows)?;
-        files.push(save(&out.join("daily_performance.svg"), &svg)?);
-    }
-    Ok(files)
-}
-
-fn save(path: &Path, svg: &str) -> Result<AtomicFile> {
+/// Write text to `path` under a temporary name; it is renamed into place with the rest.
+pub fn save(path: &Path, text: &str) -> Result<AtomicFile> {
     let mut f = AtomicFile::create(path)?;
-    f.writer().write_all(svg.as_bytes()).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
+    f.writer().write_all(text.as_bytes()).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
     Ok(f)
 }
 
-fn final_distribution(title: &str, rows: &[PlotRow]) -> Result<String> {
-    let qs: Vec<[f64; 5]> = rows
+/// Every chart of a run. A chart with no finite value to draw is left out.
+pub fn charts(sc: &Scenario, rows: &[RowSummary], views: &[RowView]) -> Result<Vec<Chart>> {
+    let mut out = Vec::new();
+    if let Some(svg) = forest(sc, rows)? {
+        out.push(Chart { file: "diff.svg".into(), title: "Paired difference from the reference on race day".into(), svg });
+    }
+    out.extend(daily(sc, views)?);
+    if let Some(svg) = final_distribution(sc, views)? {
+        out.push(Chart { file: "final.svg".into(), title: "Race-day performance of every row".into(), svg });
+    }
+    Ok(out)
+}
+
+/// An axis value without a "-0.0" and with no more digits than the range needs.
+fn tick(x: f64, step: f64) -> String {
+    let d = if step > 0.0 && step.is_finite() { (-step.log10().floor()).clamp(0.0, 6.0) as usize } else { 1 };
+    let s = format!("{x:.d$}");
+    if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { s.trim_start_matches('-').to_string() } else { s }
+}
+
+fn with_unit(what: &str, unit: &str) -> String {
+    if unit.is_empty() { what.to_string() } else { format!("{what} ({unit})") }
+}
+
+/// Width in pixels of `s` at the chart font size (a generous average for sans-serif at 13 px).
+fn text_width(s: &str) -> u32 {
+    (s.chars().count() as u32) * 8 + 10
+}
+
+fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
+    let compared: Vec<(usize, &crate::montecarlo::summary::Comparison)> = rows
         .iter()
-        .map(|(_, v, _)| {
-            let mut v = v.clone();
-            [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile(&mut v, q))
-        })
+        .enumerate()
+        .filter_map(|(i, r)| r.comparison.as_ref().map(|c| (i, c)))
+        .filter(|(_, c)| c.diff_mean.is_finite())
         .collect();
-    let lo = qs.iter().map(|q| q[0]).fold(f64::INFINITY, f64::min);
-    let hi = qs.iter().map(|q| q[4]).fold(f64::NEG_INFINITY, f64::max);
-    let pad = ((hi - lo) * 0.05).max(1e-9);
-    let n = rows.len();
-    let height = 120 + 28 * n as u32;
+    if compared.is_empty() {
+        return Ok(None);
+    }
+    // One reference for every row: name it once in the caption and label rows by what they are.
+    let single = compared.iter().all(|(_, c)| c.reference == compared[0].1.reference);
+    let labels: Vec<String> = compared.iter().map(|(i, _)| if single { sc.diff_parts(*i).map_or_else(|| sc.short_label(*i), |p| p.0) } else { sc.diff_label(*i) }).collect();
+    let caption = if single {
+        format!("{}: race-day difference from {} (paired, 95% CI)", sc.name, sc.short_label(compared[0].1.reference))
+    } else {
+        format!("{}: race-day difference from the reference (paired, 95% CI)", sc.name)
+    };
+    let notes: Vec<String> = compared
+        .iter()
+        .map(|(_, c)| format!("{} ({}%), better for {}", signed(c.diff_mean, c.decimals()), signed(c.diff_pct, pct_decimals(c)), percent(c.win_rate(), c.athletes)))
+        .collect();
+    let ends = |c: &crate::montecarlo::summary::Comparison| {
+        let (lo, hi) = c.diff_ci();
+        if lo.is_finite() { (lo, hi) } else { (c.diff_mean, c.diff_mean) }
+    };
+    let lo = compared.iter().map(|(_, c)| ends(c).0).fold(0.0f64, f64::min);
+    let hi = compared.iter().map(|(_, c)| ends(c).1).fold(0.0f64, f64::max);
+    let pad = ((hi - lo) * 0.08).max(1e-9);
+    let n = compared.len();
+    let label_w = labels.iter().map(|l| text_width(l)).max().unwrap_or(60).clamp(80, 560);
+    let note_w = notes.iter().map(|l| text_width(l)).max().unwrap_or(60) + 16;
+    let (w, h) = (label_w + 520 + note_w, 130 + 26 * n as u32);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
-        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(8) as u32;
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{title}: race-day performance"), ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size((longest * 7 + 16).clamp(60, 420))
+            .caption(caption, (FONT, 17))
+            .margin(10)
+            .margin_right(note_w + 10)
+            .margin_bottom(30)
+            .x_label_area_size(44)
+            .y_label_area_size(label_w)
             .build_cartesian_2d((lo - pad)..(hi + pad), -0.5f64..(n as f64 - 0.5))
             .map_err(draw_err)?;
+        let step = (hi - lo + 2.0 * pad) / 8.0;
         chart
             .configure_mesh()
             .y_labels(n.max(1))
             .y_label_formatter(&|y| {
                 let i = y.round();
-                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() { labels[labels.len() - 1 - i as usize].clone() } else { String::new() }
+                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n { labels[n - 1 - i as usize].clone() } else { String::new() }
             })
-            .x_desc("performance on race day (box 25-75%, whiskers 5-95%, bar median)")
+            .x_label_formatter(&|x| tick(*x, step))
+            .x_desc(with_unit("difference in race-day performance, this row minus its reference", &sc.performance_unit))
+            .disable_y_mesh()
             .light_line_style(WHITE)
+            .label_style((FONT, 13))
             .draw()
             .map_err(draw_err)?;
-        for (i, q) in qs.iter().enumerate() {
-            let y = (n - 1 - i) as f64;
+        chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, -0.5), (0.0, n as f64 - 0.5)], GREY.stroke_width(1)))).map_err(draw_err)?;
+        for (k, (_, c)) in compared.iter().enumerate() {
+            let y = (n - 1 - k) as f64;
+            let (a, b) = ends(c);
+            let color = if a > 0.0 { AHEAD } else if b < 0.0 { BEHIND } else { UNSURE };
+            chart.draw_series(std::iter::once(PathElement::new(vec![(a, y), (b, y)], color.stroke_width(3)))).map_err(draw_err)?;
+            chart.draw_series(std::iter::once(Circle::new((c.diff_mean, y), 4, color.filled()))).map_err(draw_err)?;
+            let (_, py) = chart.backend_coord(&(c.diff_mean, y));
+            root.draw(&Text::new(notes[k].clone(), ((w - note_w) as i32, py - 7), (FONT, 13).into_font().color(&color))).map_err(draw_err)?;
+        }
+        let key = "blue: ahead of the reference, red: behind, grey: the 95% CI includes 0";
+        root.draw(&Text::new(key, (label_w as i32, h as i32 - 22), (FONT, 12).into_font().color(&UNSURE))).map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(Some(svg))
+}
+
+/// Runs of equal day kinds: (first day, one past the last day, kind).
+fn kind_runs(plan: &Plan) -> Vec<(usize, usize, WeekKind)> {
+    let mut runs: Vec<(usize, usize, WeekKind)> = Vec::new();
+    for (d, &k) in plan.kind.iter().enumerate() {
+        match runs.last_mut() {
+            Some(r) if r.2 == k && r.1 == d => r.1 = d + 1,
+            _ => runs.push((d, d + 1, k)),
+        }
+    }
+    runs
+}
+
+fn shade(k: WeekKind) -> Option<RGBColor> {
+    match k {
+        WeekKind::Normal => None,
+        WeekKind::Overreach => Some(RGBColor(253, 212, 196)),
+        WeekKind::Recovery => Some(RGBColor(204, 235, 197)),
+        WeekKind::Taper => Some(RGBColor(207, 224, 242)),
+    }
+}
+
+/// The daily charts: six row panels per file.
+fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
+    let drawable: Vec<usize> = (0..views.len())
+        .filter(|&i| views[i].daily.as_ref().is_some_and(|d| d.perf_q.iter().flatten().all(|x| x.is_finite())))
+        .collect();
+    if drawable.is_empty() {
+        return Ok(Vec::new());
+    }
+    let plans: Vec<Plan> = sc.rows.iter().map(|r| crate::plan::generate(&r.plan)).collect();
+    // One y scale for every panel, so panels compare at a glance.
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for &i in &drawable {
+        let Some(d) = views[i].daily.as_ref() else { continue };
+        for q in &d.perf_q {
+            lo = lo.min(q[0]);
+            hi = hi.max(q[2]);
+        }
+        if sc.rows[i].model.config.kind == ModelKind::Pmc {
+            for x in d.fitness_mean.iter().chain(&d.fatigue_mean) {
+                lo = lo.min(*x);
+                hi = hi.max(*x);
+            }
+        }
+    }
+    let pad = ((hi - lo) * 0.06).max(1e-6);
+    let y = (lo - pad)..(hi + pad);
+    let load_max = drawable.iter().flat_map(|&i| plans[i].load.iter().copied()).fold(0.0f64, f64::max).max(1e-9) * 1.1;
+    let days = drawable.iter().map(|&i| plans[i].days() + 1).max().unwrap_or(1);
+    let files = drawable.len().div_ceil(PANELS_PER_FILE).min(MAX_DAILY_FILES);
+    let mut out = Vec::new();
+    for (f, group) in drawable.chunks(PANELS_PER_FILE).take(files).enumerate() {
+        let file = if f == 0 { "daily.svg".to_string() } else { format!("daily-{}.svg", f + 1) };
+        let mut title = if files > 1 { format!("Daily performance, rows {} to {}", f * PANELS_PER_FILE + 1, f * PANELS_PER_FILE + group.len()) } else { "Daily performance".into() };
+        if f + 1 == files && drawable.len() > files * PANELS_PER_FILE {
+            title.push_str(&format!(" (the first {} of {} rows are drawn; daily.csv has all)", files * PANELS_PER_FILE, drawable.len()));
+        }
+        let svg = daily_file(sc, views, &plans, group, &title, y.clone(), load_max, days)?;
+        out.push(Chart { file, title, svg });
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn daily_file(sc: &Scenario, views: &[RowView], plans: &[Plan], group: &[usize], title: &str, y: std::ops::Range<f64>, load_max: f64, days: usize) -> Result<String> {
+    let cols = if group.len() == 1 { 1 } else { 2 };
+    let grid_rows = group.len().div_ceil(cols);
+    let (pw, ph) = (if cols == 1 { 1000 } else { 620 }, 330u32);
+    let (w, h) = (pw * cols as u32, 96 + ph * grid_rows as u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let (head, body) = root.split_vertically(96);
+        head.draw(&Text::new(format!("{}: {}", sc.name, title.to_lowercase()), (12, 10), (FONT, 17).into_font())).map_err(draw_err)?;
+        legend(&head, sc)?;
+        let panels = body.split_evenly((grid_rows, cols));
+        let x_max = (days as f64 - 1.0).max(1.0) / 7.0;
+        for (panel, &i) in panels.iter().zip(group) {
+            let color = COLORS[i % COLORS.len()];
+            let (top, bottom) = panel.split_vertically((ph as f64 * 0.68) as u32);
+            let view = views[i].daily.as_ref();
+            let Some(d) = view else { continue };
+            let pmc = sc.rows[i].model.config.kind == ModelKind::Pmc;
+            let mut chart = ChartBuilder::on(&top)
+                .caption(sc.short_label(i), (FONT, 14))
+                .margin_left(8)
+                .margin_right(14)
+                .margin_top(4)
+                .x_label_area_size(0)
+                .y_label_area_size(58)
+                .build_cartesian_2d(0f64..x_max, y.clone())
+                .map_err(draw_err)?;
+            for (a, b, k) in kind_runs(&plans[i]) {
+                if let Some(c) = shade(k) {
+                    chart.draw_series(std::iter::once(Rectangle::new([(a as f64 / 7.0, y.start), (b as f64 / 7.0, y.end)], c.filled()))).map_err(draw_err)?;
+                }
+            }
+            let ystep = (y.end - y.start) / 6.0;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .y_labels(6)
+                .y_label_formatter(&|v| tick(*v, ystep))
+                .y_desc(with_unit(if pmc { "fitness, fatigue, form" } else { "performance" }, if pmc { &sc.load_unit } else { &sc.performance_unit }))
+                .light_line_style(TRANSPARENT)
+                .label_style((FONT, 12))
+                .draw()
+                .map_err(draw_err)?;
+            let t = |day: usize| day as f64 / 7.0;
+            let mut band: Vec<(f64, f64)> = d.perf_q.iter().enumerate().map(|(day, q)| (t(day), q[2])).collect();
+            band.extend(d.perf_q.iter().enumerate().rev().map(|(day, q)| (t(day), q[0])));
+            chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.22).filled()))).map_err(draw_err)?;
+            if let Some(r) = sc.rows[i].reference.and_then(|r| views[r].daily.as_ref()) {
+                chart
+                    .draw_series(DashedLineSeries::new(r.perf_q.iter().enumerate().map(|(day, q)| (t(day), q[1])), 5, 4, BLACK.mix(0.6).stroke_width(1)))
+                    .map_err(draw_err)?;
+            }
+            if pmc {
+                chart.draw_series(LineSeries::new(d.fitness_mean.iter().enumerate().map(|(day, v)| (t(day), *v)), RGBColor(31, 119, 180).stroke_width(2))).map_err(draw_err)?;
+                chart.draw_series(LineSeries::new(d.fatigue_mean.iter().enumerate().map(|(day, v)| (t(day), *v)), RGBColor(214, 39, 140).stroke_width(2))).map_err(draw_err)?;
+                chart.draw_series(LineSeries::new(d.perf_q.iter().enumerate().map(|(day, q)| (t(day), q[1])), RGBColor(230, 150, 0).stroke_width(2))).map_err(draw_err)?;
+            } else {
+                chart.draw_series(LineSeries::new(d.perf_q.iter().enumerate().map(|(day, q)| (t(day), q[1])), color.stroke_width(2))).map_err(draw_err)?;
+            }
+            // Planned load underneath, on the same weeks.
+            let mut bars = ChartBuilder::on(&bottom)
+                .margin_left(8)
+                .margin_right(14)
+                .margin_bottom(6)
+                .x_label_area_size(32)
+                .y_label_area_size(58)
+                .build_cartesian_2d(0f64..x_max, 0f64..load_max)
+                .map_err(draw_err)?;
+            for (a, b, k) in kind_runs(&plans[i]) {
+                if let Some(c) = shade(k) {
+                    bars.draw_series(std::iter::once(Rectangle::new([(a as f64 / 7.0, 0.0), (b as f64 / 7.0, load_max)], c.filled()))).map_err(draw_err)?;
+                }
+            }
+            let xstep = x_max / 8.0;
+            bars.configure_mesh()
+                .disable_mesh()
+                .y_labels(3)
+                .y_label_formatter(&|v| tick(*v, load_max / 3.0))
+                .x_label_formatter(&|v| tick(*v, xstep.max(1.0)))
+                .x_desc(format!("weeks (race day at {})", tick(t(plans[i].days()), if plans[i].days() % 7 == 0 { 1.0 } else { 0.1 })))
+                .y_desc(with_unit("load", &sc.load_unit))
+                .label_style((FONT, 11))
+                .draw()
+                .map_err(draw_err)?;
+            let plan = &plans[i];
+            bars.draw_series(plan.load.iter().enumerate().filter(|(_, w)| **w > 0.0).map(|(day, w)| {
+                let c = match plan.session[day] {
+                    Session::Key => RGBColor(60, 60, 60),
+                    _ => RGBColor(160, 160, 160),
+                };
+                Rectangle::new([(t(day) + 0.01, 0.0), (t(day + 1) - 0.01, *w)], c.filled())
+            }))
+            .map_err(draw_err)?;
+        }
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// The legend strip above the panels: lines and shading, outside the data.
+fn legend(area: &DrawingArea<SVGBackend<'_>, Shift>, sc: &Scenario) -> Result<()> {
+    let pmc = sc.rows.iter().any(|r| r.model.config.kind == ModelKind::Pmc);
+    let font = (FONT, 12).into_font();
+    let mut x = 12;
+    let y = 46;
+    let item = |area: &DrawingArea<SVGBackend<'_>, Shift>, x: &mut i32, text: &str, draw: &dyn Fn(&DrawingArea<SVGBackend<'_>, Shift>, i32) -> Result<()>| -> Result<()> {
+        draw(area, *x)?;
+        area.draw(&Text::new(text.to_string(), (*x + 26, y - 7), font.clone())).map_err(draw_err)?;
+        *x += 26 + text_width(text) as i32 + 14;
+        Ok(())
+    };
+    let line = |c: RGBColor| move |a: &DrawingArea<SVGBackend<'_>, Shift>, x: i32| a.draw(&PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))).map_err(draw_err);
+    let boxed = |c: RGBColor| move |a: &DrawingArea<SVGBackend<'_>, Shift>, x: i32| a.draw(&Rectangle::new([(x, y - 7), (x + 20, y + 7)], c.filled())).map_err(draw_err);
+    if pmc {
+        item(area, &mut x, "fitness (CTL)", &line(RGBColor(31, 119, 180)))?;
+        item(area, &mut x, "fatigue (ATL)", &line(RGBColor(214, 39, 140)))?;
+        item(area, &mut x, "form (TSB), median", &line(RGBColor(230, 150, 0)))?;
+    } else {
+        item(area, &mut x, "median", &line(COLORS[0]))?;
+    }
+    item(area, &mut x, "5-95% of athletes", &boxed(RGBColor(206, 225, 238)))?;
+    if sc.rows.iter().any(|r| r.reference.is_some()) {
+        item(area, &mut x, "reference row's median", &|a, x| {
+            a.draw(&PathElement::new(vec![(x, y), (x + 8, y)], BLACK.mix(0.6).stroke_width(1))).map_err(draw_err)?;
+            a.draw(&PathElement::new(vec![(x + 12, y), (x + 20, y)], BLACK.mix(0.6).stroke_width(1))).map_err(draw_err)
+        })?;
+    }
+    let y2 = 76;
+    let mut x2 = 12;
+    let font2 = font.clone();
+    let mut shade_item = |text: &str, c: RGBColor| -> Result<()> {
+        area.draw(&Rectangle::new([(x2, y2 - 7), (x2 + 20, y2 + 7)], c.filled())).map_err(draw_err)?;
+        area.draw(&Text::new(text.to_string(), (x2 + 26, y2 - 7), font2.clone())).map_err(draw_err)?;
+        x2 += 26 + text_width(text) as i32 + 14;
+        Ok(())
+    };
+    shade_item("key session load", RGBColor(60, 60, 60))?;
+    shade_item("easy session load", RGBColor(160, 160, 160))?;
+    for k in [WeekKind::Overreach, WeekKind::Recovery, WeekKind::Taper] {
+        if let Some(c) = shade(k) {
+            shade_item(&format!("{} week", k.name()), c)?;
+        }
+    }
+    Ok(())
+}
+
+fn final_distribution(sc: &Scenario, views: &[RowView]) -> Result<Option<String>> {
+    let rows: Vec<(usize, [f64; 5])> = views.iter().enumerate().filter(|(_, v)| v.final_q.iter().all(|x| x.is_finite())).map(|(i, v)| (i, v.final_q)).collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let lo = rows.iter().map(|r| r.1[0]).fold(f64::INFINITY, f64::min);
+    let hi = rows.iter().map(|r| r.1[4]).fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.05).max(1e-9);
+    let n = rows.len();
+    let labels: Vec<String> = rows.iter().map(|(i, _)| sc.short_label(*i)).collect();
+    let label_w = labels.iter().map(|l| text_width(l)).max().unwrap_or(60).clamp(80, 560);
+    let (w, h) = (label_w + 700, 110 + 26 * n as u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{}: race-day performance (box 25-75%, whiskers 5-95%, bar median)", sc.name), (FONT, 17))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(label_w)
+            .build_cartesian_2d((lo - pad)..(hi + pad), -0.5f64..(n as f64 - 0.5))
+            .map_err(draw_err)?;
+        let step = (hi - lo + 2.0 * pad) / 8.0;
+        chart
+            .configure_mesh()
+            .y_labels(n.max(1))
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n { labels[n - 1 - i as usize].clone() } else { String::new() }
+            })
+            .x_label_formatter(&|x| tick(*x, step))
+            .x_desc(with_unit("race-day performance", &sc.performance_unit))
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(draw_err)?;
+        for (k, (i, q)) in rows.iter().enumerate() {
+            let y = (n - 1 - k) as f64;
             let c = COLORS[i % COLORS.len()];
             chart.draw_series(std::iter::once(PathElement::new(vec![(q[0], y), (q[4], y)], c.stroke_width(1)))).map_err(draw_err)?;
             chart.draw_series(std::iter::once(Rectangle::new([(q[1], y - 0.3), (q[3], y + 0.3)], c.mix(0.35).filled()))).map_err(draw_err)?;
@@ -105,58 +422,16 @@ fn final_distribution(title: &str, rows: &[PlotRow]) -> Result<String> {
         }
         root.present().map_err(draw_err)?;
     }
-    Ok(svg)
+    Ok(Some(svg))
 }
 
-fn daily_bands(title: &str, rows: &[PlotRow]) -> Result<String> {
-    let drawn: Vec<(usize, &String, &DailyRow)> = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| r.2.as_ref().map(|d| (i, &r.0, d)))
-        .filter(|(_, _, d)| d.perf_q.iter().flatten().all(|x| x.is_finite()))
-        .take(MAX_DAILY_ROWS)
-        .collect();
-    let days = drawn.iter().map(|d| d.2.perf_mean.len()).max().unwrap_or(1);
-    let lo = drawn.iter().flat_map(|d| d.2.perf_q.iter().map(|q| q[0])).fold(f64::INFINITY, f64::min);
-    let hi = drawn.iter().flat_map(|d| d.2.perf_q.iter().map(|q| q[2])).fold(f64::NEG_INFINITY, f64::max);
-    let pad = ((hi - lo) * 0.05).max(1e-9);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (1000, 560)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let caption = if rows.len() > MAX_DAILY_ROWS {
-            format!("{title}: daily median and 5-95% band (first {MAX_DAILY_ROWS} of {} rows)", rows.len())
-        } else {
-            format!("{title}: daily median and 5-95% band")
-        };
-        let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0f64..(days as f64 - 1.0).max(1.0), (lo - pad)..(hi + pad))
-            .map_err(draw_err)?;
-        chart
-            .configure_mesh()
-            .x_desc("day (the last is race day)")
-            .y_desc("performance")
-            .light_line_style(WHITE)
-            .draw()
-            .map_err(draw_err)?;
-        let alpha = if drawn.len() > 3 { 0.07 } else { 0.15 };
-        for (i, label, d) in drawn {
-            let c = COLORS[i % COLORS.len()];
-            let mut band: Vec<(f64, f64)> = d.perf_q.iter().enumerate().map(|(t, q)| (t as f64, q[2])).collect();
-            band.extend(d.perf_q.iter().enumerate().rev().map(|(t, q)| (t as f64, q[0])));
-            chart.draw_series(std::iter::once(Polygon::new(band, c.mix(alpha).filled()))).map_err(draw_err)?;
-            chart
-                .draw_series(LineSeries::new(d.perf_q.iter().enumerate().map(|(t, q)| (t as f64, q[1])), c.stroke_width(2)))
-                .map_err(draw_err)?
-                .label(label.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
-        }
-        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).position(SeriesLabelPosition::LowerLeft).draw().map_err(draw_err)?;
-        root.present().map_err(draw_err)?;
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ticks_never_show_minus_zero() {
+        assert_eq!(super::tick(-0.0001, 0.5), "0.0");
+        assert_eq!(super::tick(-0.04, 1.0), "0");
+        assert_eq!(super::tick(-2.5, 0.5), "-2.5");
+        assert_eq!(super::tick(12.0, 20.0), "12");
     }
-    Ok(svg)
 }

@@ -117,12 +117,20 @@ fn rows_are_paired_identical_variants_tie_and_p0_plus_one_always_wins() {
     let out = dir.path().join("out");
     assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"]).0, 0);
     let rows = summary(&out);
+    let comparison = ["reference", "win_rate", "win_rate_ci_low", "win_rate_ci_high", "diff_mean", "diff_ci_low", "diff_ci_high", "diff_pct"];
     for (k, v) in &rows[0] {
-        if !["variant", "label", "win_rate"].contains(&k.as_str()) {
+        if !["variant", "label"].contains(&k.as_str()) && !comparison.contains(&k.as_str()) {
             assert_eq!(&rows[1][k], v, "identical variants differ in {k}");
         }
     }
+    // The first variant is the reference: its comparison cells are empty, not a lost race.
+    for k in comparison {
+        assert_eq!(rows[0][k], "", "reference row's {k}");
+    }
+    assert_eq!(rows[1]["reference"], "a");
     assert_eq!(f(&rows[1], "win_rate"), 0.0);
+    assert_eq!(f(&rows[1], "diff_mean"), 0.0);
+    assert_eq!(f(&rows[1], "diff_pct"), 0.0);
     assert_eq!(f(&rows[2], "win_rate"), 1.0);
     assert!((f(&rows[2], "diff_mean") - 1.0).abs() < 1e-9);
     // Same athletes, same noise: every athlete's race day differs by exactly p0's step.
@@ -230,15 +238,27 @@ fn every_shipped_scenario_runs_end_to_end() {
         assert_eq!(rows.len(), sc.rows.len());
         for r in &rows {
             assert_eq!(r["athletes"], "40");
-            for col in ["perf_final_mean", "perf_peak_mean", "load_total_mean", "win_rate"] {
+            for col in ["perf_final_mean", "perf_peak_mean", "load_total_mean"] {
                 assert!(f(r, col).is_finite(), "{}: {col}", path.display());
             }
+            // Every row is either a reference (empty comparison) or compared with a finite result.
+            if !r["reference"].is_empty() {
+                for col in ["win_rate", "diff_mean", "diff_pct", "win_rate_ci_low", "win_rate_ci_high"] {
+                    assert!(f(r, col).is_finite(), "{}: {col}", path.display());
+                }
+            }
         }
+        assert!(rows.iter().any(|r| !r["reference"].is_empty()) || rows.len() == 1, "{}: nothing compared", path.display());
         let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(manifest["athletes"], 40);
         assert_eq!(manifest["seed"], sc.seed);
         assert_eq!(manifest["periodize_version"], env!("CARGO_PKG_VERSION"));
-        assert!(std::fs::read_to_string(out.join("perf_final.svg")).unwrap().starts_with("<svg"));
+        for chart in ["final.svg", "daily.svg"] {
+            assert!(std::fs::read_to_string(out.join(chart)).unwrap().starts_with("<svg"), "{}: {chart}", path.display());
+        }
+        if rows.len() > 1 {
+            assert!(std::fs::read_to_string(out.join("diff.svg")).unwrap().starts_with("<svg"));
+        }
         assert!(err.contains("athlete-days/s"));
     }
 }

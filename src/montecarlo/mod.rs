@@ -14,6 +14,7 @@ pub mod kernel;
 pub mod population;
 pub mod rng;
 pub mod report;
+pub mod summary;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

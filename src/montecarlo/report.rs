@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
+use super::summary::{Comparison, RowSummary, verdict};
 use super::{AthleteMetrics, RowResult, run_row};
 use crate::error::{Error, Result};
 use crate::output::{AtomicFile, num};
 use crate::plan::csv_field;
 use crate::scenario::Scenario;
-use crate::stats::summarize_columns;
+use crate::stats::quantiles;
 
 /// How to run a scenario.
 #[derive(Clone, Debug, Default)]
@@ -23,6 +24,8 @@ pub struct RunOptions {
     pub per_athlete: bool,
     pub daily: bool,
     pub plots: bool,
+    /// Write report.html: the question, verdict, charts and population in one page.
+    pub report: bool,
     /// Show a progress bar (the CLI sets this only when stderr is a terminal).
     pub progress: bool,
     /// The command line, recorded in the manifest.
@@ -38,19 +41,41 @@ pub struct RunReport {
     pub seconds: f64,
     pub out_dir: PathBuf,
     pub files: Vec<PathBuf>,
+    /// One line per compared row (see [`verdict`]).
+    pub verdict: Vec<String>,
 }
 
 impl RunReport {
+    /// The closing line: rows, athletes, time and throughput to two significant digits.
     pub fn line(&self) -> String {
         format!(
-            "{} rows x {} athletes, {:.3e} athlete-days in {:.2} s ({:.3e} athlete-days/s); results in {}",
+            "{} rows x {} athletes, {} athlete-days in {} ({} athlete-days/s); results in {}",
             self.rows,
             self.athletes,
-            self.athlete_days,
-            self.seconds,
-            self.athlete_days / self.seconds.max(1e-9),
+            sig2(self.athlete_days),
+            seconds(self.seconds),
+            sig2(self.athlete_days / self.seconds.max(1e-9)),
             self.out_dir.display()
         )
+    }
+}
+
+/// `x` to two significant digits: `3.4e9`, `2.3e6`, `450`, `12`.
+fn sig2(x: f64) -> String {
+    if !(x.is_finite() && x > 0.0) {
+        return "0".into();
+    }
+    if x >= 1000.0 { format!("{x:.1e}") } else { format!("{:.*}", (1 - x.log10().floor() as i32).max(0) as usize, x) }
+}
+
+/// A duration to two significant digits, in s or ms, never "0.00 s".
+fn seconds(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{} s", sig2(s))
+    } else if s >= 1e-3 {
+        format!("{} ms", sig2(s * 1e3))
+    } else {
+        "under 1 ms".into()
     }
 }
 
@@ -73,9 +98,15 @@ fn metric(i: usize) -> fn(&AthleteMetrics) -> f64 {
 pub fn summary_header(sc: &Scenario) -> Vec<String> {
     let mut h = vec!["variant".to_string()];
     h.extend(sc.sweep_paths.iter().cloned());
-    h.push("athletes".into());
+    h.extend(["athletes", "reference"].map(String::from));
     h.extend(["mean", "sd", "p05", "p50", "p95"].map(|s| format!("perf_final_{s}")));
-    h.extend(["perf_peak_mean", "peak_day_mean", "load_total_mean", "win_rate", "diff_mean", "diff_ci_low", "diff_ci_high"].map(String::from));
+    h.extend(
+        [
+            "perf_peak_mean", "peak_day_mean", "load_total_mean", "win_rate", "win_rate_ci_low", "win_rate_ci_high", "diff_mean",
+            "diff_ci_low", "diff_ci_high", "diff_pct",
+        ]
+        .map(String::from),
+    );
     for m in &METRICS[1..4] {
         h.extend(["sd", "p05", "p50", "p95"].map(|s| format!("{m}_{s}")));
     }
@@ -86,30 +117,23 @@ pub fn summary_header(sc: &Scenario) -> Vec<String> {
     h
 }
 
-/// One summary row. `first` is the first row's race-day performance per athlete (None for the first row).
-fn summary_cells(sc: &Scenario, ri: usize, res: &RowResult, first: Option<&[f64]>) -> Vec<String> {
+/// One summary row. A reference row leaves `reference`, `win_rate` and `diff_*` empty.
+fn summary_cells(sc: &Scenario, ri: usize, s: &RowSummary) -> Vec<String> {
     let row = &sc.rows[ri];
-    let n = res.metrics.len();
-    // The six metrics in two groups of three, in parallel; the values do not depend on it.
-    let m = &res.metrics;
-    let (a, b) = rayon::join(
-        || summarize_columns(n, |i| [m.perf_final[i], m.perf_peak[i], m.peak_day(i)]),
-        || summarize_columns(n, |i| [m.load_total(i), m.days_below(i), m.acwr_max(i)]),
-    );
-    let stats: Vec<[f64; 5]> = a.into_iter().chain(b).collect();
-    let (win, diff) = match first {
-        None => (0.0, [0.0; 3]),
-        Some(f) => {
-            let wins = m.perf_final.iter().zip(f).filter(|(a, b)| a > b).count();
-            let [s] = summarize_columns(n, |i| [m.perf_final[i] - f[i]]);
-            let half = if n > 1 { 1.959963984540054 * s[1] / (n as f64).sqrt() } else { f64::NAN };
-            (wins as f64 / n as f64, [s[0], s[0] - half, s[0] + half])
-        }
-    };
+    let stats = &s.stats;
     let mut c = key_cells(row);
-    c.push(n.to_string());
+    c.push(s.athletes.to_string());
+    c.push(s.comparison.as_ref().map_or(String::new(), |cmp| csv_field(&sc.rows[cmp.reference].label(&sc.sweep_paths))));
     c.extend(stats[0].iter().map(|&x| num(x)));
-    c.extend([stats[1][0], stats[2][0], stats[3][0], win, diff[0], diff[1], diff[2]].map(num));
+    c.extend([stats[1][0], stats[2][0], stats[3][0]].map(num));
+    match &s.comparison {
+        Some(cmp) => {
+            let (wl, wh) = cmp.win_rate_ci();
+            let (dl, dh) = cmp.diff_ci();
+            c.extend([cmp.win_rate(), wl, wh, cmp.diff_mean, dl, dh, cmp.diff_pct].map(num));
+        }
+        None => c.extend(std::iter::repeat_n(String::new(), 7)),
+    }
     for s in &stats[1..4] {
         c.extend(s[1..].iter().map(|&x| num(x)));
     }
@@ -118,7 +142,7 @@ fn summary_cells(sc: &Scenario, ri: usize, res: &RowResult, first: Option<&[f64]
     }
     c.push(row.model.config.kind.name().into());
     c.push(if row.model.config.kind.has_convention() { row.model.config.convention.name().into() } else { String::new() });
-    c.push(res.plan_days.to_string());
+    c.push(s.plan_days.to_string());
     c.push(csv_field(&row.label(&sc.sweep_paths)));
     c
 }
@@ -130,6 +154,15 @@ fn key_cells(row: &crate::scenario::Row) -> Vec<String> {
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |source| Error::Write { path: path.to_path_buf(), source }
+}
+
+/// What the charts and the report need of a row: a few numbers per row and day, never a value
+/// per athlete.
+#[derive(Clone, Debug)]
+pub struct RowView {
+    /// Race-day performance quantiles 5, 25, 50, 75 and 95% (finite athletes only; NaN if none).
+    pub final_q: [f64; 5],
+    pub daily: Option<super::DailyRow>,
 }
 
 /// Run a validated scenario and write its results into `out`.
@@ -145,6 +178,7 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
     let mut manifest = AtomicFile::create(&out.join("manifest.json"))?;
     let mut per_athlete = if opts.per_athlete { Some(AtomicFile::create(&out.join("athletes.csv"))?) } else { None };
     let mut daily = if opts.daily { Some(AtomicFile::create(&out.join("daily.csv"))?) } else { None };
+    let views_wanted = opts.plots || opts.report;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.unwrap_or(0))
@@ -155,7 +189,6 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
     let start = Instant::now();
 
     let sweep_header: String = sc.sweep_paths.iter().map(|p| format!(",{}", csv_field(p))).collect();
-    writeln!(summary.writer(), "{}", summary_header(sc).iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",")).map_err(io(summary.path()))?;
     let param_names = all_param_names(sc);
     if let Some(f) = per_athlete.as_mut() {
         let params: String = param_names.iter().map(|p| format!(",{p}")).collect();
@@ -165,74 +198,92 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
         writeln!(f.writer(), "variant{sweep_header},day,perf_mean,perf_p05,perf_p50,perf_p95,fitness_mean,fatigue_mean,load_mean,race_day")
             .map_err(io(f.path()))?;
     }
-    let mut first: Option<Vec<f64>> = None;
+    // Race-day performances kept for pairing: of reference rows (until the run ends) and of rows
+    // run before their reference (until it runs).
+    let mut kept: std::collections::HashMap<usize, Vec<f64>> = Default::default();
+    let mut pending: Vec<(usize, Vec<f64>)> = Vec::new();
+    let mut summaries: Vec<RowSummary> = Vec::with_capacity(sc.rows.len());
+    let mut views = Vec::new();
     let mut athlete_days = 0.0;
-    let mut plot_rows = Vec::new();
     for (ri, row) in sc.rows.iter().enumerate() {
         if let Some(b) = &bar {
             b.set_message(format!("row {}/{}", ri + 1, sc.rows.len()));
         }
         let watch = bar.as_ref().map(|b| (b, &progress));
         let res = pool.install(|| {
-            let job = || run_row(row, seed, athletes, opts.per_athlete, opts.daily || opts.plots, &progress);
+            let job = || run_row(row, seed, athletes, opts.per_athlete, opts.daily || views_wanted, &progress);
             match watch {
                 Some((b, p)) => with_progress(b, p, job),
                 None => job(),
             }
         });
         athlete_days += (res.plan_days + 1) as f64 * athletes as f64;
-        let cells = pool.install(|| summary_cells(sc, ri, &res, first.as_deref()));
-        writeln!(summary.writer(), "{}", cells.join(",")).map_err(io(summary.path()))?;
+        summaries.push(pool.install(|| RowSummary::new(&res)));
+        let perf = &res.metrics.perf_final;
+        if let Some(r) = row.reference {
+            match kept.get(&r) {
+                Some(other) => summaries[ri].comparison = Some(pool.install(|| Comparison::new(r, perf, other, summaries[r].perf_final_mean()))),
+                None => pending.push((ri, perf.clone())),
+            }
+        }
+        if sc.is_reference(ri) {
+            let mine = perf.clone();
+            let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut pending).into_iter().partition(|(i, _)| sc.rows[*i].reference == Some(ri));
+            pending = rest;
+            for (i, theirs) in ready {
+                summaries[i].comparison = Some(pool.install(|| Comparison::new(ri, &theirs, &mine, summaries[ri].perf_final_mean())));
+            }
+            kept.insert(ri, mine);
+        }
         let prefix = key_cells(row).join(",");
         if let Some(f) = per_athlete.as_mut() {
             write_athletes(f, &prefix, row, &res, &param_names)?;
         }
         if let (Some(f), Some(d)) = (daily.as_mut(), res.daily.as_ref()) {
-            let path = f.path().to_path_buf();
-            let w = f.writer();
-            for day in 0..d.perf_mean.len() {
-                let q = d.perf_q[day];
-                writeln!(
-                    w,
-                    "{prefix},{day},{},{},{},{},{},{},{},{}",
-                    num(d.perf_mean[day]),
-                    num(q[0]),
-                    num(q[1]),
-                    num(q[2]),
-                    num(d.fitness_mean[day]),
-                    num(d.fatigue_mean[day]),
-                    num(d.load_mean[day]),
-                    u8::from(day == res.plan_days)
-                )
-                .map_err(io(&path))?;
-            }
+            write_daily(f, &prefix, d, res.plan_days)?;
         }
-        if opts.plots {
-            plot_rows.push((row.label(&sc.sweep_paths), res.metrics.perf_final.clone(), res.daily.clone()));
-        }
-        if first.is_none() && sc.rows.len() > 1 {
-            first = Some(res.metrics.perf_final.clone());
+        if views_wanted {
+            let mut finite: Vec<f64> = perf.iter().copied().filter(|x| x.is_finite()).collect();
+            let final_q = if finite.is_empty() { [f64::NAN; 5] } else { quantiles(&mut finite, [0.05, 0.25, 0.5, 0.75, 0.95]) };
+            views.push(RowView { final_q, daily: res.daily });
         }
     }
+    drop(kept);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     let seconds = start.elapsed().as_secs_f64();
+    writeln!(summary.writer(), "{}", summary_header(sc).iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",")).map_err(io(summary.path()))?;
+    for (ri, s) in summaries.iter().enumerate() {
+        writeln!(summary.writer(), "{}", summary_cells(sc, ri, s).join(",")).map_err(io(summary.path()))?;
+    }
     let manifest_json = serde_json::json!({
         "periodize_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": option_env!("PERIODIZE_GIT_COMMIT"),
+        "created_utc": crate::output::utc_now(),
         "seed": seed,
         "athletes": athletes,
         "rows": sc.rows.len(),
         "command_line": opts.command_line,
+        "scenario_file": sc.path,
+        "scenario_sha256": sc.sha256,
         "scenario": sc,
         "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
         "simd": super::kernel::fast_form(),
     });
     serde_json::to_writer_pretty(manifest.writer(), &manifest_json).map_err(|e| Error::Write { path: out.join("manifest.json"), source: e.into() })?;
     let mut files = vec![out.join("summary.csv"), out.join("manifest.json")];
-    let mut svgs = Vec::new();
+    let charts = if views_wanted { crate::plots::charts(sc, &summaries, &views)? } else { Vec::new() };
+    let mut extra = Vec::new();
     if opts.plots {
-        svgs = crate::plots::write_plots(out, &sc.name, &plot_rows)?;
+        for c in &charts {
+            extra.push(crate::plots::save(&out.join(&c.file), &c.svg)?);
+        }
+    }
+    if opts.report {
+        let meta = crate::html_report::Meta { seed, athletes, created_utc: manifest_json["created_utc"].as_str().unwrap_or(""), git_commit: option_env!("PERIODIZE_GIT_COMMIT") };
+        let html = crate::html_report::render(sc, &summaries, &charts, &meta);
+        extra.push(crate::plots::save(&out.join("report.html"), &html)?);
     }
     summary.commit()?;
     manifest.commit()?;
@@ -244,11 +295,34 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
         files.push(f.path().to_path_buf());
         f.commit()?;
     }
-    for s in svgs {
+    for s in extra {
         files.push(s.path().to_path_buf());
         s.commit()?;
     }
-    Ok(RunReport { rows: sc.rows.len(), athletes, athlete_days, seconds, out_dir: out.to_path_buf(), files })
+    let verdict = verdict(sc, &summaries, 12);
+    Ok(RunReport { rows: sc.rows.len(), athletes, athlete_days, seconds, out_dir: out.to_path_buf(), files, verdict })
+}
+
+fn write_daily(f: &mut AtomicFile, prefix: &str, d: &super::DailyRow, plan_days: usize) -> Result<()> {
+    let path = f.path().to_path_buf();
+    let w = f.writer();
+    for day in 0..d.perf_mean.len() {
+        let q = d.perf_q[day];
+        writeln!(
+            w,
+            "{prefix},{day},{},{},{},{},{},{},{},{}",
+            num(d.perf_mean[day]),
+            num(q[0]),
+            num(q[1]),
+            num(q[2]),
+            num(d.fitness_mean[day]),
+            num(d.fatigue_mean[day]),
+            num(d.load_mean[day]),
+            u8::from(day == plan_days)
+        )
+        .map_err(io(&path))?;
+    }
+    Ok(())
 }
 
 fn all_param_names(sc: &Scenario) -> Vec<String> {

@@ -28,12 +28,24 @@ impl Session {
     }
 }
 
-/// What kind of week a plan week is.
+/// What kind of week a plan week is (for a day: the kind of its week, or taper on taper days).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WeekKind {
     Normal,
     Overreach,
     Recovery,
+    Taper,
+}
+
+impl WeekKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            WeekKind::Normal => "normal",
+            WeekKind::Overreach => "overreach",
+            WeekKind::Recovery => "recovery",
+            WeekKind::Taper => "taper",
+        }
+    }
 }
 
 /// A generated daily plan.
@@ -41,6 +53,8 @@ pub enum WeekKind {
 pub struct Plan {
     pub load: Vec<f64>,
     pub session: Vec<Session>,
+    /// The kind of each day: its week's kind, or taper for the taper's days.
+    pub kind: Vec<WeekKind>,
 }
 
 impl Plan {
@@ -126,7 +140,7 @@ pub fn generate(spec: &PlanSpec) -> Plan {
                 Some(s) => s.clone(),
                 None => classify(loads),
             };
-            (Plan { load: loads.clone(), session }, taper, None)
+            (Plan { load: loads.clone(), session, kind: vec![WeekKind::Normal; loads.len()] }, taper, None)
         }
         PlanSpec::Generated { phases, taper, target_total_load } => {
             let mut plan = Plan::default();
@@ -140,6 +154,7 @@ pub fn generate(spec: &PlanSpec) -> Plan {
         let n = plan.days();
         for j in 1..=t.days.min(n) {
             plan.load[n - t.days + j - 1] *= taper_factor(t, j);
+            plan.kind[n - t.days + j - 1] = WeekKind::Taper;
         }
     }
     if let Some(target) = target {
@@ -165,10 +180,13 @@ fn append_phase(plan: &mut Plan, ph: &Phase) {
         _ => 1.0,
     };
     for w in 0..ph.weeks {
-        let block = match week_kind(ph, w) {
+        let kind = week_kind(ph, w);
+        plan.kind.extend([kind; 7]);
+        let block = match kind {
             WeekKind::Normal => 1.0,
             WeekKind::Recovery => ph.recovery.map_or(1.0, |r| r.factor),
             WeekKind::Overreach => ph.overreach.map_or(1.0, |o| o.factor),
+            WeekKind::Taper => 1.0,
         };
         let f = scale * (1.0 + ph.progression).powi(w as i32) * block;
         for &s in &week {

@@ -1,0 +1,237 @@
+//! `run --report`: one self-contained HTML page (inline CSS and SVG, no scripts, nothing loaded
+//! from the network) that a coach can open or mail: the scenario's question, the verdict, the
+//! charts, the weekly plans, the parameter population and the run's provenance.
+//!
+//! Every number in the verdict table carries its full-precision value in a `data-value`
+//! attribute (the same text as in summary.csv), so a test can check the page against the CSV.
+
+use crate::montecarlo::summary::{RowSummary, pct_decimals, percent, signed};
+use crate::output::num;
+use crate::plan::WeekKind;
+use crate::plots::Chart;
+use crate::scenario::{Dist, Scenario};
+
+/// Provenance shown at the foot of the page.
+pub struct Meta<'a> {
+    pub seed: u64,
+    pub athletes: usize,
+    pub created_utc: &'a str,
+    pub git_commit: Option<&'a str>,
+}
+
+/// Escape text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
+main{max-width:1240px;margin:0 auto;padding:24px 28px 60px;background:#fff}
+h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:4px}
+.question{background:#f3f6fa;border-left:4px solid #2171b5;padding:10px 14px;white-space:pre-wrap;font-size:.95em}
+table{border-collapse:collapse;font-size:.9em;margin:8px 0}th,td{padding:4px 9px;border-bottom:1px solid #e5e5e5;text-align:right}
+th{background:#f0f0f0;font-weight:600}td.l,th.l{text-align:left}
+.ahead{color:#2171b5;font-weight:600}.behind{color:#cb181d;font-weight:600}.unsure{color:#666}
+.scroll{overflow-x:auto}.chart svg{max-width:100%;height:auto}
+td.overreach{background:#fdd4c4}td.recovery{background:#ccebc5}td.taper{background:#cfe0f2}
+.meta td{text-align:left}.small{font-size:.85em;color:#555}";
+
+/// The whole page.
+pub fn render(sc: &Scenario, rows: &[RowSummary], charts: &[Chart], meta: &Meta<'_>) -> String {
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    h.push_str(&format!("<title>{} - periodize report</title><style>{CSS}</style></head><body><main>\n", esc(&sc.name)));
+    h.push_str(&format!("<h1>{}</h1>\n", esc(&sc.name)));
+    if !sc.description.is_empty() {
+        h.push_str(&format!("<p>{}</p>\n", esc(&sc.description)));
+    }
+    if !sc.opening_comment.is_empty() {
+        h.push_str(&format!("<div class=\"question\">{}</div>\n", esc(&sc.opening_comment)));
+    }
+    h.push_str(&format!(
+        "<p class=\"small\">{} rows, {} simulated athletes per row (the same athletes in every row), seed {}.</p>\n",
+        sc.rows.len(),
+        meta.athletes,
+        meta.seed
+    ));
+    verdict_table(&mut h, sc, rows);
+    for c in charts {
+        h.push_str(&format!("<h2>{}</h2>\n<div class=\"chart\">{}</div>\n", esc(&c.title), inline_svg(&c.svg)));
+    }
+    weekly_table(&mut h, sc);
+    population(&mut h, sc);
+    how_to_read(&mut h, sc);
+    provenance(&mut h, sc, meta);
+    h.push_str("</main></body></html>\n");
+    h
+}
+
+/// plotters' SVG without an XML prolog, ready to sit inside HTML.
+fn inline_svg(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+fn cell(col: &str, value: f64, shown: String, class: &str) -> String {
+    format!("<td class=\"{class}\" data-col=\"{col}\" data-value=\"{}\">{}</td>", num(value), esc(&shown))
+}
+
+fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
+    h.push_str("<h2>The answer: each row against its reference</h2>\n<ul class=\"verdict\">\n");
+    for line in crate::montecarlo::summary::verdict(sc, rows, 12) {
+        h.push_str(&format!("<li>{}</li>\n", esc(line.trim_start())));
+    }
+    h.push_str("</ul>\n<div class=\"scroll\"><table id=\"verdict\">\n");
+    h.push_str("<tr><th class=\"l\">row</th><th class=\"l\">compared with</th><th>race-day mean</th><th>difference</th><th>95% CI</th><th>difference %</th><th>better for</th><th>95% CI</th></tr>\n");
+    let unit = if sc.performance_unit.is_empty() { String::new() } else { format!(" {}", sc.performance_unit) };
+    for (i, r) in rows.iter().enumerate() {
+        let mean = r.perf_final_mean();
+        h.push_str(&format!("<tr data-row=\"{i}\"><td class=\"l\">{}</td>", esc(&sc.short_label(i))));
+        match &r.comparison {
+            None => {
+                h.push_str("<td class=\"l\"><em>reference</em></td>");
+                h.push_str(&cell("perf_final_mean", mean, format!("{mean:.1}{unit}"), ""));
+                h.push_str("<td></td><td></td><td></td><td></td><td></td></tr>\n");
+            }
+            Some(c) => {
+                let d = c.decimals();
+                let (lo, hi) = c.diff_ci();
+                let (wl, wh) = c.win_rate_ci();
+                let class = if lo > 0.0 { "ahead" } else if hi < 0.0 { "behind" } else { "unsure" };
+                h.push_str(&format!("<td class=\"l\">{}</td>", esc(&sc.short_label(c.reference))));
+                h.push_str(&cell("perf_final_mean", mean, format!("{mean:.1}{unit}"), ""));
+                h.push_str(&cell("diff_mean", c.diff_mean, signed(c.diff_mean, d), class));
+                h.push_str(&format!(
+                    "<td data-col=\"diff_ci\" data-low=\"{}\" data-high=\"{}\">{} to {}</td>",
+                    num(lo),
+                    num(hi),
+                    esc(&signed(lo, d)),
+                    esc(&signed(hi, d))
+                ));
+                h.push_str(&cell("diff_pct", c.diff_pct, format!("{}%", signed(c.diff_pct, pct_decimals(c))), class));
+                h.push_str(&cell("win_rate", c.win_rate(), percent(c.win_rate(), c.athletes), ""));
+                h.push_str(&format!(
+                    "<td data-col=\"win_rate_ci\" data-low=\"{}\" data-high=\"{}\">{} to {}</td></tr>\n",
+                    num(wl),
+                    num(wh),
+                    percent(wl, c.athletes),
+                    percent(wh, c.athletes)
+                ));
+            }
+        }
+    }
+    h.push_str("</table></div>\n<p class=\"small\">Blue: ahead of the reference (the 95% CI is above 0); red: behind; grey: the interval includes 0. \
+        Differences are paired: athlete i in one row against athlete i in the reference, with the same parameters and noise. \
+        Numbers are rounded to what their interval supports; summary.csv has full precision.</p>\n");
+}
+
+fn weekly_table(h: &mut String, sc: &Scenario) {
+    let plans: Vec<crate::plan::Plan> = sc.rows.iter().map(|r| crate::plan::generate(&r.plan)).collect();
+    let weeks = plans.iter().map(|p| p.days().div_ceil(7)).max().unwrap_or(0);
+    let unit = if sc.load_unit.is_empty() { String::new() } else { format!(" ({})", sc.load_unit) };
+    h.push_str(&format!("<h2>Planned weekly load{}</h2>\n<div class=\"scroll\"><table id=\"weekly\">\n<tr><th class=\"l\">row</th>", esc(&unit)));
+    for w in 1..=weeks {
+        h.push_str(&format!("<th>{w}</th>"));
+    }
+    h.push_str("<th>total</th></tr>\n");
+    for (i, p) in plans.iter().enumerate() {
+        h.push_str(&format!("<tr><td class=\"l\">{}</td>", esc(&sc.short_label(i))));
+        for w in 0..weeks {
+            let days = (w * 7)..((w + 1) * 7).min(p.days());
+            if days.is_empty() {
+                h.push_str("<td></td>");
+                continue;
+            }
+            let total: f64 = p.load[days.clone()].iter().sum();
+            // A week is shaded by its most special day kind: taper, then recovery, then overreach.
+            let kinds = &p.kind[days];
+            let class = [WeekKind::Taper, WeekKind::Recovery, WeekKind::Overreach].into_iter().find(|k| kinds.contains(k)).map_or("", WeekKind::name);
+            h.push_str(&format!("<td class=\"{class}\">{total:.0}</td>"));
+        }
+        h.push_str(&format!("<td>{:.0}</td></tr>\n", p.total()));
+    }
+    h.push_str("</table></div>\n<p class=\"small\">Shaded: <span style=\"background:#fdd4c4\">overreach</span>, \
+        <span style=\"background:#ccebc5\">recovery</span> and <span style=\"background:#cfe0f2\">taper</span> weeks. \
+        <code>periodize plan</code> prints every day.</p>\n");
+}
+
+fn show_dist(d: &Dist) -> String {
+    let g = |x: f64| format!("{x}");
+    match d {
+        Dist::Fixed { value } => g(*value),
+        Dist::Normal { mean, sd, min, max } => {
+            let mut s = format!("normal, mean {}, sd {}", g(*mean), g(*sd));
+            if min.is_finite() || max.is_finite() {
+                s.push_str(&format!(", truncated to [{}, {}]", g(*min), g(*max)));
+            }
+            s
+        }
+        Dist::Lognormal { median, sigma } => format!("lognormal, median {}, sigma {} (sd of ln)", g(*median), g(*sigma)),
+        Dist::Uniform { min, max } => format!("uniform on [{}, {})", g(*min), g(*max)),
+    }
+}
+
+fn population(h: &mut String, sc: &Scenario) {
+    h.push_str("<h2>The simulated athletes</h2>\n");
+    let mut seen: Vec<&crate::scenario::ModelSpec> = Vec::new();
+    for row in &sc.rows {
+        if seen.contains(&&row.model) {
+            continue;
+        }
+        seen.push(&row.model);
+        let used: Vec<String> = (0..sc.rows.len()).filter(|&i| sc.rows[i].model == row.model).map(|i| sc.short_label(i)).collect();
+        let conv = if row.model.config.kind.has_convention() { format!(", {} convention", row.model.config.convention.name()) } else { String::new() };
+        let rows_note = if seen.len() == 1 && used.len() == sc.rows.len() { "every row".to_string() } else { used.join("; ") };
+        h.push_str(&format!("<p><strong>{}</strong>{} &mdash; {}</p>\n", esc(row.model.config.kind.name()), esc(&conv), esc(&rows_note)));
+        h.push_str("<table class=\"population\"><tr><th class=\"l\">parameter</th><th class=\"l\">each athlete draws</th></tr>\n");
+        for (name, d) in &row.model.params {
+            h.push_str(&format!("<tr><td class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n", esc(name), esc(&show_dist(d))));
+        }
+        h.push_str("</table>\n");
+    }
+}
+
+fn how_to_read(h: &mut String, sc: &Scenario) {
+    let linear = sc.rows.iter().all(|r| r.model.config.kind == crate::model::ModelKind::Banister);
+    h.push_str("<h2>How to read this</h2>\n<ul>\n");
+    h.push_str("<li><strong>The answer is the paired difference</strong>, not the spread between athletes. Every row runs the same simulated athletes, so \
+        the difference for athlete i is measured against athlete i's own result in the reference row. The spread of race-day performance \
+        (final chart) mostly shows how different the athletes are.</li>\n");
+    h.push_str("<li><strong>better for</strong> is the share of athletes who do strictly better than in the reference; 50% means a coin toss.</li>\n");
+    h.push_str("<li><strong>difference %</strong> is relative to the reference's mean race-day performance, whose level is set by the model's p0; \
+        compare rows with each other, not with real race times.</li>\n");
+    if linear {
+        h.push_str("<li>Every row uses Banister's <em>linear</em> model: moving sessions within the week only re-weights exponential sums, so spacing \
+            and overreach change race day mainly through when the last load falls. Busso's and PerPot's nonlinear models are where \
+            arrangement matters.</li>\n");
+    }
+    h.push_str("<li>These are model predictions for a simulated population, not a prescription for one athlete.</li>\n</ul>\n");
+}
+
+fn provenance(h: &mut String, sc: &Scenario, meta: &Meta<'_>) {
+    h.push_str("<h2>Run</h2>\n<table class=\"meta\">\n");
+    let mut row = |k: &str, v: String| h.push_str(&format!("<tr><th class=\"l\">{}</th><td>{}</td></tr>\n", esc(k), esc(&v)));
+    row("periodize", env!("CARGO_PKG_VERSION").to_string());
+    if let Some(c) = meta.git_commit {
+        row("git commit", c.to_string());
+    }
+    row("scenario file", sc.path.display().to_string());
+    row("scenario SHA-256", sc.sha256.clone());
+    row("seed", meta.seed.to_string());
+    row("athletes per row", meta.athletes.to_string());
+    row("created (UTC)", meta.created_utc.to_string());
+    h.push_str("</table>\n");
+}
