@@ -43,7 +43,7 @@ table{border-collapse:collapse;font-size:.9em;margin:8px 0}th,td{padding:4px 9px
 th{background:#f0f0f0;font-weight:600}td.l,th.l{text-align:left}
 .ahead{color:#2171b5;font-weight:600}.behind{color:#cb181d;font-weight:600}.unsure{color:#666}
 .scroll{overflow-x:auto}.chart svg{max-width:100%;height:auto}
-td.overreach{background:#fdd4c4}td.recovery{background:#ccebc5}td.taper{background:#cfe0f2}
+td.overreach{background:#fde2d6}td.recovery{background:#dcf1d6}td.taper{background:#dce8f6}
 .meta td{text-align:left}.small{font-size:.85em;color:#555}";
 
 /// The whole page.
@@ -163,8 +163,8 @@ fn weekly_table(h: &mut String, sc: &Scenario) {
         }
         h.push_str(&format!("<td>{:.0}</td></tr>\n", p.total()));
     }
-    h.push_str("</table></div>\n<p class=\"small\">Shaded: <span style=\"background:#fdd4c4\">overreach</span>, \
-        <span style=\"background:#ccebc5\">recovery</span> and <span style=\"background:#cfe0f2\">taper</span> weeks. \
+    h.push_str("</table></div>\n<p class=\"small\">Shaded: <span style=\"background:#fde2d6\">overreach</span>, \
+        <span style=\"background:#dcf1d6\">recovery</span> and <span style=\"background:#dce8f6\">taper</span> weeks. \
         <code>periodize plan</code> prints every day.</p>\n");
 }
 

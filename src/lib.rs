@@ -61,6 +61,16 @@
 //! second (6.0e8 with load noise), against 1.6e10 for a bare loop of the recursion and about
 //! 7.5e7 for the same job in numpy (see the README and `benches/`).
 //!
+//! ## Results
+//!
+//! Every row is compared with one reference row ([`scenario::Compare`]: a chosen variant at the same
+//! sweep point, or the first value of a swept path), athlete by athlete. summary.csv carries the
+//! paired difference with its 95% interval, its percent of the reference's mean and the win rate with
+//! its Wilson interval ([`montecarlo::summary`]); `run` prints a verdict per compared row. `--plots`
+//! draws the forest plot of those differences, the daily panels over the planned load and the
+//! race-day distributions ([`plots`]); `--report` puts the question, verdict, charts, plans and
+//! population into one self-contained page ([`html_report`]).
+//!
 //! ## Fitting
 //!
 //! [`fit`] estimates Banister or Busso parameters from a training log and performance tests by

@@ -114,7 +114,7 @@ fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
     let hi = compared.iter().map(|(_, c)| ends(c).1).fold(0.0f64, f64::max);
     let pad = ((hi - lo) * 0.08).max(1e-9);
     let n = compared.len();
-    let label_w = labels.iter().map(|l| text_width(l)).max().unwrap_or(60).clamp(80, 560);
+    let label_w = labels.iter().map(|l| text_width(l)).max().unwrap_or(60).clamp(80, 560) + 24;
     let note_w = notes.iter().map(|l| text_width(l)).max().unwrap_or(60) + 16;
     let (w, h) = (label_w + 520 + note_w, 130 + 26 * n as u32);
     let mut svg = String::new();
@@ -177,9 +177,9 @@ fn kind_runs(plan: &Plan) -> Vec<(usize, usize, WeekKind)> {
 fn shade(k: WeekKind) -> Option<RGBColor> {
     match k {
         WeekKind::Normal => None,
-        WeekKind::Overreach => Some(RGBColor(253, 212, 196)),
-        WeekKind::Recovery => Some(RGBColor(204, 235, 197)),
-        WeekKind::Taper => Some(RGBColor(207, 224, 242)),
+        WeekKind::Overreach => Some(RGBColor(253, 226, 214)),
+        WeekKind::Recovery => Some(RGBColor(220, 241, 214)),
+        WeekKind::Taper => Some(RGBColor(220, 232, 246)),
     }
 }
 
@@ -308,7 +308,7 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[Plan], group: &[usize],
                 .y_labels(3)
                 .y_label_formatter(&|v| tick(*v, load_max / 3.0))
                 .x_label_formatter(&|v| tick(*v, xstep.max(1.0)))
-                .x_desc(format!("weeks (race day at {})", tick(t(plans[i].days()), if plans[i].days() % 7 == 0 { 1.0 } else { 0.1 })))
+                .x_desc(format!("weeks (race day at {})", tick(t(plans[i].days()), if plans[i].days().is_multiple_of(7) { 1.0 } else { 0.1 })))
                 .y_desc(with_unit("load", &sc.load_unit))
                 .label_style((FONT, 11))
                 .draw()
@@ -328,48 +328,48 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[Plan], group: &[usize],
     Ok(svg)
 }
 
-/// The legend strip above the panels: lines and shading, outside the data.
+/// A legend entry's symbol.
+enum Mark {
+    Line(RGBColor),
+    Dashed,
+    Patch(RGBColor),
+}
+
+/// The legend strip above the panels, outside the data: the lines on one row, the load bars and
+/// week shading on the next.
 fn legend(area: &DrawingArea<SVGBackend<'_>, Shift>, sc: &Scenario) -> Result<()> {
-    let pmc = sc.rows.iter().any(|r| r.model.config.kind == ModelKind::Pmc);
-    let font = (FONT, 12).into_font();
-    let mut x = 12;
-    let y = 46;
-    let item = |area: &DrawingArea<SVGBackend<'_>, Shift>, x: &mut i32, text: &str, draw: &dyn Fn(&DrawingArea<SVGBackend<'_>, Shift>, i32) -> Result<()>| -> Result<()> {
-        draw(area, *x)?;
-        area.draw(&Text::new(text.to_string(), (*x + 26, y - 7), font.clone())).map_err(draw_err)?;
-        *x += 26 + text_width(text) as i32 + 14;
-        Ok(())
-    };
-    let line = |c: RGBColor| move |a: &DrawingArea<SVGBackend<'_>, Shift>, x: i32| a.draw(&PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))).map_err(draw_err);
-    let boxed = |c: RGBColor| move |a: &DrawingArea<SVGBackend<'_>, Shift>, x: i32| a.draw(&Rectangle::new([(x, y - 7), (x + 20, y + 7)], c.filled())).map_err(draw_err);
-    if pmc {
-        item(area, &mut x, "fitness (CTL)", &line(RGBColor(31, 119, 180)))?;
-        item(area, &mut x, "fatigue (ATL)", &line(RGBColor(214, 39, 140)))?;
-        item(area, &mut x, "form (TSB), median", &line(RGBColor(230, 150, 0)))?;
+    let mut lines: Vec<(Mark, String)> = Vec::new();
+    if sc.rows.iter().any(|r| r.model.config.kind == ModelKind::Pmc) {
+        lines.push((Mark::Line(RGBColor(31, 119, 180)), "fitness (CTL)".into()));
+        lines.push((Mark::Line(RGBColor(214, 39, 140)), "fatigue (ATL)".into()));
+        lines.push((Mark::Line(RGBColor(230, 150, 0)), "form (TSB), median".into()));
     } else {
-        item(area, &mut x, "median", &line(COLORS[0]))?;
+        lines.push((Mark::Line(COLORS[0]), "median".into()));
     }
-    item(area, &mut x, "5-95% of athletes", &boxed(RGBColor(206, 225, 238)))?;
+    lines.push((Mark::Patch(RGBColor(206, 225, 238)), "5-95% of athletes".into()));
     if sc.rows.iter().any(|r| r.reference.is_some()) {
-        item(area, &mut x, "reference row's median", &|a, x| {
-            a.draw(&PathElement::new(vec![(x, y), (x + 8, y)], BLACK.mix(0.6).stroke_width(1))).map_err(draw_err)?;
-            a.draw(&PathElement::new(vec![(x + 12, y), (x + 20, y)], BLACK.mix(0.6).stroke_width(1))).map_err(draw_err)
-        })?;
+        lines.push((Mark::Dashed, "reference row's median".into()));
     }
-    let y2 = 76;
-    let mut x2 = 12;
-    let font2 = font.clone();
-    let mut shade_item = |text: &str, c: RGBColor| -> Result<()> {
-        area.draw(&Rectangle::new([(x2, y2 - 7), (x2 + 20, y2 + 7)], c.filled())).map_err(draw_err)?;
-        area.draw(&Text::new(text.to_string(), (x2 + 26, y2 - 7), font2.clone())).map_err(draw_err)?;
-        x2 += 26 + text_width(text) as i32 + 14;
-        Ok(())
-    };
-    shade_item("key session load", RGBColor(60, 60, 60))?;
-    shade_item("easy session load", RGBColor(160, 160, 160))?;
+    let mut shading = vec![(Mark::Patch(RGBColor(60, 60, 60)), "key session load".to_string()), (Mark::Patch(RGBColor(160, 160, 160)), "easy session load".into())];
     for k in [WeekKind::Overreach, WeekKind::Recovery, WeekKind::Taper] {
         if let Some(c) = shade(k) {
-            shade_item(&format!("{} week", k.name()), c)?;
+            shading.push((Mark::Patch(c), format!("{} week", k.name())));
+        }
+    }
+    let font = (FONT, 12).into_font();
+    for (y, entries) in [(46, lines), (76, shading)] {
+        let mut x = 12;
+        for (mark, text) in entries {
+            match mark {
+                Mark::Line(c) => area.draw(&PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))),
+                Mark::Dashed => area
+                    .draw(&PathElement::new(vec![(x, y), (x + 8, y)], BLACK.mix(0.6).stroke_width(1)))
+                    .and_then(|_| area.draw(&PathElement::new(vec![(x + 12, y), (x + 20, y)], BLACK.mix(0.6).stroke_width(1)))),
+                Mark::Patch(c) => area.draw(&Rectangle::new([(x, y - 7), (x + 20, y + 7)], c.filled())),
+            }
+            .map_err(draw_err)?;
+            area.draw(&Text::new(text.clone(), (x + 26, y - 7), font.clone())).map_err(draw_err)?;
+            x += 26 + text_width(&text) as i32 + 14;
         }
     }
     Ok(())
@@ -385,7 +385,7 @@ fn final_distribution(sc: &Scenario, views: &[RowView]) -> Result<Option<String>
     let pad = ((hi - lo) * 0.05).max(1e-9);
     let n = rows.len();
     let labels: Vec<String> = rows.iter().map(|(i, _)| sc.short_label(*i)).collect();
-    let label_w = labels.iter().map(|l| text_width(l)).max().unwrap_or(60).clamp(80, 560);
+    let label_w = labels.iter().map(|l| text_width(l)).max().unwrap_or(60).clamp(80, 560) + 24;
     let (w, h) = (label_w + 700, 110 + 26 * n as u32);
     let mut svg = String::new();
     {
