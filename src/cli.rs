@@ -1,5 +1,6 @@
 //! The command line: argument definitions and dispatch. `main.rs` only maps errors to exit codes.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,33 @@ pub enum Command {
     Run(RunArgs),
     /// Fit Banister or Busso parameters to an athlete's history (`day,load,performance`).
     Fit(FitArgs),
+    /// Write a commented template scenario (the train-to-recover comparison) to start from.
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write it (never over an existing file).
+    #[arg(default_value = "scenario.toml")]
+    pub file: PathBuf,
+}
+
+/// How the daily CSV inputs of `simulate` and `fit` are read.
+#[derive(Debug, clap::Args)]
+pub struct CsvArgs {
+    /// The load column's name, for exports that call it TSS, TRIMP, Load, ... (default `load`).
+    #[arg(long)]
+    pub load_column: Option<String>,
+    /// The format of the `date` column, strftime-style: %Y %y %m %d %b (e.g. %d/%m/%Y).
+    /// Default ISO 8601 (YYYY-MM-DD).
+    #[arg(long)]
+    pub date_format: Option<String>,
+}
+
+impl CsvArgs {
+    fn options(&self, with_performance: bool) -> crate::daily::ReadOptions<'_> {
+        crate::daily::ReadOptions { with_performance, load_column: self.load_column.as_deref(), date_format: self.date_format.as_deref() }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -70,6 +98,8 @@ pub struct FitArgs {
     /// Also write every bootstrap replicate's parameters as CSV (with --bootstrap).
     #[arg(long)]
     pub replicates_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub csv: CsvArgs,
 }
 
 fn parse_bounds(s: &str) -> std::result::Result<(f64, f64), String> {
@@ -121,12 +151,19 @@ pub struct PlanArgs {
     /// Output CSV (stdout when absent or `-`).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// One row per week (variant, week, days, dates, kind, phase, sessions by kind, total load)
+    /// instead of one per day.
+    #[arg(long)]
+    pub weekly: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    /// Also print every row's weeks: kind, phase, total load, and the rule that made them.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -146,6 +183,8 @@ pub struct SimulateArgs {
     /// Output CSV (stdout when absent or `-`).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub csv: CsvArgs,
 }
 
 fn parse_key_value(s: &str) -> std::result::Result<(String, String), String> {
@@ -161,13 +200,18 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Simulate(a) => simulate(a),
         Command::Plan(a) => {
-            let sc = crate::scenario::load(&a.scenario)?;
-            crate::output::write_to(a.output.as_deref(), |w| crate::plan::write_plans(w, &sc))
+            let sc = load_scenario(&a.scenario)?;
+            if a.weekly {
+                crate::output::write_to(a.output.as_deref(), |w| crate::plan::write_weekly(w, &sc))
+            } else {
+                crate::output::write_to(a.output.as_deref(), |w| crate::plan::write_plans(w, &sc))
+            }
         }
+        Command::Init(a) => init(&a.file),
         Command::Run(a) => {
             use std::io::IsTerminal;
             crate::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
-            let sc = crate::scenario::load(&a.scenario)?;
+            let sc = load_scenario(&a.scenario)?;
             let opts = crate::montecarlo::report::RunOptions {
                 athletes: a.athletes.map(|n| n as usize),
                 seed: a.seed,
@@ -188,11 +232,41 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Fit(a) => fit(a),
         Command::Validate(a) => {
-            let sc = crate::scenario::load(&a.scenario)?;
-            print!("{}", validate_report(&sc));
-            Ok(())
+            let sc = load_scenario(&a.scenario)?;
+            let mut text = validate_report(&sc);
+            if a.explain {
+                text.push_str(&crate::plan::explain(&sc));
+            }
+            crate::output::write_to(None, |w| w.write_all(text.as_bytes()))
         }
     }
+}
+
+/// Load a scenario and print its warnings on stderr.
+fn load_scenario(path: &std::path::Path) -> Result<crate::scenario::Scenario> {
+    let sc = crate::scenario::load(path)?;
+    for w in &sc.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(sc)
+}
+
+/// `periodize init`: the template, never over an existing file.
+fn init(path: &std::path::Path) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::Usage(format!("{}: already exists; periodize init never overwrites a file (name another: periodize init my-plan.toml)", path.display()))
+        } else {
+            Error::Write { path: path.to_path_buf(), source }
+        }
+    })?;
+    let written = f.write_all(crate::scenario::TEMPLATE.as_bytes()).and_then(|_| f.sync_all());
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(path);
+        return Err(Error::Write { path: path.to_path_buf(), source });
+    }
+    eprintln!("wrote {}; try: periodize validate --explain {0} && periodize run {0} --out out --report", path.display());
+    Ok(())
 }
 
 /// One line per row: its name, model, weeks, sessions by kind and total load.
@@ -206,13 +280,14 @@ pub fn validate_report(sc: &crate::scenario::Scenario) -> String {
     );
     for row in &sc.rows {
         let plan = crate::plan::generate(&row.plan);
-        let [key, easy, rest] = plan.counts();
+        let [key, easy, rest, long] = plan.counts();
+        let long = if long > 0 { format!(", {long} long") } else { String::new() };
         s.push_str(&format!(
-            "{}: {} {}, {} weeks ({} days), {key} key, {easy} easy, {rest} rest, total load {:.1}\n",
+            "{}: {} {}, {} weeks ({} days), {key} key{long}, {easy} easy, {rest} rest, total load {:.1}\n",
             row.label(&sc.sweep_paths),
             row.model.config.kind,
             row.model.config.convention.name(),
-            plan.days() as f64 / 7.0,
+            if plan.days() % 7 == 0 { (plan.days() / 7).to_string() } else { format!("{:.1}", plan.days() as f64 / 7.0) },
             plan.days(),
             plan.total()
         ));
@@ -225,7 +300,8 @@ fn simulate(a: SimulateArgs) -> Result<()> {
     if a.convention.is_some() && !a.model.has_convention() {
         eprintln!("note: --convention does not apply to {}; a day's load counts on that day", a.model);
     }
-    let series = crate::daily::read_daily(&a.loads, false)?;
+    let series = crate::daily::read_daily_with(&a.loads, &a.csv.options(false))?;
+    merged_note(&a.loads, series.merged);
     crate::output::write_to(a.output.as_deref(), |w| crate::simulate::write_simulation(w, &config, &values, &series))
 }
 
@@ -252,7 +328,8 @@ fn fit(a: FitArgs) -> Result<()> {
     opts.grid = a.grid;
     opts.bootstrap = a.bootstrap;
     opts.seed = a.seed;
-    let series = crate::daily::read_daily(&a.data, true)?;
+    let series = crate::daily::read_daily_with(&a.data, &a.csv.options(true))?;
+    merged_note(&a.data, series.merged);
     let fitted = crate::fit::fit(&series, &opts).map_err(|e| match e {
         Error::Usage(m) => Error::Usage(format!("{}: {m}", a.data.display())),
         other => other,
@@ -278,6 +355,13 @@ fn fit(a: FitArgs) -> Result<()> {
         eprintln!("warning: {w}");
     }
     Ok(())
+}
+
+/// Say once that rows sharing a day were summed.
+fn merged_note(path: &std::path::Path, merged: usize) {
+    if merged > 0 {
+        eprintln!("note: {}: {merged} rows shared a day with an earlier row; their loads were summed", path.display());
+    }
 }
 
 impl From<Error> for std::process::ExitCode {

@@ -1,6 +1,7 @@
-//! Daily series read from CSV: `day,load` (or `date,load`, ISO 8601) with an optional
-//! `performance` column. Other columns are ignored, columns may come in any order, a missing day
-//! is a day of zero load.
+//! Daily series read from CSV: `day,load` (or `date,load`, ISO 8601 or a `--date-format`) with an
+//! optional `performance` column. Other columns are ignored, columns may come in any order, a
+//! missing day is a day of zero load, and several rows on one day (two activities) are summed.
+//! The load column may have another name (`TSS`, `TRIMP`, ...) when the caller says so.
 
 use std::path::Path;
 
@@ -17,6 +18,19 @@ pub struct DailySeries {
     pub load: Vec<f64>,
     /// One entry per day when a performance column was read: `Some` on test days.
     pub performance: Vec<Option<f64>>,
+    /// Rows whose day repeated an earlier row's, their loads summed into it.
+    pub merged: usize,
+}
+
+/// How to read a daily CSV.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReadOptions<'a> {
+    /// Require a `performance` column (fit data).
+    pub with_performance: bool,
+    /// The load column's name (default `load`), matched without regard to case.
+    pub load_column: Option<&'a str>,
+    /// A strftime-style format for the `date` column (default ISO `%Y-%m-%d`).
+    pub date_format: Option<&'a str>,
 }
 
 impl DailySeries {
@@ -32,12 +46,23 @@ impl DailySeries {
 
 /// Read a daily CSV. With `with_performance`, a `performance` column is required.
 pub fn read_daily(path: &Path, with_performance: bool) -> Result<DailySeries> {
+    read_daily_with(path, &ReadOptions { with_performance, ..Default::default() })
+}
+
+/// Read a daily CSV with options.
+pub fn read_daily_with(path: &Path, opts: &ReadOptions<'_>) -> Result<DailySeries> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-    parse_daily(&text, path, with_performance)
+    parse_daily_with(&text, path, opts)
 }
 
 /// Parse daily CSV text; `path` only names the source in errors.
 pub fn parse_daily(text: &str, path: &Path, with_performance: bool) -> Result<DailySeries> {
+    parse_daily_with(text, path, &ReadOptions { with_performance, ..Default::default() })
+}
+
+/// Parse daily CSV text with options; `path` only names the source in errors.
+pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Result<DailySeries> {
+    let with_performance = opts.with_performance;
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
     let csv_err = |source| Error::Csv { path: path.to_path_buf(), source };
     let headers = rdr.headers().map_err(csv_err)?.clone();
@@ -50,20 +75,26 @@ pub fn parse_daily(text: &str, path: &Path, with_performance: bool) -> Result<Da
         }
     };
     let missing = |name: &str| Error::data(path, 1, name, format!("missing column: expected a `{name}` column, found {}", list(&headers)));
-    let load_col = col("load").ok_or_else(|| missing("load"))?;
+    let load_name = opts.load_column.unwrap_or("load");
+    let load_col = col(load_name).ok_or_else(|| {
+        let hint = if opts.load_column.is_none() { "; name another load column with --load-column NAME (load_column = \"NAME\" in a scenario)" } else { "" };
+        Error::data(path, 1, load_name, format!("missing column: expected a `{load_name}` column, found {}{hint}", list(&headers)))
+    })?;
     let perf_col = if with_performance { Some(col("performance").ok_or_else(|| missing("performance"))?) } else { None };
 
     let mut rows: Vec<(i64, f64, Option<f64>)> = Vec::new();
     let mut prev: Option<i64> = None;
     let mut record = csv::StringRecord::new();
     let mut first_date = None;
+    let mut merged = 0;
     while rdr.read_record(&mut record).map_err(csv_err)? {
         let line = record.position().map_or(0, |p| p.line());
         let raw_day = record.get(day_col).unwrap_or("");
         let day = if dated {
-            let d = parse_date(raw_day).ok_or_else(|| {
-                Error::data(path, line, "date", format!("\"{raw_day}\": expected an ISO 8601 date (YYYY-MM-DD)"))
-            })?;
+            let d = match opts.date_format {
+                None => parse_date(raw_day).ok_or_else(|| Error::data(path, line, "date", format!("\"{raw_day}\": expected an ISO 8601 date (YYYY-MM-DD), or give --date-format")))?,
+                Some(f) => parse_date_format(raw_day, f).ok_or_else(|| Error::data(path, line, "date", format!("\"{raw_day}\": does not match the date format \"{f}\"")))?,
+            };
             let first = *first_date.get_or_insert(d);
             d - first
         } else {
@@ -71,9 +102,8 @@ pub fn parse_daily(text: &str, path: &Path, with_performance: bool) -> Result<Da
         };
         let field = if dated { "date" } else { "day" };
         if let Some(p) = prev {
-            if day <= p {
-                let what = if day == p { "repeated" } else { "decreasing" };
-                return Err(Error::data(path, line, field, format!("\"{raw_day}\" is {what}: days must be strictly increasing")));
+            if day < p {
+                return Err(Error::data(path, line, field, format!("\"{raw_day}\" is decreasing: days must be in order (rows on one day are summed)")));
             }
         }
         prev = Some(day);
@@ -96,12 +126,23 @@ pub fn parse_daily(text: &str, path: &Path, with_performance: bool) -> Result<Da
             }
             None => None,
         };
-        rows.push((day, load, perf));
+        match rows.last_mut() {
+            // Another activity on the same day: its load adds to the day's.
+            Some(last) if last.0 == day => {
+                if let (Some(_), Some(_)) = (last.2, perf) {
+                    return Err(Error::data(path, line, "performance", format!("\"{raw_day}\" has a second performance test; give one test a day")));
+                }
+                last.1 += load;
+                last.2 = last.2.or(perf);
+                merged += 1;
+            }
+            _ => rows.push((day, load, perf)),
+        }
     }
     let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) else {
         return Err(Error::data(path, 2, if dated { "date" } else { "day" }, "no data rows: expected at least one day"));
     };
-    let span = (last - first) as usize + 1;
+    let span = last.checked_sub(first).and_then(|d| usize::try_from(d).ok()).map_or(usize::MAX, |d| d.saturating_add(1));
     if span > 10_000_000 {
         return Err(Error::data(path, 2, "day", format!("days {first}..{last} span {span} days: at most 10000000 are supported")));
     }
@@ -114,7 +155,7 @@ pub fn parse_daily(text: &str, path: &Path, with_performance: bool) -> Result<Da
             performance[i] = p;
         }
     }
-    Ok(DailySeries { first_day: first, first_date, load, performance })
+    Ok(DailySeries { first_day: first, first_date, load, performance, merged })
 }
 
 fn list(headers: &csv::StringRecord) -> String {
@@ -133,6 +174,62 @@ pub fn parse_date(s: &str) -> Option<i64> {
     }
     let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+/// Days since 1970-01-01 of a date written in a strftime-style `format`: `%Y` (4-digit year),
+/// `%y` (2-digit, 2000-2099), `%m`, `%d` (1 or 2 digits), `%b`/`%B` (English month name or its
+/// first three letters), `%%`; other characters must match literally.
+pub fn parse_date_format(s: &str, format: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let (mut y, mut m, mut d) = (None, None, None);
+    let mut rest = s.trim();
+    let mut f = format.chars();
+    let digits = |r: &str, max: usize| -> Option<(i64, usize)> {
+        let n = r.chars().take(max).take_while(char::is_ascii_digit).count();
+        (n > 0).then(|| r[..n].parse().ok().map(|v| (v, n)))?
+    };
+    while let Some(c) = f.next() {
+        if c != '%' {
+            rest = rest.strip_prefix(c)?;
+            continue;
+        }
+        match f.next()? {
+            'Y' => {
+                let (v, n) = digits(rest, 4).filter(|(_, n)| *n == 4)?;
+                y = Some(v);
+                rest = &rest[n..];
+            }
+            'y' => {
+                let (v, n) = digits(rest, 2).filter(|(_, n)| *n == 2)?;
+                y = Some(2000 + v);
+                rest = &rest[n..];
+            }
+            'm' => {
+                let (v, n) = digits(rest, 2)?;
+                m = Some(v as u32);
+                rest = &rest[n..];
+            }
+            'd' => {
+                let (v, n) = digits(rest, 2)?;
+                d = Some(v as u32);
+                rest = &rest[n..];
+            }
+            'b' | 'B' => {
+                let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+                let lower = word.to_ascii_lowercase();
+                let i = MONTHS.iter().position(|p| lower.len() >= 3 && lower.starts_with(p))?;
+                m = Some(i as u32 + 1);
+                rest = &rest[word.len()..];
+            }
+            '%' => rest = rest.strip_prefix('%')?,
+            _ => return None,
+        }
+    }
+    let (y, m, d) = (y?, m?, d?);
+    if !rest.is_empty() || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
         return None;
     }
     Some(days_from_civil(y, m, d))
@@ -192,8 +289,8 @@ mod tests {
     fn gaps_are_zero_load_and_errors_name_the_line() {
         let s = parse_daily("day,load\n3,10\n5,20\n", Path::new("x.csv"), false).unwrap();
         assert_eq!((s.first_day, s.load.clone()), (3, vec![10.0, 0.0, 20.0]));
-        let e = parse_daily("day,load\n3,10\n3,20\n", Path::new("x.csv"), false).unwrap_err();
-        assert_eq!(e.to_string(), "x.csv:3: day: \"3\" is repeated: days must be strictly increasing");
+        let e = parse_daily("day,load\n3,10\n2,20\n", Path::new("x.csv"), false).unwrap_err();
+        assert_eq!(e.to_string(), "x.csv:3: day: \"2\" is decreasing: days must be in order (rows on one day are summed)");
         let e = parse_daily("day,load\n1,NaN\n", Path::new("x.csv"), false).unwrap_err();
         assert_eq!(e.to_string(), "x.csv:2: load: \"NaN\": expected a finite number >= 0");
     }

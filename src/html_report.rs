@@ -143,8 +143,14 @@ fn weekly_table(h: &mut String, sc: &Scenario) {
     let weeks = plans.iter().map(|p| p.days().div_ceil(7)).max().unwrap_or(0);
     let unit = if sc.load_unit.is_empty() { String::new() } else { format!(" ({})", sc.load_unit) };
     h.push_str(&format!("<h2>Planned weekly load{}</h2>\n<div class=\"scroll\"><table id=\"weekly\">\n<tr><th class=\"l\">row</th>", esc(&unit)));
+    // Week numbers, with the Monday's date when the plans are dated.
+    let start = sc.rows.iter().find_map(|r| r.plan.start_date());
+    let same_start = sc.rows.iter().all(|r| r.plan.start_date() == start);
     for w in 1..=weeks {
-        h.push_str(&format!("<th>{w}</th>"));
+        match start.filter(|_| same_start) {
+            Some(d) => h.push_str(&format!("<th title=\"week {w}\">{w}<br><small>{}</small></th>", &crate::daily::format_date(d + 7 * (w as i64 - 1))[5..])),
+            None => h.push_str(&format!("<th>{w}</th>")),
+        }
     }
     h.push_str("<th>total</th></tr>\n");
     for (i, p) in plans.iter().enumerate() {

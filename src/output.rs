@@ -78,19 +78,10 @@ pub fn utc_now() -> String {
     utc_iso(secs)
 }
 
-/// Seconds since 1970-01-01 as an ISO 8601 UTC timestamp (Hinnant's civil-from-days).
+/// Seconds since 1970-01-01 as an ISO 8601 UTC timestamp.
 pub fn utc_iso(secs: i64) -> String {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!("{}T{:02}:{:02}:{:02}Z", crate::daily::format_date(days), rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 #[cfg(test)]

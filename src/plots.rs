@@ -162,6 +162,12 @@ fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
     Ok(Some(svg))
 }
 
+/// The x axis of a daily panel: weeks, and where race day falls.
+fn race_desc(race: usize, start: Option<i64>) -> String {
+    let date = start.map_or(String::new(), |d| format!(", {}", crate::daily::format_date(d + race as i64)));
+    format!("weeks from the start (race day: {} of week {}{date})", crate::scenario::WEEKDAYS[race % 7], race / 7 + 1)
+}
+
 /// Runs of equal day kinds: (first day, one past the last day, kind).
 fn kind_runs(plan: &Plan) -> Vec<(usize, usize, WeekKind)> {
     let mut runs: Vec<(usize, usize, WeekKind)> = Vec::new();
@@ -308,7 +314,7 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[Plan], group: &[usize],
                 .y_labels(3)
                 .y_label_formatter(&|v| tick(*v, load_max / 3.0))
                 .x_label_formatter(&|v| tick(*v, xstep.max(1.0)))
-                .x_desc(format!("weeks (race day at {})", tick(t(plans[i].days()), if plans[i].days().is_multiple_of(7) { 1.0 } else { 0.1 })))
+                .x_desc(race_desc(plans[i].days(), sc.rows[i].plan.start_date()))
                 .y_desc(with_unit("load", &sc.load_unit))
                 .label_style((FONT, 11))
                 .draw()

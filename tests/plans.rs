@@ -131,8 +131,10 @@ fn plan_command_writes_contract_columns() {
     let o = common::bin().args(["plan", sc.to_str().unwrap()]).output().unwrap();
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(text, "variant,day,week,weekday,session,load\n\
-        s,0,0,mon,rest,0\ns,1,0,tue,key,80\ns,2,0,wed,easy,20\ns,3,0,thu,easy,20\ns,4,0,fri,key,80\ns,5,0,sat,easy,20\ns,6,0,sun,easy,20\n");
+    // The contract's columns first, then phase and week_kind (round 2).
+    assert_eq!(text, "variant,day,week,weekday,session,load,phase,week_kind\n\
+        s,0,0,mon,rest,0,main,normal\ns,1,0,tue,key,80,main,normal\ns,2,0,wed,easy,20,main,normal\ns,3,0,thu,easy,20,main,normal\n\
+        s,4,0,fri,key,80,main,normal\ns,5,0,sat,easy,20,main,normal\ns,6,0,sun,easy,20,main,normal\n");
 }
 
 #[test]

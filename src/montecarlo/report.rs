@@ -194,8 +194,11 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
         let params: String = param_names.iter().map(|p| format!(",{p}")).collect();
         writeln!(f.writer(), "variant{sweep_header},athlete,{}{params}", METRICS.join(",")).map_err(io(f.path()))?;
     }
+    // A date column when a row's plan has a start date.
+    let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
     if let Some(f) = daily.as_mut() {
-        writeln!(f.writer(), "variant{sweep_header},day,perf_mean,perf_p05,perf_p50,perf_p95,fitness_mean,fatigue_mean,load_mean,race_day")
+        let date = if dated { ",date" } else { "" };
+        writeln!(f.writer(), "variant{sweep_header},day{date},perf_mean,perf_p05,perf_p50,perf_p95,fitness_mean,fatigue_mean,load_mean,race_day")
             .map_err(io(f.path()))?;
     }
     // Race-day performances kept for pairing: of reference rows (until the run ends) and of rows
@@ -240,7 +243,8 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
             write_athletes(f, &prefix, row, &res, &param_names)?;
         }
         if let (Some(f), Some(d)) = (daily.as_mut(), res.daily.as_ref()) {
-            write_daily(f, &prefix, d, res.plan_days)?;
+            let start = dated.then(|| row.plan.start_date());
+            write_daily(f, &prefix, start, d, res.plan_days)?;
         }
         if views_wanted {
             let mut finite: Vec<f64> = perf.iter().copied().filter(|x| x.is_finite()).collect();
@@ -303,14 +307,20 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
     Ok(RunReport { rows: sc.rows.len(), athletes, athlete_days, seconds, out_dir: out.to_path_buf(), files, verdict })
 }
 
-fn write_daily(f: &mut AtomicFile, prefix: &str, d: &super::DailyRow, plan_days: usize) -> Result<()> {
+/// A row's days in daily.csv; `start`: Some when the file has a date column (the row's start
+/// date, if it has one).
+fn write_daily(f: &mut AtomicFile, prefix: &str, start: Option<Option<i64>>, d: &super::DailyRow, plan_days: usize) -> Result<()> {
     let path = f.path().to_path_buf();
     let w = f.writer();
     for day in 0..d.perf_mean.len() {
         let q = d.perf_q[day];
+        let date = match start {
+            None => String::new(),
+            Some(s) => format!(",{}", s.map_or(String::new(), |s| crate::daily::format_date(s + day as i64))),
+        };
         writeln!(
             w,
-            "{prefix},{day},{},{},{},{},{},{},{},{}",
+            "{prefix},{day}{date},{},{},{},{},{},{},{},{}",
             num(d.perf_mean[day]),
             num(q[0]),
             num(q[1]),

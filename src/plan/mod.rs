@@ -1,13 +1,15 @@
 //! The plan generator: a row's [`PlanSpec`] becomes one load per day.
 //!
-//! Day 0 is a Monday. Within a week, key sessions go on the days the spacing gives, rest days on
-//! the remaining days in the order Mon, Fri, Sun, Wed, Sat, Thu, Tue, and the other days carry
-//! easy recovery runs. A week is scaled in this order: the template (key_load, easy_load, or the
-//! template scaled to `target_weekly_load`), the weekly `progression`, the recovery-week or
-//! overreach factor, then the taper over the last days of the whole plan, and finally
-//! `target_total_load` scales the finished plan.
+//! Day 0 is a Monday. Within a week, a long run (if any) goes on its weekday, key sessions on the
+//! days the spacing gives, rest days on the remaining days in the order Mon, Fri, Sun, Wed, Sat,
+//! Thu, Tue, and the other days carry easy recovery runs. A week is scaled in this order: the
+//! template (key_load, easy_load, long_run.load, or the template scaled to
+//! `target_weekly_load`), the weekly `progression`, the recovery-week or overreach factor (or,
+//! instead of all of these, the week's entry of `weekly_loads`); the plan is cut at race day
+//! (`race_weekday`), the taper scales its last days, and finally `target_total_load` scales the
+//! finished plan.
 
-use crate::scenario::{Phase, PlanSpec, Spacing, Taper, TaperShape};
+use crate::scenario::{LongRun, Phase, PlanSpec, RecoveryCount, Spacing, Taper, TaperShape, TotalTarget};
 
 /// What a day holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -16,6 +18,7 @@ pub enum Session {
     Key,
     Easy,
     Rest,
+    Long,
 }
 
 impl Session {
@@ -24,7 +27,12 @@ impl Session {
             Session::Key => "key",
             Session::Easy => "easy",
             Session::Rest => "rest",
+            Session::Long => "long",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Session> {
+        [Session::Key, Session::Easy, Session::Rest, Session::Long].into_iter().find(|x| x.name() == s)
     }
 }
 
@@ -55,6 +63,13 @@ pub struct Plan {
     pub session: Vec<Session>,
     /// The kind of each day: its week's kind, or taper for the taper's days.
     pub kind: Vec<WeekKind>,
+    /// The phase of each day, an index into `phase_names`.
+    pub phase: Vec<u32>,
+    pub phase_names: Vec<String>,
+    /// Why each week has its load, for `validate --explain`.
+    pub why: Vec<String>,
+    /// How the whole plan was cut and scaled (race day, taper, total target).
+    pub notes: Vec<String>,
 }
 
 impl Plan {
@@ -66,9 +81,9 @@ impl Plan {
         self.load.iter().sum()
     }
 
-    /// Number of key, easy and rest days.
-    pub fn counts(&self) -> [usize; 3] {
-        let mut c = [0; 3];
+    /// Number of key, easy, rest and long days.
+    pub fn counts(&self) -> [usize; 4] {
+        let mut c = [0; 4];
         for s in &self.session {
             c[*s as usize] += 1;
         }
@@ -91,12 +106,61 @@ pub fn key_days(k: usize, spacing: &Spacing) -> Vec<usize> {
     days
 }
 
+/// The smallest gap between consecutive days of a sorted set, counted around the week.
+fn min_gap(days: &[usize]) -> usize {
+    if days.len() < 2 {
+        return 7;
+    }
+    (0..days.len()).map(|i| (days[(i + 1) % days.len()] + 7 - days[i]) % 7).map(|g| if g == 0 { 7 } else { g }).min().unwrap_or(7)
+}
+
+/// The weekdays of `k` key sessions in a week whose long run is on `long`.
+///
+/// spread: of every set of k days other than the long run's, the one with the largest smallest
+/// gap between any two sessions (keys and the long run, around the week); ties go to the largest
+/// smallest gap between keys, then to fewer keys on the day after the long run, then on the day
+/// before, then to the earliest set. clustered: k consecutive days from Tuesday, stepping over
+/// the long run's day. Explicit days are taken as given (validation keeps them off the long run).
+pub fn key_days_around(k: usize, spacing: &Spacing, long: Option<usize>) -> Vec<usize> {
+    let Some(long) = long else { return key_days(k, spacing) };
+    match spacing {
+        Spacing::Days(d) => d.clone(),
+        Spacing::Clustered => sorted((1..8).map(|d| d % 7).filter(|&d| d != long).take(k).collect()),
+        Spacing::Spread => {
+            let mut best: Option<((usize, usize, i32, i32), Vec<usize>)> = None;
+            for m in 0u32..128 {
+                if m & (1 << long) != 0 || m.count_ones() as usize != k {
+                    continue;
+                }
+                let keys: Vec<usize> = (0..7).filter(|d| m & (1 << d) != 0).collect();
+                let all = sorted(keys.iter().copied().chain([long]).collect());
+                let after = i32::from(keys.contains(&((long + 1) % 7)));
+                let before = i32::from(keys.contains(&((long + 6) % 7)));
+                let score = (min_gap(&all), min_gap(&keys), -after, -before);
+                if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                    best = Some((score, keys));
+                }
+            }
+            best.map_or_else(Vec::new, |(_, k)| k)
+        }
+    }
+}
+
+fn sorted(mut v: Vec<usize>) -> Vec<usize> {
+    v.sort_unstable();
+    v
+}
+
 const REST_ORDER: [usize; 7] = [0, 4, 6, 2, 5, 3, 1];
 
 /// The session of each weekday of a phase's template week.
 pub fn template_week(ph: &Phase) -> [Session; 7] {
     let mut week = [Session::Easy; 7];
-    for d in key_days(ph.key_workouts, &ph.spacing) {
+    let long = ph.long_run.map(|l| l.weekday);
+    if let Some(l) = long {
+        week[l] = Session::Long;
+    }
+    for d in key_days_around(ph.key_workouts, &ph.spacing, long) {
         week[d] = Session::Key;
     }
     let mut rest = ph.rest_days;
@@ -109,9 +173,11 @@ pub fn template_week(ph: &Phase) -> [Session; 7] {
     week
 }
 
-/// Whether week `w` (0-based, within its phase) is a recovery, overreach or normal week.
-pub fn week_kind(ph: &Phase, w: usize) -> WeekKind {
+/// Whether a week is a recovery, overreach or normal week: `w` is its index within its phase,
+/// `plan_week` within the plan (used when the recovery cycle is counted across phases).
+pub fn week_kind(ph: &Phase, w: usize, plan_week: usize) -> WeekKind {
     let Some(r) = ph.recovery else { return WeekKind::Normal };
+    let w = if r.count == RecoveryCount::Plan { plan_week } else { w };
     if (w + 1) % r.every == 0 {
         return WeekKind::Recovery;
     }
@@ -140,18 +206,36 @@ pub fn generate(spec: &PlanSpec) -> Plan {
                 Some(s) => s.clone(),
                 None => classify(loads),
             };
-            (Plan { load: loads.clone(), session, kind: vec![WeekKind::Normal; loads.len()] }, taper, None)
+            let n = loads.len();
+            let why = vec!["as written in the plan file".to_string(); n.div_ceil(7)];
+            (Plan { load: loads.clone(), session, kind: vec![WeekKind::Normal; n], phase: vec![0; n], phase_names: vec!["file".into()], why, notes: Vec::new() }, taper, None)
         }
-        PlanSpec::Generated { phases, taper, target_total_load } => {
+        PlanSpec::Generated { phases, taper, target_total_load, weekly_loads, race_weekday, .. } => {
             let mut plan = Plan::default();
-            for ph in phases {
-                append_phase(&mut plan, ph);
+            let mut week0 = 0;
+            let mut carry = None;
+            for (i, ph) in phases.iter().enumerate() {
+                plan.phase_names.push(ph.name.clone());
+                carry = Some(append_phase(&mut plan, ph, PhaseAt { index: i as u32, week0, carry, weekly_loads: weekly_loads.as_deref() }));
+                week0 += ph.weeks;
             }
-            (plan, taper, *target_total_load)
+            if let Some(wd) = race_weekday {
+                let race = race_day(week0, *wd);
+                plan.load.truncate(race);
+                plan.session.truncate(race);
+                plan.kind.truncate(race);
+                plan.phase.truncate(race);
+            }
+            let target = match target_total_load {
+                Some(TotalTarget::Load(t)) => Some(*t),
+                _ => None,
+            };
+            (plan, taper, target)
         }
     };
-    if let Some(t) = taper {
+    if let Some(t) = taper.as_ref().filter(|t| t.days > 0) {
         let n = plan.days();
+        plan.notes.push(format!("taper: the last {} days (days {} to {}) scaled to {} ({:?})", t.days, n - t.days.min(n), n.saturating_sub(1), t.factor, t.shape).to_lowercase());
         for j in 1..=t.days.min(n) {
             plan.load[n - t.days + j - 1] *= taper_factor(t, j);
             plan.kind[n - t.days + j - 1] = WeekKind::Taper;
@@ -161,17 +245,37 @@ pub fn generate(spec: &PlanSpec) -> Plan {
         let total = plan.total();
         if total > 0.0 {
             let s = target / total;
+            plan.notes.push(format!("the whole plan scaled by {s:.4} to a total load of {target:.1}"));
             plan.load.iter_mut().for_each(|w| *w *= s);
         }
     }
     plan
 }
 
-fn append_phase(plan: &mut Plan, ph: &Phase) {
+/// Race day of a plan of `weeks` weeks raced on weekday `wd` of its last week (0 = Monday).
+pub fn race_day(weeks: usize, wd: usize) -> usize {
+    7 * weeks.saturating_sub(1) + wd
+}
+
+/// Where a phase sits in the plan.
+struct PhaseAt<'a> {
+    index: u32,
+    /// The plan week of the phase's first week.
+    week0: usize,
+    /// The progression factor of the previous phase's last normal week (None for the first).
+    carry: Option<f64>,
+    weekly_loads: Option<&'a [f64]>,
+}
+
+/// Append a phase's weeks; returns the progression factor of its last normal week (of its last
+/// week when it has no normal week), for a following phase that carries the progression on.
+fn append_phase(plan: &mut Plan, ph: &Phase, at: PhaseAt<'_>) -> f64 {
     let week = template_week(ph);
+    let long: Option<LongRun> = ph.long_run;
     let base = |s: Session| match s {
         Session::Key => ph.key_load,
         Session::Easy => ph.easy_load,
+        Session::Long => long.map_or(0.0, |l| l.load),
         Session::Rest => 0.0,
     };
     let template_total: f64 = week.iter().map(|&s| base(s)).sum();
@@ -179,16 +283,30 @@ fn append_phase(plan: &mut Plan, ph: &Phase) {
         Some(t) if template_total > 0.0 => t / template_total,
         _ => 1.0,
     };
+    let carried = at.carry.filter(|_| ph.progression_carry);
+    let start = carried.map_or(1.0, |c| c * (1.0 + ph.progression));
+    let mut last_normal = None;
+    let mut last = start;
     for w in 0..ph.weeks {
-        let kind = week_kind(ph, w);
+        let kind = week_kind(ph, w, at.week0 + w);
         plan.kind.extend([kind; 7]);
+        plan.phase.extend([at.index; 7]);
         let block = match kind {
-            WeekKind::Normal => 1.0,
+            WeekKind::Normal | WeekKind::Taper => 1.0,
             WeekKind::Recovery => ph.recovery.map_or(1.0, |r| r.factor),
             WeekKind::Overreach => ph.overreach.map_or(1.0, |o| o.factor),
-            WeekKind::Taper => 1.0,
         };
-        let f = scale * (1.0 + ph.progression).powi(w as i32) * block;
+        let progression = start * (1.0 + ph.progression).powi(w as i32);
+        last = progression;
+        if kind == WeekKind::Normal {
+            last_normal = Some(progression);
+        }
+        let f = match at.weekly_loads {
+            Some(wl) if template_total > 0.0 => wl.get(at.week0 + w).copied().unwrap_or(0.0) / template_total,
+            Some(_) => 0.0,
+            None => scale * progression * block,
+        };
+        plan.why.push(week_why(ph, w, at.week0 + w, kind, (scale, progression, block), carried.is_some(), at.weekly_loads.is_some()));
         for &s in &week {
             let load = base(s) * f;
             // A day without load is a rest day, whatever the template called it.
@@ -196,6 +314,56 @@ fn append_phase(plan: &mut Plan, ph: &Phase) {
             plan.load.push(load);
         }
     }
+    last_normal.unwrap_or(last)
+}
+
+/// Why a week has its load: the template, the progression and the block factor.
+fn week_why(ph: &Phase, w: usize, plan_week: usize, kind: WeekKind, (scale, progression, block): (f64, f64, f64), carried: bool, weekly: bool) -> String {
+    if weekly {
+        return format!("weekly_loads[{plan_week}], spread over the template week");
+    }
+    let mut parts = vec![if scale == 1.0 { "template".to_string() } else { format!("template x{scale:.3} (target_weekly_load)") }];
+    if progression != 1.0 {
+        let carry = if carried { " (carried on)" } else { "" };
+        parts.push(format!("x{progression:.3} progression{carry}"));
+    }
+    match (kind, ph.recovery) {
+        (WeekKind::Recovery, Some(r)) => {
+            let counted = if r.count == RecoveryCount::Plan { format!("plan week {}", plan_week + 1) } else { format!("week {} of the phase", w + 1) };
+            parts.push(format!("x{block} recovery week ({counted}, every {} weeks)", r.every));
+        }
+        (WeekKind::Overreach, Some(r)) => parts.push(format!("x{block} overreach week (before the recovery week of a {}-week cycle)", r.every)),
+        _ => {}
+    }
+    parts.join(" ")
+}
+
+/// `validate --explain`: every row's weeks with their kind, phase, total load and why.
+pub fn explain(sc: &crate::scenario::Scenario) -> String {
+    let mut s = String::new();
+    for row in &sc.rows {
+        let plan = generate(&row.plan);
+        s.push_str(&format!("\n{}:\n", row.label(&sc.sweep_paths)));
+        let start = row.plan.start_date();
+        for wk in weeks(&plan) {
+            let dates = start.map_or(String::new(), |d| format!(" {}..{}", crate::daily::format_date(d + wk.days.start as i64), crate::daily::format_date(d + wk.days.end as i64 - 1)));
+            let why = plan.why.get(wk.week).map_or("", String::as_str);
+            s.push_str(&format!(
+                "  week {:>3}{dates} {:<9} {:<10} load {:>8.1}  {why}\n",
+                wk.week + 1,
+                wk.kind.name(),
+                plan.phase_names[wk.phase as usize],
+                wk.load
+            ));
+        }
+        for note in &plan.notes {
+            s.push_str(&format!("  {note}\n"));
+        }
+        let race = plan.days();
+        let date = start.map_or(String::new(), |d| format!(", {}", crate::daily::format_date(d + race as i64)));
+        s.push_str(&format!("  race day: day {race} ({}{date}), no load; total load {:.1}\n", crate::scenario::WEEKDAYS[race % 7], plan.total()));
+    }
+    s
 }
 
 /// Sessions of a plan read from a file without a `session` column: no load is rest; a load at
@@ -209,29 +377,114 @@ fn classify(loads: &[f64]) -> Vec<Session> {
         .collect()
 }
 
-/// Write the plans of every row: `variant,day,week,weekday,session,load`, then one column per
-/// swept path.
+/// Write the plans of every row: `variant,day,week,weekday,session,load,phase,week_kind`, then
+/// `date` when a row has a start date, then one column per swept path.
 pub fn write_plans(out: &mut dyn std::io::Write, sc: &crate::scenario::Scenario) -> std::io::Result<()> {
-    let mut header = String::from("variant,day,week,weekday,session,load");
-    for p in &sc.sweep_paths {
-        header.push(',');
-        header.push_str(&csv_field(p));
+    let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["variant", "day", "week", "weekday", "session", "load", "phase", "week_kind"];
+    if dated {
+        header.push("date");
     }
-    writeln!(out, "{header}")?;
+    header.extend(sc.sweep_paths.iter().map(String::as_str));
+    w.write_record(&header).map_err(csv_io)?;
     for row in &sc.rows {
         let plan = generate(&row.plan);
-        let mut tail = String::new();
-        for v in &row.sweep {
-            tail.push(',');
-            tail.push_str(&csv_field(v));
-        }
-        let name = csv_field(&row.variant);
+        let start = row.plan.start_date();
         for d in 0..plan.days() {
-            let wd = crate::scenario::WEEKDAYS[d % 7];
-            writeln!(out, "{name},{d},{},{wd},{},{}{tail}", d / 7, plan.session[d].name(), crate::output::num(plan.load[d]))?;
+            let mut rec = vec![
+                row.variant.clone(),
+                d.to_string(),
+                (d / 7).to_string(),
+                crate::scenario::WEEKDAYS[d % 7].to_string(),
+                plan.session[d].name().to_string(),
+                crate::output::num(plan.load[d]),
+                plan.phase_names[plan.phase[d] as usize].clone(),
+                plan.kind[d].name().to_string(),
+            ];
+            if dated {
+                rec.push(start.map_or(String::new(), |s| crate::daily::format_date(s + d as i64)));
+            }
+            rec.extend(row.sweep.iter().cloned());
+            w.write_record(&rec).map_err(csv_io)?;
         }
     }
-    Ok(())
+    w.flush()
+}
+
+/// One row per plan week: `variant,week,first_day,last_day,[start_date,end_date,]kind,phase,key,long,easy,rest,load`,
+/// then the swept values. A week's kind is its most special day kind (taper, recovery, overreach).
+pub fn write_weekly(out: &mut dyn std::io::Write, sc: &crate::scenario::Scenario) -> std::io::Result<()> {
+    let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["variant", "week", "first_day", "last_day"];
+    if dated {
+        header.extend(["first_date", "last_date"]);
+    }
+    header.extend(["week_kind", "phase", "key", "long", "easy", "rest", "load"]);
+    header.extend(sc.sweep_paths.iter().map(String::as_str));
+    w.write_record(&header).map_err(csv_io)?;
+    for row in &sc.rows {
+        let plan = generate(&row.plan);
+        for wk in weeks(&plan) {
+            let mut rec = vec![row.variant.clone(), wk.week.to_string(), wk.days.start.to_string(), (wk.days.end - 1).to_string()];
+            if dated {
+                let s = row.plan.start_date();
+                rec.push(s.map_or(String::new(), |s| crate::daily::format_date(s + wk.days.start as i64)));
+                rec.push(s.map_or(String::new(), |s| crate::daily::format_date(s + wk.days.end as i64 - 1)));
+            }
+            rec.extend([wk.kind.name().to_string(), plan.phase_names[wk.phase as usize].clone()]);
+            rec.extend(wk.counts.iter().map(|c| c.to_string()));
+            rec.push(crate::output::num(wk.load));
+            rec.extend(row.sweep.iter().cloned());
+            w.write_record(&rec).map_err(csv_io)?;
+        }
+    }
+    w.flush()
+}
+
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// A plan week's summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Week {
+    /// 0-based.
+    pub week: usize,
+    pub days: std::ops::Range<usize>,
+    /// Taper, recovery or overreach if any of its days is, else normal.
+    pub kind: WeekKind,
+    /// The phase of its first day.
+    pub phase: u32,
+    /// Sessions: key, long, easy, rest.
+    pub counts: [usize; 4],
+    pub load: f64,
+}
+
+/// The plan's weeks (the last may be shorter when race day is not a Monday).
+pub fn weeks(plan: &Plan) -> Vec<Week> {
+    (0..plan.days().div_ceil(7))
+        .map(|w| {
+            let days = 7 * w..(7 * w + 7).min(plan.days());
+            let kinds = &plan.kind[days.clone()];
+            let kind = [WeekKind::Taper, WeekKind::Recovery, WeekKind::Overreach].into_iter().find(|k| kinds.contains(k)).unwrap_or(WeekKind::Normal);
+            let mut counts = [0; 4];
+            for s in &plan.session[days.clone()] {
+                let i = match s {
+                    Session::Key => 0,
+                    Session::Long => 1,
+                    Session::Easy => 2,
+                    Session::Rest => 3,
+                };
+                counts[i] += 1;
+            }
+            Week { week: w, kind, phase: plan.phase[days.start], counts, load: plan.load[days.clone()].iter().sum(), days }
+        })
+        .collect()
 }
 
 /// Quote a CSV field when it needs it.

@@ -16,6 +16,9 @@ pub use error::{Problem, ScenarioError, line_col};
 pub use spec::*;
 pub use validate::{WEEKDAYS, parse_scenario, sha256_hex};
 
+/// The scenario `periodize init` writes: the train-to-recover comparison, commented.
+pub const TEMPLATE: &str = include_str!("template.toml");
+
 /// Read and validate a scenario file.
 pub fn load(path: &Path) -> crate::Result<Scenario> {
     let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Read { path: path.to_path_buf(), source })?;

@@ -49,6 +49,36 @@ pub enum Spacing {
 pub struct Recovery {
     pub every: usize,
     pub factor: f64,
+    /// Which weeks the cycle counts: the phase's own (default) or the plan's.
+    pub count: RecoveryCount,
+}
+
+/// How recovery weeks are counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecoveryCount {
+    /// Weeks numbered from the start of each phase.
+    #[default]
+    Phase,
+    /// Weeks numbered from the start of the plan, across phases.
+    Plan,
+}
+
+/// A long session on one weekday every week.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct LongRun {
+    /// 0 = Monday.
+    pub weekday: usize,
+    pub load: f64,
+}
+
+/// `target_total_load`: a number, or the planned total of the row's comparison reference.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TotalTarget {
+    Load(f64),
+    /// Resolved to `Load` during validation; a reference row itself is left unscaled.
+    Reference,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
@@ -89,6 +119,11 @@ pub struct Phase {
     pub overreach: Option<Overreach>,
     /// Weekly growth: week k of the phase (0-based) is scaled by (1 + progression)^k.
     pub progression: f64,
+    /// Continue the progression from the previous phase's last normal week instead of
+    /// restarting it at 1.
+    pub progression_carry: bool,
+    /// A long session every week.
+    pub long_run: Option<LongRun>,
     /// Scale the phase's template week (before block factors) to this weekly load.
     pub target_weekly_load: Option<f64>,
 }
@@ -101,7 +136,14 @@ pub enum PlanSpec {
         phases: Vec<Phase>,
         taper: Option<Taper>,
         /// Scale the whole finished plan to this total load.
-        target_total_load: Option<f64>,
+        target_total_load: Option<TotalTarget>,
+        /// Explicit weekly totals, one per plan week (replacing template, progression, weekly
+        /// target and block factors).
+        weekly_loads: Option<Vec<f64>>,
+        /// Race day's weekday in the last plan week (0 = Monday); None: the Monday after it.
+        race_weekday: Option<usize>,
+        /// The calendar date of day 0 (a Monday), as days since 1970-01-01.
+        start_date: Option<i64>,
     },
     File {
         path: PathBuf,
@@ -109,6 +151,8 @@ pub enum PlanSpec {
         /// Sessions given in the file's `session` column, if it had one.
         sessions: Option<Vec<crate::plan::Session>>,
         taper: Option<Taper>,
+        /// The calendar date of day 0, when the file was dated or `start_date` was given.
+        start_date: Option<i64>,
     },
 }
 
@@ -143,6 +187,15 @@ pub struct Row {
     pub reference: Option<usize>,
 }
 
+impl PlanSpec {
+    /// The calendar date of day 0, if the plan has one.
+    pub fn start_date(&self) -> Option<i64> {
+        match self {
+            PlanSpec::Generated { start_date, .. } | PlanSpec::File { start_date, .. } => *start_date,
+        }
+    }
+}
+
 impl Row {
     /// A readable name: the variant and its sweep point, e.g. `ttr plan.key_workouts=3`.
     pub fn label(&self, sweep_paths: &[String]) -> String {
@@ -173,6 +226,8 @@ pub struct Scenario {
     pub opening_comment: String,
     /// SHA-256 of the scenario file's bytes, in hex.
     pub sha256: String,
+    /// Things that validate but look wrong (`file:line:col: message`), for stderr.
+    pub warnings: Vec<String>,
 }
 
 /// The `[compare]` table as written.

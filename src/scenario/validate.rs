@@ -16,9 +16,12 @@ const NOISE_KEYS: &[&str] = &["load_cv", "miss_rate", "test_sd"];
 const VARIANT_KEYS: &[&str] = &["name", "description", "model", "plan", "noise"];
 const PHASE_KEYS: &[&str] = &[
     "weeks", "key_workouts", "spacing", "key_load", "easy_load", "rest_days", "recovery", "overreach", "progression",
-    "target_weekly_load",
+    "target_weekly_load", "long_run",
 ];
-const PLAN_ONLY_KEYS: &[&str] = &["taper", "loads", "phase", "target_total_load"];
+const PLAN_ONLY_KEYS: &[&str] =
+    &["taper", "loads", "phase", "target_total_load", "weekly_loads", "race_weekday", "race_date", "start_date", "load_column"];
+/// Factors above this look like percentages typed as factors.
+const FACTOR_WARN: f64 = 3.0;
 const MAX_WEEKS: usize = 1040;
 const MAX_ATHLETES: i64 = 100_000_000;
 const MAX_LOAD: f64 = 1e9;
@@ -26,12 +29,21 @@ const MAX_LOAD: f64 = 1e9;
 /// Collects problems while reading values out of the tree.
 pub(super) struct V {
     pub err: ScenarioError,
+    /// Warnings: the value validates but looks wrong.
+    pub warnings: Vec<(Range<usize>, String)>,
     /// Problems reported so far, counting repeats that `err` keeps only once: a check compares
     /// this before and after to learn whether anything below it failed.
     pub reported: usize,
 }
 
 impl V {
+    pub(super) fn warn(&mut self, span: &Range<usize>, msg: impl Into<String>) {
+        let msg = msg.into();
+        if !self.warnings.iter().any(|(s, m)| s == span && *m == msg) {
+            self.warnings.push((span.clone(), msg));
+        }
+    }
+
     pub(super) fn bad(&mut self, span: &Range<usize>, msg: impl Into<String>) {
         self.reported += 1;
         let msg = msg.into();
@@ -163,7 +175,7 @@ fn load_value(x: f64) -> Option<String> {
 
 /// Parse and validate scenario text. `path` names the file in errors and anchors `loads = "..."`.
 pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-    let mut v = V { err: ScenarioError::new(&path.display().to_string(), text), reported: 0 };
+    let mut v = V { err: ScenarioError::new(&path.display().to_string(), text), warnings: Vec::new(), reported: 0 };
     let root = match tree::parse(text) {
         Ok(r) => r,
         Err((span, msg)) => {
@@ -227,6 +239,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
                         t.set_path(&[section], over.clone(), &key_span);
                     }
                 }
+                hidden_overrides(&mut v, var, &t, &vpath);
                 variants.push((vname, t));
             }
         }
@@ -266,7 +279,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
 
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut rows = Vec::new();
-    let mut file_cache: Vec<(String, Result<(Vec<f64>, Option<Vec<Session>>), String>)> = Vec::new();
+    let mut file_cache: FileCache = Vec::new();
     for (vname, t) in &variants {
         // A value written in the file is checked even where a sweep replaces it in every row.
         if !sweep.is_empty() {
@@ -296,10 +309,23 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
             Compare::default()
         }
     };
+    if v.err.is_empty() {
+        resolve_reference_totals(&mut rows);
+        plan_warnings(&mut v, &root, &rows, &sweep_paths);
+    }
     if !v.err.is_empty() {
         v.err.problems.sort_by_key(|p| (p.line, p.column));
         return Err(v.err);
     }
+    let mut warnings = std::mem::take(&mut v.warnings);
+    warnings.sort_by_key(|(s, _)| s.start);
+    let warnings = warnings
+        .into_iter()
+        .map(|(span, m)| {
+            let (line, col) = super::error::line_col(text, span.start);
+            format!("{}:{line}:{col}: {m}", path.display())
+        })
+        .collect();
     Ok(Scenario {
         name,
         description,
@@ -313,7 +339,97 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         performance_unit,
         opening_comment: opening_comment(text),
         sha256: sha256_hex(text.as_bytes()),
+        warnings,
     })
+}
+
+/// `target_total_load = "reference"`: each compared row is scaled to its reference's planned
+/// total; a reference row keeps its own plan.
+fn resolve_reference_totals(rows: &mut [Row]) {
+    let totals: Vec<Option<f64>> = rows
+        .iter()
+        .map(|r| match (&r.plan, r.reference) {
+            (PlanSpec::Generated { target_total_load: Some(TotalTarget::Reference), .. }, Some(i)) => Some(crate::plan::generate(&rows[i].plan).total()),
+            _ => None,
+        })
+        .collect();
+    for (row, total) in rows.iter_mut().zip(totals) {
+        if let PlanSpec::Generated { target_total_load: t @ Some(TotalTarget::Reference), .. } = &mut row.plan {
+            *t = total.map(TotalTarget::Load);
+        }
+    }
+}
+
+/// Plans that validate but look wrong: a recovery or overreach week cut into by the taper, a
+/// race week heavier than the week before. Rows with the same finding share one warning.
+fn plan_warnings(v: &mut V, root: &Node, rows: &[Row], sweep_paths: &[String]) {
+    let plan_span = root.key_span("plan").unwrap_or(0..0);
+    let taper_span = root.get("plan").and_then(|p| p.get("taper")).map_or(plan_span.clone(), |t| t.span.clone());
+    // (span, finding) -> the labels of the rows with it, in row order.
+    let mut found: Vec<((Range<usize>, String), Vec<String>)> = Vec::new();
+    let mut note = |span: &Range<usize>, finding: String, label: String| match found.iter_mut().find(|(k, _)| k.0 == *span && k.1 == finding) {
+        Some((_, labels)) => labels.push(label),
+        None => found.push(((span.clone(), finding), vec![label])),
+    };
+    for row in rows {
+        let label = row.label(sweep_paths);
+        let PlanSpec::Generated { phases, taper, weekly_loads, race_weekday, start_date, .. } = &row.plan else { continue };
+        if let Some(t) = taper.filter(|t| t.days > 0) {
+            // The kinds the taper's days had before the taper overwrote them.
+            let untapered = crate::plan::generate(&PlanSpec::Generated {
+                phases: phases.clone(),
+                taper: None,
+                target_total_load: None,
+                weekly_loads: weekly_loads.clone(),
+                race_weekday: *race_weekday,
+                start_date: *start_date,
+            });
+            let n = untapered.days();
+            for k in [crate::plan::WeekKind::Recovery, crate::plan::WeekKind::Overreach] {
+                let weeks: std::collections::BTreeSet<usize> = (n.saturating_sub(t.days)..n).filter(|&d| untapered.kind[d] == k).map(|d| d / 7 + 1).collect();
+                if !weeks.is_empty() {
+                    let list: Vec<String> = weeks.iter().map(usize::to_string).collect();
+                    note(&taper_span, format!("the taper (the last {} days) overlaps {} week {}", t.days, k.name(), list.join(", ")), label.clone());
+                }
+            }
+        }
+        let weeks = crate::plan::weeks(&crate::plan::generate(&row.plan));
+        if let [.., before, last] = weeks.as_slice() {
+            if last.load > before.load * (1.0 + 1e-12) {
+                note(&plan_span, format!("race week (week {}, load {:.0}) is heavier than the week before ({:.0})", last.week + 1, last.load, before.load), label);
+            }
+        }
+    }
+    for ((span, finding), labels) in found {
+        let which = if labels.len() == rows.len() && rows.len() > 1 {
+            format!("every row ({})", rows.len())
+        } else if labels.len() > 3 {
+            format!("{} rows ({}, ...)", labels.len(), labels[..2].join("; "))
+        } else {
+            labels.join("; ")
+        };
+        let fix = if finding.starts_with("the taper") {
+            "; end the plan with a [[plan.phase]] that sets recovery = \"none\" and overreach = \"none\" (with recovery.count = \"plan\" the cycle runs across phases), or shorten the taper"
+        } else {
+            ""
+        };
+        v.warn(&span, format!("{which}: {finding}{fix}"));
+    }
+}
+
+/// Warn where a variant sets a plan key that a phase sets too: the phase's value wins there.
+fn hidden_overrides(v: &mut V, var: &Node, t: &Node, vpath: &str) {
+    let (Some(over), Some(Val::Array(phases))) = (var.get("plan").and_then(Node::table), t.get("plan").and_then(|p| p.get("phase")).map(|n| &n.val)) else {
+        return;
+    };
+    for (k, val) in over.iter().filter(|(k, _)| k.name != "phase") {
+        // A phase that sets the same value hides nothing.
+        let hiding: Vec<String> =
+            phases.iter().enumerate().filter(|(_, ph)| ph.get(&k.name).is_some_and(|p| p.val != val.val)).map(|(i, ph)| ph.get("name").map_or(format!("phase{}", i + 1), Node::label)).collect();
+        if !hiding.is_empty() {
+            v.warn(&k.span, format!("{vpath}.plan.{}: phase {} sets its own {}, so this value does not reach it", k.name, hiding.join(", "), k.name));
+        }
+    }
 }
 
 /// Indices into each sweep path's values: the cartesian product (last path fastest) or a zip.
@@ -342,7 +458,7 @@ fn sweep_points(v: &mut V, sweep: &[(String, Range<usize>, Vec<Node>)], zip: boo
     points
 }
 
-type FileCache = Vec<(String, Result<(Vec<f64>, Option<Vec<Session>>), String>)>;
+type FileCache = Vec<(String, Result<PlanFile, String>)>;
 
 fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String>, dir: &Path, files: &mut FileCache) -> Option<Row> {
     let model = t.get("model").and_then(|m| validate_model(v, m, t.key_span("model").unwrap_or_default()));
@@ -505,6 +621,54 @@ fn validate_dist(v: &mut V, n: &Node, path: &str, c: Constraint) -> Option<Dist>
     (v.reported == errs).then_some(dist)
 }
 
+/// A value that may be written `"none"` to switch a table-valued setting off: `Some(None)`.
+/// The outer None means an error was reported.
+fn or_none<T>(v: &mut V, n: &Node, path: &str, what: &str, read: impl FnOnce(&mut V, &Node) -> Option<T>) -> Option<Option<T>> {
+    match &n.val {
+        Val::Str(s) if s == "none" => Some(None),
+        Val::Table(_) => read(v, n).map(Some),
+        _ => {
+            v.bad(&n.span, format!("{path} = {}: expected {what} or \"none\"", n.show()));
+            None
+        }
+    }
+}
+
+/// A calendar date written as a TOML date (`2027-03-01`) or a string (`"2027-03-01"`), as days
+/// since 1970-01-01.
+fn date(v: &mut V, t: &Node, key: &str, path: &str) -> Option<Option<i64>> {
+    let Some(n) = t.get(key) else { return Some(None) };
+    let text = match &n.val {
+        Val::Str(s) | Val::Datetime(s) => s.clone(),
+        _ => {
+            v.bad(&n.span, format!("{}.{key} = {}: expected a date such as 2027-03-01", path, n.show()));
+            return None;
+        }
+    };
+    match crate::daily::parse_date(&text).filter(|_| text.len() == 10) {
+        Some(d) => Some(Some(d)),
+        None => {
+            v.bad(&n.span, format!("{path}.{key} = {}: expected a date YYYY-MM-DD such as 2027-03-01", n.show()));
+            None
+        }
+    }
+}
+
+/// The weekday of days since 1970-01-01 (a Thursday), 0 = Monday.
+fn weekday_of(days: i64) -> usize {
+    (days + 3).rem_euclid(7) as usize
+}
+
+fn weekday(v: &mut V, n: &Node, path: &str) -> Option<usize> {
+    match &n.val {
+        Val::Str(s) if WEEKDAYS.contains(&s.as_str()) => WEEKDAYS.iter().position(|w| w == s),
+        _ => {
+            v.bad(&n.span, format!("{path} = {}: expected a weekday, one of {}", n.show(), WEEKDAYS.join(", ")));
+            None
+        }
+    }
+}
+
 fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mut FileCache) -> Option<Plan> {
     let errs = v.reported;
     let mut allowed: Vec<&str> = PHASE_KEYS.to_vec();
@@ -512,9 +676,19 @@ fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mu
     if !v.keys(p, "plan", &allowed) {
         return None;
     }
-    let taper = p.get("taper").and_then(|t| validate_taper(v, t));
+    let taper = match p.get("taper") {
+        None => Some(None),
+        Some(t) => or_none(v, t, "plan.taper", "a table { days, factor[, shape] }", validate_taper),
+    };
+    let start_date = date(v, p, "start_date", "plan");
+    if let (Some(Some(d)), Some(n)) = (start_date, p.get("start_date")) {
+        if weekday_of(d) != 0 {
+            v.bad(&n.span, format!("plan.start_date = {}: is a {}; day 0 is a Monday, so start_date must be one", n.show(), WEEKDAYS[weekday_of(d)]));
+        }
+    }
+    let load_column = v.string(p, "load_column", "plan").map(str::to_string);
     if let Some(file) = p.get("loads") {
-        for k in PHASE_KEYS.iter().chain(&["phase", "target_total_load"]) {
+        for k in PHASE_KEYS.iter().chain(&["phase", "target_total_load", "weekly_loads", "race_weekday", "race_date"]) {
             if let Some(s) = p.key_span(k) {
                 v.bad(&s, format!("plan.{k}: cannot be combined with plan.loads, which gives the whole daily plan"));
             }
@@ -524,33 +698,80 @@ fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mu
             return None;
         };
         let full = dir.join(rel);
-        let key = full.display().to_string();
+        let key = format!("{}\u{0}{}", full.display(), load_column.as_deref().unwrap_or("load"));
         if !files.iter().any(|(k, _)| *k == key) {
-            files.push((key.clone(), read_plan_file(&full)));
+            files.push((key.clone(), read_plan_file(&full, load_column.as_deref())));
         }
         let (_, res) = files.iter().find(|(k, _)| *k == key)?;
-        if let (Ok((loads, _)), Some(t)) = (res, &taper) {
-            if t.days > loads.len() {
-                v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({} days)", t.days, loads.len()));
+        let taper = taper?;
+        if let (Ok(f), Some(t)) = (res, &taper) {
+            if t.days > f.loads.len() {
+                v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({} days)", t.days, f.loads.len()));
             }
         }
         return match res {
-            Ok((loads, sessions)) => (v.reported == errs).then(|| PlanSpec::File {
-                path: full,
-                loads: loads.clone(),
-                sessions: sessions.clone(),
-                taper,
-            }),
+            Ok(f) => {
+                if f.merged > 0 {
+                    v.warn(&file.span, format!("plan.loads = {}: {} rows shared a day with an earlier row; their loads were summed", file.show(), f.merged));
+                }
+                (v.reported == errs).then(|| PlanSpec::File {
+                    path: full,
+                    loads: f.loads.clone(),
+                    sessions: f.sessions.clone(),
+                    taper,
+                    start_date: start_date.flatten(),
+                })
+            }
             Err(e) => {
                 v.bad(&file.span, format!("plan.loads = {}: {e}", file.show()));
                 None
             }
         };
     }
-    let target_total_load = v.float(p, "target_total_load", "plan", |x| positive(x).or_else(|| (x > MAX_LOAD * 1e4).then(|| format!("must be at most {:e}", MAX_LOAD * 1e4))));
+    if let Some(n) = p.get("load_column") {
+        v.bad(&n.span, "plan.load_column: names the load column of plan.loads; there is no plan.loads here");
+    }
+    let target_total_load = match p.get("target_total_load") {
+        None => Some(None),
+        Some(n) => match &n.val {
+            Val::Str(s) if s == "reference" => Some(Some(TotalTarget::Reference)),
+            _ if n.as_f64().is_some() => v
+                .float(p, "target_total_load", "plan", |x| positive(x).or_else(|| (x > MAX_LOAD * 1e4).then(|| format!("must be at most {:e}", MAX_LOAD * 1e4))))
+                .map(|x| Some(TotalTarget::Load(x))),
+            _ => {
+                v.bad(&n.span, format!("plan.target_total_load = {}: expected a total load (a number) or \"reference\"", n.show()));
+                None
+            }
+        },
+    };
+    let race_weekday = p.get("race_weekday").map(|n| weekday(v, n, "plan.race_weekday"));
+    let race_date = date(v, p, "race_date", "plan");
+    // race_date gives the weeks and the race weekday, counted from start_date.
+    let mut weeks_from_date = None;
+    let mut race_wd = race_weekday.flatten();
+    if let (Some(Some(race)), Some(n)) = (race_date, p.get("race_date")) {
+        match start_date {
+            Some(Some(start)) if race > start => {
+                let d = (race - start) as usize;
+                weeks_from_date = Some(d / 7 + 1);
+                race_wd = Some(d % 7);
+                if d / 7 + 1 > MAX_WEEKS {
+                    v.bad(&n.span, format!("plan.race_date = {}: {} weeks after start_date; at most {MAX_WEEKS} are supported", n.show(), d / 7 + 1));
+                }
+            }
+            Some(Some(_)) => v.bad(&n.span, format!("plan.race_date = {}: must be after plan.start_date", n.show())),
+            Some(None) => v.bad(&n.span, format!("plan.race_date = {}: needs plan.start_date (the Monday of the first week) to count the weeks", n.show())),
+            None => {}
+        }
+        for k in ["weeks", "race_weekday"] {
+            if let Some(s) = p.key_span(k) {
+                v.bad(&s, format!("plan.{k}: plan.race_date sets the weeks and the race weekday; give one or the other"));
+            }
+        }
+    }
     let mut phases = Vec::new();
     match p.get("phase").map(|n| &n.val) {
-        None => phases.extend(validate_phase(v, p, None, "plan", &span, "main")),
+        None => phases.extend(validate_phase(v, p, None, "plan", &span, "main", weeks_from_date)),
         Some(Val::Array(list)) => {
             if let Some(s) = p.key_span("weeks") {
                 v.bad(&s, "plan.weeks: with [[plan.phase]] each phase sets its own weeks");
@@ -563,7 +784,7 @@ fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mu
                     continue;
                 }
                 let name = v.string(ph, "name", &path).map_or(format!("phase{}", i + 1), str::to_string);
-                phases.extend(validate_phase(v, ph, Some(p), &path, &ph.span, &name));
+                phases.extend(validate_phase(v, ph, Some(p), &path, &ph.span, &name, None));
             }
             if list.is_empty() {
                 v.bad(&span, "plan.phase: expected at least one [[plan.phase]]");
@@ -571,19 +792,78 @@ fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mu
         }
         Some(_) => v.bad(&p.get("phase")?.span, "plan.phase: expected [[plan.phase]] tables"),
     }
-    let days: usize = phases.iter().map(|ph| ph.weeks * 7).sum();
-    if let Some(t) = &taper {
-        if t.days > days && v.reported == errs {
+    let weeks: usize = phases.iter().map(|ph| ph.weeks).sum();
+    if let (Some(w), Some(n), true) = (weeks_from_date, p.get("race_date"), p.get("phase").is_some()) {
+        if v.reported == errs && w != weeks {
+            v.bad(&n.span, format!("plan.race_date = {}: is in week {w} from start_date, but the phases add up to {weeks} weeks", n.show()));
+        }
+    }
+    let weekly_loads = match p.get("weekly_loads") {
+        None => None,
+        Some(n) => validate_weekly_loads(v, n, p, weeks, v.reported == errs),
+    };
+    let days = race_wd.map_or(weeks * 7, |wd| crate::plan::race_day(weeks, wd));
+    if let (Some(Some(t)), true) = (&taper, v.reported == errs) {
+        if t.days > days {
             v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({days} days)", t.days));
         }
     }
-    (v.reported == errs).then_some(PlanSpec::Generated { phases, taper, target_total_load })
+    if days == 0 && v.reported == errs {
+        v.bad(&span, "plan: race day is day 0, so the plan has no days; race on a later weekday or add a week");
+    }
+    (v.reported == errs).then_some(PlanSpec::Generated {
+        phases,
+        taper: taper?,
+        target_total_load: target_total_load?,
+        weekly_loads,
+        race_weekday: race_wd,
+        start_date: start_date?,
+    })
+}
+
+/// `weekly_loads = [...]`: one finite, non-negative total per plan week, instead of the week
+/// scaling keys. `check_len`: the phases were valid, so their weeks can be counted.
+fn validate_weekly_loads(v: &mut V, n: &Node, p: &Node, weeks: usize, check_len: bool) -> Option<Vec<f64>> {
+    let Val::Array(items) = &n.val else {
+        v.bad(&n.span, format!("plan.weekly_loads = {}: expected a list of weekly total loads, one per week", n.show()));
+        return None;
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, x) in items.iter().enumerate() {
+        match x.as_f64() {
+            Some(w) if w.is_finite() && (0.0..=MAX_LOAD * 7.0).contains(&w) => out.push(w),
+            _ => {
+                v.bad(&x.span, format!("plan.weekly_loads[{i}] = {}: expected a weekly load between 0 and {:e}", x.show(), MAX_LOAD * 7.0));
+                return None;
+            }
+        }
+    }
+    if check_len && out.len() != weeks {
+        v.bad(&n.span, format!("plan.weekly_loads: has {} values but the plan has {weeks} weeks; give one per week", out.len()));
+        return None;
+    }
+    // The list replaces the week-scaling keys, wherever they are set.
+    let mut tables = vec![("plan".to_string(), p)];
+    if let Some(Val::Array(ph)) = p.get("phase").map(|n| &n.val) {
+        tables.extend(ph.iter().enumerate().map(|(i, t)| (format!("plan.phase[{i}]"), t)));
+    }
+    for (path, t) in tables {
+        for k in ["progression", "target_weekly_load", "recovery", "overreach"] {
+            if let (Some(s), Some(val)) = (t.key_span(k), t.get(k)) {
+                if !matches!(&val.val, Val::Str(x) if x == "none") {
+                    v.bad(&s, format!("{path}.{k}: cannot be combined with plan.weekly_loads, which gives every week's total"));
+                }
+            }
+        }
+    }
+    Some(out)
 }
 
 type Plan = PlanSpec;
 
 /// A phase's settings: its own keys, falling back to the plan's (`defaults`) for the rest.
-fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, span: &Range<usize>, name: &str) -> Option<Phase> {
+/// `weeks`: the number of weeks when plan.race_date gave it.
+fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, span: &Range<usize>, name: &str, weeks: Option<usize>) -> Option<Phase> {
     let errs = v.reported;
     // Look a key up in the phase, then in the plan-level defaults; report with the right path.
     let pick = |key: &str| -> Option<(&Node, String)> {
@@ -593,18 +873,29 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
             defaults.filter(|d| d.get(key).is_some()).map(|d| (d, "plan".to_string()))
         }
     };
-    let weeks = match pick("weeks") {
-        Some((t, pth)) => v.int(t, "weeks", &pth, 1, MAX_WEEKS as i64),
-        None => {
-            v.bad(span, format!("{path}.weeks: missing; expected the number of weeks"));
+    let weeks = match (weeks, pick("weeks")) {
+        (Some(w), _) => Some(w as i64),
+        (None, Some((t, pth))) => v.int(t, "weeks", &pth, 1, MAX_WEEKS as i64),
+        (None, None) => {
+            v.bad(span, format!("{path}.weeks: missing; expected the number of weeks (or plan.start_date and plan.race_date)"));
             None
         }
     };
+    let long_run = match pick("long_run") {
+        None => Some(None),
+        Some((t, pth)) => or_none(v, t.get("long_run")?, &format!("{pth}.long_run"), "a table { weekday, load }", |v, n| validate_long_run(v, n, &format!("{pth}.long_run"))),
+    };
+    let long_day = long_run.flatten().map(|l| l.weekday);
     let spacing_node = pick("spacing");
     let spacing = match &spacing_node {
         None => Some(Spacing::Spread),
         Some((t, pth)) => validate_spacing(v, t.get("spacing")?, pth),
     };
+    if let (Some(Spacing::Days(d)), Some(l), Some((t, pth))) = (&spacing, long_day, &spacing_node) {
+        if d.contains(&l) {
+            v.bad(&t.get("spacing")?.span, format!("{pth}.spacing: {} is the long run's day (long_run.weekday); a day holds one session", WEEKDAYS[l]));
+        }
+    }
     let kw = match pick("key_workouts") {
         Some((t, pth)) => v.int(t, "key_workouts", &pth, 0, 7).map(|k| (k as usize, t.get("key_workouts").map(|n| n.span.clone()), pth)),
         None => match &spacing {
@@ -630,23 +921,27 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
     };
     let easy_load = pick("easy_load").map_or(Some(0.0), |(t, pth)| v.float(t, "easy_load", &pth, load_value));
     let rest = pick("rest_days").map_or(Some(0), |(t, pth)| v.int(t, "rest_days", &pth, 0, 7).map(|r| r as usize));
-    if let (Some((k, _, _)), Some(r)) = (&kw, rest) {
-        if k + r > 7 {
-            let (t, pth) = pick("rest_days")?;
-            v.bad(&t.get("rest_days")?.span, format!("{pth}.rest_days = {r}: key_workouts + rest_days = {} but a week has 7 days", k + r));
+    let long_n = usize::from(long_day.is_some());
+    if let (Some((k, kspan, kpath)), Some(r)) = (&kw, rest) {
+        if k + r + long_n > 7 {
+            let long = if long_n > 0 { " + the long run" } else { "" };
+            match pick("rest_days").and_then(|(t, pth)| t.get("rest_days").map(|n| (n.span.clone(), pth))) {
+                Some((rspan, pth)) => v.bad(&rspan, format!("{pth}.rest_days = {r}: key_workouts{long} + rest_days = {} but a week has 7 days", k + r + long_n)),
+                None => v.bad(kspan.as_ref().unwrap_or(span), format!("{kpath}.key_workouts = {k}: key_workouts{long} = {} but a week has 7 days", k + long_n)),
+            }
         }
     }
     let recovery = match pick("recovery") {
-        None => None,
-        Some((t, pth)) => validate_recovery(v, t.get("recovery")?, &format!("{pth}.recovery")),
+        None => Some(None),
+        Some((t, pth)) => or_none(v, t.get("recovery")?, &format!("{pth}.recovery"), "a table { every, factor[, count] }", |v, n| validate_recovery(v, n, &format!("{pth}.recovery"))),
     };
     let overreach = match pick("overreach") {
-        None => None,
+        None => Some(None),
         Some((t, pth)) => {
             let n = t.get("overreach")?;
             let opath = format!("{pth}.overreach");
-            let o = validate_overreach(v, n, &opath);
-            if let (Some(o), Some(r)) = (o, recovery) {
+            let o = or_none(v, n, &opath, "a table { weeks, factor }", |v, n| validate_overreach(v, n, &opath));
+            if let (Some(Some(o)), Some(Some(r))) = (o, recovery) {
                 if o.weeks >= r.every {
                     let at = n.get("weeks").map_or(n.span.clone(), |w| w.span.clone());
                     v.bad(&at, format!("{opath}.weeks = {}: must be shorter than the recovery cycle (recovery.every = {})", o.weeks, r.every));
@@ -655,14 +950,15 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
             o
         }
     };
-    let progression = pick("progression").map_or(Some(0.0), |(t, pth)| {
-        v.float(t, "progression", &pth, |x| (!(x.is_finite() && x > -1.0 && x <= 1.0)).then(|| "must be > -1 and <= 1 (a weekly fraction)".into()))
-    });
+    let (progression, progression_carry) = match pick("progression") {
+        None => (Some(0.0), false),
+        Some((t, pth)) => validate_progression(v, t.get("progression")?, &format!("{pth}.progression")),
+    };
     let target_weekly_load = match pick("target_weekly_load") {
         None => None,
         Some((t, pth)) => Some(v.float(t, "target_weekly_load", &pth, |x| positive(x).or_else(|| load_value(x / 7.0)))?),
     };
-    if let (Some(_), Some(0.0), Some(0.0)) = (target_weekly_load, key_load, easy_load) {
+    if let (Some(_), Some(0.0), Some(0.0), None) = (target_weekly_load, key_load, easy_load, long_day) {
         v.bad(span, format!("{path}.target_weekly_load: the template week has no load to scale"));
     }
     if v.reported != errs {
@@ -676,11 +972,70 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
         key_load: key_load?,
         easy_load: easy_load?,
         rest_days: rest?,
-        recovery,
-        overreach,
+        recovery: recovery?,
+        overreach: overreach?,
         progression: progression?,
+        progression_carry,
+        long_run: long_run?,
         target_weekly_load,
     })
+}
+
+/// `progression = 0.05` or `progression = { rate = 0.05, carry = true }`.
+fn validate_progression(v: &mut V, n: &Node, path: &str) -> (Option<f64>, bool) {
+    let check = |x: f64| (!(x.is_finite() && x > -1.0 && x <= 1.0)).then(|| "must be > -1 and <= 1 (a weekly fraction)".to_string());
+    let (rate_node, carry) = match &n.val {
+        Val::Table(_) => {
+            if !v.keys(n, path, &["rate", "carry"]) {
+                return (None, false);
+            }
+            let carry = match n.get("carry").map(|c| &c.val) {
+                None => false,
+                Some(Val::Bool(b)) => *b,
+                Some(_) => {
+                    let c = &n.get("carry").map_or(n.span.clone(), |c| c.span.clone());
+                    v.bad(c, format!("{path}.carry: expected true or false"));
+                    return (None, false);
+                }
+            };
+            match n.get("rate") {
+                Some(r) => (r, carry),
+                None => {
+                    v.bad(&n.span, format!("{path}.rate: missing; expected the weekly growth, e.g. 0.05"));
+                    return (None, false);
+                }
+            }
+        }
+        _ => (n, false),
+    };
+    let Some(x) = rate_node.as_f64() else {
+        v.bad(&rate_node.span, format!("{path} = {}: expected a weekly fraction such as 0.05, or {{ rate = 0.05, carry = true }}", rate_node.show()));
+        return (None, false);
+    };
+    if let Some(m) = check(x) {
+        v.bad(&rate_node.span, format!("{path} = {}: {m}", rate_node.show()));
+        return (None, false);
+    }
+    if x > 0.5 {
+        v.warn(&rate_node.span, format!("{path} = {x}: {:.0}% more load every week; did you mean {}?", x * 100.0, x / 100.0));
+    }
+    (Some(x), carry)
+}
+
+fn validate_long_run(v: &mut V, n: &Node, path: &str) -> Option<LongRun> {
+    if !v.keys(n, path, &["weekday", "load"]) {
+        return None;
+    }
+    let wd = match n.get("weekday") {
+        Some(w) => weekday(v, w, &format!("{path}.weekday")),
+        None => {
+            v.bad(&n.span, format!("{path}.weekday: missing; expected the long run's weekday, e.g. \"sun\""));
+            None
+        }
+    };
+    let load = v.float(n, "load", path, load_value);
+    let load = v.required(load, n, "load", path, &n.span, "the load of the long run");
+    Some(LongRun { weekday: wd?, load: load? })
 }
 
 fn validate_spacing(v: &mut V, n: &Node, path: &str) -> Option<Spacing> {
@@ -715,6 +1070,14 @@ fn validate_spacing(v: &mut V, n: &Node, path: &str) -> Option<Spacing> {
     }
 }
 
+/// Warn about a factor that looks like a percentage (130 for +30%).
+fn warn_factor(v: &mut V, n: &Node, path: &str) {
+    if let Some(f) = n.get("factor").filter(|f| f.as_f64().is_some_and(|x| x > FACTOR_WARN)) {
+        let x = f.as_f64().unwrap_or(0.0);
+        v.warn(&f.span, format!("{path}.factor = {}: multiplies the load {x} times; a factor of {} would be {x}%", f.show(), x / 100.0));
+    }
+}
+
 fn factor(x: f64) -> Option<String> {
     (!(x.is_finite() && x > 0.0)).then(|| "must be > 0".into())
 }
@@ -723,19 +1086,31 @@ fn factor(x: f64) -> Option<String> {
 /// (`weeks`, at least 0).
 fn count_and_factor(v: &mut V, n: &Node, path: &str, count: (&str, i64, &str), what_factor: &str) -> Option<(usize, f64)> {
     let (key, min, what_count) = count;
-    if !v.keys(n, path, &[key, "factor"]) {
+    let allowed: &[&str] = if key == "every" { &["every", "factor", "count"] } else { &[key, "factor"] };
+    if !v.keys(n, path, allowed) {
         return None;
     }
     let c = v.int(n, key, path, min, MAX_WEEKS as i64);
     let c = v.required(c, n, key, path, &n.span, what_count);
     let f = v.float(n, "factor", path, factor);
     let f = v.required(f, n, "factor", path, &n.span, what_factor);
+    warn_factor(v, n, path);
     Some((c? as usize, f?))
 }
 
 fn validate_recovery(v: &mut V, n: &Node, path: &str) -> Option<Recovery> {
+    let count = match n.get("count").map(|c| &c.val) {
+        None => RecoveryCount::Phase,
+        Some(Val::Str(c)) if c == "phase" => RecoveryCount::Phase,
+        Some(Val::Str(c)) if c == "plan" => RecoveryCount::Plan,
+        Some(_) => {
+            let c = n.get("count")?;
+            v.bad(&c.span, format!("{path}.count = {}: expected \"phase\" (weeks counted within each phase) or \"plan\" (across phases)", c.show()));
+            return None;
+        }
+    };
     let (every, factor) = count_and_factor(v, n, path, ("every", 1, "the recovery cycle in weeks"), "the load factor of a recovery week")?;
-    Some(Recovery { every, factor })
+    Some(Recovery { every, factor, count })
 }
 
 fn validate_overreach(v: &mut V, n: &Node, path: &str) -> Option<Overreach> {
@@ -752,6 +1127,7 @@ fn validate_taper(v: &mut V, n: &Node) -> Option<Taper> {
     let days = v.required(days, n, "days", "plan.taper", &n.span, "the number of taper days");
     let f = v.float(n, "factor", "plan.taper", factor);
     let f = v.required(f, n, "factor", "plan.taper", &n.span, "the load factor of the taper");
+    warn_factor(v, n, "plan.taper");
     let shape = match n.get("shape") {
         None => Some(TaperShape::Step),
         Some(s) => match &s.val {
@@ -767,33 +1143,42 @@ fn validate_taper(v: &mut V, n: &Node) -> Option<Taper> {
     Some(Taper { days: days? as usize, factor: f?, shape: shape? })
 }
 
-/// Read an explicit plan: `day,load` (or `date,load`), with an optional `session` column.
-fn read_plan_file(path: &Path) -> Result<(Vec<f64>, Option<Vec<Session>>), String> {
-    let series = crate::daily::read_daily(path, false).map_err(|e| e.to_string())?;
+/// An explicit plan read from a CSV.
+struct PlanFile {
+    loads: Vec<f64>,
+    sessions: Option<Vec<Session>>,
+    /// Rows summed into an earlier row's day.
+    merged: usize,
+}
+
+/// Read an explicit plan: `day,load` (or `date,load`; the load column may be renamed), with an
+/// optional `session` column (the first row of a day names its session).
+fn read_plan_file(path: &Path, load_column: Option<&str>) -> Result<PlanFile, String> {
+    let opts = crate::daily::ReadOptions { load_column, ..Default::default() };
+    let series = crate::daily::read_daily_with(path, &opts).map_err(|e| e.to_string())?;
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
+    let done = |sessions| PlanFile { loads: series.load.clone(), sessions, merged: series.merged };
     let Some(col) = headers.iter().position(|h| h.eq_ignore_ascii_case("session")) else {
-        return Ok((series.load, None));
+        return Ok(done(None));
     };
     let day_col = headers.iter().position(|h| h.eq_ignore_ascii_case("day"));
-    let mut sessions = vec![Session::Rest; series.load.len()];
+    let mut sessions: Vec<Option<Session>> = vec![None; series.load.len()];
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| e.to_string())?;
         let line = rec.position().map_or(0, |p| p.line());
-        let s = match rec.get(col).unwrap_or("") {
-            "key" => Session::Key,
-            "easy" => Session::Easy,
-            "rest" => Session::Rest,
-            other => return Err(format!("{}:{line}: session: \"{other}\": expected key, easy or rest", path.display())),
+        let raw = rec.get(col).unwrap_or("");
+        let Some(s) = Session::parse(raw) else {
+            return Err(format!("{}:{line}: session: \"{raw}\": expected key, long, easy or rest", path.display()));
         };
         let idx = match day_col {
             Some(c) => rec.get(c).and_then(|d| d.parse::<i64>().ok()).map_or(i, |d| (d - series.first_day) as usize),
             None => i,
         };
         if let Some(slot) = sessions.get_mut(idx) {
-            *slot = s;
+            slot.get_or_insert(s);
         }
     }
-    Ok((series.load, Some(sessions)))
+    Ok(done(Some(sessions.into_iter().map(|s| s.unwrap_or(Session::Rest)).collect())))
 }
