@@ -36,8 +36,12 @@
 //! applied to the tree, and the result is validated into a [`scenario::Scenario`] whose rows
 //! the engine runs without re-checking. Every problem is reported with its file, line and column.
 //! [`plan::generate`] turns a row into daily loads: key sessions spread (as far apart as possible
-//! around the week) or clustered, easy recovery runs, rest days, recovery and overreach weeks,
-//! tapers, phases, and weekly or total load targets.
+//! around the week, and from the long run) or clustered, a weekly long run, easy recovery runs,
+//! rest days, recovery and overreach weeks (counted per phase or across the plan), a progression
+//! that can carry on from phase to phase, explicit weekly loads, tapers, race day on any weekday,
+//! calendar dates, and weekly or total load targets (including the comparison reference's total).
+//! Plans that validate but look wrong (a recovery week inside the taper, a percentage typed as a
+//! factor) come back as [`scenario::Scenario::warnings`].
 //!
 //! ## Monte Carlo engine
 //!

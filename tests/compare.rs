@@ -4,30 +4,16 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const MODEL: &str = "[model]\nkind = \"busso\"\np0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.2 }\nk3 = { dist = \"lognormal\", median = 0.0007, sigma = 0.3 }\ntau1 = 42.0\ntau2 = 7.0\ntau3 = 4.0\n";
 const PLAN: &str = "[plan]\nweeks = 6\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 50.0\nrest_days = 1\n";
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
+use common::{cell as f, summary, write};
 
 fn run(args: &[&str]) -> (i32, String) {
-    let o = common::bin().args(args).output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into())
-}
-
-fn summary(dir: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(dir.join("summary.csv")).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records().map(|rec| h.iter().zip(rec.unwrap().iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()).collect()
-}
-
-fn f(row: &HashMap<String, String>, col: &str) -> f64 {
-    row[col].parse().unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
+    let (code, _, err) = common::run(args);
+    (code, err)
 }
 
 /// Race-day performance per row label and athlete, from athletes.csv.

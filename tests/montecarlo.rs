@@ -2,8 +2,7 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use periodize::scenario::{Dist, ModelSpec};
 use periodize::stats::normal_cdf;
@@ -11,26 +10,11 @@ use periodize::stats::normal_cdf;
 const MODEL: &str = "[model]\nkind = \"banister\"\np0 = 100.0\nk1 = 0.1\nk2 = 0.2\ntau1 = 42.0\ntau2 = 7.0\n";
 const PLAN: &str = "[plan]\nweeks = 6\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 50.0\nrest_days = 1\nrecovery = { every = 3, factor = 0.6 }\ntaper = { days = 5, factor = 0.5 }\n";
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
+use common::{cell as f, summary, write};
 
 fn run(args: &[&str]) -> (i32, String) {
-    let o = common::bin().args(args).output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into())
-}
-
-/// summary.csv as a list of column -> value maps.
-fn summary(dir: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(dir.join("summary.csv")).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records().map(|rec| h.iter().zip(rec.unwrap().iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()).collect()
-}
-
-fn f(row: &HashMap<String, String>, col: &str) -> f64 {
-    row[col].parse().unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
+    let (code, _, err) = common::run(args);
+    (code, err)
 }
 
 /// The plan's loads, read back through `periodize plan`.

@@ -7,15 +7,10 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn summary(dir: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(dir.join("summary.csv")).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records().map(|rec| h.iter().zip(rec.unwrap().iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()).collect()
-}
+use common::summary;
 
 /// The shipped spacing scenario, run with a report into a fresh folder.
 fn report_run() -> (tempfile::TempDir, PathBuf) {
