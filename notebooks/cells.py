@@ -17,8 +17,8 @@ NB1 = [
 The seed question of periodize. At **equal total load**, compare two philosophies:
 
 * **train-to-recover**: three key workouts spread through the week (Tue/Thu/Sat), short easy
-  recovery runs between them, two-week overreach blocks (+30%) followed by a recovery week (60%),
-  then a taper;
+  recovery runs between them, three four-week cycles of two overreach weeks (+30%) and a recovery
+  week (60%), then four weeks without blocks that end in a taper;
 * **recover-to-train**: hard days back to back (Tue–Thu), no recovery runs, no recovery weeks.
 
 Both are run under **Banister's** linear impulse-response model and under **Busso's** variable
@@ -147,12 +147,14 @@ for m in spacing.index:
     print(f"{m:9s} clustering three keys: race day {spacing.loc[m, 'race day']:+.2f}%, block mean {spacing.loc[m, 'block mean']:+.2f}%")
 """),
     ("md", """
-* Under **Banister** the two philosophies differ by about half a percent of race-day performance,
-  and recover-to-train still wins for about a third of athletes. The linear model only re-weights
-  exponential sums when load moves within a week. "Recovery" is just less load to it.
-* Under **Busso**, train-to-recover wins for about 19 athletes in 20. Most of that verdict comes
-  from concentrating the same weekly load on three days instead of six: the fatigue term grows with
-  load times recent load, so bigger days cost more than proportionally. Recovery weeks add to it.
+* Under **Banister** recover-to-train comes out ahead, by about 3% of race-day performance, for
+  about 96% of athletes. At equal total load it puts a larger share of the work into the last four
+  weeks, which the linear model rewards most, while train-to-recover spends its overreach weeks in
+  the build. The linear model only re-weights exponential sums when load moves; "recovery" is just
+  less load to it, and where the load falls relative to race day is all it sees.
+* Under **Busso** the verdict reverses: train-to-recover wins for about 9 athletes in 10, by about
+  4%. Most of that comes from concentrating the same weekly load on three days instead of six: the
+  fatigue term grows with load times recent load, so bigger days cost more than proportionally.
 * **Spacing alone** is a smaller effect:
   * Under Banister, clustering *raises* the block mean slightly. The clustered week puts its load a
     day earlier on average, and in a block where fitness is still building, earlier load is

@@ -423,9 +423,11 @@ fn hidden_overrides(v: &mut V, var: &Node, t: &Node, vpath: &str) {
         return;
     };
     for (k, val) in over.iter().filter(|(k, _)| k.name != "phase") {
-        // A phase that sets the same value hides nothing.
+        // A phase that sets the same value hides nothing, and one that switches a block off with
+        // "none" says so on purpose.
+        let hides = |p: &Node| p.val != val.val && !matches!(&p.val, Val::Str(x) if x == "none");
         let hiding: Vec<String> =
-            phases.iter().enumerate().filter(|(_, ph)| ph.get(&k.name).is_some_and(|p| p.val != val.val)).map(|(i, ph)| ph.get("name").map_or(format!("phase{}", i + 1), Node::label)).collect();
+            phases.iter().enumerate().filter(|(_, ph)| ph.get(&k.name).is_some_and(hides)).map(|(i, ph)| ph.get("name").map_or(format!("phase{}", i + 1), Node::label)).collect();
         if !hiding.is_empty() {
             v.warn(&k.span, format!("{vpath}.plan.{}: phase {} sets its own {}, so this value does not reach it", k.name, hiding.join(", "), k.name));
         }
