@@ -34,7 +34,7 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
-    /// Where to write it (never over an existing file).
+    /// Where to write it (never over an existing file; `-` prints it).
     #[arg(default_value = "scenario.toml")]
     pub file: PathBuf,
 }
@@ -251,8 +251,11 @@ fn load_scenario(path: &std::path::Path) -> Result<crate::scenario::Scenario> {
     Ok(sc)
 }
 
-/// `periodize init`: the template, never over an existing file.
+/// `periodize init`: the template, never over an existing file (`-`: to stdout).
 fn init(path: &std::path::Path) -> Result<()> {
+    if path == std::path::Path::new("-") {
+        return crate::output::write_to(None, |w| w.write_all(crate::scenario::TEMPLATE.as_bytes()));
+    }
     let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::AlreadyExists {
             Error::Usage(format!("{}: already exists; periodize init never overwrites a file (name another: periodize init my-plan.toml)", path.display()))

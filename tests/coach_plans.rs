@@ -288,6 +288,10 @@ fn init_writes_a_template_that_runs_and_never_overwrites() {
     assert_eq!(code, 2);
     assert!(err.contains("already exists"), "{err}");
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "mine");
+    // `-` prints the same template.
+    let (code, out, _) = run(&["init", "-"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, periodize::scenario::TEMPLATE);
 }
 
 /// The shipped 16-week marathon build: every week's total from the scenario's rules, computed
