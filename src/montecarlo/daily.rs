@@ -5,7 +5,9 @@
 //! each chunk of athletes keeps its own sums, added in chunk order, so the result is the same for
 //! any thread count. Pass two (a re-run: every athlete's draws are fixed by the seed) counts each
 //! day's performances into [`BINS`] equal bins of that range; counts are integers, so their merge
-//! order does not matter. Quantiles interpolate within a bin: exact to (max - min) / BINS.
+//! order does not matter. A type-7 quantile interpolates between two order statistics; each is
+//! placed within its bin (the smallest and largest exactly at the day's range), so the quantile
+//! is exact to (max - min) / BINS for any number of athletes, however sparse the bins.
 
 use super::kernel::DaySink;
 
@@ -87,19 +89,40 @@ impl<'a> DayHist<'a> {
         if w <= 0.0 { 0 } else { (((x - self.lo[d]) / w * BINS as f64) as usize).min(BINS - 1) }
     }
 
-    /// The q-quantile of day d (type 7 rank), interpolated within its bin.
+    /// The q-quantile of day d over n athletes, type 7 (numpy's default): the order statistics
+    /// k = floor(q (n - 1)) and k + 1, interpolated. Each is within one bin width of its true
+    /// value, so their interpolation is too.
     pub fn quantile(&self, d: usize, q: f64, n: usize) -> f64 {
         let (lo, hi) = (self.lo[d], self.hi[d]);
-        if hi <= lo {
+        if hi <= lo || n < 2 {
             return lo;
         }
-        let rank = q * (n - 1) as f64;
+        let h = q * (n - 1) as f64;
+        let k = (h.floor() as usize).min(n - 1);
+        let frac = h - k as f64;
+        let a = self.order_statistic(d, k, n);
+        if frac == 0.0 || k + 1 >= n {
+            return a;
+        }
+        a + frac * (self.order_statistic(d, k + 1, n) - a)
+    }
+
+    /// The j-th smallest of day d's n values (0-based): exact at both ends, elsewhere spread
+    /// evenly within its bin.
+    fn order_statistic(&self, d: usize, j: usize, n: usize) -> f64 {
+        let (lo, hi) = (self.lo[d], self.hi[d]);
+        if j == 0 {
+            return lo;
+        }
+        if j + 1 >= n {
+            return hi;
+        }
         let width = (hi - lo) / BINS as f64;
-        let mut before = 0.0;
+        let mut before = 0usize;
         for (b, &c) in self.counts[d * BINS..(d + 1) * BINS].iter().enumerate() {
-            let c = c as f64;
-            if c > 0.0 && before + c > rank {
-                return lo + width * (b as f64 + (rank - before + 0.5) / c);
+            let c = c as usize;
+            if before + c > j {
+                return lo + width * (b as f64 + ((j - before) as f64 + 0.5) / c as f64);
             }
             before += c;
         }
