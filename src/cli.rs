@@ -290,7 +290,7 @@ pub fn validate_report(sc: &crate::scenario::Scenario) -> String {
             row.label(&sc.sweep_paths),
             row.model.config.kind,
             row.model.config.convention.name(),
-            if plan.days() % 7 == 0 { (plan.days() / 7).to_string() } else { format!("{:.1}", plan.days() as f64 / 7.0) },
+            if plan.days().is_multiple_of(7) { (plan.days() / 7).to_string() } else { format!("{:.1}", plan.days() as f64 / 7.0) },
             plan.days(),
             plan.total()
         ));

@@ -127,7 +127,9 @@ pub fn key_days_around(k: usize, spacing: &Spacing, long: Option<usize>) -> Vec<
         Spacing::Days(d) => d.clone(),
         Spacing::Clustered => sorted((1..8).map(|d| d % 7).filter(|&d| d != long).take(k).collect()),
         Spacing::Spread => {
-            let mut best: Option<((usize, usize, i32, i32), Vec<usize>)> = None;
+            // (smallest gap of all sessions, of keys, -keys after the long run, -keys before it)
+            type Score = (usize, usize, i32, i32);
+            let mut best: Option<(Score, Vec<usize>)> = None;
             for m in 0u32..128 {
                 if m & (1 << long) != 0 || m.count_ones() as usize != k {
                     continue;

@@ -366,7 +366,8 @@ fn plan_warnings(v: &mut V, root: &Node, rows: &[Row], sweep_paths: &[String]) {
     let plan_span = root.key_span("plan").unwrap_or(0..0);
     let taper_span = root.get("plan").and_then(|p| p.get("taper")).map_or(plan_span.clone(), |t| t.span.clone());
     // (span, finding) -> the labels of the rows with it, in row order.
-    let mut found: Vec<((Range<usize>, String), Vec<String>)> = Vec::new();
+    type Findings = Vec<((Range<usize>, String), Vec<String>)>;
+    let mut found: Findings = Vec::new();
     let mut note = |span: &Range<usize>, finding: String, label: String| match found.iter_mut().find(|(k, _)| k.0 == *span && k.1 == finding) {
         Some((_, labels)) => labels.push(label),
         None => found.push(((span.clone(), finding), vec![label])),
@@ -394,10 +395,10 @@ fn plan_warnings(v: &mut V, root: &Node, rows: &[Row], sweep_paths: &[String]) {
             }
         }
         let weeks = crate::plan::weeks(&crate::plan::generate(&row.plan));
-        if let [.., before, last] = weeks.as_slice() {
-            if last.load > before.load * (1.0 + 1e-12) {
-                note(&plan_span, format!("race week (week {}, load {:.0}) is heavier than the week before ({:.0})", last.week + 1, last.load, before.load), label);
-            }
+        if let [.., before, last] = weeks.as_slice()
+            && last.load > before.load * (1.0 + 1e-12)
+        {
+            note(&plan_span, format!("race week (week {}, load {:.0}) is heavier than the week before ({:.0})", last.week + 1, last.load, before.load), label);
         }
     }
     for ((span, finding), labels) in found {
@@ -683,10 +684,10 @@ fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mu
         Some(t) => or_none(v, t, "plan.taper", "a table { days, factor[, shape] }", validate_taper),
     };
     let start_date = date(v, p, "start_date", "plan");
-    if let (Some(Some(d)), Some(n)) = (start_date, p.get("start_date")) {
-        if weekday_of(d) != 0 {
-            v.bad(&n.span, format!("plan.start_date = {}: is a {}; day 0 is a Monday, so start_date must be one", n.show(), WEEKDAYS[weekday_of(d)]));
-        }
+    if let (Some(Some(d)), Some(n)) = (start_date, p.get("start_date"))
+        && weekday_of(d) != 0
+    {
+        v.bad(&n.span, format!("plan.start_date = {}: is a {}; day 0 is a Monday, so start_date must be one", n.show(), WEEKDAYS[weekday_of(d)]));
     }
     let load_column = v.string(p, "load_column", "plan").map(str::to_string);
     if let Some(file) = p.get("loads") {
@@ -795,20 +796,21 @@ fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mu
         Some(_) => v.bad(&p.get("phase")?.span, "plan.phase: expected [[plan.phase]] tables"),
     }
     let weeks: usize = phases.iter().map(|ph| ph.weeks).sum();
-    if let (Some(w), Some(n), true) = (weeks_from_date, p.get("race_date"), p.get("phase").is_some()) {
-        if v.reported == errs && w != weeks {
-            v.bad(&n.span, format!("plan.race_date = {}: is in week {w} from start_date, but the phases add up to {weeks} weeks", n.show()));
-        }
+    if let (Some(w), Some(n), true) = (weeks_from_date, p.get("race_date"), p.get("phase").is_some())
+        && v.reported == errs
+        && w != weeks
+    {
+        v.bad(&n.span, format!("plan.race_date = {}: is in week {w} from start_date, but the phases add up to {weeks} weeks", n.show()));
     }
     let weekly_loads = match p.get("weekly_loads") {
         None => None,
         Some(n) => validate_weekly_loads(v, n, p, weeks, v.reported == errs),
     };
     let days = race_wd.map_or(weeks * 7, |wd| crate::plan::race_day(weeks, wd));
-    if let (Some(Some(t)), true) = (&taper, v.reported == errs) {
-        if t.days > days {
-            v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({days} days)", t.days));
-        }
+    if let (Some(Some(t)), true) = (&taper, v.reported == errs)
+        && t.days > days
+    {
+        v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({days} days)", t.days));
     }
     if days == 0 && v.reported == errs {
         v.bad(&span, "plan: race day is day 0, so the plan has no days; race on a later weekday or add a week");
