@@ -206,6 +206,10 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
     let mut kept: std::collections::HashMap<usize, Vec<f64>> = Default::default();
     let mut pending: Vec<(usize, Vec<f64>)> = Vec::new();
     let mut summaries: Vec<RowSummary> = Vec::with_capacity(sc.rows.len());
+    let mut is_reference = vec![false; sc.rows.len()];
+    for r in sc.rows.iter().filter_map(|r| r.reference) {
+        is_reference[r] = true;
+    }
     let mut views = Vec::new();
     let mut athlete_days = 0.0;
     for (ri, row) in sc.rows.iter().enumerate() {
@@ -229,7 +233,7 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
                 None => pending.push((ri, perf.clone())),
             }
         }
-        if sc.is_reference(ri) {
+        if is_reference[ri] {
             let mine = perf.clone();
             let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut pending).into_iter().partition(|(i, _)| sc.rows[*i].reference == Some(ri));
             pending = rest;

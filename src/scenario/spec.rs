@@ -240,17 +240,13 @@ pub struct Compare {
 }
 
 impl Scenario {
-    /// Whether row `i` is another row's reference.
-    pub fn is_reference(&self, i: usize) -> bool {
-        self.rows.iter().any(|r| r.reference == Some(i))
-    }
-
     /// A short name of row `i` for charts and verdicts: the variant (left out when the scenario
     /// has a single, unnamed variant) and each swept value as `key=value`, with the last segment
     /// of the path as the key.
     pub fn short_label(&self, i: usize) -> String {
         let row = &self.rows[i];
-        let single = self.rows.iter().all(|r| r.variant == row.variant);
+        // Rows are in variant order, so one variant means the first and last rows share it.
+        let single = self.rows.first().map(|r| &r.variant) == self.rows.last().map(|r| &r.variant);
         let mut parts = Vec::new();
         if !single || self.sweep_paths.is_empty() {
             parts.push(row.variant.clone());
