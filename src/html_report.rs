@@ -19,6 +19,17 @@ pub struct Meta<'a> {
     pub git_commit: Option<&'a str>,
 }
 
+/// Rows shown in the page's tables at most; summary.csv and `periodize plan` have every row.
+pub const MAX_TABLE_ROWS: usize = 200;
+
+/// A last table row saying how many rows were left out (empty when none were).
+fn more_rows(total: usize, columns: usize) -> String {
+    if total <= MAX_TABLE_ROWS {
+        return String::new();
+    }
+    format!("<tr><td class=\"l\" colspan=\"{columns}\"><em>{} more rows: see summary.csv</em></td></tr>\n", total - MAX_TABLE_ROWS)
+}
+
 /// Escape text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -97,7 +108,7 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
     h.push_str("</ul>\n<div class=\"scroll\"><table id=\"verdict\">\n");
     h.push_str("<tr><th class=\"l\">row</th><th class=\"l\">compared with</th><th>race-day mean</th><th>difference</th><th>95% CI</th><th>difference %</th><th>better for</th><th>95% CI</th></tr>\n");
     let unit = if sc.performance_unit.is_empty() { String::new() } else { format!(" {}", sc.performance_unit) };
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.iter().enumerate().take(MAX_TABLE_ROWS) {
         let mean = r.perf_final_mean();
         h.push_str(&format!("<tr data-row=\"{i}\"><td class=\"l\">{}</td>", esc(&sc.short_label(i))));
         match &r.comparison {
@@ -133,13 +144,14 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
             }
         }
     }
+    h.push_str(&more_rows(rows.len(), 8));
     h.push_str("</table></div>\n<p class=\"small\">Blue: ahead of the reference (the 95% CI is above 0); red: behind; grey: the interval includes 0. \
         Differences are paired: athlete i in one row against athlete i in the reference, with the same parameters and noise. \
         Numbers are rounded to what their interval supports; summary.csv has full precision.</p>\n");
 }
 
 fn weekly_table(h: &mut String, sc: &Scenario) {
-    let plans: Vec<crate::plan::Plan> = sc.rows.iter().map(|r| crate::plan::generate(&r.plan)).collect();
+    let plans: Vec<crate::plan::Plan> = sc.rows.iter().take(MAX_TABLE_ROWS).map(|r| crate::plan::generate(&r.plan)).collect();
     let weeks = plans.iter().map(|p| p.days().div_ceil(7)).max().unwrap_or(0);
     let unit = if sc.load_unit.is_empty() { String::new() } else { format!(" ({})", sc.load_unit) };
     h.push_str(&format!("<h2>Planned weekly load{}</h2>\n<div class=\"scroll\"><table id=\"weekly\">\n<tr><th class=\"l\">row</th>", esc(&unit)));
@@ -153,7 +165,7 @@ fn weekly_table(h: &mut String, sc: &Scenario) {
         }
     }
     h.push_str("<th>total</th></tr>\n");
-    for (i, p) in plans.iter().enumerate() {
+    for (i, p) in plans.iter().enumerate().take(MAX_TABLE_ROWS) {
         h.push_str(&format!("<tr><td class=\"l\">{}</td>", esc(&sc.short_label(i))));
         for w in 0..weeks {
             let days = (w * 7)..((w + 1) * 7).min(p.days());
@@ -169,6 +181,7 @@ fn weekly_table(h: &mut String, sc: &Scenario) {
         }
         h.push_str(&format!("<td>{:.0}</td></tr>\n", p.total()));
     }
+    h.push_str(&more_rows(sc.rows.len(), weeks + 2));
     h.push_str("</table></div>\n<p class=\"small\">Shaded: <span style=\"background:#fde2d6\">overreach</span>, \
         <span style=\"background:#dcf1d6\">recovery</span> and <span style=\"background:#dce8f6\">taper</span> weeks. \
         <code>periodize plan</code> prints every day.</p>\n");

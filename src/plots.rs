@@ -35,6 +35,9 @@ const FONT: &str = "sans-serif";
 pub const PANELS_PER_FILE: usize = 6;
 /// Daily chart files at most (the rest of the rows are listed in the last caption).
 pub const MAX_DAILY_FILES: usize = 10;
+/// Rows drawn in the forest plot and the race-day chart at most; with more, the forest plot
+/// shows the best and worst halves and the race-day chart the first rows, and says so.
+pub const MAX_CHART_ROWS: usize = 60;
 
 /// A chart: its file name, a title for the report, and the SVG text.
 #[derive(Clone, Debug)]
@@ -85,7 +88,7 @@ fn text_width(s: &str) -> u32 {
 }
 
 fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
-    let compared: Vec<(usize, &crate::montecarlo::summary::Comparison)> = rows
+    let mut compared: Vec<(usize, &crate::montecarlo::summary::Comparison)> = rows
         .iter()
         .enumerate()
         .filter_map(|(i, r)| r.comparison.as_ref().map(|c| (i, c)))
@@ -94,13 +97,19 @@ fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
     if compared.is_empty() {
         return Ok(None);
     }
+    let total = compared.len();
+    if total > MAX_CHART_ROWS {
+        compared.sort_by(|a, b| b.1.diff_pct.total_cmp(&a.1.diff_pct));
+        compared.drain(MAX_CHART_ROWS / 2..total - MAX_CHART_ROWS / 2);
+    }
+    let cut = if total > MAX_CHART_ROWS { format!(" ({} best and {} worst of {total} rows)", MAX_CHART_ROWS / 2, MAX_CHART_ROWS / 2) } else { String::new() };
     // One reference for every row: name it once in the caption and label rows by what they are.
     let single = compared.iter().all(|(_, c)| c.reference == compared[0].1.reference);
     let labels: Vec<String> = compared.iter().map(|(i, _)| if single { sc.diff_parts(*i).map_or_else(|| sc.short_label(*i), |p| p.0) } else { sc.diff_label(*i) }).collect();
     let caption = if single {
-        format!("{}: race-day difference from {} (paired, 95% CI)", sc.name, sc.short_label(compared[0].1.reference))
+        format!("{}: race-day difference from {} (paired, 95% CI){cut}", sc.name, sc.short_label(compared[0].1.reference))
     } else {
-        format!("{}: race-day difference from the reference (paired, 95% CI)", sc.name)
+        format!("{}: race-day difference from the reference (paired, 95% CI){cut}", sc.name)
     };
     let notes: Vec<String> = compared
         .iter()
@@ -382,10 +391,13 @@ fn legend(area: &DrawingArea<SVGBackend<'_>, Shift>, sc: &Scenario) -> Result<()
 }
 
 fn final_distribution(sc: &Scenario, views: &[RowView]) -> Result<Option<String>> {
-    let rows: Vec<(usize, [f64; 5])> = views.iter().enumerate().filter(|(_, v)| v.final_q.iter().all(|x| x.is_finite())).map(|(i, v)| (i, v.final_q)).collect();
+    let mut rows: Vec<(usize, [f64; 5])> = views.iter().enumerate().filter(|(_, v)| v.final_q.iter().all(|x| x.is_finite())).map(|(i, v)| (i, v.final_q)).collect();
     if rows.is_empty() {
         return Ok(None);
     }
+    let total = rows.len();
+    rows.truncate(MAX_CHART_ROWS);
+    let cut = if total > MAX_CHART_ROWS { format!(" (the first {MAX_CHART_ROWS} of {total} rows)") } else { String::new() };
     let lo = rows.iter().map(|r| r.1[0]).fold(f64::INFINITY, f64::min);
     let hi = rows.iter().map(|r| r.1[4]).fold(f64::NEG_INFINITY, f64::max);
     let pad = ((hi - lo) * 0.05).max(1e-9);
@@ -398,7 +410,7 @@ fn final_distribution(sc: &Scenario, views: &[RowView]) -> Result<Option<String>
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{}: race-day performance (box 25-75%, whiskers 5-95%, bar median)", sc.name), (FONT, 17))
+            .caption(format!("{}: race-day performance (box 25-75%, whiskers 5-95%, bar median){cut}", sc.name), (FONT, 17))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(label_w)

@@ -145,7 +145,7 @@ pub fn verdict(sc: &Scenario, rows: &[RowSummary], max: usize) -> Vec<String> {
     }
     let mut by_diff = compared.clone();
     by_diff.sort_by(|a, b| b.1.diff_pct.total_cmp(&a.1.diff_pct));
-    let mut out = vec![format!("{} compared rows; the three best and the three worst by mean difference:", compared.len())];
+    let mut out = vec![format!("{} compared rows; the three best and the three worst by percent difference:", compared.len())];
     out.extend(by_diff[..3].iter().map(|(i, c)| format!("  best:  {}", verdict_line(sc, *i, c))));
     out.extend(by_diff[by_diff.len() - 3..].iter().map(|(i, c)| format!("  worst: {}", verdict_line(sc, *i, c))));
     let ahead = compared.iter().filter(|(_, c)| c.diff_ci().0 > 0.0).count();

@@ -57,12 +57,17 @@ pub(super) fn resolve(v: &mut V, c: &Node, variants: &[String], paths: &[String]
         v.bad(&span, format!("compare.across = \"{across}\": not a swept path; {swept}"));
         return compare;
     };
+    // Each (variant, sweep values) to its first row, so finding partners is linear in the rows.
+    let mut index: std::collections::HashMap<(&str, &[String]), usize> = std::collections::HashMap::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        index.entry((r.variant.as_str(), r.sweep.as_slice())).or_insert(i);
+    }
     let mut refs = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         let variant = ref_variant.map_or(row.variant.as_str(), |r| variants[r].as_str());
         let mut point = row.sweep.clone();
         point[k] = first_values[k].clone();
-        match rows.iter().position(|r| r.variant == variant && r.sweep == point) {
+        match index.get(&(variant, point.as_slice())).copied() {
             Some(j) => refs.push((j != i).then_some(j)),
             None => {
                 let label = row.label(paths);
