@@ -139,21 +139,7 @@ fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
             .y_label_area_size(label_w)
             .build_cartesian_2d((lo - pad)..(hi + pad), -0.5f64..(n as f64 - 0.5))
             .map_err(draw_err)?;
-        let step = (hi - lo + 2.0 * pad) / 8.0;
-        chart
-            .configure_mesh()
-            .y_labels(n.max(1))
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n { labels[n - 1 - i as usize].clone() } else { String::new() }
-            })
-            .x_label_formatter(&|x| tick(*x, step))
-            .x_desc(with_unit("difference in race-day performance, this row minus its reference", &sc.performance_unit))
-            .disable_y_mesh()
-            .light_line_style(WHITE)
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(draw_err)?;
+        row_mesh(&mut chart, &labels, (hi - lo + 2.0 * pad) / 8.0, with_unit("difference in race-day performance, this row minus its reference", &sc.performance_unit))?;
         chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, -0.5), (0.0, n as f64 - 0.5)], GREY.stroke_width(1)))).map_err(draw_err)?;
         for (k, (_, c)) in compared.iter().enumerate() {
             let y = (n - 1 - k) as f64;
@@ -169,6 +155,28 @@ fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
         root.present().map_err(draw_err)?;
     }
     Ok(Some(svg))
+}
+
+type RowChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+/// The mesh of a chart with one labelled row per y integer (top row first): row labels on the
+/// left, values on x.
+fn row_mesh(chart: &mut RowChart<'_, '_>, labels: &[String], step: f64, x_desc: String) -> Result<()> {
+    let n = labels.len();
+    chart
+        .configure_mesh()
+        .y_labels(n.max(1))
+        .y_label_formatter(&|y| {
+            let i = y.round();
+            if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n { labels[n - 1 - i as usize].clone() } else { String::new() }
+        })
+        .x_label_formatter(&|x| tick(*x, step))
+        .x_desc(x_desc)
+        .disable_y_mesh()
+        .light_line_style(WHITE)
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(draw_err)
 }
 
 /// The x axis of a daily panel: weeks, and where race day falls.
@@ -416,21 +424,7 @@ fn final_distribution(sc: &Scenario, views: &[RowView]) -> Result<Option<String>
             .y_label_area_size(label_w)
             .build_cartesian_2d((lo - pad)..(hi + pad), -0.5f64..(n as f64 - 0.5))
             .map_err(draw_err)?;
-        let step = (hi - lo + 2.0 * pad) / 8.0;
-        chart
-            .configure_mesh()
-            .y_labels(n.max(1))
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n { labels[n - 1 - i as usize].clone() } else { String::new() }
-            })
-            .x_label_formatter(&|x| tick(*x, step))
-            .x_desc(with_unit("race-day performance", &sc.performance_unit))
-            .disable_y_mesh()
-            .light_line_style(WHITE)
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(draw_err)?;
+        row_mesh(&mut chart, &labels, (hi - lo + 2.0 * pad) / 8.0, with_unit("race-day performance", &sc.performance_unit))?;
         for (k, (i, q)) in rows.iter().enumerate() {
             let y = (n - 1 - k) as f64;
             let c = COLORS[i % COLORS.len()];
