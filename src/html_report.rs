@@ -165,19 +165,18 @@ fn weekly_table(h: &mut String, sc: &Scenario) {
         }
     }
     h.push_str("<th>total</th></tr>\n");
-    for (i, p) in plans.iter().enumerate().take(MAX_TABLE_ROWS) {
+    for (i, p) in plans.iter().enumerate() {
         h.push_str(&format!("<tr><td class=\"l\">{}</td>", esc(&sc.short_label(i))));
+        let plan_weeks = crate::plan::weeks(p);
         for w in 0..weeks {
-            let days = (w * 7)..((w + 1) * 7).min(p.days());
-            if days.is_empty() {
-                h.push_str("<td></td>");
-                continue;
+            match plan_weeks.get(w) {
+                None => h.push_str("<td></td>"),
+                // A week is shaded by its kind (taper, then recovery, then overreach wins).
+                Some(wk) => {
+                    let class = if wk.kind == WeekKind::Normal { "" } else { wk.kind.name() };
+                    h.push_str(&format!("<td class=\"{class}\">{:.0}</td>", wk.load));
+                }
             }
-            let total: f64 = p.load[days.clone()].iter().sum();
-            // A week is shaded by its most special day kind: taper, then recovery, then overreach.
-            let kinds = &p.kind[days];
-            let class = [WeekKind::Taper, WeekKind::Recovery, WeekKind::Overreach].into_iter().find(|k| kinds.contains(k)).map_or("", WeekKind::name);
-            h.push_str(&format!("<td class=\"{class}\">{total:.0}</td>"));
         }
         h.push_str(&format!("<td>{:.0}</td></tr>\n", p.total()));
     }
