@@ -30,6 +30,14 @@ pub enum Command {
     Fit(FitArgs),
     /// Write a commented template scenario (the train-to-recover comparison) to start from.
     Init(InitArgs),
+    /// List the named populations (`[model] preset = "NAME"`): source, units, calibration.
+    Presets(PresetsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PresetsArgs {
+    /// Print this preset's `[model]` table (TOML to paste into a scenario) instead of the list.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -53,7 +61,7 @@ pub struct CsvArgs {
 
 impl CsvArgs {
     fn options(&self, with_performance: bool) -> crate::daily::ReadOptions<'_> {
-        crate::daily::ReadOptions { with_performance, load_column: self.load_column.as_deref(), date_format: self.date_format.as_deref() }
+        crate::daily::ReadOptions { with_performance, load_column: self.load_column.as_deref(), date_format: self.date_format.as_deref(), contiguous: false }
     }
 }
 
@@ -208,6 +216,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Init(a) => init(&a.file),
+        Command::Presets(a) => presets(a.name.as_deref()),
         Command::Run(a) => {
             use std::io::IsTerminal;
             crate::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
@@ -240,6 +249,29 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::output::write_to(None, |w| w.write_all(text.as_bytes()))
         }
     }
+}
+
+/// `periodize presets [NAME]`: the list, or one preset's `[model]` table.
+fn presets(name: Option<&str>) -> Result<()> {
+    use crate::scenario::presets::{PRESETS, find, names};
+    let text = match name {
+        Some(n) => {
+            let p = find(n).ok_or_else(|| Error::Usage(format!("preset \"{n}\": unknown; expected one of {}", names().join(", "))))?;
+            format!("# {}: {}\n# source: {}\n# load unit: {}; performance: {}\n# calibrated: {}\n[model]{}", p.name, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated, p.toml)
+        }
+        None => {
+            let mut s = String::new();
+            for p in PRESETS {
+                s.push_str(&format!(
+                    "{} ({})\n  {}\n  source:      {}\n  load unit:   {}\n  performance: {}\n  calibrated:  {}\n\n",
+                    p.name, p.kind, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated
+                ));
+            }
+            s.push_str("Use one with [model] preset = \"NAME\"; keys written in [model] override it. periodize presets NAME prints its values.\n");
+            s
+        }
+    };
+    crate::output::write_to(None, |w| w.write_all(text.as_bytes()))
 }
 
 /// Load a scenario and print its warnings on stderr.

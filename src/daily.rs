@@ -31,6 +31,8 @@ pub struct ReadOptions<'a> {
     pub load_column: Option<&'a str>,
     /// A strftime-style format for the `date` column (default ISO `%Y-%m-%d`).
     pub date_format: Option<&'a str>,
+    /// Refuse gaps between days (a start history must list every day, rest days as 0).
+    pub contiguous: bool,
 }
 
 impl DailySeries {
@@ -104,6 +106,9 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
         if let Some(p) = prev {
             if day < p {
                 return Err(Error::data(path, line, field, format!("\"{raw_day}\" is decreasing: days must be in order (rows on one day are summed)")));
+            }
+            if opts.contiguous && day > p + 1 {
+                return Err(Error::data(path, line, field, format!("\"{raw_day}\" leaves a gap of {} days: a history lists every day (write rest days with load 0)", day - p - 1)));
             }
         }
         prev = Some(day);

@@ -79,7 +79,7 @@ fn fast_path_equals_generic_kernel_bit_for_bit() {
         // kernel: the first 27 athletes (a partial fourth block) as the generic run has them.
         FORCE_GENERIC.store(true, Ordering::Relaxed);
         let plan = periodize::plan::generate(&row.plan);
-        let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, 11);
+        let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, 11, &row.start);
         let sampler = Sampler::new(11, &row.model);
         let mut cursor = sampler.cursor(0);
         let mut group = [[[0.0; 8]; PARAM_SLOTS.len()]; FAST_GROUP];

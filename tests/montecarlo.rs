@@ -191,6 +191,7 @@ fn truncated_normal_parameters_follow_the_truncated_distribution() {
     let spec = ModelSpec {
         config: periodize::model::ModelConfig::new(periodize::model::ModelKind::Banister),
         params: vec![("tau1".into(), Dist::Normal { mean, sd, min: lo, max: hi })],
+        joint: Default::default(),
     };
     let s = periodize::montecarlo::population::Sampler::new(7, &spec);
     let n = 20000;
@@ -277,6 +278,7 @@ fn the_first_parameter_draws_of_a_seed_are_stable() {
             ("k1".into(), Dist::Lognormal { median: 0.1, sigma: 0.25 }),
             ("tau1".into(), Dist::Normal { mean: 42.0, sd: 5.0, min: 20.0, max: 70.0 }),
         ],
+        joint: Default::default(),
     };
     let s = periodize::montecarlo::population::Sampler::new(20261125, &spec);
     let pinned = [[0.10841498095028482, 30.451612972416612], [0.07964992604698806, 40.8121311502979], [0.13122368486827385, 45.05593258123235]];
@@ -303,6 +305,7 @@ fn lane_sampling_equals_one_athlete_at_a_time() {
             ("dso".into(), Dist::Normal { mean: 0.0, sd: 1.0, min: 1.5, max: 9.0 }),
             ("scale".into(), Dist::Lognormal { median: 2.0, sigma: 0.1 }),
         ],
+        joint: Default::default(),
     };
     let s = periodize::montecarlo::population::Sampler::new(99, &spec);
     let np = spec.params.len();

@@ -85,4 +85,21 @@ impl<const N: usize> LaneModel<N> for Banister<N> {
     fn row(&self, l: usize, out: &mut Vec<f64>) {
         out.extend([self.g[l], self.h[l], self.performance()[l]]);
     }
+    /// lagged: g = e1 w / (1 - e1) with w pending; same-day: g = w / (1 - e1); h likewise.
+    fn settle(&mut self, w: f64) {
+        lanes!(N, l => {
+            let (e1, e2) = (self.e1[l], self.e2[l]);
+            match self.convention {
+                Convention::Lagged => {
+                    self.g[l] = e1 * w / (1.0 - e1);
+                    self.h[l] = e2 * w / (1.0 - e2);
+                    self.pending[l] = w;
+                }
+                Convention::SameDay => {
+                    self.g[l] = w / (1.0 - e1);
+                    self.h[l] = w / (1.0 - e2);
+                }
+            }
+        });
+    }
 }

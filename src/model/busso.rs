@@ -125,4 +125,25 @@ impl<const N: usize> LaneModel<N> for Busso<N> {
     fn row(&self, l: usize, out: &mut Vec<f64>) {
         out.extend([self.g[l], self.f[l], self.k3[l] * self.q[l], self.performance()[l]]);
     }
+    /// q = w / (1 - e3), so k2 = k3 q; lagged: g = e1 w / (1 - e1), f = e2 k2 w / (1 - e2) with
+    /// w and k2 w pending; same-day: g = w / (1 - e1), f = k2 w / (1 - e2).
+    fn settle(&mut self, w: f64) {
+        lanes!(N, l => {
+            let (e1, e2) = (self.e1[l], self.e2[l]);
+            self.q[l] = w / (1.0 - self.e3[l]);
+            let kw = self.k3[l] * self.q[l] * w;
+            match self.convention {
+                Convention::Lagged => {
+                    self.g[l] = e1 * w / (1.0 - e1);
+                    self.f[l] = e2 * kw / (1.0 - e2);
+                    self.pending_w[l] = w;
+                    self.pending_kw[l] = kw;
+                }
+                Convention::SameDay => {
+                    self.g[l] = w / (1.0 - e1);
+                    self.f[l] = kw / (1.0 - e2);
+                }
+            }
+        });
+    }
 }

@@ -278,6 +278,10 @@ pub trait LaneModel<const N: usize>: Sized {
     /// Lane `l`'s row after `day,load`, in contract order (pmc's `acwr` is a load statistic, added
     /// by the caller).
     fn row(&self, l: usize, out: &mut Vec<f64>);
+    /// Put every lane in the model's steady state under a constant daily load `w`: the state
+    /// after a day of load w that a day of load w leaves unchanged, so that a plan of constant
+    /// load w keeps performance constant. The initial-state parameters (g0, h0, ...) are replaced.
+    fn settle(&mut self, w: f64);
 }
 
 /// One athlete's model, stepped one day at a time.
@@ -362,6 +366,9 @@ impl LaneModel<1> for AnyModel {
     }
     fn row(&self, l: usize, out: &mut Vec<f64>) {
         dispatch!(self, m => LaneModel::row(m, l, out))
+    }
+    fn settle(&mut self, w: f64) {
+        dispatch!(self, m => LaneModel::settle(m, w))
     }
 }
 

@@ -74,4 +74,22 @@ impl<const N: usize> LaneModel<N> for Perpot<N> {
     fn row(&self, l: usize, out: &mut Vec<f64>) {
         out.extend([self.sp[l], self.rp[l], self.pp[l]]);
     }
+    /// PerPot has no closed-form steady state: performance is neutral (any level where strain
+    /// and response flows balance is steady), so the state is the one the athlete reaches from
+    /// pp0 under load w, found by stepping until no state changes (to 1e-15 relative, at most
+    /// 100,000 days; the flows settle geometrically with rate 1 - 1/max(ds, dr)).
+    fn settle(&mut self, w: f64) {
+        let load = [w; N];
+        for _ in 0..100_000 {
+            let before = (self.sp, self.rp, self.pp);
+            self.step(&load);
+            let moved = (0..N).any(|l| {
+                let d = (self.sp[l] - before.0[l]).abs() + (self.rp[l] - before.1[l]).abs() + (self.pp[l] - before.2[l]).abs();
+                d > 1e-15 * (1.0 + self.sp[l].abs() + self.rp[l].abs() + self.pp[l].abs())
+            });
+            if !moved {
+                break;
+            }
+        }
+    }
 }

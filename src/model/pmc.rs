@@ -127,4 +127,10 @@ impl<const N: usize> LaneModel<N> for Pmc<N> {
     fn row(&self, l: usize, out: &mut Vec<f64>) {
         out.extend([self.fitness[l], self.fatigue[l], self.form[l]]);
     }
+    /// Every average at w, so form is 0 (for every smoothing rule and form day).
+    fn settle(&mut self, w: f64) {
+        self.fitness = [w; N];
+        self.fatigue = [w; N];
+        self.form = [0.0; N];
+    }
 }

@@ -75,6 +75,7 @@ macro_rules! banister_loops {
                     load_total: total[l],
                     days_below: res[3][l],
                     acwr_max: acwr_max[l],
+                    perf_start: f64::NAN,
                 };
             }
         }

@@ -83,6 +83,9 @@ pub struct AthleteMetrics {
     pub days_below: f64,
     /// The largest 7:28 acute:chronic ratio of the athlete's loads (NaN for plans under 28 days).
     pub acwr_max: f64,
+    /// Performance at the start of the plan (after `[athlete] start`): the level the relative
+    /// gain is measured against, and `days_below` too when the start is not rested.
+    pub perf_start: f64,
 }
 
 /// Receives every day's lanes; the daily aggregates implement it, the plain run uses `()`.
@@ -159,6 +162,10 @@ pub struct RowKernel<'a> {
     pub noise: Noise,
     /// Index of the baseline parameter in the value list, or None for a baseline of 0.
     pub baseline: Option<usize>,
+    /// How athletes start the plan.
+    pub start: &'a crate::scenario::Start,
+    /// The loads before the plan that the ACWR looks back on (see [`crate::scenario::Start::recent_loads`]).
+    pub recent: Vec<f64>,
     /// The ACWR maximum and total load of the plan itself (used when loads carry no noise).
     pub plan_acwr_max: f64,
     pub plan_total: f64,
@@ -172,18 +179,28 @@ pub struct RowKernel<'a> {
 }
 
 impl<'a> RowKernel<'a> {
-    pub fn new(config: &'a crate::model::ModelConfig, plan: &'a [f64], noise: Noise, seed: u64) -> Self {
+    pub fn new(config: &'a crate::model::ModelConfig, plan: &'a [f64], noise: Noise, seed: u64, start: &'a crate::scenario::Start) -> Self {
         let sigma2 = (1.0 + noise.load_cv * noise.load_cv).ln();
         let mut acwr = Acwr::default();
+        let recent = start.recent_loads();
+        for &w in &recent {
+            acwr.push(w);
+        }
         let plan_acwr_max = plan.iter().filter_map(|&w| acwr.push(w)).fold(f64::NAN, f64::max);
         RowKernel {
             config,
             plan,
             noise,
             baseline: config.kind.baseline_param(),
+            start,
+            recent,
             plan_acwr_max,
             plan_total: plan.iter().sum(),
-            fast: config.kind == crate::model::ModelKind::Banister && noise.test_sd == 0.0 && !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed),
+            // The fast loops start from the parameters' g0 and h0: a rested start.
+            fast: config.kind == crate::model::ModelKind::Banister
+                && noise.test_sd == 0.0
+                && start.is_rested()
+                && !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed),
             load_key: rng::key(seed, "load"),
             test_key: rng::key(seed, "test"),
             mu: -0.5 * sigma2,
@@ -290,6 +307,7 @@ impl<'a> RowKernel<'a> {
                     }
                 }
             }
+
         }
     }
 
@@ -317,9 +335,24 @@ impl<'a> RowKernel<'a> {
         let Block { values, first, valid, scratch, out } = b;
         let days = self.plan.len();
         let mut model = M::from_values(self.config, values);
-        let base: [f64; N] = match self.baseline {
-            Some(i) => values[i],
-            None => [0.0; N],
+        match self.start {
+            crate::scenario::Start::Rested => {}
+            crate::scenario::Start::SteadyLoad(w) => model.settle(*w),
+            crate::scenario::Start::History { loads, .. } => {
+                for &w in loads.iter() {
+                    model.step(&[w; N]);
+                }
+            }
+        }
+        // The relative gain is measured against where the athlete starts; days below against
+        // the untrained level (p0, pp0, form 0) from a rested start, else the starting level.
+        let perf_start = model.performance();
+        let base: [f64; N] = if !self.start.is_rested() {
+            perf_start
+        } else if let Some(i) = self.baseline {
+            values[i]
+        } else {
+            [0.0; N]
         };
         let (load_words, test_words) = scratch.split_at_mut(N * DAY_BLOCK);
         let mut noise = if LOAD { self.load_noise_source::<N>(first) } else { LoadNoise::idle() };
@@ -329,6 +362,12 @@ impl<'a> RowKernel<'a> {
         }
         let mut acwr = AcwrLanes::<N>::default();
         let mut acwr_max = [f64::NAN; N];
+        if LOAD {
+            let mut ignored = [f64::NAN; N];
+            for &w in &self.recent {
+                acwr.push_max(&[w; N], &mut ignored);
+            }
+        }
         let mut peak = [f64::NEG_INFINITY; N];
         let mut peak_day = [0.0; N];
         let mut below = [0.0; N];
@@ -397,7 +436,9 @@ impl<'a> RowKernel<'a> {
                 load_total: if LOAD { total[l] } else { self.plan_total },
                 days_below: below[l],
                 acwr_max: if LOAD { acwr_max[l] } else { self.plan_acwr_max },
+                perf_start: perf_start[l],
             };
         }
     }
 }
+

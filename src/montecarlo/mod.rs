@@ -43,6 +43,8 @@ pub struct RowResult {
     pub plan_days: usize,
     /// Whether the hand-vectorised Banister loop ran the athletes (see [`RowKernel::uses_fast_path`]).
     pub fast_path: bool,
+    /// Whether performance is a level that a relative gain makes sense of (not pmc's form).
+    pub relative: bool,
 }
 
 /// The per-athlete metrics of a row, column by column. Day counts are exact integers and kept as
@@ -53,6 +55,8 @@ pub struct RowResult {
 pub struct Metrics {
     pub perf_final: Vec<f64>,
     pub perf_peak: Vec<f64>,
+    /// Performance at the start of the plan.
+    pub perf_start: Vec<f64>,
     peak_day: Vec<u32>,
     days_below: Vec<u32>,
     /// Per-athlete load totals and ACWR maxima, or None for the plan's.
@@ -68,6 +72,7 @@ impl Metrics {
         Metrics {
             perf_final: vec![0.0; n],
             perf_peak: vec![0.0; n],
+            perf_start: vec![0.0; n],
             peak_day: vec![0; n],
             days_below: vec![0; n],
             loads: load_noise.then(|| (vec![0.0; n], vec![0.0; n])),
@@ -93,6 +98,7 @@ impl Metrics {
             load_total: self.load_total(i),
             days_below: self.days_below[i] as f64,
             acwr_max: self.acwr_max(i),
+            perf_start: self.perf_start[i],
         }
     }
 
@@ -127,6 +133,7 @@ impl Metrics {
             None => Vec::new(),
         }
         .into_iter();
+        let mut starts = self.perf_start.chunks_mut(size);
         self.perf_final
             .chunks_mut(size)
             .zip(self.perf_peak.chunks_mut(size))
@@ -134,6 +141,7 @@ impl Metrics {
             .map(|((perf_final, perf_peak), (peak_day, days_below))| MetricsChunk {
                 perf_final,
                 perf_peak,
+                perf_start: starts.next().unwrap_or_default(),
                 peak_day,
                 days_below,
                 loads: loads.next(),
@@ -146,6 +154,7 @@ impl Metrics {
 struct MetricsChunk<'a> {
     perf_final: &'a mut [f64],
     perf_peak: &'a mut [f64],
+    perf_start: &'a mut [f64],
     peak_day: &'a mut [u32],
     days_below: &'a mut [u32],
     loads: Option<(&'a mut [f64], &'a mut [f64])>,
@@ -162,6 +171,7 @@ impl MetricsChunk<'_> {
         for (i, a) in m.iter().enumerate() {
             self.perf_final[i] = a.perf_final;
             self.perf_peak[i] = a.perf_peak;
+            self.perf_start[i] = a.perf_start;
             self.peak_day[i] = a.peak_day as u32;
             self.days_below[i] = a.days_below as u32;
             if let Some((t, x)) = self.loads.as_mut() {
@@ -185,7 +195,7 @@ pub struct DailyRow {
 /// Run one row over `athletes` athletes. `progress` counts athletes done.
 pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: bool, progress: &AtomicU64) -> RowResult {
     let plan = crate::plan::generate(&row.plan);
-    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed);
+    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes };
     let (metrics, params, daily) = match row.model.config.kind {
@@ -195,7 +205,8 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: 
         ModelKind::Perpot => job.run::<Perpot<LANES>>(keep_params, daily, progress),
     };
     let fast_path = daily.is_none() && kernel.uses_fast_path::<(), LANES>();
-    RowResult { metrics, params, daily, plan_days: plan.days(), fast_path }
+    let relative = row.model.config.kind.baseline_param().is_some();
+    RowResult { metrics, params, daily, plan_days: plan.days(), fast_path, relative }
 }
 
 struct Job<'a> {
@@ -245,6 +256,11 @@ impl Job<'_> {
                     }
                     let valid = out.len();
                     self.kernel.run_fast::<M>(&group, (c * CHUNK + g * FAST_GROUP * LANES) as u64, valid, out);
+                    // Rested Banister athletes start at p0 + k1 g0 - k2 h0, as Banister computes it.
+                    for (i, o) in out.iter_mut().enumerate() {
+                        let (v, l) = (&group[i / LANES], i % LANES);
+                        o.perf_start = v[0][l] + v[1][l] * v[5][l] - v[2][l] * v[6][l];
+                    }
                 }
             } else {
                 for (b, out) in m.chunks_mut(LANES).enumerate() {

@@ -6,7 +6,13 @@ use rand::Rng;
 use chacha20::ChaCha8Rng;
 
 use super::rng::{self, GROUP, PARAM_SLOTS, inv_norm, inv_norm_lanes, u53};
-use crate::scenario::{Dist, ModelSpec};
+use crate::scenario::{Dist, Joint, ModelSpec};
+
+/// The most draws of one athlete under `require`: validation refuses populations that reject
+/// more than 99% of draws, so an athlete runs out with probability below 0.99^10000 = 2e-44.
+pub const MAX_DRAWS: u32 = 10_000;
+/// The `params` slot whose word picks an athlete's `sample_from` row (group 3, word 7).
+pub const ROW_SLOT: usize = 31;
 
 /// Draws the parameters of athletes of one row.
 #[derive(Clone, Debug)]
@@ -16,6 +22,18 @@ pub struct Sampler {
     params: Vec<(usize, Dist)>,
     /// The slot groups that random parameters use.
     groups: Vec<usize>,
+    /// Correlations, constraints and tables, when the parameters are drawn jointly.
+    joint: Option<JointDraw>,
+}
+
+/// What a joint draw needs, prepared once per row.
+#[derive(Clone, Debug)]
+struct JointDraw {
+    spec: Joint,
+    /// Parameters (indices in model order) tied by the Gaussian copula, and the lower Cholesky
+    /// factor of their normal scores' correlation matrix, row-major.
+    copula: Vec<usize>,
+    chol: Vec<f64>,
 }
 
 /// Reads consecutive athletes' draws from the `params` stream (one crate stream per slot group
@@ -39,10 +57,19 @@ impl Sampler {
             .map(|(name, d)| (PARAM_SLOTS.iter().position(|s| s == name).unwrap_or(PARAM_SLOTS.len()), d.clone()))
             .collect();
         let mut groups: Vec<usize> = params.iter().filter(|(_, d)| !d.is_fixed()).map(|(k, _)| k / GROUP).collect();
-        groups.dedup();
+        if spec.joint.sample_from.is_some() {
+            groups.push(ROW_SLOT / GROUP);
+        }
         groups.sort_unstable();
         groups.dedup();
-        Sampler { key: rng::key(seed, "params"), params, groups }
+        let joint = spec.joint.is_active().then(|| {
+            let mut copula: Vec<usize> = spec.joint.correlations.iter().flat_map(|c| c.index).collect();
+            copula.sort_unstable();
+            copula.dedup();
+            let chol = correlation_cholesky(&copula, &spec.joint).unwrap_or_else(|_| identity(copula.len()));
+            JointDraw { spec: spec.joint.clone(), copula, chol }
+        });
+        Sampler { key: rng::key(seed, "params"), params, groups, joint }
     }
 
     pub fn len(&self) -> usize {
@@ -78,6 +105,16 @@ impl Cursor<'_> {
     /// [`Cursor::next`]. With AVX2 the same code is compiled for AVX2 (no fused multiply-add, so
     /// the same bits) and 8 athletes' blocks come from the vertical ChaCha8 at once.
     pub fn next_lanes<const N: usize>(&mut self, out: &mut [[f64; N]]) {
+        if self.sampler.joint.is_some() {
+            // Joint draws go athlete by athlete (`flat[athlete * params + p]`).
+            let np = out.len();
+            let mut flat = vec![0.0; np * N];
+            self.next_joint_many(N, &mut flat);
+            for (p, o) in out.iter_mut().enumerate() {
+                *o = std::array::from_fn(|l| flat[l * np + p]);
+            }
+            return;
+        }
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor supports AVX2, checked just above.
@@ -154,10 +191,27 @@ impl Cursor<'_> {
         }
     }
 
+    /// The next `n` athletes' joint draws, athlete after athlete (`out[athlete * params + p]`).
+    #[inline(never)]
+    fn next_joint_many(&mut self, n: usize, out: &mut [f64]) {
+        let np = out.len() / n;
+        if np == 0 {
+            self.next += n as u64;
+            return;
+        }
+        for a in out.chunks_mut(np) {
+            self.next(a);
+        }
+    }
+
     /// The next athlete's parameter values, in model order.
     pub fn next(&mut self, out: &mut [f64]) {
         let athlete = self.next;
         self.next += 1;
+        if let Some(j) = &self.sampler.joint {
+            self.joint(j, athlete, out);
+            return;
+        }
         let mut words = [[0u64; GROUP]; GROUPS];
         for (g, r) in &mut self.streams {
             rng::seek_group(r, *g, athlete);
@@ -183,3 +237,116 @@ impl Cursor<'_> {
         }
     }
 }
+
+/// The identity matrix of size n, row-major.
+fn identity(n: usize) -> Vec<f64> {
+    (0..n * n).map(|i| if i % (n + 1) == 0 { 1.0 } else { 0.0 }).collect()
+}
+
+/// The lower Cholesky factor (row-major) of the correlation matrix of the parameters `copula`
+/// (indices in model order), or the pairs involved when the matrix is not positive definite.
+pub fn correlation_cholesky(copula: &[usize], joint: &Joint) -> Result<Vec<f64>, String> {
+    let n = copula.len();
+    let mut m = nalgebra::DMatrix::<f64>::identity(n, n);
+    for c in &joint.correlations {
+        let pos = |k: usize| copula.iter().position(|&x| x == c.index[k]);
+        if let (Some(a), Some(b)) = (pos(0), pos(1)) {
+            m[(a, b)] = c.rho;
+            m[(b, a)] = c.rho;
+        }
+    }
+    // Positive definite with some margin: a pivot below 1e-10 makes the draws numerically one
+    // parameter in two names.
+    let ok = nalgebra::Cholesky::new(m.clone()).filter(|ch| (0..n).all(|i| ch.l()[(i, i)] > 1e-5));
+    match ok {
+        Some(ch) => {
+            let l = ch.l();
+            Ok((0..n * n).map(|i| l[(i / n, i % n)]).collect())
+        }
+        None => {
+            let pairs: Vec<String> = joint.correlations.iter().map(|c| format!("{}-{} ({})", c.params[0], c.params[1], c.rho)).collect();
+            Err(pairs.join(", "))
+        }
+    }
+}
+
+/// The standard normal CDF, to a few ulp (libm's erfc): the copula's Phi.
+#[inline]
+fn phi(x: f64) -> f64 {
+    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// A parameter's value from its normal score z (the marginal's quantile at Phi(z)). Truncated
+/// normals use the inverse CDF on [Phi(a), Phi(b)], so every draw is one word.
+#[inline]
+fn from_score(d: &Dist, z: f64) -> f64 {
+    match *d {
+        Dist::Fixed { value } => value,
+        Dist::Lognormal { median, sigma } => median * (sigma * z).exp(),
+        Dist::Uniform { min, max } => min + (max - min) * phi(z),
+        Dist::Normal { mean, sd, min, max } => {
+            if min == f64::NEG_INFINITY && max == f64::INFINITY {
+                return mean + sd * z;
+            }
+            let (a, b) = (phi((min - mean) / sd), phi((max - mean) / sd));
+            let u = (a + (b - a) * phi(z)).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0);
+            (mean + sd * inv_norm(u)).clamp(min, max)
+        }
+    }
+}
+
+impl Cursor<'_> {
+    /// A joint draw of athlete `athlete`: the first attempt reads the athlete's usual slot words
+    /// (so a parameter outside every correlation keeps the draw it has without them, unless the
+    /// athlete is redrawn); attempt r > 0 reads 32 fresh words at a position of its own in the
+    /// `params` stream. Each parameter is one word turned into a normal score; the copula's
+    /// scores are mixed by the Cholesky factor; a `sample_from` row replaces its columns; the
+    /// first attempt that satisfies every `require` is kept.
+    fn joint(&mut self, j: &JointDraw, athlete: u64, out: &mut [f64]) {
+        let sampler = self.sampler;
+        let mut words = [0u64; GROUPS_JOINT * GROUP];
+        let mut e = vec![0.0; j.copula.len()];
+        for attempt in 0..MAX_DRAWS {
+            if attempt == 0 {
+                for (g, r) in &mut self.streams {
+                    rng::seek_group(r, *g, athlete);
+                    rng::fill(r, &mut words[*g * GROUP..(*g + 1) * GROUP]);
+                }
+            } else {
+                self.overflow.set_word_pos((1u128 << 62) + ((((athlete as u128) << 14) + attempt as u128) << 6));
+                rng::fill(&mut self.overflow, &mut words);
+            }
+            for (o, (slot, d)) in out.iter_mut().zip(&sampler.params) {
+                *o = match d {
+                    Dist::Fixed { value } => *value,
+                    // Without truncation the marginal is the usual one-word draw.
+                    Dist::Normal { min, max, .. } if *min > f64::NEG_INFINITY || *max < f64::INFINITY => from_score(d, inv_norm(u53(words[*slot]))),
+                    Dist::Uniform { min, max } => min + (max - min) * u53(words[*slot]),
+                    _ => from_score(d, inv_norm(u53(words[*slot]))),
+                };
+            }
+            if !j.copula.is_empty() {
+                for (x, &k) in e.iter_mut().zip(&j.copula) {
+                    *x = inv_norm(u53(words[sampler.params[k].0]));
+                }
+                let n = e.len();
+                for (a, &k) in j.copula.iter().enumerate() {
+                    let z: f64 = (0..=a).map(|b| j.chol[a * n + b] * e[b]).sum();
+                    out[k] = from_score(&sampler.params[k].1, z);
+                }
+            }
+            if let Some(t) = &j.spec.sample_from {
+                let r = ((u53(words[ROW_SLOT]) * t.rows as f64) as usize).min(t.rows - 1);
+                for (&k, &v) in t.index.iter().zip(t.row(r)) {
+                    out[k] = v;
+                }
+            }
+            if j.spec.require.iter().all(|c| c.holds(out)) {
+                return;
+            }
+        }
+    }
+}
+
+/// Slot groups a joint draw reads (the parameters' and the `sample_from` row word's).
+const GROUPS_JOINT: usize = ROW_SLOT / GROUP + 1;

@@ -100,6 +100,7 @@ pub fn summary_header(sc: &Scenario) -> Vec<String> {
     h.extend(sc.sweep_paths.iter().cloned());
     h.extend(["athletes", "reference"].map(String::from));
     h.extend(["mean", "sd", "p05", "p50", "p95"].map(|s| format!("perf_final_{s}")));
+    h.extend(["mean", "sd", "p05", "p50", "p95"].map(|s| format!("gain_pct_{s}")));
     h.extend(
         [
             "perf_peak_mean", "peak_day_mean", "load_total_mean", "win_rate", "win_rate_ci_low", "win_rate_ci_high", "diff_mean",
@@ -125,6 +126,10 @@ fn summary_cells(sc: &Scenario, ri: usize, s: &RowSummary) -> Vec<String> {
     c.push(s.athletes.to_string());
     c.push(s.comparison.as_ref().map_or(String::new(), |cmp| csv_field(&sc.rows[cmp.reference].label(&sc.sweep_paths))));
     c.extend(stats[0].iter().map(|&x| num(x)));
+    match &s.gain_pct {
+        Some(g) => c.extend(g.iter().map(|&x| num(x))),
+        None => c.extend(std::iter::repeat_n(String::new(), 5)),
+    }
     c.extend([stats[1][0], stats[2][0], stats[3][0]].map(num));
     match &s.comparison {
         Some(cmp) => {

@@ -18,6 +18,9 @@ pub struct RowSummary {
     pub plan_days: usize,
     /// The paired comparison with the reference row; None for a reference row.
     pub comparison: Option<Comparison>,
+    /// The per-athlete gain in percent, 100 (race day - start) / start: mean, sd, p05, p50,
+    /// p95; None where it means nothing (pmc's form, or a start at or below 0).
+    pub gain_pct: Option<[f64; 5]>,
 }
 
 impl RowSummary {
@@ -30,7 +33,10 @@ impl RowSummary {
             || summarize_columns(n, |i| [m.perf_final[i], m.perf_peak[i], m.peak_day(i)]),
             || summarize_columns(n, |i| [m.load_total(i), m.days_below(i), m.acwr_max(i)]),
         );
-        RowSummary { stats: a.into_iter().chain(b).collect(), athletes: n, plan_days: res.plan_days, comparison: None }
+        let s = &m.perf_start;
+        let gain_pct = (res.relative && n > 0 && s.iter().all(|&x| x > 0.0 && x.is_finite()))
+            .then(|| summarize_columns(n, |i| [100.0 * (m.perf_final[i] - s[i]) / s[i]])[0]);
+        RowSummary { stats: a.into_iter().chain(b).collect(), athletes: n, plan_days: res.plan_days, comparison: None, gain_pct }
     }
 
     pub fn perf_final_mean(&self) -> f64 {

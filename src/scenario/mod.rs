@@ -4,8 +4,10 @@
 //! Every problem found is reported, each with the file, line and column of the value that caused
 //! it (after variants and sweeps were applied, so an error in a `[[variant]]` points there).
 
+mod athletes;
 mod compare;
 mod error;
+pub mod presets;
 mod spec;
 mod tree;
 mod validate;
@@ -14,6 +16,7 @@ use std::path::Path;
 
 pub use error::{Problem, ScenarioError, line_col};
 pub use spec::*;
+pub use athletes::parse_require;
 pub use validate::{WEEKDAYS, parse_scenario, sha256_hex};
 
 /// The scenario `periodize init` writes: the train-to-recover comparison, commented.

@@ -31,6 +31,122 @@ impl Dist {
 pub struct ModelSpec {
     pub config: ModelConfig,
     pub params: Vec<(String, Dist)>,
+    /// How the parameters are drawn together: correlations, population constraints, rows of a
+    /// table (empty: each parameter on its own, as before).
+    pub joint: Joint,
+}
+
+/// Joint structure of a population's parameters (`[[model.correlation]]`, `require`,
+/// `sample_from`) and the preset it came from.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Joint {
+    /// `[model] preset`, when the model was filled from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Correlations of the normal scores of two parameters (indices in model order).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub correlations: Vec<Correlation>,
+    /// Constraints every athlete's parameters satisfy; athletes who break one are redrawn.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub require: Vec<Require>,
+    /// Whole rows of a table of parameter values (each athlete takes one row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sample_from: Option<SampleTable>,
+}
+
+impl Joint {
+    /// Whether the parameters are drawn jointly (otherwise each from its own slot, as always).
+    pub fn is_active(&self) -> bool {
+        !self.correlations.is_empty() || !self.require.is_empty() || self.sample_from.is_some()
+    }
+}
+
+/// `{ params = [a, b], rho }`: the correlation of the two parameters' normal scores.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Correlation {
+    pub params: [String; 2],
+    #[serde(skip)]
+    pub index: [usize; 2],
+    pub rho: f64,
+}
+
+/// A population constraint, `sum of coef * parameter + constant >= 0` (or `> 0` when strict),
+/// kept with its text for messages.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Require {
+    pub text: String,
+    /// Monomials: a coefficient times the product of parameters (indices in model order).
+    #[serde(skip)]
+    pub terms: Vec<(f64, Vec<usize>)>,
+    #[serde(skip)]
+    pub constant: f64,
+    #[serde(skip)]
+    pub strict: bool,
+}
+
+impl Require {
+    /// Whether parameter values (in model order) satisfy the constraint.
+    #[inline]
+    pub fn holds(&self, values: &[f64]) -> bool {
+        let s = self.terms.iter().fold(self.constant, |s, (c, idx)| s + c * idx.iter().map(|&i| values[i]).product::<f64>());
+        if self.strict { s > 0.0 } else { s >= 0.0 }
+    }
+}
+
+/// `sample_from`: a table of parameter values read from a CSV, one athlete per row.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SampleTable {
+    pub path: PathBuf,
+    /// The table's columns, as parameter names.
+    pub columns: Vec<String>,
+    /// The columns' indices in model order.
+    #[serde(skip)]
+    pub index: Vec<usize>,
+    /// Row-major values, `values[row * columns.len() + column]`.
+    #[serde(skip)]
+    pub values: std::sync::Arc<Vec<f64>>,
+    pub rows: usize,
+}
+
+impl SampleTable {
+    pub fn row(&self, r: usize) -> &[f64] {
+        let k = self.columns.len();
+        &self.values[r * k..(r + 1) * k]
+    }
+}
+
+/// The state an athlete starts the plan in (`[athlete] start`).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// The model's initial state from its parameters (g0, h0, ...): today's behaviour.
+    #[default]
+    Rested,
+    /// The exact steady state of each athlete's model under this constant daily load.
+    SteadyLoad(f64),
+    /// Each athlete's own model run over these daily loads; the plan starts the day after.
+    History {
+        path: PathBuf,
+        #[serde(skip)]
+        loads: std::sync::Arc<Vec<f64>>,
+        days: usize,
+    },
+}
+
+impl Start {
+    pub fn is_rested(&self) -> bool {
+        matches!(self, Start::Rested)
+    }
+
+    /// The loads of the days before the plan that the ACWR looks back on (the last 28 at most):
+    /// none when rested, 28 days of the steady load, or the history's last 28 days.
+    pub fn recent_loads(&self) -> Vec<f64> {
+        match self {
+            Start::Rested => Vec::new(),
+            Start::SteadyLoad(w) => vec![*w; 28],
+            Start::History { loads, .. } => loads[loads.len().saturating_sub(28)..].to_vec(),
+        }
+    }
 }
 
 /// How keys are placed in the week.
@@ -183,6 +299,8 @@ pub struct Row {
     pub model: ModelSpec,
     pub plan: PlanSpec,
     pub noise: Noise,
+    /// How the athletes start the plan.
+    pub start: Start,
     /// The index of the row this one is compared with (`[compare]`), or None for a reference row.
     pub reference: Option<usize>,
 }

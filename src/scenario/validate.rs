@@ -10,10 +10,10 @@ use crate::model::{Constraint, Convention, ModelConfig, ModelKind};
 use crate::plan::Session;
 
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "plan", "noise", "variant", "sweep", "compare"];
+const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "athlete", "plan", "noise", "variant", "sweep", "compare"];
 const RUN_KEYS: &[&str] = &["seed", "athletes", "load_unit", "performance_unit"];
 const NOISE_KEYS: &[&str] = &["load_cv", "miss_rate", "test_sd"];
-const VARIANT_KEYS: &[&str] = &["name", "description", "model", "plan", "noise"];
+const VARIANT_KEYS: &[&str] = &["name", "description", "model", "athlete", "plan", "noise"];
 const PHASE_KEYS: &[&str] = &[
     "weeks", "key_workouts", "spacing", "key_load", "easy_load", "rest_days", "recovery", "overreach", "progression",
     "target_weekly_load", "long_run",
@@ -229,7 +229,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
                     continue;
                 }
                 let mut t = root.clone();
-                for section in ["model", "plan", "noise"] {
+                for section in ["model", "athlete", "plan", "noise"] {
                     if let Some(over) = var.get(section) {
                         let key_span = var.key_span(section).unwrap_or_default();
                         // Another kind of model has other parameters: replace, don't merge.
@@ -261,8 +261,8 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
                     continue;
                 }
                 let first = k.name.split('.').next().unwrap_or("");
-                if !["model", "plan", "noise"].contains(&first) || k.name.split('.').any(str::is_empty) {
-                    let why = if first == "run" { "run settings are the same for every row; set them in [run]" } else { "expected a path under model., plan. or noise." };
+                if !["model", "athlete", "plan", "noise"].contains(&first) || k.name.split('.').any(str::is_empty) {
+                    let why = if first == "run" { "run settings are the same for every row; set them in [run]" } else { "expected a path under model., athlete., plan. or noise." };
                     v.bad(&k.span, format!("sweep.\"{}\": {why}", k.name));
                     continue;
                 }
@@ -464,13 +464,17 @@ fn sweep_points(v: &mut V, sweep: &[(String, Range<usize>, Vec<Node>)], zip: boo
 type FileCache = Vec<(String, Result<PlanFile, String>)>;
 
 fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String>, dir: &Path, files: &mut FileCache) -> Option<Row> {
-    let model = t.get("model").and_then(|m| validate_model(v, m, t.key_span("model").unwrap_or_default()));
+    let model = t.get("model").and_then(|m| validate_model(v, m, t.key_span("model").unwrap_or_default(), dir));
+    let start = match t.get("athlete") {
+        None => Some(Start::Rested),
+        Some(a) => super::athletes::validate_athlete(v, a, dir),
+    };
     let plan = t.get("plan").and_then(|p| validate_plan(v, p, t.key_span("plan").unwrap_or_default(), dir, files));
     let noise = match t.get("noise") {
         None => Some(Noise::default()),
         Some(n) => validate_noise(v, n),
     };
-    Some(Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise?, reference: None })
+    Some(Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise?, start: start?, reference: None })
 }
 
 fn validate_noise(v: &mut V, n: &Node) -> Option<Noise> {
@@ -486,10 +490,11 @@ fn validate_noise(v: &mut V, n: &Node) -> Option<Noise> {
     (v.reported == errs).then_some(noise)
 }
 
-fn validate_model(v: &mut V, m: &Node, span: Range<usize>) -> Option<ModelSpec> {
+fn validate_model(v: &mut V, m: &Node, span: Range<usize>, dir: &Path) -> Option<ModelSpec> {
     let errs = v.reported;
+    let m = &super::athletes::expand_preset(v, m)?;
     let got = v.string(m, "kind", "model").map(str::to_string);
-    let Some(kind_name) = v.required(got, m, "kind", "model", &span, "kind = \"banister\", \"busso\", \"pmc\" or \"perpot\"") else {
+    let Some(kind_name) = v.required(got, m, "kind", "model", &span, "kind = \"banister\", \"busso\", \"pmc\" or \"perpot\" (or a preset = \"NAME\")") else {
         return None;
     };
     let Some(kind) = ModelKind::parse(&kind_name) else {
@@ -498,7 +503,7 @@ fn validate_model(v: &mut V, m: &Node, span: Range<usize>) -> Option<ModelSpec> 
         return None;
     };
     let defs = kind.params();
-    let mut allowed: Vec<&str> = vec!["kind", "convention"];
+    let mut allowed: Vec<&str> = vec!["kind", "convention", "preset", "correlation", "require", "sample_from"];
     allowed.extend(defs.iter().map(|d| d.name));
     allowed.extend(kind.options().iter().map(|(n, _)| *n));
     v.keys(m, "model", &allowed);
@@ -538,7 +543,11 @@ fn validate_model(v: &mut V, m: &Node, span: Range<usize>) -> Option<ModelSpec> 
             params.push((def.name.to_string(), d));
         }
     }
-    (v.reported == errs).then_some(ModelSpec { config, params })
+    if v.reported != errs {
+        return None;
+    }
+    let joint = super::athletes::validate_joint(v, m, kind, &params, dir)?;
+    (v.reported == errs).then_some(ModelSpec { config, params, joint })
 }
 
 /// A number (fixed) or `{ dist = "normal" | "lognormal" | "uniform", ... }`, whose every draw
