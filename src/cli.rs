@@ -374,8 +374,15 @@ fn fit(a: FitArgs) -> Result<()> {
         crate::output::write_to(Some(path), |w| crate::fit::write_replicates(w, &opts, &fitted))?;
     }
     if let Some(path) = &a.scenario_out {
-        let text = crate::fit::scenario_toml(&fitted, &opts, &series, &a.data.display().to_string());
-        crate::output::write_to(Some(path), |w| w.write_all(text.as_bytes()))?;
+        let stem = path.file_stem().map_or("athlete".into(), |s| s.to_string_lossy().into_owned());
+        let files = crate::fit::scenario_files(&fitted, &opts, &series, &a.data.display().to_string(), &stem);
+        let dir = path.parent().unwrap_or(std::path::Path::new(""));
+        // The files the scenario names first, the scenario last: it never points at missing files.
+        crate::output::write_to(Some(&dir.join(format!("{stem}-history.csv"))), |w| w.write_all(files.history.as_bytes()))?;
+        if let Some(t) = &files.replicates {
+            crate::output::write_to(Some(&dir.join(format!("{stem}-replicates.csv"))), |w| w.write_all(t.as_bytes()))?;
+        }
+        crate::output::write_to(Some(path), |w| w.write_all(files.scenario.as_bytes()))?;
     }
     eprintln!(
         "{} fit ({}) to {} tests: SSE {:.4}, R^2 {:.4}, residual sd {:.4}",
