@@ -55,7 +55,7 @@ pub struct Comparison {
     /// Mean and sd of the per-athlete difference (this row minus the reference).
     pub diff_mean: f64,
     pub diff_sd: f64,
-    /// 100 * diff_mean / the reference's mean race-day performance.
+    /// 100 * diff_mean / |the reference's mean race-day performance|.
     pub diff_pct: f64,
 }
 
@@ -65,7 +65,9 @@ impl Comparison {
         let n = this.len();
         let wins = this.iter().zip(other).filter(|(a, b)| a > b).count();
         let [s] = summarize_columns(n, |i| [this[i] - other[i]]);
-        Comparison { reference, wins, athletes: n, diff_mean: s[0], diff_sd: s[1], diff_pct: 100.0 * s[0] / reference_mean }
+        // Percent of the reference level's size, so the sign is the difference's even where the
+        // level is negative (a collapsed PerPot potential, a pmc form).
+        Comparison { reference, wins, athletes: n, diff_mean: s[0], diff_sd: s[1], diff_pct: 100.0 * s[0] / reference_mean.abs() }
     }
 
     pub fn win_rate(&self) -> f64 {
