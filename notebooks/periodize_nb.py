@@ -9,11 +9,13 @@ OUT = ROOT / "target" / "notebooks"
 
 
 def binary() -> str:
-    """The periodize binary: $PERIODIZE, else target/release/periodize (built if missing)."""
+    """The periodize binary: $PERIODIZE, else $CARGO_TARGET_DIR (or target)/release/periodize,
+    built if missing."""
     env = os.environ.get("PERIODIZE")
     if env:
         return env
-    path = ROOT / "target" / "release" / "periodize"
+    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+    path = (target if target.is_absolute() else ROOT / target) / "release" / "periodize"
     if not path.exists():
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     return str(path)
