@@ -43,6 +43,17 @@
 //! Plans that validate but look wrong (a recovery week inside the taper, a percentage typed as a
 //! factor) come back as [`scenario::Scenario::warnings`].
 //!
+//! ## Athletes
+//!
+//! A population is one distribution per parameter, or a named preset with its source
+//! ([`scenario::presets`]: `busso2003` calibrated to Busso's 2003 +30 +/- 7%,
+//! `banister-literature`, `clarke2013-cyclist`, `perpot-perl`). Parameters can be tied by a
+//! Gaussian copula, constrained (`require`, athletes redrawn deterministically) or taken as whole
+//! rows of a table (`sample_from`, e.g. a fit's bootstrap replicates); see
+//! [`montecarlo::population`]. Athletes start rested, in the exact steady state of a constant load
+//! ([`model::LaneModel::settle`]), or after their own history ([`scenario::Start`]); summaries
+//! report each athlete's gain relative to that start.
+//!
 //! ## Monte Carlo engine
 //!
 //! - **Common random numbers.** Athlete i's parameters and day-by-day noise come from ChaCha8

@@ -55,16 +55,14 @@ fn corr(x: &[f64], y: &[f64]) -> f64 {
 #[test]
 fn the_gaussian_copula_gives_the_declared_normal_score_correlations() {
     let dir = tempfile::tempdir().unwrap();
-    let text = format!(
-        "schema_version = 1\n[run]\nathletes = 100000\n[model]\nkind = \"banister\"\np0 = 100.0\n\
-         k1 = {{ dist = \"lognormal\", median = 0.1, sigma = 0.3 }}\nk2 = 0.2\n\
-         tau1 = {{ dist = \"uniform\", min = 30.0, max = 50.0 }}\n\
-         tau2 = {{ dist = \"normal\", mean = 12.0, sd = 4.0, min = 5.0, max = 20.0 }}\n\
+    let text = "schema_version = 1\n[run]\nathletes = 100000\n[model]\nkind = \"banister\"\np0 = 100.0\n\
+         k1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }\nk2 = 0.2\n\
+         tau1 = { dist = \"uniform\", min = 30.0, max = 50.0 }\n\
+         tau2 = { dist = \"normal\", mean = 12.0, sd = 4.0, min = 5.0, max = 20.0 }\n\
          [[model.correlation]]\nparams = [\"k1\", \"tau1\"]\nrho = 0.8\n\
          [[model.correlation]]\nparams = [\"tau1\", \"tau2\"]\nrho = -0.5\n\
-         [plan]\nweeks = 1\nkey_workouts = 1\nkey_load = 100.0\n"
-    );
-    let out = run_ok(dir.path(), "cop", &text, &["--per-athlete"]);
+         [plan]\nweeks = 1\nkey_workouts = 1\nkey_load = 100.0\n";
+    let out = run_ok(dir.path(), "cop", text, &["--per-athlete"]);
     let a = athletes(&out);
     let phi = |x: f64| 0.5 * libm::erfc(-x / std::f64::consts::SQRT_2);
     let z1: Vec<f64> = a.iter().map(|r| (r["k1"] / 0.1).ln() / 0.3).collect();
@@ -101,7 +99,7 @@ fn require_redraws_athletes_who_break_a_constraint() {
     let fa = athletes(&run_ok(dir.path(), "free", &free, &["--per-athlete"]));
     assert!(fa.iter().filter(|r| r["tau1"] < 1.5 * r["tau2"]).count() > 300);
     // Athletes who satisfied the constraints at the first draw keep that draw.
-    let kept = fa.iter().zip(&a).filter(|(f, r)| f["tau1"] >= 1.5 * f["tau2"] && f["k1"] * f["tau1"] > f["k2"] * f["tau2"] + 0.5).all(|(f, r)| f["k1"] == r["k1"]);
+    let kept = fa.iter().zip(&a).filter(|(f, _)| f["tau1"] >= 1.5 * f["tau2"] && f["k1"] * f["tau1"] > f["k2"] * f["tau2"] + 0.5).all(|(f, r)| f["k1"] == r["k1"]);
     assert!(kept);
     // Same athletes in both variants (athletes.csv lists variant a's 3000, then b's).
     assert_eq!(a.len(), 6000);
@@ -215,6 +213,7 @@ fn bad_populations_and_starts_are_refused_with_the_line() {
     write(dir.path(), "nan.csv", "k1,k2\n0.1,0.2\n0.1,NaN\n");
     write(dir.path(), "neg.csv", "k1,k2\n0.1,-0.2\n");
     write(dir.path(), "cols.csv", "k1,kk2\n0.1,0.2\n");
+    write(dir.path(), "short.csv", "k1,k2\n0.1,0.2\n0.1\n");
     write(dir.path(), "gap.csv", "day,load\n0,10\n1,20\n4,30\n");
     write(dir.path(), "baddate.csv", "date,load\n2026-01-01,10\n2026-13-02,20\n");
     let base = "[model]\nkind = \"banister\"\np0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }\n\
@@ -237,6 +236,7 @@ fn bad_populations_and_starts_are_refused_with_the_line() {
         (base, "sample_from = \"neg.csv\"\n", &["neg.csv:2", "k2", ">= 0"]),
         (base, "sample_from = \"cols.csv\"\n", &["cols.csv:1", "kk2"]),
         (base, "sample_from = \"missing.csv\"\n", &["missing.csv"]),
+        (base, "sample_from = \"short.csv\"\n", &["short.csv:3", "1 values; expected 2 (k1, k2)"]),
         (base, "[athlete]\nstart = { history = \"gap.csv\" }\n", &["gap.csv:4", "gap of 2 days"]),
         (base, "[athlete]\nstart = { history = \"baddate.csv\" }\n", &["baddate.csv:3", "date"]),
         (base, "[athlete]\nstart = \"tired\"\n", &["athlete.start", "rested"]),

@@ -4,7 +4,7 @@
 //! Athletes are processed in fixed chunks of [`CHUNK`] (independent of the thread count), each
 //! chunk in lanes of [`LANES`] athletes side by side. Per-athlete metrics land at the athlete's
 //! index; every reduction runs in index order, so the output is byte-identical for any
-//! `--threads`. Memory is O(athletes) per row ([`Metrics`], 24 to 40 bytes per athlete, plus
+//! `--threads`. Memory is O(athletes) per row ([`Metrics`], 32 to 48 bytes per athlete, plus
 //! the first row's race-day performance for pairing), never O(athletes x days) unless asked for.
 
 pub mod daily;
@@ -49,7 +49,7 @@ pub struct RowResult {
 
 /// The per-athlete metrics of a row, column by column. Day counts are exact integers and kept as
 /// u32; load totals and ACWR maxima are kept only when loads carry noise (otherwise every athlete
-/// has the plan's). For 2M athletes without load noise that is 48 MB instead of 96 MB for one
+/// has the plan's). For 2M athletes without load noise that is 64 MB instead of 112 MB for one
 /// [`AthleteMetrics`] per athlete, and the summaries stream only the columns they read.
 #[derive(Clone, Debug)]
 pub struct Metrics {

@@ -30,11 +30,11 @@ pub(super) fn expand_preset(v: &mut V, m: &Node) -> Option<Node> {
         v.bad(&pn.span, format!("model.preset = \"{name}\": unknown preset; expected one of {} (see `periodize presets`)", presets::names().join(", ")));
         return None;
     };
-    if let Some(k) = m.get("kind") {
-        if k.val != Val::Str(p.kind.to_string()) {
-            v.bad(&k.span, format!("model.kind = {}: preset \"{name}\" is a {} model; leave kind out or choose another preset", k.show(), p.kind));
-            return None;
-        }
+    if let Some(k) = m.get("kind")
+        && k.val != Val::Str(p.kind.to_string())
+    {
+        v.bad(&k.span, format!("model.kind = {}: preset \"{name}\" is a {} model; leave kind out or choose another preset", k.show(), p.kind));
+        return None;
     }
     // The presets are tested to parse; a failure here would be a bug, reported at the preset key.
     let base = match tree::parse(p.toml) {
@@ -111,12 +111,12 @@ pub(super) fn validate_joint(v: &mut V, m: &Node, kind: ModelKind, params: &[(St
     if v.reported != errs {
         return None;
     }
-    if !joint.require.is_empty() {
-        if let Some(msg) = pilot(kind, params, &joint) {
-            let span = m.get("require").map_or(m.span.clone(), |r| r.span.clone());
-            v.bad(&span, format!("model.require: {msg}"));
-            return None;
-        }
+    if !joint.require.is_empty()
+        && let Some(msg) = pilot(kind, params, &joint)
+    {
+        let span = m.get("require").map_or(m.span.clone(), |r| r.span.clone());
+        v.bad(&span, format!("model.require: {msg}"));
+        return None;
     }
     Some(joint)
 }
@@ -320,7 +320,7 @@ fn pilot(kind: ModelKind, params: &[(String, Dist)], joint: &Joint) -> Option<St
 fn read_table(path: &Path, kind: ModelKind, params: &[(String, Dist)]) -> Result<SampleTable, String> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| format!("{shown}: {e}"))?.clone();
     let all: Vec<&str> = kind.params().iter().map(|d| d.name).collect();
     let mut index = Vec::new();
@@ -345,6 +345,9 @@ fn read_table(path: &Path, kind: ModelKind, params: &[(String, Dist)]) -> Result
     for rec in rdr.records() {
         let rec = rec.map_err(|e| format!("{shown}: {e}"))?;
         let line = rec.position().map_or(0, |p| p.line());
+        if rec.len() != columns.len() {
+            return Err(format!("{shown}:{line}: {} values; expected {} ({})", rec.len(), columns.len(), columns.join(", ")));
+        }
         for (j, cell) in rec.iter().enumerate() {
             let def = kind.params()[index[j]];
             let x = cell.parse::<f64>().map_err(|_| format!("{shown}:{line}: {} = \"{cell}\": expected a number", columns[j]))?;
