@@ -106,15 +106,21 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
         h.push_str(&format!("<li>{}</li>\n", esc(line.trim_start())));
     }
     h.push_str("</ul>\n<div class=\"scroll\"><table id=\"verdict\">\n");
-    h.push_str("<tr><th class=\"l\">row</th><th class=\"l\">compared with</th><th>race-day mean</th><th>difference</th><th>95% CI</th><th>difference %</th><th>better for</th><th>95% CI</th></tr>\n");
+    h.push_str("<tr><th class=\"l\">row</th><th class=\"l\">compared with</th><th>race-day mean</th><th>gain vs start</th><th>difference</th><th>95% CI</th><th>difference %</th><th>better for</th><th>95% CI</th></tr>\n");
     let unit = if sc.performance_unit.is_empty() { String::new() } else { format!(" {}", sc.performance_unit) };
     for (i, r) in rows.iter().enumerate().take(MAX_TABLE_ROWS) {
         let mean = r.perf_final_mean();
+        // Each athlete's race day against where that athlete started, in percent (empty for pmc).
+        let gain = match r.gain_pct {
+            Some(g) => cell("gain_pct_mean", g[0], format!("{}%", signed(g[0], 1)), ""),
+            None => "<td></td>".to_string(),
+        };
         h.push_str(&format!("<tr data-row=\"{i}\"><td class=\"l\">{}</td>", esc(&sc.short_label(i))));
         match &r.comparison {
             None => {
                 h.push_str("<td class=\"l\"><em>reference</em></td>");
                 h.push_str(&cell("perf_final_mean", mean, format!("{mean:.1}{unit}"), ""));
+                h.push_str(&gain);
                 h.push_str("<td></td><td></td><td></td><td></td><td></td></tr>\n");
             }
             Some(c) => {
@@ -124,6 +130,7 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
                 let class = if lo > 0.0 { "ahead" } else if hi < 0.0 { "behind" } else { "unsure" };
                 h.push_str(&format!("<td class=\"l\">{}</td>", esc(&sc.short_label(c.reference))));
                 h.push_str(&cell("perf_final_mean", mean, format!("{mean:.1}{unit}"), ""));
+                h.push_str(&gain);
                 h.push_str(&cell("diff_mean", c.diff_mean, signed(c.diff_mean, d), class));
                 h.push_str(&format!(
                     "<td data-col=\"diff_ci\" data-low=\"{}\" data-high=\"{}\">{} to {}</td>",
@@ -144,9 +151,10 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
             }
         }
     }
-    h.push_str(&more_rows(rows.len(), 8));
+    h.push_str(&more_rows(rows.len(), 9));
     h.push_str("</table></div>\n<p class=\"small\">Blue: ahead of the reference (the 95% CI is above 0); red: behind; grey: the interval includes 0. \
         Differences are paired: athlete i in one row against athlete i in the reference, with the same parameters and noise. \
+        Gain vs start: each athlete's race day against the level that athlete started the plan at, averaged. \
         Numbers are rounded to what their interval supports; summary.csv has full precision.</p>\n");
 }
 
