@@ -234,9 +234,9 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let report = crate::montecarlo::run_to_dir(&sc, &a.out, &opts)?;
             for line in &report.verdict {
-                eprintln!("{line}");
+                crate::output::note(format_args!("{line}"));
             }
-            eprintln!("{}", report.line());
+            crate::output::note(format_args!("{}", report.line()));
             Ok(())
         }
         Command::Fit(a) => fit(a),
@@ -278,7 +278,7 @@ fn presets(name: Option<&str>) -> Result<()> {
 fn load_scenario(path: &std::path::Path) -> Result<crate::scenario::Scenario> {
     let sc = crate::scenario::load(path)?;
     for w in &sc.warnings {
-        eprintln!("warning: {w}");
+        crate::output::note(format_args!("warning: {w}"));
     }
     Ok(sc)
 }
@@ -300,7 +300,7 @@ fn init(path: &std::path::Path) -> Result<()> {
         let _ = std::fs::remove_file(path);
         return Err(Error::Write { path: path.to_path_buf(), source });
     }
-    eprintln!("wrote {}; try: periodize validate --explain {0} && periodize run {0} --out out --report", path.display());
+    crate::output::note(format_args!("wrote {}; try: periodize validate --explain {0} && periodize run {0} --out out --report", path.display()));
     Ok(())
 }
 
@@ -333,7 +333,7 @@ pub fn validate_report(sc: &crate::scenario::Scenario) -> String {
 fn simulate(a: SimulateArgs) -> Result<()> {
     let (config, values) = crate::simulate::resolve_params(a.model, a.convention, &a.params)?;
     if a.convention.is_some() && !a.model.has_convention() {
-        eprintln!("note: --convention does not apply to {}; a day's load counts on that day", a.model);
+        crate::output::note(format_args!("note: --convention does not apply to {}; a day's load counts on that day", a.model));
     }
     let series = crate::daily::read_daily_with(&a.loads, &a.csv.options(false))?;
     merged_note(&a.loads, series.merged);
@@ -384,7 +384,7 @@ fn fit(a: FitArgs) -> Result<()> {
         }
         crate::output::write_to(Some(path), |w| w.write_all(files.scenario.as_bytes()))?;
     }
-    eprintln!(
+    crate::output::note(format_args!(
         "{} fit ({}) to {} tests: SSE {:.4}, R^2 {:.4}, residual sd {:.4}",
         a.model,
         a.convention.name(),
@@ -392,9 +392,9 @@ fn fit(a: FitArgs) -> Result<()> {
         fitted.sse,
         fitted.r2,
         fitted.residual_sd
-    );
+    ));
     for w in &fitted.warnings {
-        eprintln!("warning: {w}");
+        crate::output::note(format_args!("warning: {w}"));
     }
     Ok(())
 }
@@ -402,7 +402,7 @@ fn fit(a: FitArgs) -> Result<()> {
 /// Say once that rows sharing a day were summed.
 fn merged_note(path: &std::path::Path, merged: usize) {
     if merged > 0 {
-        eprintln!("note: {}: {merged} rows shared a day with an earlier row; their loads were summed", path.display());
+        crate::output::note(format_args!("note: {}: {merged} rows shared a day with an earlier row; their loads were summed", path.display()));
     }
 }
 

@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -16,11 +17,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(periodize::Error::Scenario(e)) => {
-            eprint!("error: {}", e.render());
+            let _ = write!(std::io::stderr(), "error: {}", e.render());
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            periodize::output::note(format_args!("error: {e}"));
             e.into()
         }
     }

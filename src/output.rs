@@ -67,6 +67,12 @@ pub fn write_to(path: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> std::io::
     }
 }
 
+/// Write one message line to stderr. A stderr that cannot be written (closed, or `2>/dev/full`)
+/// is ignored: messages are for the user, never a reason to fail or to panic as `eprintln!` does.
+pub fn note(msg: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
+
 /// Format a float for CSV: the shortest representation that round-trips, empty for NaN.
 pub fn num(x: f64) -> String {
     if x.is_nan() { String::new() } else { format!("{x}") }

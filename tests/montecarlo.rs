@@ -379,3 +379,23 @@ fn every_simd_form_writes_the_same_bytes() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("PERIODIZE_SIMD=sse9: expected avx512, avx2 or generic"));
     assert!(!bad.exists());
 }
+
+/// Messages are for the user: a stderr that cannot be written (here /dev/full) must not make a
+/// run panic or fail, and the results must be complete.
+#[test]
+fn a_full_stderr_does_not_fail_a_run() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("SKIPPED a_full_stderr_does_not_fail_a_run: no /dev/full on this system");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/busso-spacing.toml");
+    let out = dir.path().join("out");
+    let status = common::bin()
+        .args(["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "50"])
+        .stderr(full)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(summary(&out).len(), 6);
+}
