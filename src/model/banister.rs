@@ -42,6 +42,14 @@ impl Banister {
     }
 }
 
+impl<const N: usize> Banister<N> {
+    /// The state: (g, h, the load pending for the next day under the lagged convention; 0 under
+    /// same-day).
+    pub fn state(&self) -> ([f64; N], [f64; N], [f64; N]) {
+        (self.g, self.h, self.pending)
+    }
+}
+
 impl<const N: usize> LaneModel<N> for Banister<N> {
     fn from_values(config: &ModelConfig, v: &[[f64; N]]) -> Self {
         Banister {

@@ -93,6 +93,8 @@ macro_rules! banister_loops {
             peak: V,
             peak_day: V,
             below: V,
+            /// The days-below baseline (slot 7, see `RowKernel::prepare_fast`).
+            base: V,
         }
 
         impl State {
@@ -111,6 +113,7 @@ macro_rules! banister_loops {
                     peak: splat(f64::NEG_INFINITY),
                     peak_day: zero,
                     below: zero,
+                    base: load(&values[7]),
                 }
             }
 
@@ -144,7 +147,7 @@ macro_rules! banister_loops {
             #[target_feature(enable = $feat)]
             fn plan_day(&mut self, p: V, day: V) {
                 self.track(p, day);
-                self.below = add(self.below, ones_where(lt(p, self.p0)));
+                self.below = add(self.below, ones_where(lt(p, self.base)));
             }
 
             /// Final performance, peak, peak day and days below, per lane.
@@ -192,6 +195,13 @@ macro_rules! banister_loops {
             let mut words = [[0u32; 8]; 2 * DAYS];
             let mut loads = [[0.0f64; 8]; DAYS];
             let mut acwr = Acwr::new();
+            // The loads before the plan (a steady or history start) fill the ACWR's window; the
+            // ratios they make do not count, as in the generic kernel.
+            let before = k.recent.len();
+            for (d, &w) in k.recent.iter().enumerate() {
+                acwr.push(d, splat(w));
+            }
+            acwr.max = splat(f64::NAN);
             let mut total = splat(0.0);
             let mut pending = splat(0.0);
             let mut day = splat(0.0);
@@ -207,7 +217,7 @@ macro_rules! banister_loops {
                     s.plan_day(p, day);
                     day = add(day, one);
                     total = add(total, wv);
-                    acwr.push(DAYS * b + j, wv);
+                    acwr.push(before + DAYS * b + j, wv);
                 }
             }
             let last = s.step::<LAGGED>(pending, splat(0.0));

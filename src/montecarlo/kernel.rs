@@ -196,10 +196,8 @@ impl<'a> RowKernel<'a> {
             recent,
             plan_acwr_max,
             plan_total: plan.iter().sum(),
-            // The fast loops start from the parameters' g0 and h0: a rested start.
             fast: config.kind == crate::model::ModelKind::Banister
                 && noise.test_sd == 0.0
-                && start.is_rested()
                 && !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed),
             load_key: rng::key(seed, "load"),
             test_key: rng::key(seed, "test"),
@@ -281,6 +279,13 @@ impl<'a> RowKernel<'a> {
         #[cfg(target_arch = "x86_64")]
         {
             use super::fast::{avx2, avx512};
+            // Each block's start state folded into its g0 and h0, and its baseline in slot 7.
+            let mut prepared = *values;
+            let mut starts = [[0.0; 8]; FAST_GROUP];
+            for (p, s) in prepared.iter_mut().zip(starts.iter_mut()).take(valid.div_ceil(8)) {
+                *s = self.prepare_fast(p);
+            }
+            let values = &prepared;
             let (conv, plan, total, acwr) = (self.config.convention, self.plan, self.plan_total, self.plan_acwr_max);
             // SAFETY: uses_fast_path (checked above) found AVX2; the AVX-512 loops run only where
             // `wide` found AVX-512F.
@@ -307,8 +312,39 @@ impl<'a> RowKernel<'a> {
                     }
                 }
             }
+            for (i, o) in out.iter_mut().enumerate().take(valid) {
+                o.perf_start = starts[i / 8][i % 8];
+            }
 
         }
+    }
+
+    /// Prepare a block of Banister parameters for the fast loops, which start from g0 and h0 with
+    /// nothing pending: the athletes' start state ([`crate::scenario::Start`]) is applied to a
+    /// `Banister<8>` and folded into g0 and h0 (lagged: plus the pending load, which the next step
+    /// adds first, so the sums are the generic kernel's own); slot 7, which Banister does not use,
+    /// receives the days-below baseline (p0 from a rested start, else the starting level).
+    /// Returns the starting performance, computed as `Banister::performance` computes it.
+    pub fn prepare_fast(&self, block: &mut [[f64; 8]; SLOTS]) -> [f64; 8] {
+        let mut m = crate::model::Banister::<8>::from_values(self.config, &block[..7]);
+        match self.start {
+            crate::scenario::Start::Rested => {
+                block[7] = block[0];
+                return m.performance();
+            }
+            crate::scenario::Start::SteadyLoad(w) => m.settle(*w),
+            crate::scenario::Start::History { loads, .. } => {
+                for &w in loads.iter() {
+                    m.step(&[w; 8]);
+                }
+            }
+        }
+        let start = m.performance();
+        let (g, h, pending) = m.state();
+        block[5] = std::array::from_fn(|l| g[l] + pending[l]);
+        block[6] = std::array::from_fn(|l| h[l] + pending[l]);
+        block[7] = start;
+        start
     }
 
     #[cfg(target_arch = "x86_64")]

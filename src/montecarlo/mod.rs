@@ -256,11 +256,6 @@ impl Job<'_> {
                     }
                     let valid = out.len();
                     self.kernel.run_fast::<M>(&group, (c * CHUNK + g * FAST_GROUP * LANES) as u64, valid, out);
-                    // Rested Banister athletes start at p0 + k1 g0 - k2 h0, as Banister computes it.
-                    for (i, o) in out.iter_mut().enumerate() {
-                        let (v, l) = (&group[i / LANES], i % LANES);
-                        o.perf_start = v[0][l] + v[1][l] * v[5][l] - v[2][l] * v[6][l];
-                    }
                 }
             } else {
                 for (b, out) in m.chunks_mut(LANES).enumerate() {
