@@ -347,6 +347,16 @@ fn fit(a: FitArgs) -> Result<()> {
     if a.replicates_out.is_some() && a.bootstrap == 0 {
         return Err(Error::Usage("--replicates-out needs --bootstrap N".into()));
     }
+    // Every destination's folder must exist before anything is written, so that a bad one
+    // cannot leave fit.csv written and the rest of the set missing.
+    for (flag, path) in [("-o", &a.output), ("--replicates-out", &a.replicates_out), ("--scenario-out", &a.scenario_out)] {
+        if let Some(p) = path.as_deref().filter(|p| *p != std::path::Path::new("-"))
+            && let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(Error::Usage(format!("{flag} {}: the folder {} does not exist; nothing was written", p.display(), dir.display())));
+        }
+    }
     if a.tau3.is_some() && a.model != ModelKind::Busso {
         return Err(Error::Usage("--tau3 applies to busso only".into()));
     }

@@ -197,3 +197,19 @@ fn bad_data_is_refused_with_a_clear_message() {
     let o = common::bin().args(["fit", "--model", "pmc", "--data", &few]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A destination in a folder that does not exist is refused before anything is written: no
+/// fit.csv without the scenario that was asked for with it.
+#[test]
+fn a_missing_output_folder_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit_csv = dir.path().join("fit.csv");
+    let sc = dir.path().join("nodir").join("a.toml");
+    let o = common::bin()
+        .args(["fit", "--model", "banister", "--data", cyclist().to_str().unwrap(), "-o", fit_csv.to_str().unwrap(), "--scenario-out", sc.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--scenario-out"));
+    assert!(!fit_csv.exists(), "fit.csv must not be written");
+}
