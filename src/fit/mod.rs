@@ -485,10 +485,17 @@ pub fn write_csv(out: &mut dyn std::io::Write, r: &FitResult) -> std::io::Result
 
 /// Every bootstrap replicate's parameters: `replicate,<parameter names>`.
 pub fn write_replicates(out: &mut dyn std::io::Write, opts: &FitOptions, r: &FitResult) -> std::io::Result<()> {
-    writeln!(out, "replicate,{}", opts.names().join(","))?;
+    write_replicate_rows(out, opts, r, true)
+}
+
+/// The replicates as CSV, one row each, with a leading `replicate` number column when `numbered`
+/// (without it, the header is parameter names only: a `sample_from` table).
+fn write_replicate_rows(out: &mut dyn std::io::Write, opts: &FitOptions, r: &FitResult, numbered: bool) -> std::io::Result<()> {
+    writeln!(out, "{}{}", if numbered { "replicate," } else { "" }, opts.names().join(","))?;
     for (i, rep) in r.replicates.iter().enumerate() {
         let cells: Vec<String> = rep.iter().map(|v| crate::output::num(*v)).collect();
-        writeln!(out, "{i},{}", cells.join(","))?;
+        let number = if numbered { format!("{i},") } else { String::new() };
+        writeln!(out, "{number}{}", cells.join(","))?;
     }
     Ok(())
 }
@@ -567,14 +574,10 @@ pub fn scenario_files(r: &FitResult, opts: &FitOptions, series: &DailySeries, so
         history.push_str(&format!("{d},{}\n", crate::output::num(*w)));
     }
     let replicates = boot.then(|| {
-        let mut t = opts.names().join(",");
-        t.push('\n');
-        for rep in &r.replicates {
-            let cells: Vec<String> = rep.iter().map(|v| crate::output::num(*v)).collect();
-            t.push_str(&cells.join(","));
-            t.push('\n');
-        }
-        t
+        let mut t = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = write_replicate_rows(&mut t, opts, r, false);
+        String::from_utf8_lossy(&t).into_owned()
     });
     ScenarioFiles { scenario: s, history, replicates }
 }

@@ -327,24 +327,32 @@ impl<'a> RowKernel<'a> {
     /// Returns the starting performance, computed as `Banister::performance` computes it.
     pub fn prepare_fast(&self, block: &mut [[f64; 8]; SLOTS]) -> [f64; 8] {
         let mut m = crate::model::Banister::<8>::from_values(self.config, &block[..7]);
-        match self.start {
-            crate::scenario::Start::Rested => {
-                block[7] = block[0];
-                return m.performance();
-            }
-            crate::scenario::Start::SteadyLoad(w) => m.settle(*w),
-            crate::scenario::Start::History { loads, .. } => {
-                for &w in loads.iter() {
-                    m.step(&[w; 8]);
-                }
-            }
+        if self.start.is_rested() {
+            block[7] = block[0];
+            return m.performance();
         }
+        self.apply_start(&mut m);
         let start = m.performance();
         let (g, h, pending) = m.state();
         block[5] = std::array::from_fn(|l| g[l] + pending[l]);
         block[6] = std::array::from_fn(|l| h[l] + pending[l]);
         block[7] = start;
         start
+    }
+
+    /// Put a freshly built model in the athletes' start state ([`crate::scenario::Start`]): as
+    /// built (rested), settled under the steady load, or stepped through the history.
+    #[inline]
+    fn apply_start<M: LaneModel<N>, const N: usize>(&self, model: &mut M) {
+        match self.start {
+            crate::scenario::Start::Rested => {}
+            crate::scenario::Start::SteadyLoad(w) => model.settle(*w),
+            crate::scenario::Start::History { loads, .. } => {
+                for &w in loads.iter() {
+                    model.step(&[w; N]);
+                }
+            }
+        }
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -371,15 +379,7 @@ impl<'a> RowKernel<'a> {
         let Block { values, first, valid, scratch, out } = b;
         let days = self.plan.len();
         let mut model = M::from_values(self.config, values);
-        match self.start {
-            crate::scenario::Start::Rested => {}
-            crate::scenario::Start::SteadyLoad(w) => model.settle(*w),
-            crate::scenario::Start::History { loads, .. } => {
-                for &w in loads.iter() {
-                    model.step(&[w; N]);
-                }
-            }
-        }
+        self.apply_start(&mut model);
         // The relative gain is measured against where the athlete starts; days below against
         // the untrained level (p0, pp0, form 0) from a rested start, else the starting level.
         let perf_start = model.performance();

@@ -63,9 +63,7 @@ impl Sampler {
         groups.sort_unstable();
         groups.dedup();
         let joint = spec.joint.is_active().then(|| {
-            let mut copula: Vec<usize> = spec.joint.correlations.iter().flat_map(|c| c.index).collect();
-            copula.sort_unstable();
-            copula.dedup();
+            let copula = spec.joint.copula();
             let chol = correlation_cholesky(&copula, &spec.joint).unwrap_or_else(|_| identity(copula.len()));
             JointDraw { spec: spec.joint.clone(), copula, chol }
         });
@@ -257,12 +255,9 @@ pub fn correlation_cholesky(copula: &[usize], joint: &Joint) -> Result<Vec<f64>,
     }
     // Positive definite with some margin: a pivot below 1e-10 makes the draws numerically one
     // parameter in two names.
-    let ok = nalgebra::Cholesky::new(m.clone()).filter(|ch| (0..n).all(|i| ch.l()[(i, i)] > 1e-5));
-    match ok {
-        Some(ch) => {
-            let l = ch.l();
-            Ok((0..n * n).map(|i| l[(i / n, i % n)]).collect())
-        }
+    let l = nalgebra::Cholesky::new(m).map(|ch| ch.l()).filter(|l| (0..n).all(|i| l[(i, i)] > 1e-5));
+    match l {
+        Some(l) => Ok((0..n * n).map(|i| l[(i / n, i % n)]).collect()),
         None => {
             let pairs: Vec<String> = joint.correlations.iter().map(|c| format!("{}-{} ({})", c.params[0], c.params[1], c.rho)).collect();
             Err(pairs.join(", "))
@@ -270,11 +265,7 @@ pub fn correlation_cholesky(copula: &[usize], joint: &Joint) -> Result<Vec<f64>,
     }
 }
 
-/// The standard normal CDF, to a few ulp (libm's erfc): the copula's Phi.
-#[inline]
-fn phi(x: f64) -> f64 {
-    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
-}
+use crate::stats::normal_cdf as phi;
 
 /// A parameter's value from its normal score z (the marginal's quantile at Phi(z)). Truncated
 /// normals use the inverse CDF on [Phi(a), Phi(b)], so every draw is one word.

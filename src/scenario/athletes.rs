@@ -76,10 +76,7 @@ pub(super) fn validate_joint(v: &mut V, m: &Node, kind: ModelKind, params: &[(St
     let mut joint = Joint { preset: m.get("preset").and_then(|p| if let Val::Str(s) = &p.val { Some(s.clone()) } else { None }), ..Default::default() };
     if let Some(c) = m.get("correlation") {
         joint.correlations = correlations(v, c, kind, params)?;
-        let mut copula: Vec<usize> = joint.correlations.iter().flat_map(|c| c.index).collect();
-        copula.sort_unstable();
-        copula.dedup();
-        if let Err(pairs) = crate::montecarlo::population::correlation_cholesky(&copula, &joint) {
+        if let Err(pairs) = crate::montecarlo::population::correlation_cholesky(&joint.copula(), &joint) {
             v.bad(&c.span, format!("model.correlation: the correlations {pairs} do not form a positive definite matrix (no population has them all); weaken some of them"));
         }
     }

@@ -59,6 +59,14 @@ impl Joint {
     pub fn is_active(&self) -> bool {
         !self.correlations.is_empty() || !self.require.is_empty() || self.sample_from.is_some()
     }
+
+    /// The parameters (indices in model order, ascending) tied by the correlations.
+    pub fn copula(&self) -> Vec<usize> {
+        let mut c: Vec<usize> = self.correlations.iter().flat_map(|c| c.index).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
 }
 
 /// `{ params = [a, b], rho }`: the correlation of the two parameters' normal scores.
