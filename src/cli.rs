@@ -32,6 +32,38 @@ pub enum Command {
     Init(InitArgs),
     /// List the named populations (`[model] preset = "NAME"`): source, units, calibration.
     Presets(PresetsArgs),
+    /// Search the plan values named in the scenario's [optimize] table for the best objective,
+    /// then check the optimum out of sample (fresh seed, more athletes).
+    Optimize(OptimizeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OptimizeArgs {
+    /// The scenario file (TOML) with an [optimize] table.
+    pub scenario: PathBuf,
+    /// Output folder (created if missing): trace.csv, best.toml, summary.csv (the out-of-sample
+    /// check), manifest.json, and the charts asked for.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Evaluations per optimised variant (overrides [optimize] budget).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub budget: Option<u64>,
+    /// Athletes of the out-of-sample check (default: ten times the scenario's run.athletes,
+    /// which the search uses).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub athletes: Option<u64>,
+    /// Seed of the search (overrides run.seed); the check uses a seed derived from it.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Also write convergence.svg, heatmap.svg (two varied values) and the check's charts.
+    #[arg(long)]
+    pub plots: bool,
+    /// Also write report.html of the check, with the convergence chart.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -231,6 +263,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 report: a.report,
                 progress: std::io::stderr().is_terminal(),
                 command_line: std::env::args().collect(),
+                extra_charts: Vec::new(),
             };
             let report = crate::montecarlo::run_to_dir(&sc, &a.out, &opts)?;
             for line in &report.verdict {
@@ -240,6 +273,30 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Fit(a) => fit(a),
+        Command::Optimize(a) => {
+            use std::io::IsTerminal;
+            crate::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
+            let sc = load_scenario(&a.scenario)?;
+            let opts = crate::optimize::OptimizeOptions {
+                budget: a.budget.map(|n| n as usize),
+                athletes: a.athletes.map(|n| n as usize),
+                seed: a.seed,
+                threads: a.threads.map(|n| n as usize),
+                plots: a.plots,
+                report: a.report,
+                progress: std::io::stderr().is_terminal(),
+                command_line: std::env::args().collect(),
+            };
+            let report = crate::optimize::optimize_to_dir(&sc, &a.out, &opts)?;
+            for w in &report.warnings {
+                crate::output::note(format_args!("warning: {w}"));
+            }
+            for line in &report.lines {
+                crate::output::note(format_args!("{line}"));
+            }
+            crate::output::note(format_args!("results in {}: {}", report.out_dir.display(), report.files.join(", ")));
+            Ok(())
+        }
         Command::Validate(a) => {
             let sc = load_scenario(&a.scenario)?;
             let mut text = validate_report(&sc);

@@ -109,6 +109,7 @@ pub mod fmath;
 pub mod html_report;
 pub mod model;
 pub mod montecarlo;
+pub mod optimize;
 pub mod output;
 pub mod plan;
 pub mod plots;

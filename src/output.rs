@@ -51,6 +51,81 @@ impl Drop for AtomicFile {
     }
 }
 
+/// A result set being written: a staging folder inside the output folder, whose files are moved
+/// into place together by [`Staging::commit`] (the manifest last), and removed with the folder
+/// on any error. Staging folders left by killed processes are removed by the next set written
+/// into the same folder.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+    /// Whether `out` was created here (then a failed set removes it again if it is empty).
+    created: bool,
+}
+
+const STAGING_PREFIX: &str = ".periodize-staging-";
+
+impl Staging {
+    /// Create `out` if needed and a staging folder inside it.
+    pub fn new(out: &Path) -> Result<Self> {
+        let werr = |source| Error::Write { path: out.to_path_buf(), source };
+        let created = !out.exists();
+        std::fs::create_dir_all(out).map_err(werr)?;
+        // Staging folders of processes that no longer run (Linux: no /proc/PID) are garbage.
+        if let Ok(entries) = std::fs::read_dir(out) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = name.strip_prefix(STAGING_PREFIX)
+                    && Path::new("/proc/self").exists()
+                    && !Path::new("/proc").join(pid).exists()
+                {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let dir = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).map_err(werr)?;
+        Ok(Staging { out: out.to_path_buf(), dir, committed: false, created })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Move `files` (names in the staging folder, `manifest.json` last) into the output folder,
+    /// remove the files an earlier set's manifest named that this set does not write, and remove
+    /// the staging folder.
+    pub fn commit(mut self, files: &[String]) -> Result<()> {
+        let old: Vec<String> = std::fs::read(self.out.join("manifest.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|m| m.get("files").and_then(|f| f.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()))
+            .unwrap_or_default();
+        for f in files {
+            let to = self.out.join(f);
+            std::fs::rename(self.dir.join(f), &to).map_err(|source| Error::Write { path: to, source })?;
+        }
+        for f in old.iter().filter(|f| !files.contains(f) && !f.contains(['/', '\\']) && *f != "..") {
+            let _ = std::fs::remove_file(self.out.join(f));
+        }
+        self.committed = true;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            if self.created {
+                let _ = std::fs::remove_dir(&self.out);
+            }
+        }
+    }
+}
+
 /// Write to `path` atomically, or to stdout when `path` is None or `-`.
 pub fn write_to(path: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     match path {

@@ -84,6 +84,22 @@ fn taper_scales_the_last_days_by_step_linear_or_exponential_shape() {
 }
 
 #[test]
+fn taper_overload_multiplies_the_days_right_before_the_taper() {
+    // 3 weeks of 100 a day: days 0..21. Taper: the last 5 days (16..21) at 0.5; overload: the 6
+    // days before it (10..16) at 1.2 (Thomas & Busso 2005), marked as overreach days.
+    let base = "weeks = 3\nkey_workouts = 7\nkey_load = 100\n";
+    let p = plan_of(&format!("{base}taper = {{ days = 5, factor = 0.5, overload = {{ days = 6, factor = 1.2 }} }}"));
+    let want: Vec<f64> = (0..21).map(|d| if d >= 16 { 50.0 } else if d >= 10 { 120.0 } else { 100.0 }).collect();
+    assert!(p.load.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-9), "{:?}", p.load);
+    assert!((10..16).all(|d| p.kind[d] == periodize::plan::WeekKind::Overreach) && p.kind[9] != periodize::plan::WeekKind::Overreach);
+    // "none" is no overload; an overload longer than the plan before the taper is cut at day 0.
+    let none = plan_of(&format!("{base}taper = {{ days = 5, factor = 0.5, overload = \"none\" }}"));
+    assert_eq!(none.load[..16], vec![100.0; 16][..]);
+    let long = plan_of(&format!("{base}taper = {{ days = 5, factor = 0.5, overload = {{ days = 100, factor = 2.0 }} }}"));
+    assert_eq!(long.load[..16], vec![200.0; 16][..]);
+}
+
+#[test]
 fn targets_progression_and_phases() {
     let p = plan_of("weeks = 3\nkey_workouts = 3\nkey_load = 150\neasy_load = 50\nrest_days = 1\ntarget_weekly_load = 300");
     for w in 0..3 {

@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub progress: bool,
     /// The command line, recorded in the manifest.
     pub command_line: Vec<String>,
+    /// Charts made elsewhere (`optimize`'s convergence chart) to show first in report.html.
+    pub extra_charts: Vec<crate::plots::Chart>,
 }
 
 /// What a run did.
@@ -120,11 +122,17 @@ pub fn summary_header(sc: &Scenario) -> Vec<String> {
 
 /// One summary row. A reference row leaves `reference`, `win_rate` and `diff_*` empty.
 fn summary_cells(sc: &Scenario, ri: usize, s: &RowSummary) -> Vec<String> {
-    let row = &sc.rows[ri];
+    let reference = s.comparison.as_ref().map(|cmp| sc.rows[cmp.reference].label(&sc.sweep_paths));
+    row_cells(&sc.rows[ri], &sc.sweep_paths, reference.as_deref(), s)
+}
+
+/// The summary.csv cells of `row` (in [`summary_header`]'s order), compared with the row
+/// labelled `reference` when `s` has a comparison.
+pub fn row_cells(row: &crate::scenario::Row, sweep_paths: &[String], reference: Option<&str>, s: &RowSummary) -> Vec<String> {
     let stats = &s.stats;
     let mut c = key_cells(row);
     c.push(s.athletes.to_string());
-    c.push(s.comparison.as_ref().map_or(String::new(), |cmp| csv_field(&sc.rows[cmp.reference].label(&sc.sweep_paths))));
+    c.push(s.comparison.as_ref().and(reference).map_or(String::new(), csv_field));
     c.extend(stats[0].iter().map(|&x| num(x)));
     match &s.gain_pct {
         Some(g) => c.extend(g.iter().map(|&x| num(x))),
@@ -148,7 +156,7 @@ fn summary_cells(sc: &Scenario, ri: usize, s: &RowSummary) -> Vec<String> {
     c.push(row.model.config.kind.name().into());
     c.push(if row.model.config.kind.has_convention() { row.model.config.convention.name().into() } else { String::new() });
     c.push(s.plan_days.to_string());
-    c.push(csv_field(&row.label(&sc.sweep_paths)));
+    c.push(csv_field(&row.label(sweep_paths)));
     c
 }
 
@@ -287,6 +295,7 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
     serde_json::to_writer_pretty(manifest.writer(), &manifest_json).map_err(|e| Error::Write { path: out.join("manifest.json"), source: e.into() })?;
     let mut files = vec![out.join("summary.csv"), out.join("manifest.json")];
     let charts = if views_wanted { crate::plots::charts(sc, &summaries, &views)? } else { Vec::new() };
+    let report_charts: Vec<crate::plots::Chart> = opts.extra_charts.iter().chain(&charts).cloned().collect();
     let mut extra = Vec::new();
     if opts.plots {
         for c in &charts {
@@ -295,7 +304,7 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
     }
     if opts.report {
         let meta = crate::html_report::Meta { seed, athletes, created_utc: manifest_json["created_utc"].as_str().unwrap_or(""), git_commit: option_env!("PERIODIZE_GIT_COMMIT") };
-        let html = crate::html_report::render(sc, &summaries, &charts, &meta);
+        let html = crate::html_report::render(sc, &summaries, &report_charts, &meta);
         extra.push(crate::plots::save(&out.join("report.html"), &html)?);
     }
     summary.commit()?;

@@ -235,6 +235,17 @@ pub fn generate(spec: &PlanSpec) -> Plan {
             (plan, taper, target)
         }
     };
+    if let Some((t, o)) = taper.as_ref().and_then(|t| t.overload.map(|o| (t, o))) {
+        // The `o.days` days right before the taper (Thomas & Busso 2005), cut at the plan's start.
+        let n = plan.days();
+        let end = n.saturating_sub(t.days);
+        let first = end.saturating_sub(o.days);
+        plan.notes.push(format!("overload: days {first} to {} before the taper multiplied by {}", end.saturating_sub(1), o.factor));
+        for d in first..end {
+            plan.load[d] *= o.factor;
+            plan.kind[d] = WeekKind::Overreach;
+        }
+    }
     if let Some(t) = taper.as_ref().filter(|t| t.days > 0) {
         let n = plan.days();
         plan.notes.push(format!("taper: the last {} days (days {} to {}) scaled to {} ({:?})", t.days, n - t.days.min(n), n.saturating_sub(1), t.factor, t.shape).to_lowercase());

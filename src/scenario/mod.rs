@@ -7,6 +7,7 @@
 mod athletes;
 mod compare;
 mod error;
+pub mod optimize;
 pub mod presets;
 mod spec;
 mod tree;

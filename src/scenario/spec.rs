@@ -227,6 +227,17 @@ pub struct Taper {
     pub days: usize,
     pub factor: f64,
     pub shape: TaperShape,
+    /// `overload = { days, factor }`: the `days` days right before the taper multiplied by
+    /// `factor` (Thomas & Busso's 2005 pre-taper overload); None without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overload: Option<Overload>,
+}
+
+/// A pre-taper overload: the `days` days right before the taper at `factor` times their load.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Overload {
+    pub days: usize,
+    pub factor: f64,
 }
 
 /// One block of a generated plan.
@@ -354,6 +365,12 @@ pub struct Scenario {
     pub sha256: String,
     /// Things that validate but look wrong (`file:line:col: message`), for stderr.
     pub warnings: Vec<String>,
+    /// `[optimize]`: what `periodize optimize` searches (`periodize run` runs the rows as written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimize: Option<super::optimize::Optimize>,
+    /// The variants' trees, for the rows `optimize` builds at new points (with `[optimize]` only).
+    #[serde(skip)]
+    pub(crate) source: Option<std::sync::Arc<super::optimize::Source>>,
 }
 
 /// The `[compare]` table as written.

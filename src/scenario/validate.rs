@@ -10,7 +10,7 @@ use crate::model::{Constraint, Convention, ModelConfig, ModelKind};
 use crate::plan::Session;
 
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "athlete", "plan", "noise", "variant", "sweep", "compare"];
+const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "athlete", "plan", "noise", "variant", "sweep", "compare", "optimize"];
 const RUN_KEYS: &[&str] = &["seed", "athletes", "load_unit", "performance_unit"];
 const NOISE_KEYS: &[&str] = &["load_cv", "miss_rate", "test_sd"];
 const VARIANT_KEYS: &[&str] = &["name", "description", "model", "athlete", "plan", "noise"];
@@ -37,6 +37,10 @@ pub(super) struct V {
 }
 
 impl V {
+    pub(super) fn new(path: &Path, text: &str) -> Self {
+        V { err: ScenarioError::new(&path.display().to_string(), text), warnings: Vec::new(), reported: 0 }
+    }
+
     pub(super) fn warn(&mut self, span: &Range<usize>, msg: impl Into<String>) {
         let msg = msg.into();
         if !self.warnings.iter().any(|(s, m)| s == span && *m == msg) {
@@ -68,7 +72,7 @@ impl V {
         true
     }
 
-    fn float(&mut self, t: &Node, key: &str, path: &str, check: impl Fn(f64) -> Option<String>) -> Option<f64> {
+    pub(super) fn float(&mut self, t: &Node, key: &str, path: &str, check: impl Fn(f64) -> Option<String>) -> Option<f64> {
         let n = t.get(key)?;
         let full = join(path, key);
         let Some(x) = n.as_f64() else {
@@ -82,7 +86,7 @@ impl V {
         Some(x)
     }
 
-    fn int(&mut self, t: &Node, key: &str, path: &str, lo: i64, hi: i64) -> Option<i64> {
+    pub(super) fn int(&mut self, t: &Node, key: &str, path: &str, lo: i64, hi: i64) -> Option<i64> {
         let n = t.get(key)?;
         let full = join(path, key);
         let Val::Int(i) = n.val else {
@@ -107,7 +111,7 @@ impl V {
         }
     }
 
-    fn required<T>(&mut self, got: Option<T>, t: &Node, key: &str, path: &str, span: &Range<usize>, what: &str) -> Option<T> {
+    pub(super) fn required<T>(&mut self, got: Option<T>, t: &Node, key: &str, path: &str, span: &Range<usize>, what: &str) -> Option<T> {
         if got.is_none() && t.get(key).is_none() {
             self.bad(span, format!("{}: missing; expected {what}", join(path, key)));
         }
@@ -276,6 +280,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         }
     }
     let points = sweep_points(&mut v, &sweep, zip);
+    let optimize = super::optimize::read(&mut v, &root, &variants, root.get("sweep").is_some(), path, text);
 
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut rows = Vec::new();
@@ -340,6 +345,8 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         opening_comment: opening_comment(text),
         sha256: sha256_hex(text.as_bytes()),
         warnings,
+        optimize: optimize.as_ref().map(|(o, _)| o.clone()),
+        source: optimize.map(|(_, s)| std::sync::Arc::new(s)),
     })
 }
 
@@ -461,9 +468,9 @@ fn sweep_points(v: &mut V, sweep: &[(String, Range<usize>, Vec<Node>)], zip: boo
     points
 }
 
-type FileCache = Vec<(String, Result<PlanFile, String>)>;
+pub(super) type FileCache = Vec<(String, Result<PlanFile, String>)>;
 
-fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String>, dir: &Path, files: &mut FileCache) -> Option<Row> {
+pub(super) fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String>, dir: &Path, files: &mut FileCache) -> Option<Row> {
     let model = t.get("model").and_then(|m| validate_model(v, m, t.key_span("model").unwrap_or_default(), dir));
     let start = match t.get("athlete") {
         None => Some(Start::Rested),
@@ -681,7 +688,7 @@ fn weekday(v: &mut V, n: &Node, path: &str) -> Option<usize> {
     }
 }
 
-fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mut FileCache) -> Option<Plan> {
+pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path, files: &mut FileCache) -> Option<Plan> {
     let errs = v.reported;
     let mut allowed: Vec<&str> = PHASE_KEYS.to_vec();
     allowed.extend(PLAN_ONLY_KEYS);
@@ -1133,12 +1140,13 @@ fn validate_overreach(v: &mut V, n: &Node, path: &str) -> Option<Overreach> {
 }
 
 fn validate_taper(v: &mut V, n: &Node) -> Option<Taper> {
-    if !v.keys(n, "plan.taper", &["days", "factor", "shape"]) {
+    if !v.keys(n, "plan.taper", &["days", "factor", "shape", "overload"]) {
         return None;
     }
     let days = v.int(n, "days", "plan.taper", 0, (MAX_WEEKS * 7) as i64);
     let days = v.required(days, n, "days", "plan.taper", &n.span, "the number of taper days");
-    let f = v.float(n, "factor", "plan.taper", factor);
+    // 0 is a taper of complete rest (the example range starts there).
+    let f = v.float(n, "factor", "plan.taper", non_negative);
     let f = v.required(f, n, "factor", "plan.taper", &n.span, "the load factor of the taper");
     warn_factor(v, n, "plan.taper");
     let shape = match n.get("shape") {
@@ -1153,11 +1161,19 @@ fn validate_taper(v: &mut V, n: &Node) -> Option<Taper> {
             }
         },
     };
-    Some(Taper { days: days? as usize, factor: f?, shape: shape? })
+    let overload = match n.get("overload") {
+        None => Some(None),
+        Some(o) => or_none(v, o, "plan.taper.overload", "a table { days = 28, factor = 1.2 }", |v, o| {
+            let what = "the number of days before the taper that are overloaded";
+            let (days, factor) = count_and_factor(v, o, "plan.taper.overload", ("days", 1, what), "the load factor of the overload days")?;
+            Some(Overload { days, factor })
+        }),
+    };
+    Some(Taper { days: days? as usize, factor: f?, shape: shape?, overload: overload? })
 }
 
 /// An explicit plan read from a CSV.
-struct PlanFile {
+pub(super) struct PlanFile {
     loads: Vec<f64>,
     sessions: Option<Vec<Session>>,
     /// Rows summed into an earlier row's day.

@@ -1,0 +1,571 @@
+//! `periodize optimize`: the best plan for a population under constraints, with an honest
+//! out-of-sample check.
+//!
+//! Every evaluation runs one row (the variant as written with a point of the `[optimize.vary]`
+//! space written in) over the same athletes with the same noise (common random numbers: the
+//! athletes' streams depend only on the seed and the athlete index), so two candidates differ
+//! only by their plans and the objective is a deterministic function of the plan. Each candidate
+//! is compared, athlete by athlete, with the variant as written, so the paired columns
+//! (`diff_mean`, `win_rate`, ...) can be objectives or constraints too.
+//!
+//! The search's best value is biased upward (the optimiser's curse: the best of many noisy
+//! estimates is more often lucky than not). So the optimum is written into `best.toml` as a
+//! variant and the whole file is run again with a fresh seed (a different population) and, by
+//! default, ten times the athletes; `summary.csv` is that run, and both figures are reported.
+
+pub mod charts;
+pub mod search;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::montecarlo::report::{RunOptions, row_cells, run_to_dir, summary_header};
+use crate::montecarlo::run_row;
+use crate::montecarlo::summary::{Comparison, RowSummary};
+use crate::output::num;
+use crate::scenario::Scenario;
+use crate::scenario::optimize::{Direction, Level, Method, Optimize};
+
+/// How to run an optimisation.
+#[derive(Clone, Debug, Default)]
+pub struct OptimizeOptions {
+    /// Evaluations per optimised variant (overrides `[optimize] budget`).
+    pub budget: Option<usize>,
+    /// Athletes of the out-of-sample check (default ten times the search's `run.athletes`).
+    pub athletes: Option<usize>,
+    /// Seed of the search (overrides `run.seed`); the check's seed is derived from it.
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    /// Write the charts: convergence.svg, heatmap.svg (two varied values), and the check's.
+    pub plots: bool,
+    /// Write report.html of the check, with the convergence chart first.
+    pub report: bool,
+    /// Show a progress bar with the best value so far (the CLI sets this on a terminal).
+    pub progress: bool,
+    pub command_line: Vec<String>,
+}
+
+/// One evaluated point.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    /// The optimised variant's index.
+    pub variant: usize,
+    /// `as-written` (the reference, not a candidate), `grid`, `start`, `screen`,
+    /// `nelder-mead` or `poll`.
+    pub stage: &'static str,
+    /// The varied values (empty for the as-written reference).
+    pub point: Vec<Level>,
+    pub objective: f64,
+    /// The constrained columns' values, in `subject_to` order.
+    pub constrained: Vec<f64>,
+    /// How far outside the constraints (0: feasible), relative to each bound's size.
+    pub violation: f64,
+}
+
+impl Evaluation {
+    pub fn feasible(&self) -> bool {
+        self.violation == 0.0 && !self.objective.is_nan()
+    }
+}
+
+/// The result for one optimised variant.
+#[derive(Clone, Debug)]
+pub struct VariantOutcome {
+    pub variant: String,
+    /// The name of its optimum in best.toml.
+    pub optimum: String,
+    /// Index into the evaluations: the as-written reference, and the best candidate.
+    pub as_written: usize,
+    pub best: usize,
+    pub feasible: bool,
+    /// Candidate evaluations run.
+    pub evaluations: usize,
+    /// Objective of the optimum and of the variant as written in the out-of-sample check.
+    pub check: Option<(f64, f64)>,
+}
+
+/// What an optimisation did.
+#[derive(Clone, Debug)]
+pub struct OptimizeReport {
+    pub evaluations: Vec<Evaluation>,
+    pub outcomes: Vec<VariantOutcome>,
+    pub seed: u64,
+    pub athletes: usize,
+    pub check_seed: u64,
+    pub check_athletes: usize,
+    pub out_dir: PathBuf,
+    pub files: Vec<String>,
+    /// Lines for the user: per variant, the optimum in and out of sample.
+    pub lines: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// The out-of-sample seed: SplitMix64 of the search's seed, so the check's athletes are a
+/// different population from the search's.
+pub fn check_seed(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Infeasible points cost at least this (plus their violation), more than any feasible one.
+const PENALTY: f64 = 1e100;
+
+/// Evaluates points for one variant: runs rows, keeps the trace, answers the search.
+struct Evaluator<'a> {
+    sc: &'a Scenario,
+    opt: &'a Optimize,
+    variant: usize,
+    seed: u64,
+    athletes: usize,
+    objective_col: usize,
+    constraint_cols: Vec<usize>,
+    /// The as-written row's race-day performances and mean, for the paired columns.
+    reference: (Vec<f64>, f64, String),
+    memo: HashMap<Vec<u64>, f64>,
+    trace: &'a mut Vec<Evaluation>,
+    remaining: usize,
+    bar: Option<&'a indicatif::ProgressBar>,
+}
+
+impl Evaluator<'_> {
+    fn key(point: &[Level]) -> Vec<u64> {
+        point
+            .iter()
+            .map(|l| match l {
+                Level::Num(x) => x.to_bits(),
+                Level::Choice(c) => *c as u64,
+            })
+            .collect()
+    }
+
+    /// Run one candidate: its summary cells' objective and constrained values.
+    fn run(&self, point: &[Level]) -> Result<(f64, Vec<f64>)> {
+        let row = self.sc.optimize_row(self.variant, point)?;
+        let res = run_row(&row, self.seed, self.athletes, false, false, &AtomicU64::new(0));
+        let mut s = RowSummary::new(&res);
+        let (perf, mean, label) = &self.reference;
+        s.comparison = Some(Comparison::new(0, &res.metrics.perf_final, perf, *mean));
+        let cells = row_cells(&row, &[], Some(label), &s);
+        Ok(self.values(&cells))
+    }
+
+    fn values(&self, cells: &[String]) -> (f64, Vec<f64>) {
+        let get = |i: usize| cells.get(i).and_then(|c| c.parse::<f64>().ok()).unwrap_or(f64::NAN);
+        (get(self.objective_col), self.constraint_cols.iter().map(|&i| get(i)).collect())
+    }
+
+    fn violation(&self, constrained: &[f64]) -> f64 {
+        self.opt.subject_to.iter().zip(constrained).map(|(b, &x)| b.violation(x)).sum()
+    }
+
+    fn cost(&self, e: &Evaluation) -> f64 {
+        if e.feasible() {
+            match self.opt.direction {
+                Direction::Max => -e.objective,
+                Direction::Min => e.objective,
+            }
+        } else {
+            PENALTY * (1.0 + e.violation.min(1e200))
+        }
+    }
+}
+
+impl search::Objective for Evaluator<'_> {
+    fn eval(&mut self, points: &[Vec<Level>], stage: &'static str) -> Result<Vec<Option<f64>>> {
+        // The new points within the budget, each once, run in parallel; the trace keeps their order.
+        let mut fresh: Vec<&Vec<Level>> = Vec::new();
+        for p in points {
+            let k = Self::key(p);
+            if !self.memo.contains_key(&k) && !fresh.iter().any(|q| Self::key(q) == k) && fresh.len() < self.remaining {
+                fresh.push(p);
+            }
+        }
+        let runs: Vec<Result<(f64, Vec<f64>)>> = fresh.par_iter().map(|p| self.run(p)).collect();
+        for (p, r) in fresh.into_iter().zip(runs) {
+            let (objective, constrained) = r?;
+            let violation = self.violation(&constrained);
+            let e = Evaluation { variant: self.variant, stage, point: p.clone(), objective, constrained, violation };
+            let c = self.cost(&e);
+            self.memo.insert(Self::key(p), c);
+            self.trace.push(e);
+            self.remaining -= 1;
+            if let Some(b) = self.bar {
+                b.inc(1);
+            }
+        }
+        if let Some(b) = self.bar {
+            let best = self.trace.iter().filter(|e| e.variant == self.variant && e.stage != "as-written" && e.feasible()).map(|e| self.cost(e)).min_by(f64::total_cmp);
+            if let Some(c) = best {
+                let v = if self.opt.direction == Direction::Max { -c } else { c };
+                b.set_message(format!("{} {}: best {v:.6}", self.sc.variant_names()[self.variant], self.opt.objective));
+            }
+        }
+        Ok(points.iter().map(|p| self.memo.get(&Self::key(p)).copied()).collect())
+    }
+
+    fn remaining(&self) -> usize {
+        self.remaining
+    }
+}
+
+/// The index of the best candidate of `variant` in `trace`: the best feasible one, or when none
+/// is feasible the one least outside the constraints.
+fn best_of(trace: &[Evaluation], variant: usize, direction: Direction) -> Option<usize> {
+    let sign = if direction == Direction::Max { -1.0 } else { 1.0 };
+    let key = |e: &Evaluation| if e.feasible() { (0.0, sign * e.objective) } else { (1.0 + e.violation, if e.objective.is_nan() { f64::INFINITY } else { sign * e.objective }) };
+    trace
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.variant == variant && e.stage != "as-written")
+        .min_by(|a, b| {
+            let (ka, kb) = (key(a.1), key(b.1));
+            ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+        })
+        .map(|(i, _)| i)
+}
+
+/// Optimise a validated scenario with `[optimize]` and write the result set into `out`.
+pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Result<OptimizeReport> {
+    let opt = sc.optimize.as_ref().ok_or_else(|| Error::Usage(format!("{}: no [optimize] table; add one (see the README's \"Optimising a plan\") or use periodize run", sc.path.display())))?;
+    let budget = opts.budget.unwrap_or(opt.budget);
+    if budget == 0 {
+        return Err(Error::Usage("--budget must be at least 1".into()));
+    }
+    if opt.method == Method::Grid {
+        match opt.grid_points() {
+            None => {
+                let cont: Vec<&str> = opt.vary.iter().filter(|v| v.domain.levels().is_none()).map(|v| v.path.as_str()).collect();
+                return Err(Error::Usage(format!("{}: method = \"grid\" needs a step for every numeric value; {} has none (add step = ..., or use method = \"auto\")", sc.path.display(), cont.join(", "))));
+            }
+            Some(n) if n > budget => {
+                return Err(Error::Usage(format!("{}: the grid has {n} points but the budget is {budget} evaluations; raise it (--budget {n}) or use method = \"auto\"", sc.path.display())));
+            }
+            Some(_) => {}
+        }
+    }
+    let seed = opts.seed.unwrap_or(sc.seed);
+    let athletes = sc.athletes;
+    let check_athletes = opts.athletes.unwrap_or(athletes.saturating_mul(10).min(100_000_000));
+    let names = sc.variant_names();
+    let targets: Vec<usize> = (0..names.len()).filter(|&i| opt.variant.as_ref().is_none_or(|v| *v == names[i])).collect();
+    let header = summary_header(sc);
+    let col = |c: &str| header.iter().position(|h| h == c).ok_or_else(|| Error::Failed(format!("summary.csv has no column {c}")));
+    let objective_col = col(&opt.objective)?;
+    let constraint_cols = opt.subject_to.iter().map(|b| col(&b.column)).collect::<Result<Vec<_>>>()?;
+
+    let staging = crate::output::Staging::new(out)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
+    let bar = opts.progress.then(|| {
+        let b = indicatif::ProgressBar::with_draw_target(Some((budget * targets.len()) as u64), indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} evaluations  {msg}") {
+            b.set_style(style);
+        }
+        b
+    });
+
+    let mut trace: Vec<Evaluation> = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut warnings = Vec::new();
+    for &vi in &targets {
+        let as_written_row = sc.rows.iter().find(|r| r.variant == names[vi]).ok_or_else(|| Error::Failed(format!("no row for variant {}", names[vi])))?;
+        let (reference, written_index) = pool.install(|| -> Result<_> {
+            let res = run_row(as_written_row, seed, athletes, false, false, &AtomicU64::new(0));
+            let s = RowSummary::new(&res);
+            let cells = row_cells(as_written_row, &[], None, &s);
+            let probe = Evaluator {
+                sc,
+                opt,
+                variant: vi,
+                seed,
+                athletes,
+                objective_col,
+                constraint_cols: constraint_cols.clone(),
+                reference: (Vec::new(), 0.0, String::new()),
+                memo: HashMap::new(),
+                trace: &mut Vec::new(),
+                remaining: 0,
+                bar: None,
+            };
+            let (objective, constrained) = probe.values(&cells);
+            let violation = probe.violation(&constrained);
+            trace.push(Evaluation { variant: vi, stage: "as-written", point: Vec::new(), objective, constrained, violation });
+            Ok(((res.metrics.perf_final.clone(), s.perf_final_mean(), as_written_row.label(&[])), trace.len() - 1))
+        })?;
+        let start_point: Vec<Level> = sc
+            .as_written(vi)
+            .into_iter()
+            .zip(&opt.vary)
+            .map(|(l, v)| {
+                l.unwrap_or(match &v.domain {
+                    crate::scenario::optimize::Domain::Choice { .. } => Level::Choice(0),
+                    d @ crate::scenario::optimize::Domain::Steps { .. } => Level::Num(d.step_value(d.levels().unwrap_or(1) / 2)),
+                    crate::scenario::optimize::Domain::Continuous { min, max } => Level::Num(0.5 * (min + max)),
+                })
+            })
+            .collect();
+        let space: Vec<_> = opt.vary.iter().map(|v| v.domain.clone()).collect();
+        let before = trace.len();
+        {
+            let mut ev = Evaluator {
+                sc,
+                opt,
+                variant: vi,
+                seed,
+                athletes,
+                objective_col,
+                constraint_cols: constraint_cols.clone(),
+                reference,
+                memo: HashMap::new(),
+                trace: &mut trace,
+                remaining: budget,
+                bar: bar.as_ref(),
+            };
+            pool.install(|| match opt.method {
+                Method::Grid => search::Objective::eval(&mut ev, &search::grid(&space), "grid").map(|_| ()),
+                Method::Auto => search::auto(&space, start_point, &mut ev),
+            })?;
+        }
+        let best = best_of(&trace, vi, opt.direction).ok_or_else(|| Error::Failed("no candidate was evaluated".into()))?;
+        let feasible = trace[best].feasible();
+        if !feasible {
+            warnings.push(format!(
+                "{}: no evaluated plan satisfies [optimize.subject_to]; best.toml holds the least infeasible one, marked as such",
+                names[vi]
+            ));
+        }
+        let optimum = optimum_name(&names, &names[vi], targets.len());
+        outcomes.push(VariantOutcome { variant: names[vi].clone(), optimum, as_written: written_index, best, feasible, evaluations: trace.len() - before, check: None });
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+
+    // best.toml: the file as written (relative paths made to work from `out`), the optimum
+    // variants appended.
+    let best_path = out.join("best.toml");
+    let mut text = sc.relocated_text(out);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "\n# ---- Written by periodize optimize {}: {} {} over {} evaluations per variant of {} athletes (seed {}).\n",
+        env!("CARGO_PKG_VERSION"),
+        match opt.direction {
+            Direction::Max => "maximise",
+            Direction::Min => "minimise",
+        },
+        opt.objective,
+        budget,
+        athletes,
+        seed
+    ));
+    if !sc.has_variants() {
+        text.push_str(&format!("# The scenario as written, as a variant, so the optimum is compared with it.\n[[variant]]\nname = {}\n", toml::Value::String(names[0].clone())));
+    }
+    for o in &outcomes {
+        let e = &trace[o.best];
+        let vi = e.variant;
+        let values: Vec<String> = opt.vary.iter().enumerate().map(|(i, v)| format!("{} = {}", v.path, sc.level_text(i, e.point[i]))).collect();
+        text.push_str(&format!(
+            "\n# {}: {}: {} = {} in the search (as written: {}){}.\n",
+            o.optimum,
+            values.join(", "),
+            opt.objective,
+            num(e.objective),
+            num(trace[o.as_written].objective),
+            if o.feasible { String::new() } else { "; NOT FEASIBLE: no evaluated plan met [optimize.subject_to], this one is the least outside".into() }
+        ));
+        text.push_str(&sc.optimum_variant_toml(vi, &e.point, &o.optimum));
+    }
+    if sc.compare.reference.is_none() && sc.compare.across.is_none() && targets.len() == 1 && targets[0] != 0 {
+        text.push_str(&format!("\n[compare]\nreference = {}\n", toml::Value::String(names[targets[0]].clone())));
+    }
+    let best_sc = crate::scenario::parse_scenario(&text, &best_path).map_err(|e| Error::Failed(format!("best.toml did not validate (a bug; please report it):\n{}", e.render())))?;
+
+    // The out-of-sample check: best.toml run with a fresh seed and more athletes.
+    let check = check_seed(seed);
+    let mut extra_charts = Vec::new();
+    if opts.plots || opts.report {
+        extra_charts = charts::charts(sc, opt, &trace, &outcomes)?;
+    }
+    let run_opts = RunOptions {
+        athletes: Some(check_athletes),
+        seed: Some(check),
+        threads: opts.threads,
+        plots: opts.plots,
+        report: opts.report,
+        progress: opts.progress,
+        command_line: opts.command_line.clone(),
+        extra_charts: extra_charts.clone(),
+        ..Default::default()
+    };
+    let run = run_to_dir(&best_sc, staging.path(), &run_opts)?;
+    let checked = read_check(&staging.path().join("summary.csv"), &opt.objective)?;
+    for o in &mut outcomes {
+        let get = |name: &str| checked.iter().find(|(v, _)| v == name).map(|(_, x)| *x);
+        if let (Some(a), Some(b)) = (get(&o.optimum), get(&o.variant)) {
+            o.check = Some((a, b));
+        }
+    }
+
+    // The rest of the set: trace.csv, best.toml, the charts, manifest.json.
+    write_trace(&staging.path().join("trace.csv"), sc, opt, &trace)?;
+    crate::output::write_to(Some(&staging.path().join("best.toml")), |w| w.write_all(text.as_bytes()))?;
+    let mut files: Vec<String> = run.files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).filter(|n| n != "manifest.json").collect();
+    files.extend(["trace.csv".to_string(), "best.toml".to_string()]);
+    if opts.plots {
+        for c in &extra_charts {
+            crate::plots::save(&staging.path().join(&c.file), &c.svg)?.commit()?;
+            files.push(c.file.clone());
+        }
+    }
+    files.push("manifest.json".into());
+    let run_manifest: serde_json::Value = std::fs::read(staging.path().join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let manifest = serde_json::json!({
+        "periodize_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": option_env!("PERIODIZE_GIT_COMMIT"),
+        "command": "optimize",
+        "created_utc": crate::output::utc_now(),
+        "command_line": opts.command_line,
+        "scenario_file": sc.path,
+        "scenario_sha256": sc.sha256,
+        "optimize": opt,
+        "budget": budget,
+        "search": { "seed": seed, "athletes": athletes, "evaluations": trace.iter().filter(|e| e.stage != "as-written").count() },
+        "out_of_sample": { "seed": check, "athletes": check_athletes, "seed_rule": "SplitMix64 of the search seed" },
+        "variants": outcomes.iter().map(|o| {
+            let e = &trace[o.best];
+            serde_json::json!({
+                "variant": o.variant,
+                "optimum": o.optimum,
+                "feasible": o.feasible,
+                "evaluations": o.evaluations,
+                "values": opt.vary.iter().enumerate().map(|(i, v)| (v.path.clone(), serde_json::Value::String(sc.level_text(i, e.point[i])))).collect::<serde_json::Map<_, _>>(),
+                "in_sample": { "optimum": json_num(e.objective), "as_written": json_num(trace[o.as_written].objective) },
+                "out_of_sample": o.check.map(|(a, b)| serde_json::json!({ "optimum": json_num(a), "as_written": json_num(b) })),
+            })
+        }).collect::<Vec<_>>(),
+        "files": files,
+        "out_of_sample_run": run_manifest,
+    });
+    let mpath = staging.path().join("manifest.json");
+    crate::output::write_to(Some(&mpath), |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other).and_then(|_| writeln!(w)))?;
+    staging.commit(&files)?;
+
+    let lines = outcomes
+        .iter()
+        .map(|o| {
+            let e = &trace[o.best];
+            let values: Vec<String> = opt.vary.iter().enumerate().map(|(i, v)| format!("{}={}", short(&v.path), sc.level_text(i, e.point[i]))).collect();
+            let delta = |a: f64, b: f64| format!("{} vs {} as written ({:+.4})", fmt(a), fmt(b), a - b);
+            format!(
+                "{}: best {} after {} evaluations{}: {} in the search ({} athletes); out of sample ({} athletes, seed {}): {}",
+                o.variant,
+                values.join(" "),
+                o.evaluations,
+                if o.feasible { "" } else { " (NONE FEASIBLE)" },
+                delta(e.objective, trace[o.as_written].objective),
+                athletes,
+                check_athletes,
+                check,
+                o.check.map_or("no check row".into(), |(a, b)| delta(a, b)),
+            )
+        })
+        .collect();
+    Ok(OptimizeReport { evaluations: trace, outcomes, seed, athletes, check_seed: check, check_athletes, out_dir: out.to_path_buf(), files, lines, warnings })
+}
+
+fn json_num(x: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(x).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+fn fmt(x: f64) -> String {
+    if x.is_nan() { "(empty)".into() } else { format!("{x:.4}") }
+}
+
+/// The last segment of a dotted path.
+fn short(p: &str) -> &str {
+    p.rsplit('.').next().unwrap_or(p)
+}
+
+/// `optimum` for one optimised variant, `optimum-NAME` for several; never a name in use.
+fn optimum_name(names: &[String], variant: &str, targets: usize) -> String {
+    let base = if targets == 1 { "optimum".to_string() } else { format!("optimum-{variant}") };
+    let mut name = base.clone();
+    let mut k = 2;
+    while names.contains(&name) {
+        name = format!("{base}-{k}");
+        k += 1;
+    }
+    name
+}
+
+/// The check's summary.csv: each row's variant and objective.
+fn read_check(path: &Path, objective: &str) -> Result<Vec<(String, f64)>> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| Error::Failed(format!("{}: {e}", path.display())))?;
+    let h = r.headers().map_err(|e| Error::Failed(format!("{}: {e}", path.display())))?.clone();
+    let oc = h.iter().position(|c| c == objective).ok_or_else(|| Error::Failed(format!("{}: no column {objective}", path.display())))?;
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| Error::Failed(format!("{}: {e}", path.display())))?;
+        out.push((rec.get(0).unwrap_or("").to_string(), rec.get(oc).and_then(|x| x.parse().ok()).unwrap_or(f64::NAN)));
+    }
+    Ok(out)
+}
+
+/// trace.csv: one row per evaluation, the as-written reference of each variant first.
+fn write_trace(path: &Path, sc: &Scenario, opt: &Optimize, trace: &[Evaluation]) -> Result<()> {
+    let names = sc.variant_names();
+    let mut header = vec!["evaluation".to_string(), "variant".into(), "stage".into()];
+    header.extend(opt.vary.iter().map(|v| v.path.clone()));
+    header.push(opt.objective.clone());
+    let cons: Vec<usize> = (0..opt.subject_to.len()).filter(|&i| opt.subject_to[i].column != opt.objective).collect();
+    header.extend(cons.iter().map(|&i| opt.subject_to[i].column.clone()));
+    header.extend(["feasible".to_string(), "best_so_far".into()]);
+    let mut buf = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        let werr = |e: csv::Error| Error::Failed(format!("trace.csv: {e}"));
+        w.write_record(&header).map_err(werr)?;
+        let mut best: HashMap<usize, f64> = HashMap::new();
+        let mut n = 0;
+        for e in trace {
+            let candidate = e.stage != "as-written";
+            let mut rec = vec![if candidate { n += 1; n.to_string() } else { "0".into() }, names[e.variant].clone(), e.stage.to_string()];
+            if candidate {
+                rec.extend((0..opt.vary.len()).map(|i| sc.level_text(i, e.point[i])));
+            } else {
+                rec.extend(std::iter::repeat_n(String::new(), opt.vary.len()));
+            }
+            rec.push(num(e.objective));
+            rec.extend(cons.iter().map(|&i| num(e.constrained[i])));
+            rec.push(if e.feasible() { "yes" } else { "no" }.into());
+            if candidate && e.feasible() {
+                let b = best.entry(e.variant).or_insert(e.objective);
+                let better = match opt.direction {
+                    Direction::Max => e.objective > *b,
+                    Direction::Min => e.objective < *b,
+                };
+                if better {
+                    *b = e.objective;
+                }
+            }
+            rec.push(if candidate { best.get(&e.variant).map_or(String::new(), |b| num(*b)) } else { String::new() });
+            w.write_record(&rec).map_err(werr)?;
+        }
+        w.flush().map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
+    }
+    crate::output::write_to(Some(path), |w| w.write_all(&buf))
+}
