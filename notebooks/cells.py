@@ -622,9 +622,187 @@ seed.round(3)
 """),
 ]
 
+NB5 = [
+    ("md", """
+# The optimal taper: `periodize optimize` against Thomas & Busso (2005)
+
+Thomas & Busso (2005) optimised the taper of Busso's variable dose-response model with the mean
+parameters of Busso's (2003) subjects. Their answers:
+
+| | load cut | taper length | note |
+|---|---|---|---|
+| no prior overload | 30.8 ± 11.8% | 19.3 ± 2.3 days | step taper |
+| after 28 days of +20% overload | 39.3 ± 9.9% | 28.0 ± 5.1 days | higher peak than without |
+| shape | | | a progressive taper beat a step taper only after the overload |
+
+`scenarios/optimal-taper.toml` asks the same question of a *population* (the `busso2003` preset,
+trained start): the optimiser searches the taper's length (0-35 days), depth (factor 0-1) and shape
+for the best mean race day, separately without and with the overload, and checks each optimum on a
+fresh population of ten times the athletes.
+
+**What this shows:** what the model population says the best taper is, how well the optimiser finds
+it (against an exhaustive grid), how much the search overstates its gain, and how strongly the
+answer depends on the fatigue parameter. **What it does not show:** the best taper for a real
+athlete; the answer is the model's, and it moves with parameters that a 12-week training gain does
+not pin down.
+"""),
+    ("code", SETUP + r"""
+import json
+
+def mean_cut(shape, factor, days):
+    # Mean load cut over the taper, in percent: 100 (1 - mean factor), as the taper's days are scaled.
+    j = np.arange(1, int(days) + 1) / max(int(days), 1)
+    f = {"step": np.full_like(j, factor), "linear": 1 - (1 - factor) * j, "exponential": factor ** j}[shape]
+    return 100 * (1 - f.mean()) if days > 0 else 0.0
+"""),
+    ("md", """
+## 1. The optimiser on the shipped scenario
+
+`method = "auto"` with a budget of 300 evaluations per variant, each evaluation 2,000 athletes over
+the same random numbers (so the objective is a deterministic function of the plan).
+"""),
+    ("code", r"""
+out = out_dir("optimal-taper")
+r = periodize("optimize", "scenarios/optimal-taper.toml", "--out", out, "--plots")
+print(r.stderr)
+m = json.loads((out / "manifest.json").read_text())
+rows = []
+for v in m["variants"]:
+    x = v["values"]
+    days, factor, shape = int(x["plan.taper.days"]), float(x["plan.taper.factor"]), x["plan.taper.shape"]
+    rows.append({"variant": v["variant"], "evaluations": v["evaluations"], "days": days, "factor": round(factor, 3), "shape": shape,
+                 "mean cut %": round(mean_cut(shape, factor, days), 1),
+                 "gain in search": round(v["in_sample"]["optimum"] - v["in_sample"]["as_written"], 3),
+                 "gain out of sample": round(v["out_of_sample"]["optimum"] - v["out_of_sample"]["as_written"], 3)})
+auto = pd.DataFrame(rows).set_index("variant")
+auto
+"""),
+    ("code", r"""
+t = pd.read_csv(out / "trace.csv")
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=False)
+for ax, (v, g) in zip(axes, t[t.stage != "as-written"].groupby("variant", sort=False)):
+    ax.plot(g.evaluation - g.evaluation.min() + 1, g.perf_final_mean, ".", alpha=0.5, label="evaluated plan")
+    ax.plot(g.evaluation - g.evaluation.min() + 1, g.best_so_far, "r-", label="best so far")
+    w = t[(t.stage == "as-written") & (t.variant == v)].perf_final_mean.iloc[0]
+    ax.axhline(w, color="k", ls="--", label="as written")
+    ax.set(title=v, xlabel="evaluation", ylabel="mean race-day performance (% of untrained)")
+    ax.set_ylim(min(g.perf_final_mean.quantile(0.2), w - 0.3), g.perf_final_mean.max() + 0.5)
+axes[0].legend(loc="lower right")
+plt.tight_layout()
+"""),
+    ("md", """
+## 2. Is it the optimum? An exhaustive grid
+
+The same scenario with the factor in steps of 0.05 and `method = "grid"`: 36 × 21 × 3 = 2,268 plans
+per variant, every one evaluated on the same athletes. The auto search must come close to the
+grid's best (it can beat it slightly: its factor is continuous).
+"""),
+    ("code", r"""
+text = (ROOT / "scenarios/optimal-taper.toml").read_text()
+grid_text = (text.replace('method = "auto"', 'method = "grid"')
+                 .replace('"plan.taper.factor" = { min = 0.0, max = 1.0 }', '"plan.taper.factor" = { min = 0.0, max = 1.0, step = 0.05 }'))
+assert grid_text != text
+gdir = out_dir("optimal-taper-grid")
+(gdir / "grid.toml").write_text(grid_text)
+periodize("optimize", gdir / "grid.toml", "--out", gdir / "out", "--budget", 2268, "--athletes", 2000)
+g = pd.read_csv(gdir / "out" / "trace.csv")
+written = g[g.stage == "as-written"].set_index("variant").perf_final_mean
+g = g[(g.stage != "as-written") & (g.feasible == "yes")]
+best = g.loc[g.groupby("variant", sort=False).perf_final_mean.idxmax()].set_index("variant")
+cmp = pd.DataFrame({"grid: best": best.perf_final_mean, "auto: best": [m2["in_sample"]["optimum"] for m2 in m["variants"]]}, index=best.index)
+cmp["auto's share of the grid's improvement"] = ((cmp["auto: best"] - written) / (cmp["grid: best"] - written)).round(4)
+cmp.round(4)
+"""),
+    ("md", """
+## 3. The answer, shape by shape, against Thomas & Busso
+
+For each variant and shape, the grid's best taper and its mean load cut, beside the published
+optimum.
+"""),
+    ("code", r"""
+per = g.loc[g.groupby(["variant", "plan.taper.shape"], sort=False).perf_final_mean.idxmax()].copy()
+per["mean cut %"] = [round(mean_cut(s, f, d), 1) for s, f, d in zip(per["plan.taper.shape"], per["plan.taper.factor"], per["plan.taper.days"])]
+per = per.rename(columns={"plan.taper.days": "days", "plan.taper.shape": "shape", "plan.taper.factor": "factor"})
+per["gain vs as written"] = per.perf_final_mean - per.variant.map(written)
+print("Thomas & Busso (2005): no overload: step, -30.8 ± 11.8% for 19.3 ± 2.3 days; "
+      "after overload: -39.3 ± 9.9% for 28.0 ± 5.1 days, progressive > step only after overload")
+notaper = g[g["plan.taper.days"] == 0].groupby("variant", sort=False).perf_final_mean.max()
+print("no taper at all (0 days):", notaper.round(3).to_dict())
+per[["variant", "shape", "days", "factor", "mean cut %", "perf_final_mean", "gain vs as written"]].round(3)
+"""),
+    ("code", r"""
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+for ax, (v, gv) in zip(axes, g.groupby("variant", sort=False)):
+    for shape, gs in gv.groupby("plan.taper.shape"):
+        curve = gs.groupby("plan.taper.days").perf_final_mean.max()
+        ax.plot(curve.index, curve.values, label=shape)
+    ax.axvspan(19.3 - 2.3, 19.3 + 2.3, color="0.6", alpha=0.25) if v == "no-overload" else ax.axvspan(28 - 5.1, 28 + 5.1, color="0.6", alpha=0.25)
+    ax.set(title=f"{v}: best depth at each length", xlabel="taper days (grey: Thomas & Busso's optimum ± sd)")
+axes[0].set_ylabel("mean race-day performance")
+axes[0].legend()
+plt.tight_layout()
+"""),
+    ("md", """
+## 4. Why the population disagrees: the fatigue gain
+
+The `busso2003` preset was calibrated to one number, the +30 ± 7% of Busso's 12-week protocol.
+That fixes the fitness side well, but the fatigue gain's growth with load (`k3`) is weakly
+identified by it, and the optimal taper is all about fatigue: with little fatigue left at the end
+of the build there is little to gain from unloading, and every day of taper costs fitness. Below,
+the same optimisation with `k3` (the median of its lognormal) raised from the preset's 4e-5.
+"""),
+    ("code", r"""
+rows = []
+for k3 in [0.00004, 0.0001, 0.0002]:
+    d = out_dir(f"optimal-taper-k3-{k3}")
+    (d / "s.toml").write_text(text.replace('preset = "busso2003"\n', f'preset = "busso2003"\nk3 = {{ dist = "lognormal", median = {k3}, sigma = 0.15 }}\n'))
+    periodize("optimize", d / "s.toml", "--out", d / "out", "--athletes", 4000)
+    mm = json.loads((d / "out" / "manifest.json").read_text())
+    for v in mm["variants"]:
+        x = v["values"]
+        days, factor, shape = int(x["plan.taper.days"]), float(x["plan.taper.factor"]), x["plan.taper.shape"]
+        rows.append({"k3 median": k3, "variant": v["variant"], "days": days, "shape": shape, "mean cut %": round(mean_cut(shape, factor, days), 1),
+                     "race day (out of sample)": round(v["out_of_sample"]["optimum"], 2),
+                     "gain vs as written": round(v["out_of_sample"]["optimum"] - v["out_of_sample"]["as_written"], 2)})
+sens = pd.DataFrame(rows)
+sens
+"""),
+    ("md", """
+## What the model population reproduces, and what it does not
+
+From the tables above (they are computed when the notebook runs):
+
+* **Overload reaches a higher peak**: reproduced at every `k3` (the race-day column of section 4).
+* **A longer taper after overload**: reproduced, modestly (a few days longer at each `k3`). With
+  the preset the "taper" after the overload hardly cuts the load at all: the best plan simply ends
+  the overload about two weeks before the race.
+* **The depth and length without overload** (-31% for 19 days): *not* reproduced by the preset,
+  whose best taper is a few days of light unloading, worth a few hundredths of a point over no
+  taper at all (section 3). With a larger fatigue gain (`k3` median 1e-4) the optimum moves to
+  about two to three weeks, but deeper (about half the load) and exponential rather than a 31% step.
+* **A deeper cut after overload** (39% vs 31%): not reproduced; here the cuts with and without the
+  overload are about the same.
+* **Progressive beats step only after overload**: not reproduced; where a taper matters (larger
+  `k3`) the exponential taper wins with and without the overload, and at the preset's `k3` the
+  shapes differ by hundredths.
+
+The reason is the parameters: Thomas & Busso used the mean of six fitted subjects, while the preset
+is a population calibrated to one training gain. Its fatigue is small relative to fitness at these
+loads, so the model says little is gained by unloading. That is a statement about the preset, not
+about tapering: to answer for an athlete, fit the athlete (`periodize fit --scenario-out`) and
+optimise over the bootstrap replicates of the fit.
+
+**The optimiser's curse** is visible in section 1: the gain over the plan as written on the
+search's own athletes is larger than on a fresh population of ten times the athletes; the
+out-of-sample figure is the one to report.
+"""),
+]
+
+
 NOTEBOOKS = {
     "01_train_to_recover.ipynb": NB1,
     "02_design_grid.ipynb": NB2,
     "03_reference_cyclist.ipynb": NB3,
     "04_credible_athletes.ipynb": NB4,
+    "05_optimal_taper.ipynb": NB5,
 }

@@ -32,20 +32,20 @@ pub enum Command {
     Init(InitArgs),
     /// List the named populations (`[model] preset = "NAME"`): source, units, calibration.
     Presets(PresetsArgs),
-    /// Search the plan values named in the scenario's [optimize] table for the best objective,
+    /// Search the plan values named in the scenario's `[optimize]` table for the best objective,
     /// then check the optimum out of sample (fresh seed, more athletes).
     Optimize(OptimizeArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct OptimizeArgs {
-    /// The scenario file (TOML) with an [optimize] table.
+    /// The scenario file (TOML) with an `[optimize]` table.
     pub scenario: PathBuf,
     /// Output folder (created if missing): trace.csv, best.toml, summary.csv (the out-of-sample
     /// check), manifest.json, and the charts asked for.
     #[arg(long)]
     pub out: PathBuf,
-    /// Evaluations per optimised variant (overrides [optimize] budget).
+    /// Evaluations per optimised variant (overrides `[optimize] budget`).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub budget: Option<u64>,
     /// Athletes of the out-of-sample check (default: ten times the scenario's run.athletes,

@@ -86,6 +86,16 @@
 //! race-day distributions ([`plots`]); `--report` puts the question, verdict, charts, plans and
 //! population into one self-contained page ([`html_report`]).
 //!
+//! ## Optimising a plan
+//!
+//! [`optimize::optimize_to_dir`] searches the values of a scenario's `[optimize.vary]` paths for
+//! the best summary column under `[optimize.subject_to]` bounds, every candidate run over the same
+//! athletes ([`scenario::Scenario::optimize_row`]) and paired with the plan as written. `grid`
+//! enumerates a discrete space; `auto` screens with a Halton design, refines the numeric values
+//! with argmin's Nelder-Mead and polls stepped and listed values as such
+//! ([`optimize::search`]). The optimum is written into `best.toml` as a variant and checked on a
+//! fresh population, so the reported gain is not the search's own (biased) estimate.
+//!
 //! ## Fitting
 //!
 //! [`fit`] estimates Banister or Busso parameters from a training log and performance tests by

@@ -264,15 +264,18 @@ fn taper_overload_and_variants_are_optimised_one_by_one() {
     }
     let best = std::fs::read_to_string(out.join("best.toml")).unwrap();
     assert!(best.contains("name = \"optimum-plain\"") && best.contains("name = \"optimum-overload\""), "{best}");
-    let names: Vec<String> = summary(&out).iter().map(|r| r["variant"].clone()).collect();
-    assert_eq!(names, ["plain", "overload", "optimum-plain", "optimum-overload"]);
+    let names: Vec<(String, String)> = summary(&out).iter().map(|r| (r["variant"].clone(), r["reference"].clone())).collect();
+    let want = [("plain", ""), ("overload", "plain"), ("optimum-plain", "plain"), ("optimum-overload", "overload")];
+    assert_eq!(names, want.map(|(a, b)| (a.to_string(), b.to_string())));
     // One variant only when [optimize] names it.
     let opt1 = opt.replace("budget = 10\n", "budget = 10\nvariant = \"overload\"\n");
     let (code, err, out) = optimize(dir.path(), "v1", &opt1, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(trace(&out).iter().all(|r| r["variant"] == "overload"));
     let best = std::fs::read_to_string(out.join("best.toml")).unwrap();
-    assert!(best.contains("name = \"optimum\"") && best.contains("reference = \"overload\""), "{best}");
+    assert!(best.contains("name = \"optimum\"") && best.contains("compare_with = \"overload\""), "{best}");
+    let refs: Vec<(String, String)> = summary(&out).iter().map(|r| (r["variant"].clone(), r["reference"].clone())).collect();
+    assert_eq!(refs[2], ("optimum".to_string(), "overload".to_string()));
 }
 
 #[test]
@@ -301,7 +304,7 @@ fn bad_optimize_tables_are_refused_with_the_line_and_nothing_written() {
         (format!("[optimize]\nobjective = \"perf_final_mean\"\n{vary}[optimize.subject_to]\nacwr_max_p95 = {{ below = 1.5 }}\n"), "unknown key"),
         (format!("[optimize]\nobjective = \"perf_final_mean\"\n{vary}[optimize.subject_to]\nacwr_max_p95 = {{ min = 2, max = 1 }}\n"), "min 2 is above max 1"),
         (format!("[optimize]\nobjective = \"perf_final_mean\"\n{vary}[sweep]\n\"plan.key_load\" = [100, 120]\n"), "cannot also have [sweep]"),
-        (format!("[optimize]\nobjective = \"perf_final_mean\"\nmethod = \"grid\"\n[optimize.vary]\n\"plan.taper.factor\" = {{ min = 0.1, max = 0.9 }}\n"), "needs a step for every numeric value; plan.taper.factor"),
+        ("[optimize]\nobjective = \"perf_final_mean\"\nmethod = \"grid\"\n[optimize.vary]\n\"plan.taper.factor\" = { min = 0.1, max = 0.9 }\n".into(), "needs a step for every numeric value; plan.taper.factor"),
     ];
     for (i, (opt, words)) in cases.iter().enumerate() {
         let (code, err, out) = optimize(dir.path(), &format!("bad{i}"), opt, &[]);
@@ -335,4 +338,24 @@ fn the_objective_columns_are_summary_csvs_numeric_columns() {
     let text = ["variant", "reference", "model", "convention", "label"];
     let numeric: Vec<String> = periodize::montecarlo::report::summary_header(&sc).into_iter().filter(|h| !text.contains(&h.as_str())).collect();
     assert_eq!(numeric, periodize::scenario::optimize::NUMERIC_COLUMNS);
+}
+
+#[test]
+fn compare_with_pairs_a_variant_with_another_and_bad_names_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = "[[variant]]\nname = \"a\"\n[[variant]]\nname = \"b\"\nplan.key_load = 160.0\n[[variant]]\nname = \"c\"\ncompare_with = \"b\"\nplan.key_load = 170.0\n";
+    let sc = write(dir.path(), "cw.toml", &format!("{BASE}\n{vars}"));
+    let out = dir.path().join("cw");
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let rows = summary(&out);
+    let refs: Vec<&str> = rows.iter().map(|r| r["reference"].as_str()).collect();
+    assert_eq!(refs, ["", "a", "b"]);
+    // c - b, athlete by athlete: the difference of the two rows' means.
+    assert!((f(&rows[2], "diff_mean") - (f(&rows[2], "perf_final_mean") - f(&rows[1], "perf_final_mean"))).abs() < 1e-9);
+    for (target, words) in [("zz", "compare_with = \"zz\": expected another variant's name"), ("c", "compare_with = \"c\": expected another")] {
+        let sc = write(dir.path(), "bad.toml", &format!("{BASE}\n{}", vars.replace("compare_with = \"b\"", &format!("compare_with = \"{target}\""))));
+        let (code, _, err) = run(&["validate", sc.to_str().unwrap()]);
+        assert!(code == 2 && err.contains(words) && err.contains("bad.toml:"), "{err}");
+    }
 }

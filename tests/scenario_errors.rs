@@ -64,7 +64,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("[noise]", "[sweep]\n\"plan.key_workouts\" = [2, 8]\n[noise]", "s.toml:24:27: plan.key_workouts = 8: must be between 0 and 7"),
     ("[noise]", "[[variant]]\nname = \"a\"\n[[variant]]\nname = \"a\"\n[noise]", "s.toml:26:8: variant[1].name = \"a\": names must be unique"),
     ("[noise]", "[[variant]]\nname = \"x\"\nplan.rest_day = 2\n[noise]", "s.toml:25:6: plan.rest_day: unknown key (did you mean `rest_days`?); expected one of weeks, key_workouts, spacing, key_load, easy_load, rest_days, recovery, overreach, progression, target_weekly_load, long_run, taper, loads, phase, target_total_load, weekly_loads, race_weekday, race_date, start_date, load_column"),
-    ("[noise]", "[[variant]]\nname = \"x\"\nrun.seed = 3\n[noise]", "s.toml:25:1: variant[0].run: unknown key; expected one of name, description, model, athlete, plan, noise"),
+    ("[noise]", "[[variant]]\nname = \"x\"\nrun.seed = 3\n[noise]", "s.toml:25:1: variant[0].run: unknown key; expected one of name, description, compare_with, model, athlete, plan, noise"),
     ("[plan]", "[plan\n", "s.toml:13:6: invalid TOML: unclosed table, expected `]`"),
     ("weeks = 12", "weeks = 12\nloads = \"nope.csv\"", "s.toml:14:1: plan.weeks: cannot be combined with plan.loads, which gives the whole daily plan"),
     ("easy_load = 50.0", "easy_load = 1e308", "s.toml:18:13: plan.easy_load = 1e308: must be between 0 and 1e9"),

@@ -386,9 +386,6 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         ));
         text.push_str(&sc.optimum_variant_toml(vi, &e.point, &o.optimum));
     }
-    if sc.compare.reference.is_none() && sc.compare.across.is_none() && targets.len() == 1 && targets[0] != 0 {
-        text.push_str(&format!("\n[compare]\nreference = {}\n", toml::Value::String(names[targets[0]].clone())));
-    }
     let best_sc = crate::scenario::parse_scenario(&text, &best_path).map_err(|e| Error::Failed(format!("best.toml did not validate (a bug; please report it):\n{}", e.render())))?;
 
     // The out-of-sample check: best.toml run with a fresh seed and more athletes.

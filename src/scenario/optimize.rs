@@ -153,6 +153,9 @@ pub enum Level {
     Choice(usize),
 }
 
+/// A variant's name, tree and overrides as written.
+type SourceVariant = (String, Node, Vec<(String, Node)>);
+
 /// What `optimize` needs to build rows at new points: the variants' trees as validated, and the
 /// `[optimize.vary]` entries' spans and listed values.
 #[derive(Clone, Debug, PartialEq)]
@@ -161,7 +164,7 @@ pub struct Source {
     text: String,
     /// Each variant: its name, its tree (the file with the variant's overrides applied) and the
     /// overrides as written (`model`, `athlete`, `plan`, `noise`), for best.toml.
-    variants: Vec<(String, Node, Vec<(String, Node)>)>,
+    variants: Vec<SourceVariant>,
     /// Each varied path: the span of its key and value, and its listed values.
     vary: Vec<(Range<usize>, Range<usize>, Vec<Node>)>,
     /// Whether the file has `[[variant]]` tables.
@@ -240,6 +243,8 @@ impl Scenario {
         apply(&mut over, opt, src, point);
         let mut table = toml::Table::new();
         table.insert("name".into(), toml::Value::String(name.into()));
+        // Compared with the variant it came from, whatever [compare] says about the others.
+        table.insert("compare_with".into(), toml::Value::String(src.variants[variant].0.clone()));
         if let Val::Table(t) = over.val {
             for (k, n) in t {
                 table.insert(k.name, to_toml(&n));
@@ -417,7 +422,7 @@ pub(super) fn read(
     let mut src_vary = Vec::new();
     match o.get("vary").map(|n| (n, n.table())) {
         None => v.bad(&ospan, "optimize.vary: missing; expected a table of \"path\" = { min, max[, step] } or [values]"),
-        Some((n, Some(t))) if t.is_empty() => v.bad(&n.span, "optimize.vary: empty; vary at least one path"),
+        Some((n, Some([]))) => v.bad(&n.span, "optimize.vary: empty; vary at least one path"),
         Some((_, Some(t))) => {
             for (k, n) in t {
                 if let Some((var, choices)) = read_vary(v, k, n) {

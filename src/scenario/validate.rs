@@ -13,7 +13,7 @@ pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"
 const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "athlete", "plan", "noise", "variant", "sweep", "compare", "optimize"];
 const RUN_KEYS: &[&str] = &["seed", "athletes", "load_unit", "performance_unit"];
 const NOISE_KEYS: &[&str] = &["load_cv", "miss_rate", "test_sd"];
-const VARIANT_KEYS: &[&str] = &["name", "description", "model", "athlete", "plan", "noise"];
+const VARIANT_KEYS: &[&str] = &["name", "description", "compare_with", "model", "athlete", "plan", "noise"];
 const PHASE_KEYS: &[&str] = &[
     "weeks", "key_workouts", "spacing", "key_load", "easy_load", "rest_days", "recovery", "overreach", "progression",
     "target_weekly_load", "long_run",
@@ -216,6 +216,8 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
 
     // Variants: each a name plus overrides of model, plan and noise.
     let mut variants: Vec<(String, Node)> = Vec::new();
+    // `compare_with = "OTHER"`: this variant's rows are compared with OTHER's (name, target, span).
+    let mut compare_with: Vec<(String, String, Range<usize>)> = Vec::new();
     match root.get("variant").map(|n| &n.val) {
         None => variants.push((name.clone(), root.clone())),
         Some(Val::Array(list)) => {
@@ -244,6 +246,9 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
                     }
                 }
                 hidden_overrides(&mut v, var, &t, &vpath);
+                if let Some(target) = v.string(var, "compare_with", &vpath) {
+                    compare_with.push((vname.clone(), target.to_string(), var.get("compare_with").map_or(var.span.clone(), |n| n.span.clone())));
+                }
                 variants.push((vname, t));
             }
         }
@@ -314,6 +319,23 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
             Compare::default()
         }
     };
+    if v.err.is_empty() {
+        for (name, target, span) in &compare_with {
+            if compare.across.is_some() {
+                v.bad(span, format!("variant \"{name}\": compare_with cannot be combined with [compare] across"));
+            } else if name == target || !names.contains(target) {
+                let list: Vec<String> = names.iter().filter(|n| *n != name).map(|n| format!("\"{n}\"")).collect();
+                v.bad(span, format!("variant \"{name}\": compare_with = \"{target}\": expected another variant's name: {}", list.join(", ")));
+            } else {
+                let partner: Vec<Option<usize>> = rows.iter().map(|r| (r.variant == *name).then(|| rows.iter().position(|o| o.variant == *target && o.sweep == r.sweep)).flatten()).collect();
+                for (row, p) in rows.iter_mut().zip(partner) {
+                    if p.is_some() {
+                        row.reference = p;
+                    }
+                }
+            }
+        }
+    }
     if v.err.is_empty() {
         resolve_reference_totals(&mut rows);
         plan_warnings(&mut v, &root, &rows, &sweep_paths);
