@@ -238,6 +238,8 @@ fn constraints_are_honoured_and_an_infeasible_problem_says_so() {
     let (code, err, out) = optimize(dir.path(), "inf", &opt, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("warning") && err.contains("no evaluated plan satisfies"), "{err}");
+    // It is the longest, deepest taper: both on the edge of their ranges, and said so.
+    assert!(err.contains("plan.taper.days = 28 is at the top of its range") && err.contains("plan.taper.factor = 0 is at the bottom"), "{err}");
     assert!(trace(&out).iter().all(|r| r["feasible"] == "no"));
     let best = std::fs::read_to_string(out.join("best.toml")).unwrap();
     assert!(best.contains("NOT FEASIBLE"), "{best}");

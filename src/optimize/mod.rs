@@ -342,6 +342,16 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
                 names[vi]
             ));
         }
+        // An optimum on the edge of a numeric range may lie beyond it.
+        for (i, v) in opt.vary.iter().enumerate() {
+            if let (Level::Num(x), crate::scenario::optimize::Domain::Continuous { min, max } | crate::scenario::optimize::Domain::Steps { min, max, .. }) = (trace[best].point[i], &v.domain)
+                && max > min
+                && (x <= *min || x >= *max)
+            {
+                let side = if x <= *min { "bottom" } else { "top" };
+                warnings.push(format!("{}: {} = {} is at the {side} of its range; the optimum may lie beyond it (widen the range to check)", names[vi], v.path, sc.level_text(i, trace[best].point[i])));
+            }
+        }
         let optimum = optimum_name(&names, &names[vi], targets.len());
         outcomes.push(VariantOutcome { variant: names[vi].clone(), optimum, as_written: written_index, best, feasible, evaluations: trace.len() - before, check: None });
     }
