@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    periodize::output::cleanup::install_signal_handlers();
     let cli = match periodize::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -17,9 +17,13 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Create the temporary file now, so that a bad output path fails before any work is done.
     pub fn create(path: &Path) -> Result<Self> {
+        if path.is_dir() {
+            return Err(Error::Write { path: path.to_path_buf(), source: std::io::Error::other("is a folder; name a file") });
+        }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
         let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
         let file = File::create(&tmp).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
+        cleanup::register(&tmp);
         Ok(AtomicFile { path: path.to_path_buf(), tmp, writer: Some(BufWriter::new(file)) })
     }
 
@@ -33,21 +37,33 @@ impl AtomicFile {
 
     /// Flush, sync and rename into place.
     pub fn commit(mut self) -> Result<()> {
-        let err = |source| Error::Write { path: self.path.clone(), source };
-        if let Some(mut w) = self.writer.take() {
-            w.flush().map_err(err)?;
-            w.get_ref().sync_all().map_err(err)?;
+        let done = (|| {
+            if let Some(mut w) = self.writer.take() {
+                w.flush()?;
+                w.get_ref().sync_all()?;
+            }
+            std::fs::rename(&self.tmp, &self.path)
+        })();
+        match done {
+            Ok(()) => {
+                cleanup::unregister(&self.tmp);
+                Ok(())
+            }
+            // Drop removes the temporary file (a full disk, a folder in the way, ...).
+            Err(source) => Err(Error::Write { path: self.path.clone(), source }),
         }
-        std::fs::rename(&self.tmp, &self.path).map_err(err)
     }
 }
 
 impl Drop for AtomicFile {
+    /// A file not committed (an error, a panic) leaves nothing behind; after a commit the
+    /// temporary name no longer exists and removing it does nothing.
     fn drop(&mut self) {
-        if self.writer.is_some() {
-            self.writer = None;
+        self.writer = None;
+        if self.tmp.exists() {
             let _ = std::fs::remove_file(&self.tmp);
         }
+        cleanup::unregister(&self.tmp);
     }
 }
 
@@ -61,6 +77,8 @@ pub struct Staging {
     committed: bool,
     /// Whether `out` was created here (then a failed set removes it again if it is empty).
     created: bool,
+    /// The output folder's lock, released when the set is committed or dropped.
+    _lock: Lock,
 }
 
 const STAGING_PREFIX: &str = ".periodize-staging-";
@@ -71,6 +89,15 @@ impl Staging {
         let werr = |source| Error::Write { path: out.to_path_buf(), source };
         let created = !out.exists();
         std::fs::create_dir_all(out).map_err(werr)?;
+        let lock = match Lock::take(out) {
+            Ok(l) => l,
+            Err(e) => {
+                if created {
+                    let _ = std::fs::remove_dir(out);
+                }
+                return Err(e);
+            }
+        };
         // Staging folders of processes that no longer run (Linux: no /proc/PID) are garbage.
         if let Ok(entries) = std::fs::read_dir(out) {
             for e in entries.flatten() {
@@ -86,22 +113,40 @@ impl Staging {
         let dir = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir(&dir).map_err(werr)?;
-        Ok(Staging { out: out.to_path_buf(), dir, committed: false, created })
+        cleanup::register(&dir);
+        Ok(Staging { out: out.to_path_buf(), dir, committed: false, created, _lock: lock })
     }
 
     pub fn path(&self) -> &Path {
         &self.dir
     }
 
+    /// The files in the output folder with the names periodize gives its outputs.
+    fn earlier_outputs(&self) -> Vec<String> {
+        const NAMES: [&str; 11] =
+            ["summary.csv", "athletes.csv", "daily.csv", "diff.svg", "final.svg", "perf_final.svg", "report.html", "trace.csv", "best.toml", "convergence.svg", "heatmap.svg"];
+        let Ok(entries) = std::fs::read_dir(&self.out) else { return Vec::new() };
+        entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| NAMES.contains(&n.as_str()) || (n.starts_with("daily") && n.ends_with(".svg")))
+            .collect()
+    }
+
     /// Move `files` (names in the staging folder, `manifest.json` last) into the output folder,
     /// remove the files an earlier set's manifest named that this set does not write, and remove
     /// the staging folder.
     pub fn commit(mut self, files: &[String]) -> Result<()> {
-        let old: Vec<String> = std::fs::read(self.out.join("manifest.json"))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .and_then(|m| m.get("files").and_then(|f| f.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()))
-            .unwrap_or_default();
+        let manifest = std::fs::read(self.out.join("manifest.json")).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+        let old: Vec<String> = match &manifest {
+            Some(m) => match m.get("files").and_then(|f| f.as_array()) {
+                Some(a) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+                // A manifest from before file lists: periodize's own file names, if it is one.
+                None if m.get("periodize_version").is_some() => self.earlier_outputs(),
+                None => Vec::new(),
+            },
+            None => Vec::new(),
+        };
         for f in files {
             let to = self.out.join(f);
             std::fs::rename(self.dir.join(f), &to).map_err(|source| Error::Write { path: to, source })?;
@@ -111,7 +156,55 @@ impl Staging {
         }
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.dir);
+        cleanup::unregister(&self.dir);
         Ok(())
+    }
+}
+
+/// `DIR/.periodize.lock`: one periodize process writes into a folder at a time. The file holds
+/// the holder's pid; a lock whose process is gone (killed) is taken over.
+pub struct Lock {
+    path: PathBuf,
+}
+
+/// The lock file's name inside an output folder.
+pub const LOCK_FILE: &str = ".periodize.lock";
+
+impl Lock {
+    pub fn take(dir: &Path) -> Result<Lock> {
+        let path = dir.join(LOCK_FILE);
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut f) => {
+                    let _ = write!(f, "{}", std::process::id());
+                    cleanup::register(&path);
+                    return Ok(Lock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse::<u32>().ok());
+                    let alive = holder.is_some_and(|pid| pid == std::process::id() || !Path::new("/proc/self").exists() || Path::new("/proc").join(pid.to_string()).exists());
+                    if alive {
+                        let who = holder.map_or("another periodize".to_string(), |p| format!("periodize (pid {p})"));
+                        return Err(Error::Failed(format!(
+                            "{}: in use by {who}; wait for it to finish, or write elsewhere (if no such process runs, remove {})",
+                            dir.display(),
+                            path.display()
+                        )));
+                    }
+                    // The holder was killed: take the lock over.
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(source) => return Err(Error::Write { path, source }),
+            }
+        }
+        Err(Error::Failed(format!("{}: could not take the lock {}", dir.display(), path.display())))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        cleanup::unregister(&self.path);
     }
 }
 
@@ -119,7 +212,10 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
+            cleanup::unregister(&self.dir);
             if self.created {
+                // The lock is released after this; remove it first so the folder is empty.
+                let _ = std::fs::remove_file(self.out.join(LOCK_FILE));
                 let _ = std::fs::remove_dir(&self.out);
             }
         }
@@ -127,17 +223,130 @@ impl Drop for Staging {
 }
 
 /// Write to `path` atomically, or to stdout when `path` is None or `-`.
+///
+/// Only regular files (and new paths) are written under a temporary name and renamed: `-` and
+/// `/dev/stdout` go to stdout, and special files (`/dev/null`, `/dev/full`, FIFOs, terminals,
+/// anything under /dev or /proc, and symlinks to them) are opened and written directly, never
+/// replaced. A symlink to a regular file is written through: its target is replaced.
 pub fn write_to(path: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    match path {
-        Some(p) if p != Path::new("-") => {
-            let mut file = AtomicFile::create(p)?;
-            f(file.writer()).map_err(|source| Error::Write { path: p.to_path_buf(), source })?;
+    match path.map(destination) {
+        Some(Destination::Regular(p)) => {
+            let mut file = AtomicFile::create(&p)?;
+            f(file.writer()).map_err(|source| Error::Write { path: p.clone(), source })?;
             file.commit()
         }
-        _ => {
+        Some(Destination::Special(p)) => {
+            let file = std::fs::OpenOptions::new().write(true).open(&p).map_err(|source| Error::Write { path: p.clone(), source })?;
+            let mut w = BufWriter::new(file);
+            f(&mut w).and_then(|_| w.flush()).map_err(|source| Error::Write { path: p.clone(), source })
+        }
+        None | Some(Destination::Stdout) => {
             let stdout = std::io::stdout();
             let mut lock = BufWriter::new(stdout.lock());
             f(&mut lock).and_then(|_| lock.flush()).map_err(|source| Error::Write { path: "<stdout>".into(), source })
+        }
+    }
+}
+
+/// Where an output path really goes.
+enum Destination {
+    Stdout,
+    /// A regular file, or a path that does not exist yet: written atomically (the symlink's
+    /// target when the path is a symlink to a regular file).
+    Regular(PathBuf),
+    /// A device, FIFO or socket (or a symlink to one): written in place.
+    Special(PathBuf),
+}
+
+fn destination(p: &Path) -> Destination {
+    if p == Path::new("-") || p == Path::new("/dev/stdout") || p == Path::new("/proc/self/fd/1") {
+        return Destination::Stdout;
+    }
+    let under_system = p.starts_with("/dev") || p.starts_with("/proc") || p.starts_with("/sys");
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_file() && !under_system => match std::fs::symlink_metadata(p) {
+            Ok(l) if l.file_type().is_symlink() => Destination::Regular(p.canonicalize().unwrap_or_else(|_| p.to_path_buf())),
+            _ => Destination::Regular(p.to_path_buf()),
+        },
+        Ok(m) if m.is_dir() => Destination::Regular(p.to_path_buf()),
+        Ok(_) => Destination::Special(p.to_path_buf()),
+        Err(_) if under_system => Destination::Special(p.to_path_buf()),
+        Err(_) => Destination::Regular(p.to_path_buf()),
+    }
+}
+
+/// The largest input file periodize reads (scenarios, CSVs): 64 MiB.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// Read an input file as UTF-8 text, at most [`MAX_INPUT_BYTES`] (so `/dev/zero` or a wrong file
+/// fails fast instead of filling memory). Text that is not UTF-8 is refused with the line and
+/// column of the first bad byte.
+pub fn read_input(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let rerr = |source| Error::Read { path: path.to_path_buf(), source };
+    let file = File::open(path).map_err(rerr)?;
+    if file.metadata().map_err(rerr)?.is_dir() {
+        return Err(Error::Read { path: path.to_path_buf(), source: std::io::Error::other("is a folder; expected a file") });
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(rerr)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::Usage(format!("{}: larger than {} MiB, the most periodize reads from one input file", path.display(), MAX_INPUT_BYTES >> 20)));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        let byte = e.as_bytes().get(good.len()).copied().unwrap_or(0);
+        Error::Usage(format!("{}:{line}:{col}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", path.display()))
+    })
+}
+
+/// Paths to remove if the process is interrupted (SIGINT, SIGTERM): temporary files, staging
+/// folders and output-folder locks of the work in progress.
+pub mod cleanup {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    pub fn register(p: &Path) {
+        if let Ok(mut v) = PATHS.lock() {
+            v.push(p.to_path_buf());
+        }
+    }
+
+    pub fn unregister(p: &Path) {
+        if let Ok(mut v) = PATHS.lock()
+            && let Some(i) = v.iter().rposition(|q| q == p)
+        {
+            v.swap_remove(i);
+        }
+    }
+
+    /// Remove everything registered, newest first, and exit with 128 + `signal`, holding the
+    /// registry so that nothing new is registered in between.
+    pub fn remove_all_and_exit(signal: i32) -> ! {
+        let v = PATHS.lock().unwrap_or_else(|e| e.into_inner());
+        for p in v.iter().rev() {
+            if p.is_dir() {
+                let _ = std::fs::remove_dir_all(p);
+            } else {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        std::process::exit(128 + signal)
+    }
+
+    /// Handle SIGINT and SIGTERM: clean up, then exit 130 or 143.
+    pub fn install_signal_handlers() {
+        #[cfg(unix)]
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM]) {
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    remove_all_and_exit(sig);
+                }
+            });
         }
     }
 }

@@ -178,8 +178,23 @@ pub struct RowView {
     pub daily: Option<super::DailyRow>,
 }
 
-/// Run a validated scenario and write its results into `out`.
+/// Run a validated scenario and write its results into `out` as one set: every file is written
+/// into a staging folder inside `out` (under the folder's lock) and moved into place when all are
+/// complete, the manifest last; files an earlier run listed in its manifest that this run does not
+/// write are removed, and files periodize did not write are never touched.
 pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunReport> {
+    let staging = crate::output::Staging::new(out)?;
+    let mut report = write_run(sc, staging.path(), opts)?;
+    let names: Vec<String> = report.files.iter().filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    staging.commit(&names)?;
+    report.out_dir = out.to_path_buf();
+    report.files = names.iter().map(|n| out.join(n)).collect();
+    Ok(report)
+}
+
+/// Run a validated scenario and write its files straight into the folder `out` (each file
+/// atomically, the set not: [`run_to_dir`] stages it). `report.files` lists them, the manifest last.
+pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunReport> {
     let athletes = opts.athletes.unwrap_or(sc.athletes);
     let seed = opts.seed.unwrap_or(sc.seed);
     if athletes == 0 {
@@ -278,22 +293,7 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
     for (ri, s) in summaries.iter().enumerate() {
         writeln!(summary.writer(), "{}", summary_cells(sc, ri, s).join(",")).map_err(io(summary.path()))?;
     }
-    let manifest_json = serde_json::json!({
-        "periodize_version": env!("CARGO_PKG_VERSION"),
-        "git_commit": option_env!("PERIODIZE_GIT_COMMIT"),
-        "created_utc": crate::output::utc_now(),
-        "seed": seed,
-        "athletes": athletes,
-        "rows": sc.rows.len(),
-        "command_line": opts.command_line,
-        "scenario_file": sc.path,
-        "scenario_sha256": sc.sha256,
-        "scenario": sc,
-        "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
-        "simd": super::kernel::fast_form(),
-    });
-    serde_json::to_writer_pretty(manifest.writer(), &manifest_json).map_err(|e| Error::Write { path: out.join("manifest.json"), source: e.into() })?;
-    let mut files = vec![out.join("summary.csv"), out.join("manifest.json")];
+    let created_utc = crate::output::utc_now();
     let charts = if views_wanted { crate::plots::charts(sc, &summaries, &views)? } else { Vec::new() };
     let report_charts: Vec<crate::plots::Chart> = opts.extra_charts.iter().chain(&charts).cloned().collect();
     let mut extra = Vec::new();
@@ -303,24 +303,36 @@ pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRep
         }
     }
     if opts.report {
-        let meta = crate::html_report::Meta { seed, athletes, created_utc: manifest_json["created_utc"].as_str().unwrap_or(""), git_commit: option_env!("PERIODIZE_GIT_COMMIT") };
+        let meta = crate::html_report::Meta { seed, athletes, created_utc: &created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT") };
         let html = crate::html_report::render(sc, &summaries, &report_charts, &meta);
         extra.push(crate::plots::save(&out.join("report.html"), &html)?);
     }
+    // Every file of the set, the manifest last (the order they are moved into place).
+    let mut files: Vec<PathBuf> = vec![summary.path().to_path_buf()];
+    files.extend(per_athlete.iter().chain(daily.iter()).chain(extra.iter()).map(|f| f.path().to_path_buf()));
+    files.push(manifest.path().to_path_buf());
+    let names: Vec<String> = files.iter().filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    let manifest_json = serde_json::json!({
+        "periodize_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": option_env!("PERIODIZE_GIT_COMMIT"),
+        "created_utc": created_utc,
+        "seed": seed,
+        "athletes": athletes,
+        "rows": sc.rows.len(),
+        "command_line": opts.command_line,
+        "scenario_file": sc.path,
+        "scenario_sha256": sc.sha256,
+        "scenario": sc,
+        "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
+        "simd": super::kernel::fast_form(),
+        "files": names,
+    });
+    serde_json::to_writer_pretty(manifest.writer(), &manifest_json).map_err(|e| Error::Write { path: out.join("manifest.json"), source: e.into() })?;
     summary.commit()?;
+    for f in per_athlete.into_iter().chain(daily).chain(extra) {
+        f.commit()?;
+    }
     manifest.commit()?;
-    if let Some(f) = per_athlete {
-        files.push(f.path().to_path_buf());
-        f.commit()?;
-    }
-    if let Some(f) = daily {
-        files.push(f.path().to_path_buf());
-        f.commit()?;
-    }
-    for s in extra {
-        files.push(s.path().to_path_buf());
-        s.commit()?;
-    }
     let verdict = verdict(sc, &summaries, 12);
     Ok(RunReport { rows: sc.rows.len(), athletes, athlete_days, seconds, out_dir: out.to_path_buf(), files, verdict })
 }

@@ -23,7 +23,7 @@ use std::sync::atomic::AtomicU64;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::montecarlo::report::{RunOptions, row_cells, run_to_dir, summary_header};
+use crate::montecarlo::report::{RunOptions, row_cells, summary_header, write_run};
 use crate::montecarlo::run_row;
 use crate::montecarlo::summary::{Comparison, RowSummary};
 use crate::output::num;
@@ -415,7 +415,7 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         extra_charts: extra_charts.clone(),
         ..Default::default()
     };
-    let run = run_to_dir(&best_sc, staging.path(), &run_opts)?;
+    let run = write_run(&best_sc, staging.path(), &run_opts)?;
     let checked = read_check(&staging.path().join("summary.csv"), &opt.objective)?;
     for o in &mut outcomes {
         let get = |name: &str| checked.iter().find(|(v, _)| v == name).map(|(_, x)| *x);
