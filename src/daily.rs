@@ -53,7 +53,7 @@ pub fn read_daily(path: &Path, with_performance: bool) -> Result<DailySeries> {
 
 /// Read a daily CSV with options.
 pub fn read_daily_with(path: &Path, opts: &ReadOptions<'_>) -> Result<DailySeries> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let text = crate::output::read_input(path)?;
     parse_daily_with(&text, path, opts)
 }
 

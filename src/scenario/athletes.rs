@@ -316,7 +316,7 @@ fn pilot(kind: ModelKind, params: &[(String, Dist)], joint: &Joint) -> Option<St
 /// each parameter's constraint.
 fn read_table(path: &Path, kind: ModelKind, params: &[(String, Dist)]) -> Result<SampleTable, String> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text = crate::output::read_input(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| format!("{shown}: {e}"))?.clone();
     let all: Vec<&str> = kind.params().iter().map(|d| d.name).collect();

@@ -25,6 +25,6 @@ pub const TEMPLATE: &str = include_str!("template.toml");
 
 /// Read and validate a scenario file.
 pub fn load(path: &Path) -> crate::Result<Scenario> {
-    let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Read { path: path.to_path_buf(), source })?;
+    let text = crate::output::read_input(path)?;
     Ok(parse_scenario(&text, path)?)
 }

@@ -1207,7 +1207,7 @@ pub(super) struct PlanFile {
 fn read_plan_file(path: &Path, load_column: Option<&str>) -> Result<PlanFile, String> {
     let opts = crate::daily::ReadOptions { load_column, ..Default::default() };
     let series = crate::daily::read_daily_with(path, &opts).map_err(|e| e.to_string())?;
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let text = crate::output::read_input(path).map_err(|e| e.to_string())?;
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
     let done = |sessions| PlanFile { loads: series.load.clone(), sessions, merged: series.merged };
