@@ -108,9 +108,9 @@ pub struct FitArgs {
     /// When a day's load starts to count.
     #[arg(long, value_enum, default_value = "lagged")]
     pub convention: Convention,
-    /// Residual-bootstrap replicates for percentile intervals (0: none).
-    #[arg(long, default_value_t = 0)]
-    pub bootstrap: usize,
+    /// Residual-bootstrap replicates for percentile intervals (0: none; at most 100000).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub bootstrap: u64,
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -126,7 +126,8 @@ pub struct FitArgs {
     /// Require tau1 >= RATIO * tau2 (0: no order between the time constants).
     #[arg(long, default_value_t = crate::fit::DEFAULT_MIN_RATIO)]
     pub min_ratio: f64,
-    /// Grid points per time constant (default 80 for banister, 24 for busso).
+    /// Grid points per time constant (default 80 for banister, 24 for busso; at least 2, and at
+    /// most 250000 grid points in all: banister 500, busso 62).
     #[arg(long, default_value_t = 0)]
     pub grid: usize,
     /// Output CSV (stdout when absent or `-`).
@@ -394,6 +395,7 @@ fn simulate(a: SimulateArgs) -> Result<()> {
     }
     let series = crate::daily::read_daily_with(&a.loads, &a.csv.options(false))?;
     merged_note(&a.loads, series.merged);
+    crate::simulate::check_finite(&config, &values, &series)?;
     crate::output::write_to(a.output.as_deref(), |w| crate::simulate::write_simulation(w, &config, &values, &series))
 }
 
@@ -427,8 +429,23 @@ fn fit(a: FitArgs) -> Result<()> {
         return Err(Error::Usage(format!("--min-ratio {}: expected a number >= 0", a.min_ratio)));
     }
     opts.min_ratio = a.min_ratio;
+    if a.grid == 1 {
+        return Err(Error::Usage("--grid 1: a grid needs at least 2 points per time constant (the default is 80 for banister, 24 for busso)".into()));
+    }
+    let dims = if a.model == ModelKind::Busso { 3 } else { 2 };
+    if a.grid > 0 && (a.grid as u64).checked_pow(dims).is_none_or(|n| n > crate::fit::MAX_GRID_POINTS) {
+        let most = (crate::fit::MAX_GRID_POINTS as f64).powf(1.0 / dims as f64).floor();
+        return Err(Error::Usage(format!(
+            "--grid {}: {} time constants make {} grid points; at most {} are searched (--grid {most} for {})",
+            a.grid,
+            dims,
+            (a.grid as f64).powi(dims as i32),
+            crate::fit::MAX_GRID_POINTS,
+            a.model
+        )));
+    }
     opts.grid = a.grid;
-    opts.bootstrap = a.bootstrap;
+    opts.bootstrap = a.bootstrap as usize;
     opts.seed = a.seed;
     let series = crate::daily::read_daily_with(&a.data, &a.csv.options(true))?;
     merged_note(&a.data, series.merged);

@@ -7,6 +7,13 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+/// The longest day span a CSV may cover: 100 years.
+pub const MAX_SPAN_DAYS: usize = 36_525;
+/// The largest daily load read from a CSV (as the scenario's limit).
+pub const MAX_LOAD: f64 = 1e9;
+/// The largest performance value read from a CSV.
+pub const MAX_PERFORMANCE: f64 = 1e9;
+
 /// A daily series from its first to its last day, gaps filled with zero load.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DailySeries {
@@ -69,7 +76,14 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
     let csv_err = |source| Error::Csv { path: path.to_path_buf(), source };
     let headers = rdr.headers().map_err(csv_err)?.clone();
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    // A header named twice (two `load` columns) would silently read one of them.
+    for (i, h) in headers.iter().enumerate() {
+        if headers.iter().take(i).any(|o| o.eq_ignore_ascii_case(h)) && !h.is_empty() {
+            return Err(Error::data(path, 1, h, format!("the column `{h}` appears twice; keep one")));
+        }
+    }
     let (day_col, dated) = match (col("day"), col("date")) {
+        (Some(_), Some(_)) => return Err(Error::data(path, 1, "day", "both a `day` and a `date` column: keep one, so the days are not ambiguous")),
         (Some(c), _) => (c, false),
         (None, Some(c)) => (c, true),
         (None, None) => {
@@ -116,16 +130,16 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
         let load = raw_load
             .parse::<f64>()
             .ok()
-            .filter(|x| x.is_finite() && *x >= 0.0)
-            .ok_or_else(|| Error::data(path, line, "load", format!("\"{raw_load}\": expected a finite number >= 0")))?;
+            .filter(|x| x.is_finite() && (0.0..=MAX_LOAD).contains(x))
+            .ok_or_else(|| Error::data(path, line, "load", format!("\"{raw_load}\": expected a number from 0 to {MAX_LOAD:e} (daily loads are in the hundreds; beyond that the models overflow)")))?;
         let perf = match perf_col {
             Some(c) => {
                 let raw = record.get(c).unwrap_or("");
                 if raw.is_empty() {
                     None
                 } else {
-                    Some(raw.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| {
-                        Error::data(path, line, "performance", format!("\"{raw}\": expected a finite number >= 0 or an empty cell"))
+                    Some(raw.parse::<f64>().ok().filter(|x| x.is_finite() && (0.0..=MAX_PERFORMANCE).contains(x)).ok_or_else(|| {
+                        Error::data(path, line, "performance", format!("\"{raw}\": expected a number from 0 to {MAX_PERFORMANCE:e} or an empty cell"))
                     })?)
                 }
             }
@@ -148,8 +162,8 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
         return Err(Error::data(path, 2, if dated { "date" } else { "day" }, "no data rows: expected at least one day"));
     };
     let span = last.checked_sub(first).and_then(|d| usize::try_from(d).ok()).map_or(usize::MAX, |d| d.saturating_add(1));
-    if span > 10_000_000 {
-        return Err(Error::data(path, 2, "day", format!("days {first}..{last} span {span} days: at most 10000000 are supported")));
+    if span > MAX_SPAN_DAYS {
+        return Err(Error::data(path, 2, "day", format!("days {first}..{last} span {span} days: at most {MAX_SPAN_DAYS} (100 years) are supported; is a day or date mistyped?")));
     }
     let mut load = vec![0.0; span];
     let mut performance = if with_performance { vec![None; span] } else { Vec::new() };
@@ -297,6 +311,6 @@ mod tests {
         let e = parse_daily("day,load\n3,10\n2,20\n", Path::new("x.csv"), false).unwrap_err();
         assert_eq!(e.to_string(), "x.csv:3: day: \"2\" is decreasing: days must be in order (rows on one day are summed)");
         let e = parse_daily("day,load\n1,NaN\n", Path::new("x.csv"), false).unwrap_err();
-        assert_eq!(e.to_string(), "x.csv:2: load: \"NaN\": expected a finite number >= 0");
+        assert_eq!(e.to_string(), "x.csv:2: load: \"NaN\": expected a number from 0 to 1e9 (daily loads are in the hundreds; beyond that the models overflow)");
     }
 }

@@ -179,8 +179,8 @@ fn bad_data_is_refused_with_a_clear_message() {
     let noperf = write("noperf.csv", "day,load\n0,1\n");
     let cases: [(&[&str], &str); 6] = [
         (&["--data", &few], "4 performance tests, but banister has 5 parameters: at least 6 tests are needed"),
-        (&["--data", &neg], "neg.csv:3: performance: \"-3\": expected a finite number >= 0 or an empty cell"),
-        (&["--data", &txt], "txt.csv:3: performance: \"fast\": expected a finite number >= 0 or an empty cell"),
+        (&["--data", &neg], "neg.csv:3: performance: \"-3\": expected a number from 0 to 1e9 or an empty cell"),
+        (&["--data", &txt], "txt.csv:3: performance: \"fast\": expected a number from 0 to 1e9 or an empty cell"),
         (&["--data", &rest], "every load is 0: the model's gains cannot be fitted without training"),
         (&["--data", &noperf], "noperf.csv:1: performance: missing column: expected a `performance` column, found `day`, `load`"),
         (&["--data", &few, "--tau1", "50:5"], "'50:5': expected 0 < LO < HI"),

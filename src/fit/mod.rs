@@ -227,6 +227,9 @@ impl Problem<'_> {
     }
 }
 
+/// The most time-constant grid points `fit` searches (each holds a small linear solver).
+pub const MAX_GRID_POINTS: u64 = 250_000;
+
 /// The log-spaced grid of time constants, with each point's linear solver.
 struct Grid {
     points: Vec<Vec<f64>>,

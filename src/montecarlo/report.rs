@@ -252,6 +252,16 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
                 None => job(),
             }
         });
+        // A result that is not finite is an error, never an empty cell or an `inf`.
+        let m = &res.metrics;
+        if let Some((i, x)) = m.perf_final.iter().chain(&m.perf_peak).enumerate().find(|(_, x)| !x.is_finite()).map(|(i, x)| (i % athletes, *x)) {
+            return Err(Error::Usage(format!(
+                "{}: row {}: athlete {i}'s performance is {x}: its parameters and the plan's loads overflow the model (see them with --per-athlete --athletes {}); check the gains, distributions and loads",
+                sc.path.display(),
+                row.label(&sc.sweep_paths),
+                i + 1
+            )));
+        }
         athlete_days += (res.plan_days + 1) as f64 * athletes as f64;
         summaries.push(pool.install(|| RowSummary::new(&res)));
         let perf = &res.metrics.perf_final;

@@ -108,9 +108,20 @@ pub(super) fn validate_joint(v: &mut V, m: &Node, kind: ModelKind, params: &[(St
     if v.reported != errs {
         return None;
     }
-    if !joint.require.is_empty()
-        && let Some(msg) = pilot(kind, params, &joint)
-    {
+    let verdict = if joint.require.is_empty() {
+        None
+    } else {
+        let key = format!("{kind:?}{params:?}{joint:?}");
+        match v.pilots.get(&key) {
+            Some(m) => m.clone(),
+            None => {
+                let m = pilot(kind, params, &joint);
+                v.pilots.insert(key, m.clone());
+                m
+            }
+        }
+    };
+    if let Some(msg) = verdict {
         let span = m.get("require").map_or(m.span.clone(), |r| r.span.clone());
         v.bad(&span, format!("model.require: {msg}"));
         return None;

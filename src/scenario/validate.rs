@@ -24,6 +24,8 @@ const PLAN_ONLY_KEYS: &[&str] =
 const FACTOR_WARN: f64 = 3.0;
 const MAX_WEEKS: usize = 1040;
 const MAX_ATHLETES: i64 = 100_000_000;
+/// The most rows (variants x sweep points) a scenario may have.
+pub const MAX_ROWS: usize = 100_000;
 const MAX_LOAD: f64 = 1e9;
 
 /// Collects problems while reading values out of the tree.
@@ -34,11 +36,14 @@ pub(super) struct V {
     /// Problems reported so far, counting repeats that `err` keeps only once: a check compares
     /// this before and after to learn whether anything below it failed.
     pub reported: usize,
+    /// The population-constraint pilot's verdict per model (rows of a sweep over the plan share
+    /// one model: the 4096 trial athletes are drawn once).
+    pub pilots: std::collections::HashMap<String, Option<String>>,
 }
 
 impl V {
     pub(super) fn new(path: &Path, text: &str) -> Self {
-        V { err: ScenarioError::new(&path.display().to_string(), text), warnings: Vec::new(), reported: 0 }
+        V { err: ScenarioError::new(&path.display().to_string(), text), warnings: Vec::new(), reported: 0, pilots: Default::default() }
     }
 
     pub(super) fn warn(&mut self, span: &Range<usize>, msg: impl Into<String>) {
@@ -179,7 +184,7 @@ fn load_value(x: f64) -> Option<String> {
 
 /// Parse and validate scenario text. `path` names the file in errors and anchors `loads = "..."`.
 pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-    let mut v = V { err: ScenarioError::new(&path.display().to_string(), text), warnings: Vec::new(), reported: 0 };
+    let mut v = V { err: ScenarioError::new(&path.display().to_string(), text), warnings: Vec::new(), reported: 0, pilots: Default::default() };
     let root = match tree::parse(text) {
         Ok(r) => r,
         Err((span, msg)) => {
@@ -216,10 +221,14 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
 
     // Variants: each a name plus overrides of model, plan and noise.
     let mut variants: Vec<(String, Node)> = Vec::new();
+    // Each row clones its variant's tree: without the sweep's value lists (which can be long)
+    // that is O(rows), not O(rows x values).
+    let mut base = root.clone();
+    base.remove("sweep");
     // `compare_with = "OTHER"`: this variant's rows are compared with OTHER's (name, target, span).
     let mut compare_with: Vec<(String, String, Range<usize>)> = Vec::new();
     match root.get("variant").map(|n| &n.val) {
-        None => variants.push((name.clone(), root.clone())),
+        None => variants.push((name.clone(), base.clone())),
         Some(Val::Array(list)) => {
             for (i, var) in list.iter().enumerate() {
                 let vpath = format!("variant[{i}]");
@@ -230,11 +239,15 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
                 let Some(vname) = v.required(got, var, "name", &vpath, &var.span, "a name for the variant") else {
                     continue;
                 };
+                if vname.trim().is_empty() {
+                    v.bad(&var.get("name").map_or(var.span.clone(), |n| n.span.clone()), format!("{vpath}.name = \"{vname}\": a variant needs a name that is not empty"));
+                    continue;
+                }
                 if variants.iter().any(|(n, _)| *n == vname) {
                     v.bad(&var.get("name").map_or(var.span.clone(), |n| n.span.clone()), format!("{vpath}.name = \"{vname}\": names must be unique"));
                     continue;
                 }
-                let mut t = root.clone();
+                let mut t = base.clone();
                 for section in ["model", "athlete", "plan", "noise"] {
                     if let Some(over) = var.get(section) {
                         let key_span = var.key_span(section).unwrap_or_default();
@@ -336,8 +349,22 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
             }
         }
     }
+    if v.err.is_empty() && variants.len().saturating_mul(points.len()) > MAX_ROWS {
+        v.bad(&whole, format!("{} variants x {} sweep points make more than {MAX_ROWS} rows, the most a scenario may have", variants.len(), points.len()));
+    }
     if v.err.is_empty() {
         resolve_reference_totals(&mut rows);
+        // Plans whose loads overflow (a progression compounded over years, a factor of 1e300).
+        let plan_span = root.key_span("plan").unwrap_or(0..0);
+        for row in &rows {
+            let plan = crate::plan::generate(&row.plan);
+            if let Some((d, w)) = plan.load.iter().enumerate().find(|(_, w)| !(w.is_finite() && **w <= MAX_LOAD)) {
+                v.bad(&plan_span, format!("{}: the plan's load on day {d} is {w:e}, beyond {MAX_LOAD:e}; check progression, factors and loads", row.label(&sweep_paths)));
+                break;
+            }
+        }
+    }
+    if v.err.is_empty() {
         plan_warnings(&mut v, &root, &rows, &sweep_paths);
     }
     if !v.err.is_empty() {
@@ -478,6 +505,12 @@ fn sweep_points(v: &mut V, sweep: &[(String, Range<usize>, Vec<Node>)], zip: boo
             }
         }
         return (0..n).map(|i| sweep.iter().map(|(_, _, vals)| vals[i].clone()).collect()).collect();
+    }
+    let total = sweep.iter().try_fold(1usize, |a, (_, _, vals)| a.checked_mul(vals.len()));
+    if total.is_none_or(|n| n > MAX_ROWS) {
+        let sizes: Vec<String> = sweep.iter().map(|(_, _, vals)| vals.len().to_string()).collect();
+        v.bad(&sweep[0].1, format!("sweep: a grid of {} values makes more than {MAX_ROWS} rows, the most a scenario may have; sweep fewer values, or split the study", sizes.join(" x ")));
+        return Vec::new();
     }
     let mut points: Vec<Vec<Node>> = vec![Vec::new()];
     for (_, _, vals) in sweep {
@@ -625,7 +658,9 @@ fn validate_dist(v: &mut V, n: &Node, path: &str, c: Constraint) -> Option<Dist>
         "lognormal" => {
             v.keys(n, path, &["dist", "median", "sigma"]);
             let median = need(v, "median", positive);
-            let sigma = need(v, "sigma", |x| (!(x.is_finite() && x >= 0.0)).then(|| "must be >= 0".into()));
+            // sigma 3 already spreads the middle 99.7% over a factor of e^18 (6.6e7); beyond
+            // that draws overflow the models, and it is a typo for a percentage or an sd.
+            let sigma = need(v, "sigma", |x| (!(x.is_finite() && (0.0..=3.0).contains(&x))).then(|| "must be from 0 to 3 (the sd of ln x: 0.2 is a 20% spread)".into()));
             Dist::Lognormal { median: median?, sigma: sigma? }
         }
         "uniform" => {
@@ -1085,6 +1120,8 @@ fn validate_spacing(v: &mut V, n: &Node, path: &str) -> Option<Spacing> {
         Val::Str(s) if s == "spread" => Some(Spacing::Spread),
         Val::Str(s) if s == "clustered" => Some(Spacing::Clustered),
         Val::Array(days) => {
+            // Every problem of the list is reported, not only the first.
+            let errs = v.reported;
             let mut out = Vec::new();
             for d in days {
                 match &d.val {
@@ -1092,15 +1129,14 @@ fn validate_spacing(v: &mut V, n: &Node, path: &str) -> Option<Spacing> {
                         let i = WEEKDAYS.iter().position(|w| w == s)?;
                         if out.contains(&i) {
                             v.bad(&d.span, format!("{path}.spacing: \"{s}\" is listed twice"));
-                            return None;
                         }
                         out.push(i);
                     }
-                    _ => {
-                        v.bad(&d.span, format!("{path}.spacing: {} is not a weekday; expected one of {}", d.show(), WEEKDAYS.join(", ")));
-                        return None;
-                    }
+                    _ => v.bad(&d.span, format!("{path}.spacing: {} is not a weekday; expected one of {}", d.show(), WEEKDAYS.join(", "))),
                 }
+            }
+            if v.reported != errs {
+                return None;
             }
             out.sort_unstable();
             Some(Spacing::Days(out))

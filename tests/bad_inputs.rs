@@ -1,0 +1,172 @@
+//! The bad-input catalogue: over every command, each case asserts the exit code, the key words of
+//! the message, that it does not panic, and that nothing was created or changed in its folder.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const MODEL: &str = "[model]\nkind = \"banister\"\np0 = 100\nk1 = 0.1\nk2 = 0.2\ntau1 = 42\ntau2 = 7\n";
+const PLAN: &str = "[plan]\nweeks = 4\nkey_workouts = 3\nkey_load = 100.0\neasy_load = 20.0\n";
+const P: [&str; 10] = ["--param", "p0=100", "--param", "k1=0.1", "--param", "k2=0.2", "--param", "tau1=42", "--param", "tau2=7"];
+
+/// One case: input files, the arguments (`{d}` is the case's folder), the exit code, key words.
+struct Case {
+    files: Vec<(&'static str, Vec<u8>)>,
+    args: Vec<String>,
+    code: i32,
+    words: Vec<&'static str>,
+}
+
+fn case(files: &[(&'static str, &str)], args: &[&str], code: i32, words: &[&'static str]) -> Case {
+    Case { files: files.iter().map(|(n, t)| (*n, t.as_bytes().to_vec())).collect(), args: args.iter().map(|s| s.to_string()).collect(), code, words: words.to_vec() }
+}
+
+fn sim(files: &[(&'static str, &str)], extra: &[&str], code: i32, words: &[&'static str]) -> Case {
+    let mut args = vec!["simulate", "--model", "banister", "--loads", "{d}/l.csv", "-o", "{d}/out.csv"];
+    args.extend(extra);
+    case(files, &args, code, words)
+}
+
+fn scen(text: &str) -> String {
+    format!("schema_version = 1\n{text}")
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    for e in walk(dir) {
+        let rel = e.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        m.insert(rel, if e.is_file() { std::fs::read(&e).unwrap() } else { Vec::new() });
+    }
+    m
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[test]
+fn every_bad_input_is_refused_cleanly() {
+    let loads = "day,load\n0,100\n1,0\n2,50\n";
+    let fitdata = "day,load,performance\n0,100,\n1,0,101\n2,50,\n3,0,102\n4,80,103\n5,0,\n6,60,104\n";
+    let good = scen(&format!("{MODEL}{PLAN}"));
+    let with_model = |m: &str, p: &str| scen(&format!("{m}{p}"));
+    let mut cases: Vec<Case> = vec![
+        // simulate
+        sim(&[("l.csv", loads)], &[], 2, &["banister needs --param p0=VALUE"]),
+        sim(&[("l.csv", loads)], &[&P[..], &["--param", "zz=1"]].concat(), 2, &["unknown parameter 'zz'"]),
+        sim(&[("l.csv", loads)], &[&P[..], &["--param", "p0=1"]].concat(), 2, &["--param p0 is given twice"]),
+        sim(&[("l.csv", loads)], &["--param", "p0=abc", "--param", "k1=0.1", "--param", "k2=0.2", "--param", "tau1=42", "--param", "tau2=7"], 2, &["--param p0=abc"]),
+        sim(&[("l.csv", loads)], &["--param", "p0=1e308", "--param", "k1=1e308", "--param", "k2=0.2", "--param", "tau1=42", "--param", "tau2=7"], 2, &["overflow"]),
+        sim(&[("l.csv", "day,load\n0,1e308\n")], &P, 2, &["l.csv:2", "1e308", "from 0 to 1e9"]),
+        sim(&[("l.csv", "day,load\n0,-5\n")], &P, 2, &["l.csv:2", "\"-5\""]),
+        sim(&[("l.csv", "day,load\nx,5\n")], &P, 2, &["l.csv:2", "expected an integer day"]),
+        sim(&[("l.csv", "day,load\n3,5\n1,5\n")], &P, 2, &["l.csv:3", "decreasing"]),
+        sim(&[("l.csv", "day,date,load\n0,2026-01-05,5\n")], &P, 2, &["both a `day` and a `date` column"]),
+        sim(&[("l.csv", "day,load,load\n0,5,6\n")], &P, 2, &["`load` appears twice"]),
+        sim(&[("l.csv", "day,load\n0,5\n9999999,5\n")], &P, 2, &["at most 36525 (100 years)"]),
+        sim(&[("l.csv", "day,load\n-9223372036854775808,5\n9223372036854775807,5\n")], &P, 2, &["at most 36525"]),
+        sim(&[("l.csv", "day,load\n")], &P, 2, &["no data rows"]),
+        sim(&[("l.csv", "day,tss\n0,5\n")], &P, 2, &["expected a `load` column", "--load-column"]),
+        sim(&[("l.csv", "date,load\n2026-13-01,5\n")], &P, 2, &["l.csv:2", "ISO 8601"]),
+        sim(&[("l.csv", "date,load\n2026-01-05,5\n")], &[&P[..], &["--date-format", "%d/%m/%Y"]].concat(), 2, &["does not match the date format"]),
+        sim(&[], &P, 2, &["l.csv: cannot read"]),
+        Case { files: vec![("l.csv", b"day,load\n0,5\xff\n".to_vec())], args: ["simulate", "--model", "banister", "--loads", "{d}/l.csv", "-o", "{d}/o.csv"].iter().map(|s| s.to_string()).chain(P.iter().map(|s| s.to_string())).collect(), code: 2, words: vec!["not UTF-8", "l.csv:2:4"] },
+        sim(&[("l.csv", loads)], &[&P[..], &["--convention", "sometimes"]].concat(), 2, &["invalid value 'sometimes'"]),
+        case(&[("l.csv", loads)], &[&["simulate", "--model", "banister", "--loads", "{d}/l.csv", "-o", "{d}"][..], &P[..]].concat(), 1, &["is a folder"]),
+        case(&[("l.csv", loads)], &[&["simulate", "--model", "banister", "--loads", "{d}/l.csv", "-o", "{d}/nodir/o.csv"][..], &P[..]].concat(), 1, &["cannot write"]),
+        case(&[("l.csv", loads)], &["simulate", "--model", "fitness", "--loads", "{d}/l.csv"], 2, &["invalid value 'fitness'"]),
+        // fit
+        case(&[("f.csv", fitdata)], &["fit", "--model", "pmc", "--data", "{d}/f.csv", "-o", "{d}/o.csv"], 2, &["fit supports banister and busso"]),
+        case(&[("f.csv", fitdata)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--grid", "1", "-o", "{d}/o.csv"], 2, &["--grid 1", "at least 2 points"]),
+        case(&[("f.csv", fitdata)], &["fit", "--model", "busso", "--data", "{d}/f.csv", "--grid", "500", "-o", "{d}/o.csv"], 2, &["125000000 grid points", "--grid 62"]),
+        case(&[("f.csv", fitdata)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--bootstrap", "10000000", "-o", "{d}/o.csv"], 2, &["0..=100000"]),
+        case(&[("f.csv", fitdata)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--replicates-out", "{d}/r.csv"], 2, &["--replicates-out needs --bootstrap"]),
+        case(&[("f.csv", fitdata)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--tau3", "1:5"], 2, &["--tau3 applies to busso only"]),
+        case(&[("f.csv", fitdata)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--tau1", "50:10"], 2, &["expected 0 < LO < HI"]),
+        case(&[("f.csv", fitdata)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--min-ratio=-1"], 2, &["--min-ratio -1"]),
+        case(&[("f.csv", "day,load,performance\n0,100,\n1,0,1e308\n")], &["fit", "--model", "banister", "--data", "{d}/f.csv"], 2, &["f.csv:3", "performance", "1e308"]),
+        case(&[("f.csv", "day,load,performance\n0,100,\n1,0,-3\n")], &["fit", "--model", "banister", "--data", "{d}/f.csv"], 2, &["f.csv:3", "\"-3\""]),
+        case(&[("f.csv", "day,load,performance\n0,100,5\n0,10,6\n")], &["fit", "--model", "banister", "--data", "{d}/f.csv"], 2, &["second performance test"]),
+        case(&[("f.csv", "day,load\n0,100\n")], &["fit", "--model", "banister", "--data", "{d}/f.csv"], 2, &["expected a `performance` column"]),
+        case(&[("f.csv", fitdata)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "-o", "{d}/o.csv", "--scenario-out", "{d}/nodir/a.toml"], 2, &["does not exist; nothing was written"]),
+        case(&[("f.csv", "day,load,performance\n0,0,100\n1,0,101\n2,0,102\n3,0,103\n4,0,104\n5,0,105\n")], &["fit", "--model", "banister", "--data", "{d}/f.csv"], 2, &["every load is 0"]),
+        // validate / plan / run on bad scenarios
+        case(&[("s.toml", "schema_version = 1\n[model\n")], &["validate", "{d}/s.toml"], 2, &["s.toml:2", "invalid TOML"]),
+        case(&[("s.toml", &format!("{MODEL}{PLAN}"))], &["validate", "{d}/s.toml"], 2, &["schema_version: missing"]),
+        case(&[("s.toml", &scen(&format!("colour = 1\n{MODEL}{PLAN}")))], &["validate", "{d}/s.toml"], 2, &["s.toml:2:1", "colour: unknown key"]),
+        case(&[("s.toml", &with_model(MODEL, "[plan]\nweeks = 4\nkey_workouts = 9\nkey_load = 100\n"))], &["plan", "{d}/s.toml", "-o", "{d}/p.csv"], 2, &["key_workouts = 9: must be between 0 and 7"]),
+        case(&[("s.toml", &with_model(&MODEL.replace("k2 = 0.2", "k2 = { dist = \"lognormal\", median = 0.2, sigma = 1000 }"), PLAN))], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["model.k2.sigma = 1000", "from 0 to 3"]),
+        case(&[("s.toml", &with_model(MODEL, "[plan]\nweeks = 1040\nkey_workouts = 3\nkey_load = 100\nprogression = 1.0\n"))], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["the plan's load on day", "beyond 1e9"]),
+        case(&[("s.toml", &with_model(MODEL, &format!("{PLAN}overreach = {{ weeks = 1, factor = 1e300 }}\nrecovery = {{ every = 3, factor = 0.5 }}\n")))], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["beyond 1e9"]),
+        case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[[variant]]\nname = \"\"\n")))], &["validate", "{d}/s.toml"], 2, &["variant[0].name = \"\"", "not empty"]),
+        case(&[("s.toml", &with_model(MODEL, "[plan]\nweeks = 4\nkey_workouts = 3\nkey_load = 100\nspacing = [\"tue\", \"tue\", \"xyz\"]\n"))], &["validate", "{d}/s.toml"], 2, &["\"tue\" is listed twice", "\"xyz\" is not a weekday"]),
+        case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[sweep]\n\"plan.key_load\" = [{}]\n\"plan.easy_load\" = [{}]\n", (0..400).map(|i| (100 + i).to_string()).collect::<Vec<_>>().join(","), (0..400).map(|i| i.to_string()).collect::<Vec<_>>().join(","))))], &["validate", "{d}/s.toml"], 2, &["400 x 400", "more than 100000 rows"]),
+        case(&[("s.toml", &with_model("[model]\npreset = \"busso2004\"\n", PLAN))], &["validate", "{d}/s.toml"], 2, &["busso2004"]),
+        case(&[("s.toml", &with_model(&format!("{MODEL}[[model.correlation]]\nparams = [\"k1\", \"k2\"]\nrho = 1.5\n"), PLAN))], &["validate", "{d}/s.toml"], 2, &["rho: expected a number strictly between -1 and 1"]),
+        case(&[("s.toml", &with_model("[model]\nkind = \"banister\"\np0 = 100\nk1 = 0.1\nk2 = 0.2\ntau1 = { dist = \"uniform\", min = 10, max = 20 }\ntau2 = 7\nrequire = [\"tau1 >= 5 * tau2\"]\n", PLAN))], &["validate", "{d}/s.toml"], 2, &["model.require", "tau1 >= 5 * tau2"]),
+        case(&[("s.toml", &with_model(&format!("{MODEL}sample_from = \"missing.csv\"\n"), PLAN))], &["validate", "{d}/s.toml"], 2, &["sample_from = \"missing.csv\""]),
+        case(&[("s.toml", &scen(&format!("{MODEL}[athlete]\nstart = {{ history = \"h.csv\" }}\n{PLAN}"))), ("h.csv", "day,load\n0,5\n3,5\n")], &["validate", "{d}/s.toml"], 2, &["leaves a gap"]),
+        case(&[("s.toml", &with_model(MODEL, "[plan]\nweeks = 2000\nkey_workouts = 3\nkey_load = 100\n"))], &["validate", "{d}/s.toml"], 2, &["plan.weeks = 2000"]),
+        case(&[("s.toml", &with_model(MODEL, &format!("{PLAN}taper = {{ days = 7, factor = 0.5, overload = {{ days = 0, factor = 1.2 }} }}\n")))], &["validate", "{d}/s.toml"], 2, &["plan.taper.overload.days = 0"]),
+        case(&[("s.toml", &with_model(MODEL, &format!("{PLAN}taper = {{ days = 7, factor = 0.5, overload = {{ days = 7, factor = 0 }} }}\n")))], &["validate", "{d}/s.toml"], 2, &["plan.taper.overload.factor = 0"]),
+        case(&[("s.toml", &with_model(MODEL, &format!("{PLAN}taper = {{ days = 7, factor = -1 }}\n")))], &["validate", "{d}/s.toml"], 2, &["plan.taper.factor = -1: must be >= 0"]),
+        Case { files: vec![("s.toml", b"schema_version = 1\nname = \"caf\xe9\"\n".to_vec())], args: vec!["validate".into(), "{d}/s.toml".into()], code: 2, words: vec!["not UTF-8", "s.toml:2:12"] },
+        case(&[("s.toml", "")], &["validate", "{d}/s.toml"], 2, &["schema_version: missing"]),
+        case(&[("s.toml", &good)], &["run", "{d}/s.toml", "--out", "{d}/out", "--athletes", "0"], 2, &["--athletes"]),
+        case(&[("s.toml", &good)], &["run", "{d}/s.toml", "--out", "{d}/out", "--threads", "0"], 2, &["--threads"]),
+        case(&[("s.toml", &good), ("f", "a file")], &["run", "{d}/s.toml", "--out", "{d}/f"], 1, &["cannot write"]),
+        case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[[variant]]\nname = \"a\"\n[[variant]]\nname = \"b\"\n[compare]\nreference = \"c\"\n")))], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["compare.reference = \"c\""]),
+        case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[[variant]]\nname = \"a\"\ncompare_with = \"a\"\n[[variant]]\nname = \"b\"\n")))], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["compare_with = \"a\""]),
+        case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[noise]\nload_cv = -1\n")))], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["noise.load_cv = -1"]),
+        case(&[], &["run", "{d}/missing.toml", "--out", "{d}/out"], 2, &["missing.toml: cannot read"]),
+        case(&[("s.toml", &good)], &["run", "{d}/s.toml"], 2, &["--out <OUT>"]),
+        // init, presets, optimize
+        case(&[("s.toml", "mine")], &["init", "{d}/s.toml"], 2, &["already exists"]),
+        case(&[], &["init", "{d}/nodir/s.toml"], 1, &["cannot write"]),
+        case(&[], &["presets", "busso2004"], 2, &["preset \"busso2004\": unknown"]),
+        case(&[("s.toml", &good)], &["optimize", "{d}/s.toml", "--out", "{d}/out"], 2, &["no [optimize] table"]),
+        case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[optimize]\nobjective = \"speed\"\n[optimize.vary]\n\"plan.key_load\" = {{ min = 80, max = 120 }}\n")))], &["optimize", "{d}/s.toml", "--out", "{d}/out"], 2, &["optimize.objective = \"speed\""]),
+        case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[optimize]\nobjective = \"perf_final_mean\"\nmethod = \"grid\"\n[optimize.vary]\n\"plan.key_workouts\" = {{ min = 1, max = 7, step = 1 }}\n")))], &["optimize", "{d}/s.toml", "--out", "{d}/out", "--budget", "3"], 2, &["the grid has 7 points but the budget is 3"]),
+        case(&[("s.toml", &good)], &["nonsense"], 2, &["unrecognized subcommand"]),
+    ];
+    // Wrong files given as inputs.
+    cases.push(case(&[], &["validate", "/dev/zero"], 2, &["larger than 64 MiB"]));
+    cases.push(case(&[], &["plan", "{d}"], 2, &["is a folder"]));
+    assert!(cases.len() >= 60, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        for (name, bytes) in &c.files {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let before = snapshot(dir.path());
+        let args: Vec<String> = c.args.iter().map(|a| a.replace("{d}", d)).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = common::run(&args);
+        let mut why = Vec::new();
+        if code != c.code {
+            why.push(format!("exit {code}, expected {}", c.code));
+        }
+        why.extend(c.words.iter().filter(|w| !err.contains(*w)).map(|w| format!("no {w:?}")));
+        if err.contains("panicked") {
+            why.push("panicked".into());
+        }
+        if snapshot(dir.path()) != before {
+            why.push("files were created or changed".into());
+        }
+        if !why.is_empty() {
+            failures.push(format!("case {i} {:?}: {}\n{err}", &args[..args.len().min(4)], why.join("; ")));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
