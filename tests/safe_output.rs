@@ -226,3 +226,26 @@ fn a_closed_pipe_ends_quietly_and_a_full_stdout_is_an_error() {
         assert!(err.contains("cannot write") && !err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn a_run_that_needs_more_memory_than_the_machine_has_is_refused_up_front() {
+    // 1e8 athletes with their parameters need about 30 GiB; only check where that exceeds what
+    // the machine has (otherwise the run would really start).
+    let avail = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| t.lines().find(|l| l.starts_with("MemAvailable:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map(|kb| kb * 1024.0);
+    let Some(avail) = avail.filter(|&a| a < 28.0 * (1u64 << 30) as f64) else {
+        eprintln!("skipped: this machine has 28 GiB or more available (or no /proc/meminfo)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sc = scenario(dir.path());
+    let out = dir.path().join("out");
+    let t = Instant::now();
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100000000", "--per-athlete"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("need about") && err.contains("GiB") && err.contains("use fewer athletes"), "{err} (available {avail})");
+    assert!(!out.exists());
+    assert!(t.elapsed() < Duration::from_secs(30), "refused before any work");
+}

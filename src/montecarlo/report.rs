@@ -200,6 +200,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
     if athletes == 0 {
         return Err(Error::Usage("--athletes must be at least 1".into()));
     }
+    check_memory(sc, athletes, opts)?;
     std::fs::create_dir_all(out).map_err(io(out))?;
     // Create every output now, so a bad output folder fails before the work.
     let mut summary = AtomicFile::create(&out.join("summary.csv"))?;
@@ -345,6 +346,37 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
     manifest.commit()?;
     let verdict = verdict(sc, &summaries, 12);
     Ok(RunReport { rows: sc.rows.len(), athletes, athlete_days, seconds, out_dir: out.to_path_buf(), files, verdict })
+}
+
+/// Refuse up front a run that needs more memory than the machine has available, instead of being
+/// killed half-way. Per athlete and row: the metric columns (40 bytes, 56 with load noise), the
+/// race-day values kept for pairing (8 per reference row), and the parameters with
+/// --per-athlete; a factor of 1.5 covers the summaries' scratch columns.
+fn check_memory(sc: &Scenario, athletes: usize, opts: &RunOptions) -> Result<()> {
+    let refs = sc.rows.iter().filter_map(|r| r.reference).collect::<std::collections::BTreeSet<_>>().len() + 1;
+    let params = if opts.per_athlete { 8 * super::rng::PARAM_SLOTS.len() } else { 0 };
+    let per_athlete = 56 + 8 * refs + params;
+    let need = (athletes as f64) * per_athlete as f64 * 1.5;
+    if let Some(avail) = available_memory()
+        && need > avail
+    {
+        let gib = |b: f64| b / (1u64 << 30) as f64;
+        return Err(Error::Usage(format!(
+            "{} athletes per row need about {:.1} GiB of memory; this machine has {:.1} GiB available: use fewer athletes (--athletes)",
+            athletes,
+            gib(need),
+            gib(avail)
+        )));
+    }
+    Ok(())
+}
+
+/// MemAvailable from /proc/meminfo, in bytes (None where there is no such file).
+fn available_memory() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
 }
 
 /// A row's days in daily.csv; `start`: Some when the file has a date column (the row's start
