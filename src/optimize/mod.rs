@@ -156,12 +156,11 @@ impl Evaluator<'_> {
     }
 
     fn values(&self, cells: &[String]) -> (f64, Vec<f64>) {
-        let get = |i: usize| cells.get(i).and_then(|c| c.parse::<f64>().ok()).unwrap_or(f64::NAN);
-        (get(self.objective_col), self.constraint_cols.iter().map(|&i| get(i)).collect())
+        values(cells, self.objective_col, &self.constraint_cols)
     }
 
     fn violation(&self, constrained: &[f64]) -> f64 {
-        self.opt.subject_to.iter().zip(constrained).map(|(b, &x)| b.violation(x)).sum()
+        violation(self.opt, constrained)
     }
 
     fn cost(&self, e: &Evaluation) -> f64 {
@@ -180,9 +179,10 @@ impl search::Objective for Evaluator<'_> {
     fn eval(&mut self, points: &[Vec<Level>], stage: &'static str) -> Result<Vec<Option<f64>>> {
         // The new points within the budget, each once, run in parallel; the trace keeps their order.
         let mut fresh: Vec<&Vec<Level>> = Vec::new();
+        let mut queued = std::collections::HashSet::new();
         for p in points {
             let k = Self::key(p);
-            if !self.memo.contains_key(&k) && !fresh.iter().any(|q| Self::key(q) == k) && fresh.len() < self.remaining {
+            if fresh.len() < self.remaining && !self.memo.contains_key(&k) && queued.insert(k) {
                 fresh.push(p);
             }
         }
@@ -212,6 +212,18 @@ impl search::Objective for Evaluator<'_> {
     fn remaining(&self) -> usize {
         self.remaining
     }
+}
+
+/// The objective and the constrained values among a row's summary.csv cells (the cells are the
+/// shortest round-trip text of each value, so parsing them back is exact; empty cells are NaN).
+fn values(cells: &[String], objective_col: usize, constraint_cols: &[usize]) -> (f64, Vec<f64>) {
+    let get = |i: usize| cells.get(i).and_then(|c| c.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (get(objective_col), constraint_cols.iter().map(|&i| get(i)).collect())
+}
+
+/// How far outside the constraints, summed over the bounds (0: feasible).
+fn violation(opt: &Optimize, constrained: &[f64]) -> f64 {
+    opt.subject_to.iter().zip(constrained).map(|(b, &x)| b.violation(x)).sum()
 }
 
 /// The index of the best candidate of `variant` in `trace`: the best feasible one, or when none
@@ -281,22 +293,8 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
             let res = run_row(as_written_row, seed, athletes, false, false, &AtomicU64::new(0));
             let s = RowSummary::new(&res);
             let cells = row_cells(as_written_row, &[], None, &s);
-            let probe = Evaluator {
-                sc,
-                opt,
-                variant: vi,
-                seed,
-                athletes,
-                objective_col,
-                constraint_cols: constraint_cols.clone(),
-                reference: (Vec::new(), 0.0, String::new()),
-                memo: HashMap::new(),
-                trace: &mut Vec::new(),
-                remaining: 0,
-                bar: None,
-            };
-            let (objective, constrained) = probe.values(&cells);
-            let violation = probe.violation(&constrained);
+            let (objective, constrained) = values(&cells, objective_col, &constraint_cols);
+            let violation = violation(opt, &constrained);
             trace.push(Evaluation { variant: vi, stage: "as-written", point: Vec::new(), objective, constrained, violation });
             Ok(((res.metrics.perf_final.clone(), s.perf_final_mean(), as_written_row.label(&[])), trace.len() - 1))
         })?;
