@@ -249,3 +249,37 @@ fn a_run_that_needs_more_memory_than_the_machine_has_is_refused_up_front() {
     assert!(!out.exists());
     assert!(t.elapsed() < Duration::from_secs(30), "refused before any work");
 }
+
+/// A small tmpfs, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_keeps_the_earlier_set_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt.to_str().unwrap()]).stderr(Stdio::null()).status();
+    if !mounted.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)");
+        return;
+    }
+    let _guard = Tmpfs(mnt.clone());
+    let sc = scenario(dir.path());
+    let out = mnt.join("out");
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100", "--seed", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let before = snapshot(&out);
+    // athletes.csv of 200,000 athletes is far more than 2 MiB.
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "200000", "--per-athlete", "--seed", "2"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cannot write") && (err.contains("No space") || err.contains("space")), "{err}");
+    assert_eq!(files(&out), ["manifest.json", "summary.csv"], "no staging folder, lock or temporary file left");
+    assert_eq!(snapshot(&out), before, "the earlier set, byte for byte");
+}
