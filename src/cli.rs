@@ -46,7 +46,7 @@ pub struct OptimizeArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// Evaluations per optimised variant (overrides `[optimize] budget`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::scenario::optimize::MAX_BUDGET as u64))]
     pub budget: Option<u64>,
     /// Athletes of the out-of-sample check (default: ten times the scenario's run.athletes,
     /// which the search uses).

@@ -102,9 +102,8 @@ impl Staging {
         if let Ok(entries) = std::fs::read_dir(out) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if let Some(pid) = name.strip_prefix(STAGING_PREFIX)
-                    && Path::new("/proc/self").exists()
-                    && !Path::new("/proc").join(pid).exists()
+                if let Some(pid) = name.strip_prefix(STAGING_PREFIX).and_then(|p| p.parse::<u32>().ok())
+                    && !process_alive(pid)
                 {
                     let _ = std::fs::remove_dir_all(e.path());
                 }
@@ -161,6 +160,12 @@ impl Staging {
     }
 }
 
+/// Whether process `pid` runs (this one always does). Without /proc (not Linux) every process
+/// counts as running, so nothing of another process is ever removed or taken over.
+fn process_alive(pid: u32) -> bool {
+    pid == std::process::id() || !Path::new("/proc/self").exists() || Path::new("/proc").join(pid.to_string()).exists()
+}
+
 /// `DIR/.periodize.lock`: one periodize process writes into a folder at a time. The file holds
 /// the holder's pid; a lock whose process is gone (killed) is taken over.
 pub struct Lock {
@@ -182,7 +187,7 @@ impl Lock {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let holder = std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse::<u32>().ok());
-                    let alive = holder.is_some_and(|pid| pid == std::process::id() || !Path::new("/proc/self").exists() || Path::new("/proc").join(pid.to_string()).exists());
+                    let alive = holder.is_some_and(process_alive);
                     if alive {
                         let who = holder.map_or("another periodize".to_string(), |p| format!("periodize (pid {p})"));
                         return Err(Error::Failed(format!(

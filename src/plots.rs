@@ -47,7 +47,7 @@ pub struct Chart {
     pub svg: String,
 }
 
-fn draw_err(e: impl std::fmt::Display) -> Error {
+pub(crate) fn draw_err(e: impl std::fmt::Display) -> Error {
     Error::Failed(format!("drawing a chart failed: {e}"))
 }
 

@@ -8,8 +8,8 @@
 use plotters::prelude::*;
 
 use super::{Evaluation, VariantOutcome};
-use crate::error::{Error, Result};
-use crate::plots::Chart;
+use crate::error::Result;
+use crate::plots::{Chart, draw_err};
 use crate::scenario::Scenario;
 use crate::scenario::optimize::{Direction, Domain, Level, Optimize};
 
@@ -17,10 +17,6 @@ const FONT: &str = "sans-serif";
 const FEASIBLE: RGBColor = RGBColor(31, 119, 180);
 const BEST: RGBColor = RGBColor(214, 39, 40);
 const GREY: RGBColor = RGBColor(160, 160, 160);
-
-fn draw_err(e: impl std::fmt::Display) -> Error {
-    Error::Failed(format!("drawing a chart failed: {e}"))
-}
 
 /// The charts of an optimisation (those with something finite to draw).
 pub fn charts(sc: &Scenario, opt: &Optimize, trace: &[Evaluation], outcomes: &[VariantOutcome]) -> Result<Vec<Chart>> {

@@ -131,6 +131,8 @@ struct Evaluator<'a> {
     trace: &'a mut Vec<Evaluation>,
     remaining: usize,
     bar: Option<&'a indicatif::ProgressBar>,
+    /// The best feasible objective so far, for the progress bar.
+    best: Option<f64>,
 }
 
 impl Evaluator<'_> {
@@ -163,12 +165,17 @@ impl Evaluator<'_> {
         violation(self.opt, constrained)
     }
 
+    /// The cost of a feasible objective value (lower is better).
+    fn cost_of(&self, objective: f64) -> f64 {
+        match self.opt.direction {
+            Direction::Max => -objective,
+            Direction::Min => objective,
+        }
+    }
+
     fn cost(&self, e: &Evaluation) -> f64 {
         if e.feasible() {
-            match self.opt.direction {
-                Direction::Max => -e.objective,
-                Direction::Min => e.objective,
-            }
+            self.cost_of(e.objective)
         } else {
             PENALTY * (1.0 + e.violation.min(1e200))
         }
@@ -192,6 +199,9 @@ impl search::Objective for Evaluator<'_> {
             let violation = self.violation(&constrained);
             let e = Evaluation { variant: self.variant, stage, point: p.clone(), objective, constrained, violation };
             let c = self.cost(&e);
+            if e.feasible() && self.best.is_none_or(|b| c < self.cost_of(b)) {
+                self.best = Some(e.objective);
+            }
             self.memo.insert(Self::key(p), c);
             self.trace.push(e);
             self.remaining -= 1;
@@ -199,12 +209,8 @@ impl search::Objective for Evaluator<'_> {
                 b.inc(1);
             }
         }
-        if let Some(b) = self.bar {
-            let best = self.trace.iter().filter(|e| e.variant == self.variant && e.stage != "as-written" && e.feasible()).map(|e| self.cost(e)).min_by(f64::total_cmp);
-            if let Some(c) = best {
-                let v = if self.opt.direction == Direction::Max { -c } else { c };
-                b.set_message(format!("{} {}: best {v:.6}", self.sc.variant_names()[self.variant], self.opt.objective));
-            }
+        if let (Some(b), Some(best)) = (self.bar, self.best) {
+            b.set_message(format!("{} {}: best {best:.6}", self.sc.variant_names()[self.variant], self.opt.objective));
         }
         Ok(points.iter().map(|p| self.memo.get(&Self::key(p)).copied()).collect())
     }
@@ -298,18 +304,8 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
             trace.push(Evaluation { variant: vi, stage: "as-written", point: Vec::new(), objective, constrained, violation });
             Ok(((res.metrics.perf_final.clone(), s.perf_final_mean(), as_written_row.label(&[])), trace.len() - 1))
         })?;
-        let start_point: Vec<Level> = sc
-            .as_written(vi)
-            .into_iter()
-            .zip(&opt.vary)
-            .map(|(l, v)| {
-                l.unwrap_or(match &v.domain {
-                    crate::scenario::optimize::Domain::Choice { .. } => Level::Choice(0),
-                    d @ crate::scenario::optimize::Domain::Steps { .. } => Level::Num(d.step_value(d.levels().unwrap_or(1) / 2)),
-                    crate::scenario::optimize::Domain::Continuous { min, max } => Level::Num(0.5 * (min + max)),
-                })
-            })
-            .collect();
+        // The search starts from the plan as written, each value outside its domain at its centre.
+        let start_point: Vec<Level> = sc.as_written(vi).into_iter().zip(&opt.vary).map(|(l, v)| l.unwrap_or(v.domain.centre())).collect();
         let space: Vec<_> = opt.vary.iter().map(|v| v.domain.clone()).collect();
         let before = trace.len();
         {
@@ -326,6 +322,7 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
                 trace: &mut trace,
                 remaining: budget,
                 bar: bar.as_ref(),
+                best: None,
             };
             pool.install(|| match opt.method {
                 Method::Grid => search::Objective::eval(&mut ev, &search::grid(&space), "grid").map(|_| ()),

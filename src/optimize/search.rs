@@ -22,7 +22,7 @@ use argmin::core::{CostFunction, Executor};
 use argmin::solver::neldermead::NelderMead;
 
 use crate::error::Result;
-use crate::scenario::optimize::{Domain, Level};
+use crate::scenario::optimize::{Domain, Level, grid_size};
 
 /// What a search sees of the problem.
 pub trait Objective {
@@ -45,22 +45,14 @@ pub fn grid(space: &[Domain]) -> Vec<Vec<Level>> {
                 idx[j] = i % levels[j];
                 i /= levels[j];
             }
-            space.iter().zip(idx).map(|(d, k)| level_at(d, k)).collect()
+            space.iter().zip(idx).map(|(d, k)| d.level(k)).collect()
         })
         .collect()
 }
 
-/// Value `k` of a discrete domain.
-fn level_at(d: &Domain, k: usize) -> Level {
-    match d {
-        Domain::Choice { .. } => Level::Choice(k),
-        _ => Level::Num(d.step_value(k)),
-    }
-}
-
 /// The `auto` search from `start` (the plan as written, projected into the space).
 pub fn auto(space: &[Domain], start: Vec<Level>, obj: &mut dyn Objective) -> Result<()> {
-    if let Some(n) = space.iter().try_fold(1usize, |a, d| a.checked_mul(d.levels()?))
+    if let Some(n) = grid_size(space)
         && n <= obj.remaining()
     {
         obj.eval(&grid(space), "grid")?;

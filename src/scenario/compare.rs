@@ -82,6 +82,27 @@ pub(super) fn resolve(v: &mut V, c: &Node, variants: &[String], paths: &[String]
     compare
 }
 
+/// `compare_with = "OTHER"` in a variant (`(variant, OTHER, span)` each): that variant's rows
+/// are compared with OTHER's rows at the same sweep point, whatever `[compare]` says. Rows are
+/// complete here (every variant has every point), so the partner is found by position.
+pub(super) fn apply_compare_with(v: &mut V, compare: &Compare, variants: &[String], pairs: &[(String, String, std::ops::Range<usize>)], rows: &mut [Row]) {
+    let points = (rows.len() / variants.len().max(1)).max(1);
+    for (name, target, span) in pairs {
+        if compare.across.is_some() {
+            v.bad(span, format!("variant \"{name}\": compare_with cannot be combined with [compare] across"));
+            continue;
+        }
+        let (Some(from), Some(to)) = (variants.iter().position(|n| n == name), variants.iter().position(|n| n == target).filter(|_| name != target)) else {
+            let list: Vec<String> = variants.iter().filter(|n| *n != name).map(|n| format!("\"{n}\"")).collect();
+            v.bad(span, format!("variant \"{name}\": compare_with = \"{target}\": expected another variant's name: {}", list.join(", ")));
+            continue;
+        };
+        for k in 0..points {
+            rows[from * points + k].reference = Some(to * points + k);
+        }
+    }
+}
+
 /// Rows are in variant order, then sweep order, with the same number of points per variant.
 /// With several variants each row is compared with `reference`'s row (default the first
 /// variant's) at the same point; with one variant, every row with the first row.

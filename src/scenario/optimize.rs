@@ -73,6 +73,24 @@ impl Domain {
         }
     }
 
+    /// Value k of a discrete domain (a step or a listed value); for a continuous one its minimum.
+    pub fn level(&self, k: usize) -> Level {
+        match self {
+            Domain::Choice { .. } => Level::Choice(k),
+            Domain::Continuous { min, .. } => Level::Num(*min),
+            Domain::Steps { .. } => Level::Num(self.step_value(k)),
+        }
+    }
+
+    /// The middle of the domain: the midpoint of a range, the middle step, the first listed value.
+    pub fn centre(&self) -> Level {
+        match self {
+            Domain::Choice { .. } => Level::Choice(0),
+            Domain::Continuous { min, max } => Level::Num(0.5 * (min + max)),
+            Domain::Steps { .. } => self.level(self.levels().unwrap_or(1) / 2),
+        }
+    }
+
     /// Value k of a `Steps` domain.
     pub fn step_value(&self, k: usize) -> f64 {
         match self {
@@ -142,8 +160,14 @@ impl Optimize {
     /// The number of points of a fully discrete space (None when a value is continuous or the
     /// count overflows).
     pub fn grid_points(&self) -> Option<usize> {
-        self.vary.iter().try_fold(1usize, |acc, v| acc.checked_mul(v.domain.levels()?))
+        grid_size(self.vary.iter().map(|v| &v.domain))
     }
+}
+
+/// The number of points of a space of discrete domains (None when one is continuous or the
+/// count overflows).
+pub fn grid_size<'a>(domains: impl IntoIterator<Item = &'a Domain>) -> Option<usize> {
+    domains.into_iter().try_fold(1usize, |acc, d| acc.checked_mul(d.levels()?))
 }
 
 /// A value of one varied path at a point of the search: a number, or the index of a listed value.
@@ -212,24 +236,7 @@ impl Scenario {
     /// Each varied path's value as written in variant `variant`, when it lies in its domain.
     pub fn as_written(&self, variant: usize) -> Vec<Option<Level>> {
         let (src, opt) = self.optimize_parts();
-        let tree = &src.variants[variant].1;
-        opt.vary
-            .iter()
-            .zip(&src.vary)
-            .map(|(var, (_, _, choices))| {
-                let parts: Vec<&str> = var.path.split('.').collect();
-                let node = parts.iter().try_fold(tree, |n, p| n.get(p))?;
-                match &var.domain {
-                    Domain::Continuous { min, max } => node.as_f64().filter(|x| x >= min && x <= max).map(Level::Num),
-                    Domain::Steps { min, max, step, .. } => {
-                        let x = node.as_f64().filter(|x| x >= min && x <= max)?;
-                        let k = (x - min) / step;
-                        ((k - k.round()).abs() < 1e-9).then_some(Level::Num(x))
-                    }
-                    Domain::Choice { .. } => choices.iter().position(|c| c.show() == node.show()).map(Level::Choice),
-                }
-            })
-            .collect()
+        as_written(opt, src, variant)
     }
 
     /// The scenario with variant `variant` written in again at `point` as a new variant `name`
@@ -493,7 +500,7 @@ pub(super) fn read(
         for (i, var) in opt.vary.iter().enumerate() {
             let ends: Vec<Level> = match &var.domain {
                 Domain::Continuous { min, max } => vec![Level::Num(*min), Level::Num(*max)],
-                Domain::Steps { .. } => vec![Level::Num(var.domain.step_value(0)), Level::Num(var.domain.step_value(var.domain.levels().unwrap_or(1) - 1))],
+                Domain::Steps { .. } => vec![var.domain.level(0), var.domain.level(var.domain.levels().unwrap_or(1) - 1)],
                 Domain::Choice { labels } => (0..labels.len()).map(Level::Choice).collect(),
             };
             for end in ends {
@@ -514,23 +521,32 @@ pub(super) fn read(
     Some((opt, src))
 }
 
-/// Each varied path's value as written in variant `vi` when it is in its domain, else the
-/// domain's first value (for the checks of the domains' ends).
-fn written_or_first(opt: &Optimize, src: &Source, vi: usize) -> Vec<Level> {
+/// Each varied path's value as written in variant `vi`, when it lies in its domain (on a step
+/// for a stepped one, among the values for a list).
+fn as_written(opt: &Optimize, src: &Source, vi: usize) -> Vec<Option<Level>> {
     let tree = &src.variants[vi].1;
     opt.vary
         .iter()
         .zip(&src.vary)
         .map(|(var, (_, _, choices))| {
-            let parts: Vec<&str> = var.path.split('.').collect();
-            let node = parts.iter().try_fold(tree, |n, p| n.get(p));
+            let node = var.path.split('.').try_fold(tree, |n, p| n.get(p))?;
             match &var.domain {
-                Domain::Choice { .. } => Level::Choice(node.and_then(|n| choices.iter().position(|c| c.show() == n.show())).unwrap_or(0)),
-                Domain::Continuous { min, max } => Level::Num(node.and_then(Node::as_f64).filter(|x| x >= min && x <= max).unwrap_or(*min)),
-                Domain::Steps { .. } => Level::Num(var.domain.step_value(0)),
+                Domain::Continuous { min, max } => node.as_f64().filter(|x| x >= min && x <= max).map(Level::Num),
+                Domain::Steps { min, max, step, .. } => {
+                    let x = node.as_f64().filter(|x| x >= min && x <= max)?;
+                    let k = (x - min) / step;
+                    ((k - k.round()).abs() < 1e-9).then_some(Level::Num(x))
+                }
+                Domain::Choice { .. } => choices.iter().position(|c| c.show() == node.show()).map(Level::Choice),
             }
         })
         .collect()
+}
+
+/// Each varied path's value as written in variant `vi` when it is in its domain, else the
+/// domain's first value (for the checks of the domains' ends).
+fn written_or_first(opt: &Optimize, src: &Source, vi: usize) -> Vec<Level> {
+    as_written(opt, src, vi).into_iter().zip(&opt.vary).map(|(l, var)| l.unwrap_or(var.domain.level(0))).collect()
 }
 
 /// One `[optimize.vary]` entry.

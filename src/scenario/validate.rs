@@ -6,6 +6,7 @@ use std::path::Path;
 use super::error::ScenarioError;
 use super::spec::*;
 use super::tree::{self, Node, Val};
+use crate::daily::MAX_LOAD;
 use crate::model::{Constraint, Convention, ModelConfig, ModelKind};
 use crate::plan::Session;
 
@@ -26,7 +27,6 @@ const MAX_WEEKS: usize = 1040;
 const MAX_ATHLETES: i64 = 100_000_000;
 /// The most rows (variants x sweep points) a scenario may have.
 pub const MAX_ROWS: usize = 100_000;
-const MAX_LOAD: f64 = 1e9;
 
 /// Collects problems while reading values out of the tree.
 pub(super) struct V {
@@ -39,11 +39,14 @@ pub(super) struct V {
     /// The population-constraint pilot's verdict per model (rows of a sweep over the plan share
     /// one model: the 4096 trial athletes are drawn once).
     pub pilots: std::collections::HashMap<String, Option<String>>,
+    /// Whether an overflowing plan was reported (the first one is enough: a sweep would repeat it
+    /// for every row).
+    pub plan_overflow: bool,
 }
 
 impl V {
     pub(super) fn new(path: &Path, text: &str) -> Self {
-        V { err: ScenarioError::new(&path.display().to_string(), text), warnings: Vec::new(), reported: 0, pilots: Default::default() }
+        V { err: ScenarioError::new(&path.display().to_string(), text), warnings: Vec::new(), reported: 0, pilots: Default::default(), plan_overflow: false }
     }
 
     pub(super) fn warn(&mut self, span: &Range<usize>, msg: impl Into<String>) {
@@ -184,7 +187,7 @@ fn load_value(x: f64) -> Option<String> {
 
 /// Parse and validate scenario text. `path` names the file in errors and anchors `loads = "..."`.
 pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-    let mut v = V { err: ScenarioError::new(&path.display().to_string(), text), warnings: Vec::new(), reported: 0, pilots: Default::default() };
+    let mut v = V::new(path, text);
     let root = match tree::parse(text) {
         Ok(r) => r,
         Err((span, msg)) => {
@@ -333,38 +336,13 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         }
     };
     if v.err.is_empty() {
-        for (name, target, span) in &compare_with {
-            if compare.across.is_some() {
-                v.bad(span, format!("variant \"{name}\": compare_with cannot be combined with [compare] across"));
-            } else if name == target || !names.contains(target) {
-                let list: Vec<String> = names.iter().filter(|n| *n != name).map(|n| format!("\"{n}\"")).collect();
-                v.bad(span, format!("variant \"{name}\": compare_with = \"{target}\": expected another variant's name: {}", list.join(", ")));
-            } else {
-                let partner: Vec<Option<usize>> = rows.iter().map(|r| (r.variant == *name).then(|| rows.iter().position(|o| o.variant == *target && o.sweep == r.sweep)).flatten()).collect();
-                for (row, p) in rows.iter_mut().zip(partner) {
-                    if p.is_some() {
-                        row.reference = p;
-                    }
-                }
-            }
-        }
+        super::compare::apply_compare_with(&mut v, &compare, &names, &compare_with, &mut rows);
     }
     if v.err.is_empty() && variants.len().saturating_mul(points.len()) > MAX_ROWS {
         v.bad(&whole, format!("{} variants x {} sweep points make more than {MAX_ROWS} rows, the most a scenario may have", variants.len(), points.len()));
     }
     if v.err.is_empty() {
         resolve_reference_totals(&mut rows);
-        // Plans whose loads overflow (a progression compounded over years, a factor of 1e300).
-        let plan_span = root.key_span("plan").unwrap_or(0..0);
-        for row in &rows {
-            let plan = crate::plan::generate(&row.plan);
-            if let Some((d, w)) = plan.load.iter().enumerate().find(|(_, w)| !(w.is_finite() && **w <= MAX_LOAD)) {
-                v.bad(&plan_span, format!("{}: the plan's load on day {d} is {w:e}, beyond {MAX_LOAD:e}; check progression, factors and loads", row.label(&sweep_paths)));
-                break;
-            }
-        }
-    }
-    if v.err.is_empty() {
         plan_warnings(&mut v, &root, &rows, &sweep_paths);
     }
     if !v.err.is_empty() {
@@ -536,7 +514,23 @@ pub(super) fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String
         None => Some(Noise::default()),
         Some(n) => validate_noise(v, n),
     };
-    Some(Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise?, start: start?, reference: None })
+    let row = Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise?, start: start?, reference: None };
+    // Plans whose loads overflow (a progression compounded over years, a factor of 1e300), for
+    // every row a scenario or `optimize` builds. A `target_total_load = "reference"` is resolved
+    // later; an unscaled plan that overflows would scale to NaN.
+    let plan = crate::plan::generate(&row.plan);
+    if let Some((d, w)) = plan.load.iter().enumerate().find(|(_, w)| !(w.is_finite() && **w <= MAX_LOAD)) {
+        if !v.plan_overflow {
+            let at = if row.sweep.is_empty() { String::new() } else { format!(" ({})", row.sweep.join(", ")) };
+            v.bad(&t.key_span("plan").unwrap_or_default(), format!("{variant}{at}: the plan's load on day {d} is {w:e}, beyond {MAX_LOAD:e}; check progression, factors and loads"));
+        } else {
+            // Counted, so the checks above see that the row failed.
+            v.reported += 1;
+        }
+        v.plan_overflow = true;
+        return None;
+    }
+    Some(row)
 }
 
 fn validate_noise(v: &mut V, n: &Node) -> Option<Noise> {
