@@ -449,7 +449,27 @@ fn fit(a: FitArgs) -> Result<()> {
     opts.seed = a.seed;
     let series = crate::daily::read_daily_with(&a.data, &a.csv.options(true))?;
     merged_note(&a.data, series.merged);
-    let fitted = crate::fit::fit(&series, &opts).map_err(|e| match e {
+    // A progress bar for long bootstraps, on a terminal only.
+    use std::io::IsTerminal;
+    let bar = (opts.bootstrap >= 100 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(opts.bootstrap as u64), indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("bootstrap {bar:40} {pos}/{len} replicates  eta {eta}") {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    if bar.is_some() {
+        opts.progress = Some(done.clone());
+    }
+    let fitted = match &bar {
+        Some(b) => crate::montecarlo::report::with_progress(b, &done, || crate::fit::fit(&series, &opts)),
+        None => crate::fit::fit(&series, &opts),
+    };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let fitted = fitted.map_err(|e| match e {
         Error::Usage(m) => Error::Usage(format!("{}: {m}", a.data.display())),
         other => other,
     })?;

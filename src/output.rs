@@ -389,3 +389,11 @@ mod tests {
         assert_eq!(super::utc_iso(951_782_400), "2000-02-29T00:00:00Z");
     }
 }
+
+/// MemAvailable from /proc/meminfo, in bytes (None where there is no such file).
+pub fn available_memory() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
+}

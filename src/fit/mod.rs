@@ -48,6 +48,8 @@ pub struct FitOptions {
     pub grid: usize,
     pub bootstrap: usize,
     pub seed: u64,
+    /// Counts bootstrap replicates as they finish (for a progress display).
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl FitOptions {
@@ -56,7 +58,7 @@ impl FitOptions {
             ModelKind::Busso => vec![(1.0, 100.0), (1.0, 60.0), (0.5, 30.0)],
             _ => vec![(1.0, 100.0), (1.0, 60.0)],
         };
-        FitOptions { kind, convention, bounds, min_ratio: DEFAULT_MIN_RATIO, grid: 0, bootstrap: 0, seed: 1 }
+        FitOptions { kind, convention, bounds, min_ratio: DEFAULT_MIN_RATIO, grid: 0, bootstrap: 0, seed: 1, progress: None }
     }
 
     fn grid_size(&self) -> usize {
@@ -244,7 +246,7 @@ fn axis(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 }
 
 impl Grid {
-    fn new(p: &Problem) -> Self {
+    fn new(p: &Problem) -> Result<Self> {
         let n = p.opts.grid_size();
         let axes: Vec<Vec<f64>> = p.opts.bounds.iter().map(|(lo, hi)| axis(*lo, *hi, n)).collect();
         let mut points = Vec::new();
@@ -259,8 +261,22 @@ impl Grid {
                 index.push(idx);
             }
         }
+        // Each point keeps four designs and their pseudo-inverses: 16 numbers per test.
+        let need = points.len() as f64 * (p.tests.days.len() as f64 * 16.0 * 8.0 + 512.0);
+        if let Some(avail) = crate::output::available_memory()
+            && need > avail
+        {
+            let gib = |b: f64| b / (1u64 << 30) as f64;
+            return Err(Error::Usage(format!(
+                "a grid of {} time-constant points over {} tests needs about {:.1} GiB of memory; this machine has {:.1} GiB available: use a smaller --grid",
+                points.len(),
+                p.tests.days.len(),
+                gib(need),
+                gib(avail)
+            )));
+        }
         let solvers = points.par_iter().map(|t| p.linear(t)).collect();
-        Grid { points, index, solvers, size: n }
+        Ok(Grid { points, index, solvers, size: n })
     }
 
     /// SSE at every grid point for the data y.
@@ -344,7 +360,7 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult> {
     }
     let tests = Tests { days, y };
     let p = Problem { series, tests: &tests, opts };
-    let grid = Grid::new(&p);
+    let grid = Grid::new(&p)?;
     if grid.points.is_empty() {
         return Err(Error::Usage(format!(
             "the time-constant bounds leave no feasible values (with tau1 >= {} x tau2; see --min-ratio)",
@@ -416,9 +432,11 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult> {
                 o.min_ratio = if r == 1.0 { 0.0 } else { r };
                 o.bootstrap = 0;
                 let q = Problem { series, tests: &tests, opts: &o };
-                let g = Grid::new(&q);
-                let best = fit_once(&q, &g, &tests.y, 4);
                 let label = if r == 1.0 { "no order".to_string() } else { format!(">= {r}") };
+                let Ok(g) = Grid::new(&q) else {
+                    return format!("{label}: not computed (memory)");
+                };
+                let best = fit_once(&q, &g, &tests.y, 4);
                 best.first().map_or(format!("{label}: none"), |b| format!("tau1/tau2 {label}: SSE {:.3} at ({:.1}, {:.1})", b.2, b.0[0], b.0[1]))
             })
             .collect();
@@ -459,7 +477,11 @@ fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64;
             let mut r = chacha20::ChaCha8Rng::from_seed(key);
             r.set_stream(b as u64);
             let y = DVector::from_iterator(n, (0..n).map(|i| fitted[i] + resid[(r.next_u64() % n as u64) as usize]));
-            fit_once(p, grid, &y, 2).first().map(|(t, be, _)| params_of(t, be))
+            let rep = fit_once(p, grid, &y, 2).first().map(|(t, be, _)| params_of(t, be));
+            if let Some(c) = &p.opts.progress {
+                c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            rep
         })
         .collect();
     for (k, e) in result.params.iter_mut().enumerate() {

@@ -19,6 +19,16 @@ pub use pmc::{Ewma, FormDay, Pmc};
 
 use std::fmt;
 
+/// The largest magnitude a model's values may reach: performance in W, % or a 0-1 potential never
+/// comes near it; beyond it, sums of squares over a population lose every digit and soon
+/// overflow. Validation refuses a row whose central athlete goes beyond it, and `run` an athlete.
+pub const MAX_STATE: f64 = 1e15;
+
+/// Whether a model value is finite and within [`MAX_STATE`].
+pub fn in_range(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_STATE
+}
+
 /// When a day's load starts to count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -98,39 +108,42 @@ impl Constraint {
     }
 }
 
-/// A numeric model parameter: its name, default (None: required) and constraint.
+/// A numeric model parameter: its name, default (None: required), constraint and a typical
+/// value (the shipped presets' central value, loads of about 100 per hard session), which
+/// validation uses to name the parameter behind an overflow.
 #[derive(Clone, Copy, Debug)]
 pub struct ParamDef {
     pub name: &'static str,
     pub default: Option<f64>,
     pub constraint: Constraint,
+    pub typical: f64,
 }
 
-const fn req(name: &'static str, constraint: Constraint) -> ParamDef {
-    ParamDef { name, default: None, constraint }
+const fn req(name: &'static str, constraint: Constraint, typical: f64) -> ParamDef {
+    ParamDef { name, default: None, constraint, typical }
 }
 const fn opt(name: &'static str, default: f64, constraint: Constraint) -> ParamDef {
-    ParamDef { name, default: Some(default), constraint }
+    ParamDef { name, default: Some(default), constraint, typical: default }
 }
 
 use Constraint::{Finite, NonNegative, Positive};
 
 const BANISTER_PARAMS: &[ParamDef] = &[
-    req("p0", Finite),
-    req("k1", NonNegative),
-    req("k2", NonNegative),
-    req("tau1", Positive),
-    req("tau2", Positive),
+    req("p0", Finite, 100.0),
+    req("k1", NonNegative, 0.075),
+    req("k2", NonNegative, 0.15),
+    req("tau1", Positive, 42.0),
+    req("tau2", Positive, 15.0),
     opt("g0", 0.0, NonNegative),
     opt("h0", 0.0, NonNegative),
 ];
 const BUSSO_PARAMS: &[ParamDef] = &[
-    req("p0", Finite),
-    req("k1", NonNegative),
-    req("k3", NonNegative),
-    req("tau1", Positive),
-    req("tau2", Positive),
-    req("tau3", Positive),
+    req("p0", Finite, 100.0),
+    req("k1", NonNegative, 0.0181),
+    req("k3", NonNegative, 0.00004),
+    req("tau1", Positive, 40.0),
+    req("tau2", Positive, 8.0),
+    req("tau3", Positive, 4.0),
     opt("g0", 0.0, NonNegative),
     opt("h0", 0.0, NonNegative),
 ];
@@ -141,11 +154,11 @@ const PMC_PARAMS: &[ParamDef] = &[
     opt("fatigue0", 0.0, Finite),
 ];
 const PERPOT_PARAMS: &[ParamDef] = &[
-    req("ds", Positive),
-    req("dr", Positive),
-    req("dso", NonNegative),
+    req("ds", Positive, 2.75),
+    req("dr", Positive, 4.0),
+    req("dso", NonNegative, 3.0),
     opt("pp0", 0.0, Finite),
-    opt("scale", 1.0, Positive),
+    ParamDef { name: "scale", default: Some(1.0), constraint: Positive, typical: 250.0 },
 ];
 
 impl ModelKind {

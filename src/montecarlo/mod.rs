@@ -209,6 +209,45 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: 
     RowResult { metrics, params, daily, plan_days: plan.days(), fast_path, relative }
 }
 
+/// The first day (0 = the plan's first day, the plan's length = race day) on which athlete
+/// `athlete`'s performance in `row` is not finite or beyond [`crate::model::MAX_STATE`]: the row is run again up to that athlete (its
+/// draws are fixed by the seed) with a sink that watches its lane. For error messages only.
+pub fn first_non_finite_day(row: &Row, seed: u64, athlete: usize) -> Option<usize> {
+    let plan = crate::plan::generate(&row.plan);
+    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start);
+    let sampler = Sampler::new(seed, &row.model);
+    let job = Job { kernel: &kernel, sampler: &sampler, athletes: athlete + 1 };
+    match row.model.config.kind {
+        ModelKind::Banister => job.first_non_finite::<Banister<LANES>>(athlete),
+        ModelKind::Busso => job.first_non_finite::<Busso<LANES>>(athlete),
+        ModelKind::Pmc => job.first_non_finite::<Pmc<LANES>>(athlete),
+        ModelKind::Perpot => job.first_non_finite::<Perpot<LANES>>(athlete),
+    }
+}
+
+/// A sink that finds the first day on which one lane of one block of a chunk is not finite.
+struct Watch {
+    /// The block being run (blocks run in order within a chunk; each starts on day 0).
+    block: usize,
+    target: Option<(usize, usize)>,
+    found: Option<usize>,
+}
+
+impl<const N: usize> DaySink<N> for Watch {
+    fn day(&mut self, d: usize, _: usize, perf: &[f64; N], _: &[f64; N], _: &[f64; N], _: &[f64; N]) {
+        if d == 0 {
+            self.block = self.block.wrapping_add(1);
+        }
+        if let Some((b, l)) = self.target
+            && self.found.is_none()
+            && self.block == b
+            && !crate::model::in_range(perf[l])
+        {
+            self.found = Some(d);
+        }
+    }
+}
+
 struct Job<'a> {
     kernel: &'a RowKernel<'a>,
     sampler: &'a Sampler,
@@ -278,6 +317,19 @@ impl Job<'_> {
                 .for_each(|(c, (m, p))| work(c, m, Some(p))),
             _ => chunks.into_par_iter().enumerate().for_each(|(c, m)| work(c, m, None)),
         }
+    }
+
+    fn first_non_finite<M: LaneModel<LANES>>(&self, athlete: usize) -> Option<usize> {
+        let (chunk, within) = (athlete / CHUNK, athlete % CHUNK);
+        let found = std::sync::Mutex::new(None);
+        let mut metrics = self.new_metrics();
+        let sink = |c: usize| Watch { block: usize::MAX, target: (c == chunk).then_some((within / LANES, within % LANES)), found: None };
+        self.chunks::<M, Watch>(&mut metrics, None, &sink, &|_, w| {
+            if let (Some(d), Ok(mut f)) = (w.found, found.lock()) {
+                *f = Some(d);
+            }
+        });
+        found.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The row for model M: the metrics pass and, for daily output, the histogram pass.

@@ -253,11 +253,20 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
                 None => job(),
             }
         });
-        // A result that is not finite is an error, never an empty cell or an `inf`.
+        // A result that is not finite (or so large that summaries would overflow) is an error,
+        // never an empty cell or an `inf`.
+        use crate::model::{MAX_STATE, in_range};
         let m = &res.metrics;
-        if let Some((i, x)) = m.perf_final.iter().chain(&m.perf_peak).enumerate().find(|(_, x)| !x.is_finite()).map(|(i, x)| (i % athletes, *x)) {
+        if let Some(i) = (0..athletes).find(|&i| !(in_range(m.perf_final[i]) && in_range(m.perf_peak[i]))) {
+            let x = if in_range(m.perf_final[i]) { m.perf_peak[i] } else { m.perf_final[i] };
+            let x = if x.is_finite() { format!("{x:.3e}, beyond the limit of {MAX_STATE:e},") } else { x.to_string() };
+            let day = match super::first_non_finite_day(row, seed, i) {
+                Some(d) if d == res.plan_days => format!(" from race day (day {d})"),
+                Some(d) => format!(" from day {d} of the plan"),
+                None => String::new(),
+            };
             return Err(Error::Usage(format!(
-                "{}: row {}: athlete {i}'s performance is {x}: its parameters and the plan's loads overflow the model (see them with --per-athlete --athletes {}); check the gains, distributions and loads",
+                "{}: row {}: athlete {i}'s performance is {x}{day}: its parameters and the plan's loads overflow the model (see them with --per-athlete --athletes {}); check the gains, distributions and loads",
                 sc.path.display(),
                 row.label(&sc.sweep_paths),
                 i + 1
@@ -357,7 +366,7 @@ fn check_memory(sc: &Scenario, athletes: usize, opts: &RunOptions) -> Result<()>
     let params = if opts.per_athlete { 8 * super::rng::PARAM_SLOTS.len() } else { 0 };
     let per_athlete = 56 + 8 * refs + params;
     let need = (athletes as f64) * per_athlete as f64 * 1.5;
-    if let Some(avail) = available_memory()
+    if let Some(avail) = crate::output::available_memory()
         && need > avail
     {
         let gib = |b: f64| b / (1u64 << 30) as f64;
@@ -371,13 +380,6 @@ fn check_memory(sc: &Scenario, athletes: usize, opts: &RunOptions) -> Result<()>
     Ok(())
 }
 
-/// MemAvailable from /proc/meminfo, in bytes (None where there is no such file).
-fn available_memory() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024.0)
-}
 
 /// A row's days in daily.csv; `start`: Some when the file has a date column (the row's start
 /// date, if it has one).
@@ -452,7 +454,7 @@ fn progress_bar(total: u64) -> indicatif::ProgressBar {
 }
 
 /// Run `job` while a watcher thread copies the athlete count into the bar.
-fn with_progress<T: Send>(bar: &indicatif::ProgressBar, done: &AtomicU64, job: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn with_progress<T: Send>(bar: &indicatif::ProgressBar, done: &AtomicU64, job: impl FnOnce() -> T + Send) -> T {
     let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
         s.spawn(|| {

@@ -9,6 +9,7 @@ mod compare;
 mod error;
 pub mod optimize;
 pub mod presets;
+mod sanity;
 mod spec;
 mod tree;
 mod validate;

@@ -530,7 +530,7 @@ pub(super) fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String
         v.plan_overflow = true;
         return None;
     }
-    Some(row)
+    super::sanity::check_row(v, t, &row, &plan.load).then_some(row)
 }
 
 fn validate_noise(v: &mut V, n: &Node) -> Option<Noise> {
