@@ -530,7 +530,39 @@ pub(super) fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String
         v.plan_overflow = true;
         return None;
     }
+    if !check_targets(v, t, &row, &plan) {
+        return None;
+    }
     super::sanity::check_row(v, t, &row, &plan.load).then_some(row)
+}
+
+/// A load target over a plan (or a phase) with no load to scale would be ignored: refuse it.
+fn check_targets(v: &mut V, t: &Node, row: &Row, plan: &crate::plan::Plan) -> bool {
+    let PlanSpec::Generated { phases, target_total_load, weekly_loads, .. } = &row.plan else {
+        return true;
+    };
+    let span = |key: &str| t.get("plan").and_then(|p| p.get(key)).map(|n| n.span.clone()).or_else(|| t.key_span("plan")).unwrap_or_default();
+    let at = if row.sweep.is_empty() { String::new() } else { format!(" ({})", row.sweep.join(", ")) };
+    let mut ok = true;
+    if let Some(TotalTarget::Load(x)) = target_total_load
+        && *x > 0.0
+        && plan.total() == 0.0
+    {
+        v.bad(&span("target_total_load"), format!("plan.target_total_load = {x}{at}: the plan has no load to scale (every day is rest); give it key workouts, easy days or a long run"));
+        ok = false;
+    }
+    if weekly_loads.is_none() {
+        for (i, ph) in phases.iter().enumerate() {
+            let Some(x) = ph.target_weekly_load.filter(|x| *x > 0.0) else { continue };
+            let days = plan.phase.iter().zip(&plan.load).filter(|(p, _)| **p as usize == i);
+            if days.clone().count() > 0 && days.map(|(_, w)| *w).sum::<f64>() == 0.0 {
+                let path = if phases.len() > 1 { format!("plan.phase[{i}]") } else { "plan".to_string() };
+                v.bad(&span("target_weekly_load"), format!("{path}.target_weekly_load = {x}{at}: the template week has no load to scale (no key workouts, easy days or long run with a load)"));
+                ok = false;
+            }
+        }
+    }
+    ok
 }
 
 fn validate_noise(v: &mut V, n: &Node) -> Option<Noise> {
@@ -1029,9 +1061,6 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
         None => None,
         Some((t, pth)) => Some(v.float(t, "target_weekly_load", &pth, |x| positive(x).or_else(|| load_value(x / 7.0)))?),
     };
-    if let (Some(_), Some(0.0), Some(0.0), None) = (target_weekly_load, key_load, easy_load, long_day) {
-        v.bad(span, format!("{path}.target_weekly_load: the template week has no load to scale"));
-    }
     if v.reported != errs {
         return None;
     }
