@@ -99,7 +99,7 @@ impl CsvArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct FitArgs {
-    /// The model to fit: banister or busso.
+    /// The model to fit: banister, busso or fitness-delay.
     #[arg(long, value_enum)]
     pub model: ModelKind,
     /// The athlete's history: `day,load,performance` (performance empty on days without a test).
@@ -120,7 +120,7 @@ pub struct FitArgs {
     /// Bounds of tau2, LO:HI days (default 1:60).
     #[arg(long, value_parser = parse_bounds)]
     pub tau2: Option<(f64, f64)>,
-    /// Bounds of tau3 (busso), LO:HI days (default 0.5:30).
+    /// Bounds of tau3 (busso, fitness-delay), LO:HI days (default 0.5:30).
     #[arg(long, value_parser = parse_bounds)]
     pub tau3: Option<(f64, f64)>,
     /// Require tau1 >= RATIO * tau2 (0: no order between the time constants).
@@ -218,7 +218,7 @@ pub struct SimulateArgs {
     /// A model parameter, NAME=VALUE; repeat for each (e.g. --param tau1=42).
     #[arg(long = "param", value_parser = parse_key_value)]
     pub params: Vec<(String, String)>,
-    /// When a day's load starts to count (banister and busso; pmc and perpot ignore it).
+    /// When a day's load starts to count (banister, busso and fitness-delay; pmc and perpot ignore it).
     #[arg(long, value_enum)]
     pub convention: Option<Convention>,
     /// Output CSV (stdout when absent or `-`).
@@ -400,9 +400,7 @@ fn simulate(a: SimulateArgs) -> Result<()> {
 }
 
 fn fit(a: FitArgs) -> Result<()> {
-    if !matches!(a.model, ModelKind::Banister | ModelKind::Busso) {
-        return Err(Error::Usage(format!("fit supports banister and busso, not {}", a.model)));
-    }
+    let mut opts = crate::fit::FitOptions::new(a.model, a.convention).map_err(|e| Error::Usage(e.to_string()))?;
     if a.replicates_out.is_some() && a.bootstrap == 0 {
         return Err(Error::Usage("--replicates-out needs --bootstrap N".into()));
     }
@@ -416,10 +414,9 @@ fn fit(a: FitArgs) -> Result<()> {
             return Err(Error::Usage(format!("{flag} {}: the folder {} does not exist; nothing was written", p.display(), dir.display())));
         }
     }
-    if a.tau3.is_some() && a.model != ModelKind::Busso {
-        return Err(Error::Usage("--tau3 applies to busso only".into()));
+    if a.tau3.is_some() && opts.bounds.len() < 3 {
+        return Err(Error::Usage(format!("--tau3: {} has no tau3", a.model)));
     }
-    let mut opts = crate::fit::FitOptions::new(a.model, a.convention);
     for (i, b) in [a.tau1, a.tau2, a.tau3].into_iter().enumerate() {
         if let (Some(b), Some(slot)) = (b, opts.bounds.get_mut(i)) {
             *slot = b;
@@ -430,9 +427,9 @@ fn fit(a: FitArgs) -> Result<()> {
     }
     opts.min_ratio = a.min_ratio;
     if a.grid == 1 {
-        return Err(Error::Usage("--grid 1: a grid needs at least 2 points per time constant (the default is 80 for banister, 24 for busso)".into()));
+        return Err(Error::Usage(format!("--grid 1: a grid needs at least 2 points per time constant (the default is {} for {})", crate::fit::FitOptions::default_grid(a.model), a.model)));
     }
-    let dims = if a.model == ModelKind::Busso { 3 } else { 2 };
+    let dims = opts.bounds.len() as u32;
     if a.grid > 0 && (a.grid as u64).checked_pow(dims).is_none_or(|n| n > crate::fit::MAX_GRID_POINTS) {
         let most = (crate::fit::MAX_GRID_POINTS as f64).powf(1.0 / dims as f64).floor();
         return Err(Error::Usage(format!(
@@ -469,10 +466,7 @@ fn fit(a: FitArgs) -> Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let fitted = fitted.map_err(|e| match e {
-        Error::Usage(m) => Error::Usage(format!("{}: {m}", a.data.display())),
-        other => other,
-    })?;
+    let fitted = fitted.map_err(|source| Error::Fit { path: a.data.clone(), source })?;
     crate::output::write_to(a.output.as_deref(), |w| crate::fit::write_csv(w, &fitted))?;
     if let Some(path) = &a.replicates_out {
         crate::output::write_to(Some(path), |w| crate::fit::write_replicates(w, &opts, &fitted))?;

@@ -36,6 +36,13 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A fit could not be made from the data in this file (exit 2, or 1 when no fit was found).
+    #[error("{}: {source}", path.display())]
+    Fit {
+        path: PathBuf,
+        #[source]
+        source: crate::fit::FitError,
+    },
     /// A computation failed for a reason other than bad input (exit 1).
     #[error("{0}")]
     Failed(String),
@@ -46,6 +53,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Write { .. } | Error::Failed(_) => 1,
+            Error::Fit { source, .. } => source.exit_code(),
             _ => 2,
         }
     }

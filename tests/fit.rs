@@ -70,7 +70,7 @@ fn known_parameters_are_recovered_within_two_percent_from_noise_free_tests() {
         let truth = [250.0, 0.12, 0.25, 40.0, 8.0];
         let perf: Vec<f64> = common::banister(&load, truth[0], truth[1], truth[2], truth[3], truth[4], same_day, 0.0, 0.0).iter().map(|r| r.2).collect();
         let s = series_with_tests(load, &perf, 4, &mut || 0.0);
-        let r = fit(&s, &FitOptions::new(ModelKind::Banister, conv)).unwrap();
+        let r = fit(&s, &FitOptions::new(ModelKind::Banister, conv).unwrap()).unwrap();
         for (e, t) in r.params.iter().zip(truth) {
             assert!((e.value / t - 1.0).abs() < 0.02, "banister {same_day}: {} = {} vs {t}", e.name, e.value);
         }
@@ -80,7 +80,7 @@ fn known_parameters_are_recovered_within_two_percent_from_noise_free_tests() {
         let truth = [100.0, 0.1, 0.0007, 40.0, 8.0, 4.0];
         let perf: Vec<f64> = common::busso(&load, truth[0], truth[1], truth[2], truth[3], truth[4], truth[5], same_day).iter().map(|r| r.3).collect();
         let s = series_with_tests(load, &perf, 4, &mut || 0.0);
-        let r = fit(&s, &FitOptions::new(ModelKind::Busso, conv)).unwrap();
+        let r = fit(&s, &FitOptions::new(ModelKind::Busso, conv).unwrap()).unwrap();
         for (e, t) in r.params.iter().zip(truth) {
             assert!((e.value / t - 1.0).abs() < 0.02, "busso {same_day}: {} = {} vs {t}", e.name, e.value);
         }
@@ -107,7 +107,7 @@ fn bootstrap_intervals_cover_the_truth_near_their_nominal_rate() {
         let load = history(210, 100 + k);
         let perf: Vec<f64> = common::banister(&load, truth[0], truth[1], truth[2], truth[3], truth[4], false, 0.0, 0.0).iter().map(|r| r.2).collect();
         let s = series_with_tests(load, &perf, 5, &mut || 1.5 * gauss());
-        let mut o = FitOptions::new(ModelKind::Banister, Convention::Lagged);
+        let mut o = FitOptions::new(ModelKind::Banister, Convention::Lagged).unwrap();
         o.bootstrap = 200;
         o.grid = 40;
         o.seed = k;

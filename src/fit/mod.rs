@@ -1,8 +1,9 @@
-//! `periodize fit`: Banister or Busso parameters from an athlete's training log and tests.
+//! `periodize fit`: a model's parameters from an athlete's training log and tests, for every model
+//! whose registration has a [`crate::model::FitInfo`] (banister, busso, fitness-delay).
 //!
 //! **Variable projection.** For fixed time constants both models are linear in the rest:
-//! Banister p = p0 + k1 G(tau1) - k2 H(tau2); Busso p = p0 + k1 G(tau1) - k3 F(tau2, tau3), where
-//! G, H and F are the engine's own fitness and fatigue series for unit gains (so the fit and the
+//! Banister p = p0 + k1 G(tau1) - k2 H(tau2); Busso p = p0 + k1 G(tau1) - k3 F(tau2, tau3);
+//! fitness-delay p = p0 + k1 D(tau1, tau3) - k2 H(tau2), where G, H, F and D are the engine's own fitness and fatigue series for unit gains (so the fit and the
 //! simulation can never disagree on the day convention). That linear part is solved exactly by
 //! least squares with the gains kept >= 0 (every sign pattern is tried and the best feasible one
 //! kept). The time constants are searched globally on a log-spaced grid within bounds, then every
@@ -24,8 +25,8 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 use crate::daily::DailySeries;
-use crate::error::{Error, Result};
-use crate::model::{Banister, Busso, Convention, Model, ModelKind};
+use crate::error::Result;
+use crate::model::{AnyModel, Convention, Model, ModelConfig, ModelKind};
 
 /// The default lower bound of tau1 / tau2.
 ///
@@ -53,29 +54,68 @@ pub struct FitOptions {
 }
 
 impl FitOptions {
-    pub fn new(kind: ModelKind, convention: Convention) -> Self {
-        let bounds = match kind {
-            ModelKind::Busso => vec![(1.0, 100.0), (1.0, 60.0), (0.5, 30.0)],
-            _ => vec![(1.0, 100.0), (1.0, 60.0)],
-        };
-        FitOptions { kind, convention, bounds, min_ratio: DEFAULT_MIN_RATIO, grid: 0, bootstrap: 0, seed: 1, progress: None }
+    /// Options for `kind` with its registered time-constant bounds; an error for a model that
+    /// cannot be fitted.
+    pub fn new(kind: ModelKind, convention: Convention) -> Result<Self, FitError> {
+        let info = kind.info().fit.as_ref().ok_or(FitError::NotFittable { model: kind })?;
+        let bounds = info.taus.iter().map(|&(_, lo, hi)| (lo, hi)).collect();
+        Ok(FitOptions { kind, convention, bounds, min_ratio: DEFAULT_MIN_RATIO, grid: 0, bootstrap: 0, seed: 1, progress: None })
+    }
+
+    /// The default grid: 80 points per time constant for two, 24 for three.
+    pub fn default_grid(kind: ModelKind) -> usize {
+        if kind.info().fit.as_ref().is_some_and(|f| f.taus.len() >= 3) { 24 } else { 80 }
     }
 
     fn grid_size(&self) -> usize {
-        match (self.grid, self.kind) {
-            (0, ModelKind::Busso) => 24,
-            (0, _) => 80,
-            (g, _) => g,
+        match self.grid {
+            0 => Self::default_grid(self.kind),
+            g => g,
         }
     }
 
-    /// Names of the parameters, in output order.
-    pub fn names(&self) -> &'static [&'static str] {
-        match self.kind {
-            ModelKind::Busso => &["p0", "k1", "k3", "tau1", "tau2", "tau3"],
-            _ => &["p0", "k1", "k2", "tau1", "tau2"],
+    /// Names of the parameters, in output order: p0, the two gains, the time constants.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.kind.params()[..3 + self.bounds.len()].iter().map(|d| d.name).collect()
+    }
+}
+
+/// Why a fit could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum FitError {
+    /// The model has no fit registration.
+    #[error("fit supports {}, not {model}", fittable())]
+    NotFittable { model: ModelKind },
+    /// Fewer tests than parameters (plus one).
+    #[error("{tests} performance tests, but {model} has {params} parameters: at least {} tests are needed", params + 1)]
+    TooFewTests { tests: usize, model: ModelKind, params: usize },
+    /// No training at all.
+    #[error("every load is 0: the model's gains cannot be fitted without training")]
+    NoLoad,
+    /// The bounds and the order constraint leave no grid point.
+    #[error("the time-constant bounds leave no feasible values (with tau1 >= {min_ratio} x tau2; see --min-ratio)")]
+    NoFeasibleTaus { min_ratio: f64 },
+    /// The grid's solvers would not fit in memory.
+    #[error("a grid of {points} time-constant points over {tests} tests needs about {need_gib:.1} GiB of memory; this machine has {avail_gib:.1} GiB available: use a smaller --grid")]
+    TooMuchMemory { points: usize, tests: usize, need_gib: f64, avail_gib: f64 },
+    /// Every grid point failed (no finite least-squares solution).
+    #[error("no fit found within the bounds")]
+    NoFit,
+}
+
+impl FitError {
+    /// Exit code: 1 when no fit was found in valid data, 2 for input the fit cannot use.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            FitError::NoFit => 1,
+            _ => 2,
         }
     }
+}
+
+/// The models `fit` supports, for messages.
+fn fittable() -> String {
+    ModelKind::ALL.iter().filter(|k| k.info().fit.is_some()).map(|k| k.name()).collect::<Vec<_>>().join(", ")
 }
 
 /// A fitted parameter: the estimate, its bootstrap interval and whether the data pin it down.
@@ -118,10 +158,15 @@ struct Tests {
 fn basis(series: &DailySeries, days: &[usize], kind: ModelKind, conv: Convention, taus: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let (mut g, mut h) = (Vec::with_capacity(days.len()), Vec::with_capacity(days.len()));
     let mut next = 0;
-    let mut model: Box<dyn Model> = match kind {
-        ModelKind::Busso => Box::new(Busso::new(0.0, 1.0, 1.0, taus[0], taus[1], taus[2], conv)),
-        _ => Box::new(Banister::new(0.0, 1.0, 1.0, taus[0], taus[1], conv)),
-    };
+    // p0 = 0, both gains 1, the time constants, every other parameter at its default.
+    let mut values: Vec<f64> = kind.params().iter().map(|d| d.default.unwrap_or(0.0)).collect();
+    values[0] = 0.0;
+    values[1] = 1.0;
+    values[2] = 1.0;
+    values[3..3 + taus.len()].copy_from_slice(taus);
+    let mut config = ModelConfig::new(kind);
+    config.convention = conv;
+    let mut model = AnyModel::new(&config, &values);
     for (d, &w) in series.load.iter().enumerate() {
         model.step(w);
         while next < days.len() && days[next] == d {
@@ -205,7 +250,13 @@ struct Problem<'a> {
 
 impl Problem<'_> {
     fn feasible(&self, taus: &[f64]) -> bool {
-        taus.iter().zip(&self.opts.bounds).all(|(t, (lo, hi))| *t >= *lo && *t <= *hi) && (self.opts.min_ratio <= 0.0 || taus[0] >= self.opts.min_ratio * taus[1])
+        let kind = self.opts.kind;
+        // The model's own orders between time constants (fitness-delay: tau1 > tau3).
+        let ordered = kind.info().requires.iter().all(|&(a, b)| match (kind.param_index(a), kind.param_index(b)) {
+            (Some(i), Some(j)) if i >= 3 && j >= 3 && i - 3 < taus.len() && j - 3 < taus.len() => taus[i - 3] > taus[j - 3],
+            _ => true,
+        });
+        ordered && taus.iter().zip(&self.opts.bounds).all(|(t, (lo, hi))| *t >= *lo && *t <= *hi) && (self.opts.min_ratio <= 0.0 || taus[0] >= self.opts.min_ratio * taus[1])
     }
 
     fn linear(&self, taus: &[f64]) -> Linear {
@@ -246,7 +297,7 @@ fn axis(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 }
 
 impl Grid {
-    fn new(p: &Problem) -> Result<Self> {
+    fn new(p: &Problem) -> Result<Self, FitError> {
         let n = p.opts.grid_size();
         let axes: Vec<Vec<f64>> = p.opts.bounds.iter().map(|(lo, hi)| axis(*lo, *hi, n)).collect();
         let mut points = Vec::new();
@@ -267,13 +318,7 @@ impl Grid {
             && need > avail
         {
             let gib = |b: f64| b / (1u64 << 30) as f64;
-            return Err(Error::Usage(format!(
-                "a grid of {} time-constant points over {} tests needs about {:.1} GiB of memory; this machine has {:.1} GiB available: use a smaller --grid",
-                points.len(),
-                p.tests.days.len(),
-                gib(need),
-                gib(avail)
-            )));
+            return Err(FitError::TooMuchMemory { points: points.len(), tests: p.tests.days.len(), need_gib: gib(need), avail_gib: gib(avail) });
         }
         let solvers = points.par_iter().map(|t| p.linear(t)).collect();
         Ok(Grid { points, index, solvers, size: n })
@@ -342,34 +387,29 @@ fn params_of(taus: &[f64], beta: &[f64; 3]) -> Vec<f64> {
 }
 
 /// Fit a model to a daily series with a performance column.
-pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult> {
+pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitError> {
+    if opts.kind.info().fit.is_none() {
+        return Err(FitError::NotFittable { model: opts.kind });
+    }
     let days: Vec<usize> = (0..series.days()).filter(|&d| series.performance.get(d).is_some_and(Option::is_some)).collect();
     let y = DVector::from_iterator(days.len(), days.iter().filter_map(|&d| series.performance[d]));
     let names = opts.names();
     let np = names.len();
     if days.len() <= np {
-        return Err(Error::Usage(format!(
-            "{} performance tests, but {} has {np} parameters: at least {} tests are needed",
-            days.len(),
-            opts.kind,
-            np + 1
-        )));
+        return Err(FitError::TooFewTests { tests: days.len(), model: opts.kind, params: np });
     }
     if series.load.iter().all(|&w| w == 0.0) {
-        return Err(Error::Usage("every load is 0: the model's gains cannot be fitted without training".into()));
+        return Err(FitError::NoLoad);
     }
     let tests = Tests { days, y };
     let p = Problem { series, tests: &tests, opts };
     let grid = Grid::new(&p)?;
     if grid.points.is_empty() {
-        return Err(Error::Usage(format!(
-            "the time-constant bounds leave no feasible values (with tau1 >= {} x tau2; see --min-ratio)",
-            opts.min_ratio
-        )));
+        return Err(FitError::NoFeasibleTaus { min_ratio: opts.min_ratio });
     }
     let optima = fit_once(&p, &grid, &tests.y, 8);
     let Some((taus, beta, sse)) = optima.first().cloned() else {
-        return Err(Error::Failed("no fit found within the bounds".into()));
+        return Err(FitError::NoFit);
     };
     let n = tests.y.len();
     let mean = tests.y.mean();

@@ -12,6 +12,27 @@
 //! exponential sums, so the linear model barely sees spacing.
 
 use super::{Convention, LaneModel, ModelConfig, decay, lanes};
+use super::{FitInfo, ModelInfo, NonNegative, Positive, Finite, opt, req};
+/// Banister's registration: parameters, columns, conventions, fitting.
+pub const INFO: ModelInfo = ModelInfo {
+    name: "banister",
+    params: &[
+        req("p0", Finite, 100.0),
+        req("k1", NonNegative, 0.075),
+        req("k2", NonNegative, 0.15),
+        req("tau1", Positive, 42.0),
+        req("tau2", Positive, 15.0),
+        opt("g0", 0.0, NonNegative),
+        opt("h0", 0.0, NonNegative),
+    ],
+    options: &[],
+    columns: &["fitness", "fatigue", "performance"],
+    has_convention: true,
+    baseline_param: Some(0),
+    linear: true,
+    requires: &[],
+    fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0)] }),
+};
 
 /// N athletes side by side (structure of arrays); `Banister` (N = 1) is one athlete.
 #[derive(Clone, Debug, PartialEq)]

@@ -18,6 +18,28 @@
 //! whose best load is w* = A / (2B) (see [`Busso::steady_state`]).
 
 use super::{Convention, LaneModel, ModelConfig, decay, lanes};
+use super::{FitInfo, ModelInfo, NonNegative, Positive, Finite, opt, req};
+/// Busso's registration: parameters, columns, conventions, fitting (k3 is the second gain).
+pub const INFO: ModelInfo = ModelInfo {
+    name: "busso",
+    params: &[
+        req("p0", Finite, 100.0),
+        req("k1", NonNegative, 0.0181),
+        req("k3", NonNegative, 0.00004),
+        req("tau1", Positive, 40.0),
+        req("tau2", Positive, 8.0),
+        req("tau3", Positive, 4.0),
+        opt("g0", 0.0, NonNegative),
+        opt("h0", 0.0, NonNegative),
+    ],
+    options: &[],
+    columns: &["fitness", "fatigue", "k2", "performance"],
+    has_convention: true,
+    baseline_param: Some(0),
+    linear: false,
+    requires: &[],
+    fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0), ("tau3", 0.5, 30.0)] }),
+};
 
 /// N athletes side by side (structure of arrays); `Busso` (N = 1) is one athlete.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,13 +9,125 @@
 
 mod banister;
 mod busso;
+mod fitness_delay;
 mod perpot;
 mod pmc;
 
 pub use banister::Banister;
 pub use busso::Busso;
+pub use fitness_delay::FitnessDelay;
 pub use perpot::Perpot;
 pub use pmc::{Ewma, FormDay, Pmc};
+
+/// The models, one registration each: the [`ModelKind`] variant, the model's file and its lane
+/// type (which is generic over the number of lanes), in the order `periodize` lists them. Each
+/// file's `INFO` ([`ModelInfo`]) says everything else the program needs to know about it.
+macro_rules! register_models {
+    ($($(#[$doc:meta])* $variant:ident => $module:ident :: $ty:ident,)*) => {
+        /// The model families.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum ModelKind {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ModelKind {
+            /// Every model, in registration order.
+            pub const ALL: &'static [ModelKind] = &[$(ModelKind::$variant,)*];
+
+            /// What the program knows about the model.
+            pub const fn info(self) -> &'static ModelInfo {
+                match self {
+                    $(ModelKind::$variant => &$module::INFO,)*
+                }
+            }
+        }
+
+        /// Any model for one athlete, built from a config and its numeric values.
+        #[derive(Clone, Debug)]
+        pub enum AnyModel {
+            $($variant($ty),)*
+        }
+
+        impl AnyModel {
+            /// Build a model. `values` are in the order of [`ModelKind::params`] and already checked.
+            pub fn new(config: &ModelConfig, values: &[f64]) -> Self {
+                let v: Vec<[f64; 1]> = values.iter().map(|&x| [x]).collect();
+                match config.kind {
+                    $(ModelKind::$variant => AnyModel::$variant(LaneModel::from_values(config, &v)),)*
+                }
+            }
+        }
+
+        macro_rules! dispatch {
+            ($self:ident, $m:ident => $e:expr) => {
+                match $self {
+                    $(AnyModel::$variant($m) => $e,)*
+                }
+            };
+        }
+
+        /// Call `visitor` with the lane type of model `kind` (N lanes): the one place generic
+        /// engine code goes from a model's name to its monomorphised loop.
+        pub fn visit_lanes<const N: usize, V: LaneVisitor<N>>(kind: ModelKind, visitor: V) -> V::Output {
+            match kind {
+                $(ModelKind::$variant => visitor.visit::<$ty<N>>(),)*
+            }
+        }
+    };
+}
+
+register_models! {
+    /// Banister's two-component impulse-response model.
+    Banister => banister::Banister,
+    /// Busso's (2003) variable dose-response model.
+    Busso => busso::Busso,
+    /// The coaches' fitness/fatigue/form chart (performance management chart).
+    Pmc => pmc::Pmc,
+    /// Perl's performance-potential metamodel with overflow.
+    Perpot => perpot::Perpot,
+    /// Calvert et al.'s (1976) three-component model: fitness rises with a delay.
+    FitnessDelay => fitness_delay::FitnessDelay,
+}
+
+/// Generic code run with a model's lane type, through [`visit_lanes`].
+pub trait LaneVisitor<const N: usize> {
+    type Output;
+    fn visit<M: LaneModel<N>>(self) -> Self::Output;
+}
+
+/// Everything the rest of the program needs to know about a model, defined once in its file.
+#[derive(Debug)]
+pub struct ModelInfo {
+    /// The name in scenarios, on the command line and in CSVs.
+    pub name: &'static str,
+    /// The numeric parameters, in the order the model's `from_values` takes them.
+    pub params: &'static [ParamDef],
+    /// Text options: name and allowed values, the first the default.
+    pub options: &'static [(&'static str, &'static [&'static str])],
+    /// Output columns after `day,load`, in contract order.
+    pub columns: &'static [&'static str],
+    /// Whether the lagged/same-day convention applies.
+    pub has_convention: bool,
+    /// The parameter "below baseline" is measured against (an index into `params`), if any.
+    pub baseline_param: Option<usize>,
+    /// Linear in the loads: moving a session inside the week only re-weights exponential sums.
+    pub linear: bool,
+    /// Orders between parameters that every athlete must meet, `(a, b)` for a > b: fixed values
+    /// that break one are refused; distributions are redrawn until they meet it.
+    pub requires: &'static [(&'static str, &'static str)],
+    /// How `periodize fit` fits the model, if it can.
+    pub fit: Option<FitInfo>,
+}
+
+/// A model that `fit` can fit: performance = p0 + a G(taus) - b H(taus), linear in (p0, a, b)
+/// for fixed time constants. G and H are the model's fitness and fatigue with p0 = 0, both gains
+/// 1 and the initial states 0 (the parameters in order: p0, the two gains, the time constants).
+#[derive(Debug)]
+pub struct FitInfo {
+    /// The time constants and their default bounds (days).
+    pub taus: &'static [(&'static str, f64, f64)],
+}
 
 use std::fmt;
 
@@ -57,20 +169,6 @@ impl Convention {
             _ => None,
         }
     }
-}
-
-/// The four model families.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ModelKind {
-    /// Banister's two-component impulse-response model.
-    Banister,
-    /// Busso's (2003) variable dose-response model.
-    Busso,
-    /// The coaches' fitness/fatigue/form chart (performance management chart).
-    Pmc,
-    /// Perl's performance-potential metamodel with overflow.
-    Perpot,
 }
 
 /// What a numeric parameter must satisfy.
@@ -119,106 +217,54 @@ pub struct ParamDef {
     pub typical: f64,
 }
 
-const fn req(name: &'static str, constraint: Constraint, typical: f64) -> ParamDef {
+pub(crate) const fn req(name: &'static str, constraint: Constraint, typical: f64) -> ParamDef {
     ParamDef { name, default: None, constraint, typical }
 }
-const fn opt(name: &'static str, default: f64, constraint: Constraint) -> ParamDef {
+pub(crate) const fn opt(name: &'static str, default: f64, constraint: Constraint) -> ParamDef {
     ParamDef { name, default: Some(default), constraint, typical: default }
 }
 
-use Constraint::{Finite, NonNegative, Positive};
-
-const BANISTER_PARAMS: &[ParamDef] = &[
-    req("p0", Finite, 100.0),
-    req("k1", NonNegative, 0.075),
-    req("k2", NonNegative, 0.15),
-    req("tau1", Positive, 42.0),
-    req("tau2", Positive, 15.0),
-    opt("g0", 0.0, NonNegative),
-    opt("h0", 0.0, NonNegative),
-];
-const BUSSO_PARAMS: &[ParamDef] = &[
-    req("p0", Finite, 100.0),
-    req("k1", NonNegative, 0.0181),
-    req("k3", NonNegative, 0.00004),
-    req("tau1", Positive, 40.0),
-    req("tau2", Positive, 8.0),
-    req("tau3", Positive, 4.0),
-    opt("g0", 0.0, NonNegative),
-    opt("h0", 0.0, NonNegative),
-];
-const PMC_PARAMS: &[ParamDef] = &[
-    opt("fitness_days", 42.0, Positive),
-    opt("fatigue_days", 7.0, Positive),
-    opt("fitness0", 0.0, Finite),
-    opt("fatigue0", 0.0, Finite),
-];
-const PERPOT_PARAMS: &[ParamDef] = &[
-    req("ds", Positive, 2.75),
-    req("dr", Positive, 4.0),
-    req("dso", NonNegative, 3.0),
-    opt("pp0", 0.0, Finite),
-    ParamDef { name: "scale", default: Some(1.0), constraint: Positive, typical: 250.0 },
-];
+pub(crate) use Constraint::{Finite, NonNegative, Positive};
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 4] =
-        [ModelKind::Banister, ModelKind::Busso, ModelKind::Pmc, ModelKind::Perpot];
-
     pub fn name(self) -> &'static str {
-        match self {
-            ModelKind::Banister => "banister",
-            ModelKind::Busso => "busso",
-            ModelKind::Pmc => "pmc",
-            ModelKind::Perpot => "perpot",
-        }
+        self.info().name
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == s)
+        Self::ALL.iter().copied().find(|k| k.name() == s)
+    }
+
+    /// Every model's name, for messages: "banister, busso, pmc, perpot, fitness-delay".
+    pub fn names() -> String {
+        Self::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
     }
 
     /// The numeric parameters, in the order that [`AnyModel::new`] takes their values.
     pub fn params(self) -> &'static [ParamDef] {
-        match self {
-            ModelKind::Banister => BANISTER_PARAMS,
-            ModelKind::Busso => BUSSO_PARAMS,
-            ModelKind::Pmc => PMC_PARAMS,
-            ModelKind::Perpot => PERPOT_PARAMS,
-        }
+        self.info().params
     }
 
     /// The text options (only pmc has any): name and allowed values, the first the default.
     pub fn options(self) -> &'static [(&'static str, &'static [&'static str])] {
-        match self {
-            ModelKind::Pmc => &[("ewma", &["exp", "simple", "span"]), ("form", &["yesterday", "today"])],
-            _ => &[],
-        }
+        self.info().options
     }
 
     /// Output columns after `day,load`, in contract order.
     pub fn columns(self) -> &'static [&'static str] {
-        match self {
-            ModelKind::Banister => &["fitness", "fatigue", "performance"],
-            ModelKind::Busso => &["fitness", "fatigue", "k2", "performance"],
-            ModelKind::Pmc => &["fitness", "fatigue", "form", "acwr"],
-            ModelKind::Perpot => &["strain", "response", "performance"],
-        }
+        self.info().columns
     }
 
     /// Whether the lagged/same-day convention means anything for this model.
     pub fn has_convention(self) -> bool {
-        matches!(self, ModelKind::Banister | ModelKind::Busso)
+        self.info().has_convention
     }
 
     /// The parameter that "below baseline" is measured against (its index in [`Self::params`]):
-    /// p0 for banister and busso, pp0 for perpot; None for pmc, whose baseline is a form of 0.
+    /// p0 for banister, busso and fitness-delay, pp0 for perpot; None for pmc, whose baseline is
+    /// a form of 0.
     pub fn baseline_param(self) -> Option<usize> {
-        match self {
-            ModelKind::Banister | ModelKind::Busso => Some(0),
-            ModelKind::Pmc => None,
-            ModelKind::Perpot => Some(3),
-        }
+        self.info().baseline_param
     }
 
     pub fn param_index(self, name: &str) -> Option<usize> {
@@ -265,9 +311,17 @@ impl ModelConfig {
 
 /// Check numeric values against the model's parameter definitions.
 /// `values` must be in the order of [`ModelKind::params`]; the error names the first bad one.
-pub fn check_values(kind: ModelKind, values: &[f64]) -> Result<(), (String, f64, &'static str)> {
+pub fn check_values(kind: ModelKind, values: &[f64]) -> Result<(), (String, f64, String)> {
     for (def, &v) in kind.params().iter().zip(values) {
-        def.constraint.check(v).map_err(|e| (def.name.to_string(), v, e))?;
+        def.constraint.check(v).map_err(|e| (def.name.to_string(), v, e.to_string()))?;
+    }
+    for &(a, b) in kind.info().requires {
+        let (i, j) = (kind.param_index(a), kind.param_index(b));
+        if let (Some(i), Some(j)) = (i, j)
+            && !(values[i] > values[j])
+        {
+            return Err((b.to_string(), values[j], format!("a value below {a} = {} ({} needs {a} > {b})", values[i], kind.name())));
+        }
     }
     Ok(())
 }
@@ -324,39 +378,6 @@ impl<M: LaneModel<1>> Model for M {
     fn row(&self, out: &mut Vec<f64>) {
         LaneModel::row(self, 0, out)
     }
-}
-
-/// Any of the four models for one athlete, built from a config and its numeric values.
-#[derive(Clone, Debug)]
-pub enum AnyModel {
-    Banister(Banister),
-    Busso(Busso),
-    Pmc(Pmc),
-    Perpot(Perpot),
-}
-
-impl AnyModel {
-    /// Build a model. `values` are in the order of [`ModelKind::params`] and already checked.
-    pub fn new(config: &ModelConfig, values: &[f64]) -> Self {
-        let v: Vec<[f64; 1]> = values.iter().map(|&x| [x]).collect();
-        match config.kind {
-            ModelKind::Banister => AnyModel::Banister(LaneModel::from_values(config, &v)),
-            ModelKind::Busso => AnyModel::Busso(LaneModel::from_values(config, &v)),
-            ModelKind::Pmc => AnyModel::Pmc(LaneModel::from_values(config, &v)),
-            ModelKind::Perpot => AnyModel::Perpot(LaneModel::from_values(config, &v)),
-        }
-    }
-}
-
-macro_rules! dispatch {
-    ($self:ident, $m:ident => $e:expr) => {
-        match $self {
-            AnyModel::Banister($m) => $e,
-            AnyModel::Busso($m) => $e,
-            AnyModel::Pmc($m) => $e,
-            AnyModel::Perpot($m) => $e,
-        }
-    };
 }
 
 impl LaneModel<1> for AnyModel {

@@ -14,6 +14,25 @@
 //! convention does not apply. The row of day t shows the states after day t's update.
 
 use super::{LaneModel, ModelConfig, lanes};
+use super::{ModelInfo, NonNegative, ParamDef, Positive, Finite, opt, req};
+/// PerPot's registration (`scale` divides the loads; 250 suits loads of about 100 a session).
+pub const INFO: ModelInfo = ModelInfo {
+    name: "perpot",
+    params: &[
+        req("ds", Positive, 2.75),
+        req("dr", Positive, 4.0),
+        req("dso", NonNegative, 3.0),
+        opt("pp0", 0.0, Finite),
+        ParamDef { name: "scale", default: Some(1.0), constraint: Positive, typical: 250.0 },
+    ],
+    options: &[],
+    columns: &["strain", "response", "performance"],
+    has_convention: false,
+    baseline_param: Some(3),
+    linear: false,
+    requires: &[],
+    fit: None,
+};
 
 /// N athletes side by side (structure of arrays); `Perpot` (N = 1) is one athlete.
 #[derive(Clone, Debug, PartialEq)]

@@ -14,6 +14,25 @@
 //! not apply.
 
 use super::{LaneModel, ModelConfig, lanes};
+use super::{ModelInfo, Positive, Finite, opt};
+/// The performance management chart's registration (form has no baseline parameter: its
+/// baseline is 0).
+pub const INFO: ModelInfo = ModelInfo {
+    name: "pmc",
+    params: &[
+        opt("fitness_days", 42.0, Positive),
+        opt("fatigue_days", 7.0, Positive),
+        opt("fitness0", 0.0, Finite),
+        opt("fatigue0", 0.0, Finite),
+    ],
+    options: &[("ewma", &["exp", "simple", "span"]), ("form", &["yesterday", "today"])],
+    columns: &["fitness", "fatigue", "form", "acwr"],
+    has_convention: false,
+    baseline_param: None,
+    linear: true,
+    requires: &[],
+    fit: None,
+};
 
 /// The EWMA smoothing rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 pub use kernel::{AthleteMetrics, LANES};
 pub use report::{RunReport, run_to_dir};
 
-use crate::model::{Banister, Busso, LaneModel, ModelKind, Perpot, Pmc};
+use crate::model::{LaneModel, LaneVisitor, visit_lanes};
 use crate::scenario::Row;
 use daily::{DayHist, DaySums};
 use kernel::{Block, DAY_BLOCK, DaySink, FAST_GROUP, RowKernel};
@@ -198,12 +198,19 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: 
     let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes };
-    let (metrics, params, daily) = match row.model.config.kind {
-        ModelKind::Banister => job.run::<Banister<LANES>>(keep_params, daily, progress),
-        ModelKind::Busso => job.run::<Busso<LANES>>(keep_params, daily, progress),
-        ModelKind::Pmc => job.run::<Pmc<LANES>>(keep_params, daily, progress),
-        ModelKind::Perpot => job.run::<Perpot<LANES>>(keep_params, daily, progress),
-    };
+    struct Run<'a, 'j> {
+        job: &'a Job<'j>,
+        keep_params: bool,
+        daily: bool,
+        progress: &'a AtomicU64,
+    }
+    impl LaneVisitor<LANES> for Run<'_, '_> {
+        type Output = (Metrics, Option<Vec<f64>>, Option<DailyRow>);
+        fn visit<M: LaneModel<LANES>>(self) -> Self::Output {
+            self.job.run::<M>(self.keep_params, self.daily, self.progress)
+        }
+    }
+    let (metrics, params, daily) = visit_lanes(row.model.config.kind, Run { job: &job, keep_params, daily, progress });
     let fast_path = daily.is_none() && kernel.uses_fast_path::<(), LANES>();
     let relative = row.model.config.kind.baseline_param().is_some();
     RowResult { metrics, params, daily, plan_days: plan.days(), fast_path, relative }
@@ -217,12 +224,14 @@ pub fn first_non_finite_day(row: &Row, seed: u64, athlete: usize) -> Option<usiz
     let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes: athlete + 1 };
-    match row.model.config.kind {
-        ModelKind::Banister => job.first_non_finite::<Banister<LANES>>(athlete),
-        ModelKind::Busso => job.first_non_finite::<Busso<LANES>>(athlete),
-        ModelKind::Pmc => job.first_non_finite::<Pmc<LANES>>(athlete),
-        ModelKind::Perpot => job.first_non_finite::<Perpot<LANES>>(athlete),
+    struct Find<'a, 'j>(&'a Job<'j>, usize);
+    impl LaneVisitor<LANES> for Find<'_, '_> {
+        type Output = Option<usize>;
+        fn visit<M: LaneModel<LANES>>(self) -> Option<usize> {
+            self.0.first_non_finite::<M>(self.1)
+        }
     }
+    visit_lanes(row.model.config.kind, Find(&job, athlete))
 }
 
 /// A sink that finds the first day on which one lane of one block of a chunk is not finite.

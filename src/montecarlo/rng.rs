@@ -24,6 +24,42 @@ pub const PARAM_SLOTS: [&str; 18] = [
     "ds", "dr", "dso", "pp0", "scale",
 ];
 
+/// The slot of a parameter name, at compile time.
+pub const fn slot(name: &str) -> Option<usize> {
+    let mut k = 0;
+    while k < PARAM_SLOTS.len() {
+        let (a, b) = (PARAM_SLOTS[k].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut i = 0;
+            while i < a.len() && a[i] == b[i] {
+                i += 1;
+            }
+            if i == a.len() {
+                return Some(k);
+            }
+        }
+        k += 1;
+    }
+    None
+}
+
+// Every registered model's parameters have a slot: a new parameter name must be appended to
+// PARAM_SLOTS (never inserted: that would move every later slot and change every stream), or
+// the crate does not compile.
+const _: () = {
+    let models = crate::model::ModelKind::ALL;
+    let mut m = 0;
+    while m < models.len() {
+        let params = models[m].info().params;
+        let mut p = 0;
+        while p < params.len() {
+            assert!(slot(params[p].name).is_some(), "a model parameter has no slot in PARAM_SLOTS: append it");
+            p += 1;
+        }
+        m += 1;
+    }
+};
+
 /// SplitMix64, to spread a seed into key material.
 fn splitmix(x: &mut u64) -> u64 {
     *x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);

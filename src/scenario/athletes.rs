@@ -95,6 +95,24 @@ pub(super) fn validate_joint(v: &mut V, m: &Node, kind: ModelKind, params: &[(St
             }
         }
     }
+    // The model's own orders between parameters (fitness-delay: tau1 > tau3): fixed values
+    // that break one are refused at the value; otherwise athletes are redrawn until they meet it.
+    for &(a, b) in kind.info().requires {
+        let (Some(i), Some(j)) = (names.iter().position(|n| *n == a), names.iter().position(|n| *n == b)) else { continue };
+        if let (Dist::Fixed { value: x }, Dist::Fixed { value: y }) = (&params[i].1, &params[j].1) {
+            if x <= y {
+                let span = m.get(b).or_else(|| m.get(a)).map_or(m.span.clone(), |n| n.span.clone());
+                v.bad(&span, format!("model.{b} = {y}: {} needs {a} > {b} ({a} = {x})", kind.name()));
+            }
+            continue;
+        }
+        let text = format!("{a} > {b}");
+        if !joint.require.iter().any(|r| r.text == text)
+            && let Ok(req) = parse_require(&text, &names)
+        {
+            joint.require.push(req);
+        }
+    }
     if let Some(s) = m.get("sample_from") {
         let Val::Str(file) = &s.val else {
             v.bad(&s.span, format!("model.sample_from = {}: expected a CSV file name", s.show()));

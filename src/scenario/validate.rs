@@ -582,12 +582,13 @@ fn validate_model(v: &mut V, m: &Node, span: Range<usize>, dir: &Path) -> Option
     let errs = v.reported;
     let m = &super::athletes::expand_preset(v, m)?;
     let got = v.string(m, "kind", "model").map(str::to_string);
-    let Some(kind_name) = v.required(got, m, "kind", "model", &span, "kind = \"banister\", \"busso\", \"pmc\" or \"perpot\" (or a preset = \"NAME\")") else {
+    let kinds = ModelKind::ALL.iter().map(|k| format!("\"{}\"", k.name())).collect::<Vec<_>>().join(", ");
+    let Some(kind_name) = v.required(got, m, "kind", "model", &span, &format!("kind = one of {kinds} (or a preset = \"NAME\")")) else {
         return None;
     };
     let Some(kind) = ModelKind::parse(&kind_name) else {
         let n = m.get("kind")?;
-        v.bad(&n.span, format!("model.kind = {}: expected one of banister, busso, pmc, perpot", n.show()));
+        v.bad(&n.span, format!("model.kind = {}: expected one of {}", n.show(), ModelKind::names()));
         return None;
     };
     let defs = kind.params();

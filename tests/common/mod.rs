@@ -99,3 +99,19 @@ pub fn summary(dir: &std::path::Path) -> Vec<std::collections::HashMap<String, S
 pub fn cell(row: &std::collections::HashMap<String, String>, col: &str) -> f64 {
     row[col].parse().unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
 }
+
+/// The fitness-delay model by its convolution sums: (fitness, fatigue, performance) per day.
+/// fitness = sum w(i) (e^(-(n-i)/tau1) - e^(-(n-i)/tau3)) + g0 e^(-(n+1)/tau1); fatigue as Banister's.
+#[allow(clippy::too_many_arguments)]
+pub fn fitness_delay(w: &[f64], p0: f64, k1: f64, k2: f64, tau1: f64, tau2: f64, tau3: f64, same_day: bool, g0: f64, h0: f64) -> Vec<(f64, f64, f64)> {
+    (0..w.len())
+        .map(|n| {
+            let upto = if same_day { n + 1 } else { n };
+            let lag = |i: usize| (n - i) as f64;
+            let g: f64 = (0..upto).map(|i| w[i] * ((-lag(i) / tau1).exp() - (-lag(i) / tau3).exp())).sum::<f64>()
+                + g0 * (-((n + 1) as f64) / tau1).exp();
+            let h: f64 = (0..upto).map(|i| w[i] * (-lag(i) / tau2).exp()).sum::<f64>() + h0 * (-((n + 1) as f64) / tau2).exp();
+            (g, h, p0 + k1 * g - k2 * h)
+        })
+        .collect()
+}
