@@ -15,6 +15,8 @@
 //!   e^(-(i-j)/tau3) grows with recent load, so p = p0 + k1 sum w(i) e^(-(n-i)/tau1) -
 //!   sum k2(i) w(i) e^(-(n-i)/tau2). Under a constant load w it settles at p0 + A w - B w^2, an
 //!   inverted U whose best load is A/(2B) ([`model::Busso::steady_state`]).
+//! - **Fitness-delay** (Calvert, Banister, Savage & Bach 1976): Banister's model whose fitness
+//!   response rises with a delay, sum w(i) (e^(-(n-i)/tau1) - e^(-(n-i)/tau3)) with tau3 < tau1.
 //! - **PMC**, the coaches' fitness/fatigue/form chart: exponentially weighted averages with 42 and
 //!   7 days, smoothing `exp` (1 - e^(-1/N), GoldenCheetah), `simple` (1/N) or `span` (2/(N+1)),
 //!   form shown yesterday (TrainingPeaks, GoldenCheetah) or today, plus the 7:28 ACWR.
@@ -24,7 +26,10 @@
 //! **Day conventions** ([`model::Convention`]): `lagged` (a day's load first counts the next day,
 //! as a morning test sees it; Busso 2003) and `same-day` (Clarke & Skiba 2013, GoldenCheetah).
 //!
-//! **What the models can see.** Banister's model is linear: moving a key workout within the week
+//! Each model is one file in `src/model/` with its [`model::ModelInfo`] (parameters, columns,
+//! conventions, fitting) and one line in `register_models!` (`src/model/mod.rs`).
+//!
+//! **What the models can see.** Banister's model (and fitness-delay) is linear: moving a key workout within the week
 //! only re-weights exponential sums, so spacing, recovery runs and overreach blocks matter there
 //! only through when load falls relative to race day. Busso's fatigue gain and PerPot's overflow
 //! are nonlinear, and there the arrangement of load matters. The shipped scenarios ask the
