@@ -251,7 +251,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(a) => init(&a.file),
         Command::Presets(a) => presets(a.name.as_deref()),
         Command::Run(a) => {
-            use std::io::IsTerminal;
             crate::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
             let sc = load_scenario(&a.scenario)?;
             let opts = crate::montecarlo::report::RunOptions {
@@ -262,7 +261,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 daily: a.daily,
                 plots: a.plots,
                 report: a.report,
-                progress: std::io::stderr().is_terminal(),
+                progress: terminal_bar(),
                 command_line: std::env::args().collect(),
                 extra_charts: Vec::new(),
             };
@@ -275,7 +274,6 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Fit(a) => fit(a),
         Command::Optimize(a) => {
-            use std::io::IsTerminal;
             crate::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
             let sc = load_scenario(&a.scenario)?;
             let opts = crate::optimize::OptimizeOptions {
@@ -285,7 +283,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 threads: a.threads.map(|n| n as usize),
                 plots: a.plots,
                 report: a.report,
-                progress: std::io::stderr().is_terminal(),
+                progress: terminal_bar(),
                 command_line: std::env::args().collect(),
             };
             let report = crate::optimize::optimize_to_dir(&sc, &a.out, &opts)?;
@@ -447,25 +445,10 @@ fn fit(a: FitArgs) -> Result<()> {
     let series = crate::daily::read_daily_with(&a.data, &a.csv.options(true))?;
     merged_note(&a.data, series.merged);
     // A progress bar for long bootstraps, on a terminal only.
-    use std::io::IsTerminal;
-    let bar = (opts.bootstrap >= 100 && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::with_draw_target(Some(opts.bootstrap as u64), indicatif::ProgressDrawTarget::stderr());
-        if let Ok(style) = indicatif::ProgressStyle::with_template("bootstrap {bar:40} {pos}/{len} replicates  eta {eta}") {
-            bar.set_style(style);
-        }
-        bar
-    });
-    let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    if bar.is_some() {
-        opts.progress = Some(done.clone());
+    if opts.bootstrap >= 100 {
+        opts.progress = terminal_bar();
     }
-    let fitted = match &bar {
-        Some(b) => crate::montecarlo::report::with_progress(b, &done, || crate::fit::fit(&series, &opts)),
-        None => crate::fit::fit(&series, &opts),
-    };
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let fitted = crate::fit::fit(&series, &opts);
     let fitted = fitted.map_err(|source| Error::Fit { path: a.data.clone(), source })?;
     crate::output::write_to(a.output.as_deref(), |w| crate::fit::write_csv(w, &fitted))?;
     if let Some(path) = &a.replicates_out {
@@ -507,5 +490,46 @@ fn merged_note(path: &std::path::Path, merged: usize) {
 impl From<Error> for std::process::ExitCode {
     fn from(e: Error) -> Self {
         std::process::ExitCode::from(e.exit_code() as u8)
+    }
+}
+
+/// A progress bar on stderr when it is a terminal (None otherwise: pipes and logs get no bars).
+fn terminal_bar() -> Option<std::sync::Arc<dyn crate::progress::Progress>> {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal().then(|| std::sync::Arc::new(Bar(indicatif::ProgressBar::hidden())) as std::sync::Arc<dyn crate::progress::Progress>)
+}
+
+/// indicatif's bar as a [`crate::progress::Progress`].
+#[derive(Debug)]
+struct Bar(indicatif::ProgressBar);
+
+impl crate::progress::Progress for Bar {
+    fn start(&self, total: u64, unit: &'static str) {
+        let template = match unit {
+            "athletes" => "{msg} {bar:40} {pos}/{len} athletes  {rate}  eta {eta}",
+            "evaluations" => "{bar:30} {pos}/{len} evaluations  {msg}",
+            _ => "{msg} {bar:40} {pos}/{len} {unit}  eta {eta}",
+        };
+        let template = template.replace("{unit}", unit);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+            self.0.set_style(style.with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} athletes/s", s.per_sec());
+            }));
+        }
+        if unit == "replicates" {
+            self.0.set_message("bootstrap");
+        }
+        self.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        self.0.set_length(total);
+        self.0.set_position(0);
+    }
+    fn set(&self, done: u64) {
+        self.0.set_position(done);
+    }
+    fn message(&self, text: String) {
+        self.0.set_message(text);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
     }
 }

@@ -128,6 +128,7 @@ pub mod optimize;
 pub mod output;
 pub mod plan;
 pub mod plots;
+pub mod progress;
 pub mod stats;
 pub mod scenario;
 pub mod simulate;

@@ -49,8 +49,8 @@ pub struct FitOptions {
     pub grid: usize,
     pub bootstrap: usize,
     pub seed: u64,
-    /// Counts bootstrap replicates as they finish (for a progress display).
-    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// Where to report bootstrap progress (replicates done).
+    pub progress: Option<std::sync::Arc<dyn crate::progress::Progress>>,
 }
 
 impl FitOptions {
@@ -511,19 +511,25 @@ fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64;
     let scale = (n as f64 / (n - np) as f64).sqrt();
     let resid: Vec<f64> = (0..n).map(|i| (tests.y[i] - fitted[i]) * scale).collect();
     let key = crate::montecarlo::rng::key(p.opts.seed, "bootstrap");
-    let reps: Vec<Vec<f64>> = (0..p.opts.bootstrap)
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let progress = p.opts.progress.as_deref();
+    if let Some(b) = progress {
+        b.start(p.opts.bootstrap as u64, "replicates");
+    }
+    let reps: Vec<Vec<f64>> = crate::progress::watch(progress, &done, || (0..p.opts.bootstrap)
         .into_par_iter()
         .filter_map(|b| {
             let mut r = chacha20::ChaCha8Rng::from_seed(key);
             r.set_stream(b as u64);
             let y = DVector::from_iterator(n, (0..n).map(|i| fitted[i] + resid[(r.next_u64() % n as u64) as usize]));
             let rep = fit_once(p, grid, &y, 2).first().map(|(t, be, _)| params_of(t, be));
-            if let Some(c) = &p.opts.progress {
-                c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             rep
         })
-        .collect();
+        .collect());
+    if let Some(b) = progress {
+        b.finish();
+    }
     for (k, e) in result.params.iter_mut().enumerate() {
         let mut v: Vec<f64> = reps.iter().map(|r| r[k]).collect();
         if v.len() >= 2 {

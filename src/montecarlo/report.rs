@@ -26,8 +26,8 @@ pub struct RunOptions {
     pub plots: bool,
     /// Write report.html: the question, verdict, charts and population in one page.
     pub report: bool,
-    /// Show a progress bar (the CLI sets this only when stderr is a terminal).
-    pub progress: bool,
+    /// Where to report progress (athletes done); the CLI draws a bar on a terminal.
+    pub progress: Option<std::sync::Arc<dyn crate::progress::Progress>>,
     /// The command line, recorded in the manifest.
     pub command_line: Vec<String>,
     /// Charts made elsewhere (`optimize`'s convergence chart) to show first in report.html.
@@ -214,7 +214,10 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
         .build()
         .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
     let progress = AtomicU64::new(0);
-    let bar = opts.progress.then(|| progress_bar((sc.rows.len() * athletes) as u64));
+    let bar = opts.progress.as_deref();
+    if let Some(b) = bar {
+        b.start((sc.rows.len() * athletes) as u64, "athletes");
+    }
     let start = Instant::now();
 
     let sweep_header: String = sc.sweep_paths.iter().map(|p| format!(",{}", csv_field(p))).collect();
@@ -242,17 +245,10 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
     let mut views = Vec::new();
     let mut athlete_days = 0.0;
     for (ri, row) in sc.rows.iter().enumerate() {
-        if let Some(b) = &bar {
-            b.set_message(format!("row {}/{}", ri + 1, sc.rows.len()));
+        if let Some(b) = bar {
+            b.message(format!("row {}/{}", ri + 1, sc.rows.len()));
         }
-        let watch = bar.as_ref().map(|b| (b, &progress));
-        let res = pool.install(|| {
-            let job = || run_row(row, seed, athletes, opts.per_athlete, opts.daily || views_wanted, &progress);
-            match watch {
-                Some((b, p)) => with_progress(b, p, job),
-                None => job(),
-            }
-        });
+        let res = pool.install(|| crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, opts.per_athlete, opts.daily || views_wanted, &progress)));
         // A result that is not finite (or so large that summaries would overflow) is an error,
         // never an empty cell or an `inf`.
         use crate::model::{MAX_STATE, in_range};
@@ -305,8 +301,8 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
         }
     }
     drop(kept);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
+    if let Some(b) = bar {
+        b.finish();
     }
     let seconds = start.elapsed().as_secs_f64();
     writeln!(summary.writer(), "{}", summary_header(sc).iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",")).map_err(io(summary.path()))?;
@@ -443,29 +439,3 @@ fn write_athletes(f: &mut AtomicFile, prefix: &str, row: &crate::scenario::Row, 
     Ok(())
 }
 
-fn progress_bar(total: u64) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} athletes  {rate}  eta {eta}") {
-        bar.set_style(style.with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-            let _ = write!(w, "{:.0} athletes/s", s.per_sec());
-        }));
-    }
-    bar
-}
-
-/// Run `job` while a watcher thread copies the athlete count into the bar.
-pub(crate) fn with_progress<T: Send>(bar: &indicatif::ProgressBar, done: &AtomicU64, job: impl FnOnce() -> T + Send) -> T {
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                bar.set_position(done.load(std::sync::atomic::Ordering::Relaxed));
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-        });
-        let r = job();
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        bar.set_position(done.load(std::sync::atomic::Ordering::Relaxed));
-        r
-    })
-}

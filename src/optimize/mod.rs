@@ -44,8 +44,9 @@ pub struct OptimizeOptions {
     pub plots: bool,
     /// Write report.html of the check, with the convergence chart first.
     pub report: bool,
-    /// Show a progress bar with the best value so far (the CLI sets this on a terminal).
-    pub progress: bool,
+    /// Where to report progress (evaluations done, the best value so far); the CLI draws a bar
+    /// on a terminal.
+    pub progress: Option<std::sync::Arc<dyn crate::progress::Progress>>,
     pub command_line: Vec<String>,
 }
 
@@ -130,7 +131,9 @@ struct Evaluator<'a> {
     memo: HashMap<Vec<u64>, f64>,
     trace: &'a mut Vec<Evaluation>,
     remaining: usize,
-    bar: Option<&'a indicatif::ProgressBar>,
+    bar: Option<&'a dyn crate::progress::Progress>,
+    /// Evaluations done over every optimised variant, for the progress display.
+    done: &'a mut u64,
     /// The best feasible objective so far, for the progress bar.
     best: Option<f64>,
 }
@@ -205,12 +208,13 @@ impl search::Objective for Evaluator<'_> {
             self.memo.insert(Self::key(p), c);
             self.trace.push(e);
             self.remaining -= 1;
+            *self.done += 1;
             if let Some(b) = self.bar {
-                b.inc(1);
+                b.set(*self.done);
             }
         }
         if let (Some(b), Some(best)) = (self.bar, self.best) {
-            b.set_message(format!("{} {}: best {best:.6}", self.sc.variant_names()[self.variant], self.opt.objective));
+            b.message(format!("{} {}: best {best:.6}", self.sc.variant_names()[self.variant], self.opt.objective));
         }
         Ok(points.iter().map(|p| self.memo.get(&Self::key(p)).copied()).collect())
     }
@@ -282,13 +286,11 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         .num_threads(opts.threads.unwrap_or(0))
         .build()
         .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
-    let bar = opts.progress.then(|| {
-        let b = indicatif::ProgressBar::with_draw_target(Some((budget * targets.len()) as u64), indicatif::ProgressDrawTarget::stderr());
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} evaluations  {msg}") {
-            b.set_style(style);
-        }
-        b
-    });
+    let bar = opts.progress.as_deref();
+    if let Some(b) = bar {
+        b.start((budget * targets.len()) as u64, "evaluations");
+    }
+    let mut done = 0u64;
 
     let mut trace: Vec<Evaluation> = Vec::new();
     let mut outcomes = Vec::new();
@@ -321,7 +323,8 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
                 memo: HashMap::new(),
                 trace: &mut trace,
                 remaining: budget,
-                bar: bar.as_ref(),
+                bar,
+                done: &mut done,
                 best: None,
             };
             pool.install(|| match opt.method {
@@ -350,8 +353,8 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         let optimum = optimum_name(&names, &names[vi], targets.len());
         outcomes.push(VariantOutcome { variant: names[vi].clone(), optimum, as_written: written_index, best, feasible, evaluations: trace.len() - before, check: None });
     }
-    if let Some(b) = &bar {
-        b.finish_and_clear();
+    if let Some(b) = bar {
+        b.finish();
     }
 
     // best.toml: the file as written (relative paths made to work from `out`), the optimum
@@ -405,7 +408,7 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         threads: opts.threads,
         plots: opts.plots,
         report: opts.report,
-        progress: opts.progress,
+        progress: opts.progress.clone(),
         command_line: opts.command_line.clone(),
         extra_charts: extra_charts.clone(),
         ..Default::default()
