@@ -116,7 +116,6 @@
 //! plans over populations, so that training philosophies can be compared numerically before an
 //! athlete lives through them.
 
-pub mod cli;
 pub mod daily;
 pub mod error;
 pub mod fit;

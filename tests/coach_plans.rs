@@ -298,7 +298,7 @@ fn init_writes_a_template_that_runs_and_never_overwrites() {
 /// here, and race day on Sunday 2027-06-20.
 #[test]
 fn the_marathon_scenario_has_the_intended_weekly_loads_and_race_day() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/marathon-16-weeks.toml");
+    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/marathon-16-weeks.toml");
     let sc = periodize::scenario::load(&path).unwrap();
     assert!(sc.warnings.is_empty(), "{:?}", sc.warnings);
     let plan = generate(&sc.rows[0].plan);

@@ -53,7 +53,7 @@ fn fast_path_equals_generic_kernel_bit_for_bit() {
              [plan]\nweeks = {weeks}\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 40.0\nrest_days = 1\n\
              recovery = {{ every = 3, factor = 0.5 }}\ntaper = {{ days = 9, factor = 0.4, shape = \"linear\" }}\n{noise}"
         );
-        let sc = periodize::scenario::parse_scenario(&text, Path::new("f.toml")).unwrap();
+        let sc = periodize::scenario::parse_scenario(&text, &Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("f.toml")).unwrap();
         let row = &sc.rows[0];
         // 1001 athletes: full lane blocks and a partial last one.
         FORCE_GENERIC.store(true, Ordering::Relaxed);

@@ -10,7 +10,7 @@ use periodize::fit::{FitOptions, fit};
 use periodize::model::{Convention, ModelKind};
 
 fn cyclist() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/clarke2013_cyclist.csv")
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("tests/data/clarke2013_cyclist.csv")
 }
 
 fn fit_csv(text: &str) -> Vec<(String, f64)> {

@@ -134,7 +134,7 @@ fn rows_are_paired_identical_variants_tie_and_p0_plus_one_always_wins() {
 #[test]
 fn summary_is_byte_identical_across_threads_and_differs_with_the_seed() {
     let dir = tempfile::tempdir().unwrap();
-    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/busso-train-to-recover.toml");
+    let sc = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/busso-train-to-recover.toml");
     let mut outs = Vec::new();
     for (t, seed) in [("1", "5"), ("2", "5"), ("2", "6")] {
         let out = dir.path().join(format!("t{t}s{seed}"));
@@ -209,7 +209,7 @@ fn truncated_normal_parameters_follow_the_truncated_distribution() {
 #[test]
 fn every_shipped_scenario_runs_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
-    let scen = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let scen = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios");
     for entry in std::fs::read_dir(&scen).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "toml") {
@@ -389,7 +389,7 @@ fn a_full_stderr_does_not_fail_a_run() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/busso-spacing.toml");
+    let sc = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/busso-spacing.toml");
     let out = dir.path().join("out");
     let status = common::bin()
         .args(["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "50"])

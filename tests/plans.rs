@@ -155,7 +155,7 @@ fn plan_command_writes_contract_columns() {
 
 #[test]
 fn every_shipped_scenario_validates_and_plans() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios");
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

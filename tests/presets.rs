@@ -9,7 +9,7 @@ use common::{cell, run, summary, write};
 use periodize::scenario::presets::PRESETS;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 /// A scenario on a preset: 12 weeks of 3 key sessions of 100.

@@ -16,7 +16,7 @@ use common::summary;
 fn report_run() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/busso-spacing.toml");
+    let sc = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/busso-spacing.toml");
     let o = common::bin().args(["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "600", "--report"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     (dir, out)
@@ -65,7 +65,7 @@ fn the_report_is_self_contained_and_its_numbers_are_summary_csvs() {
         assert!(!fetchable.contains(banned), "report.html contains {banned}");
     }
     // The question, the charts, the plans, the population and the provenance are there.
-    let sc = periodize::scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/busso-spacing.toml")).unwrap();
+    let sc = periodize::scenario::load(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/busso-spacing.toml")).unwrap();
     assert!(html.contains(&periodize::html_report::esc(sc.opening_comment.lines().next().unwrap())));
     assert_eq!(html.matches("<svg").count(), 3, "diff, daily and final charts inline");
     assert!(html.contains("id=\"weekly\"") && html.contains("The simulated athletes"));

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::{bin, run, write};
 
 fn scenario(dir: &Path) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let text = std::fs::read_to_string(root.join("scenarios/busso-train-to-recover.toml")).unwrap();
     write(dir, "s.toml", &text)
 }

@@ -8,9 +8,8 @@ use periodize::model::{Convention, ModelKind};
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(rest) else { return };
-    let kinds = [ModelKind::Banister, ModelKind::Busso, ModelKind::Pmc, ModelKind::Perpot];
-    let kind = kinds[(flags & 3) as usize];
-    let convention = match (flags >> 2) & 3 {
+    let kind = ModelKind::ALL[(flags & 7) as usize % ModelKind::ALL.len()];
+    let convention = match (flags >> 3) & 3 {
         0 => None,
         1 => Some(Convention::Lagged),
         _ => Some(Convention::SameDay),

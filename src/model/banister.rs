@@ -16,6 +16,7 @@ use super::{FitInfo, ModelInfo, NonNegative, Positive, Finite, opt, req};
 /// Banister's registration: parameters, columns, conventions, fitting.
 pub const INFO: ModelInfo = ModelInfo {
     name: "banister",
+    summary: "Banister's two-component impulse-response model",
     params: &[
         req("p0", Finite, 100.0),
         req("k1", NonNegative, 0.075),

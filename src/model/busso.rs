@@ -22,6 +22,7 @@ use super::{FitInfo, ModelInfo, NonNegative, Positive, Finite, opt, req};
 /// Busso's registration: parameters, columns, conventions, fitting (k3 is the second gain).
 pub const INFO: ModelInfo = ModelInfo {
     name: "busso",
+    summary: "Busso's (2003) variable dose-response model",
     params: &[
         req("p0", Finite, 100.0),
         req("k1", NonNegative, 0.0181),

@@ -24,6 +24,7 @@ use super::{Finite, FitInfo, ModelInfo, NonNegative, Positive, opt, req};
 /// The fitness-delay model's registration: Banister's parameters plus the delay's tau3.
 pub const INFO: ModelInfo = ModelInfo {
     name: "fitness-delay",
+    summary: "Calvert et al.'s (1976) three-component model: fitness rises with a delay",
     params: &[
         req("p0", Finite, 100.0),
         req("k1", NonNegative, 0.075),

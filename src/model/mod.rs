@@ -25,7 +25,7 @@ pub use pmc::{Ewma, FormDay, Pmc};
 macro_rules! register_models {
     ($($(#[$doc:meta])* $variant:ident => $module:ident :: $ty:ident,)*) => {
         /// The model families.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum ModelKind {
             $($(#[$doc])* $variant,)*
@@ -101,6 +101,8 @@ pub trait LaneVisitor<const N: usize> {
 pub struct ModelInfo {
     /// The name in scenarios, on the command line and in CSVs.
     pub name: &'static str,
+    /// One line: what the model is (the command line's help).
+    pub summary: &'static str,
     /// The numeric parameters, in the order the model's `from_values` takes them.
     pub params: &'static [ParamDef],
     /// Text options: name and allowed values, the first the default.
@@ -142,7 +144,7 @@ pub fn in_range(x: f64) -> bool {
 }
 
 /// When a day's load starts to count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Convention {
     /// A day's load first affects the next day (Morton 1990, Busso 2003; a morning test):
@@ -155,6 +157,17 @@ pub enum Convention {
 }
 
 impl Convention {
+    /// Both conventions.
+    pub const ALL: &'static [Convention] = &[Convention::Lagged, Convention::SameDay];
+
+    /// One line for help texts.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Convention::Lagged => "A day's load first affects the next day (Morton 1990, Busso 2003; a morning test): g(t) = e^(-1/tau) * (g(t-1) + w(t-1))",
+            Convention::SameDay => "A day's load counts on that day (Clarke & Skiba 2013, GoldenCheetah): g(t) = e^(-1/tau) * g(t-1) + w(t)",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Convention::Lagged => "lagged",

@@ -18,6 +18,7 @@ use super::{ModelInfo, NonNegative, ParamDef, Positive, Finite, opt, req};
 /// PerPot's registration (`scale` divides the loads; 250 suits loads of about 100 a session).
 pub const INFO: ModelInfo = ModelInfo {
     name: "perpot",
+    summary: "Perl's performance-potential metamodel with overflow",
     params: &[
         req("ds", Positive, 2.75),
         req("dr", Positive, 4.0),

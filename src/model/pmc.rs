@@ -19,6 +19,7 @@ use super::{ModelInfo, Positive, Finite, opt};
 /// baseline is 0).
 pub const INFO: ModelInfo = ModelInfo {
     name: "pmc",
+    summary: "The coaches' fitness/fatigue/form chart (performance management chart)",
     params: &[
         opt("fitness_days", 42.0, Positive),
         opt("fatigue_days", 7.0, Positive),

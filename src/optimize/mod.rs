@@ -13,6 +13,7 @@
 //! variant and the whole file is run again with a fresh seed (a different population) and, by
 //! default, ten times the athletes; `summary.csv` is that run, and both figures are reported.
 
+#[cfg(feature = "charts")]
 pub mod charts;
 pub mod search;
 
@@ -398,9 +399,15 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
 
     // The out-of-sample check: best.toml run with a fresh seed and more athletes.
     let check = check_seed(seed);
+    #[cfg_attr(not(feature = "charts"), allow(unused_mut))]
     let mut extra_charts = Vec::new();
     if opts.plots || opts.report {
-        extra_charts = charts::charts(sc, opt, &trace, &outcomes)?;
+        #[cfg(feature = "charts")]
+        {
+            extra_charts = charts::charts(sc, opt, &trace, &outcomes)?;
+        }
+        #[cfg(not(feature = "charts"))]
+        return Err(crate::plots::no_charts());
     }
     let run_opts = RunOptions {
         athletes: Some(check_athletes),

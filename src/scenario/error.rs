@@ -67,17 +67,6 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-impl miette::Diagnostic for ScenarioError {
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source_text)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        Some(Box::new(self.problems.iter().map(|p| {
-            miette::LabeledSpan::new_with_span(Some(p.message.clone()), p.span.start..p.span.end.max(p.span.start + 1))
-        })))
-    }
-}
-
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::{Error, Result};
-use crate::model::{Convention, ModelKind};
+use periodize::error::{Error, Result};
+use periodize::model::{Convention, ModelKind};
+use clap::builder::TypedValueParser;
 
 /// Periodization simulator: fitness-fatigue models, Monte Carlo scenario runs and model fitting.
 #[derive(Debug, Parser)]
@@ -46,7 +47,7 @@ pub struct OptimizeArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// Evaluations per optimised variant (overrides `[optimize] budget`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::scenario::optimize::MAX_BUDGET as u64))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=periodize::scenario::optimize::MAX_BUDGET as u64))]
     pub budget: Option<u64>,
     /// Athletes of the out-of-sample check (default: ten times the scenario's run.athletes,
     /// which the search uses).
@@ -92,21 +93,21 @@ pub struct CsvArgs {
 }
 
 impl CsvArgs {
-    fn options(&self, with_performance: bool) -> crate::daily::ReadOptions<'_> {
-        crate::daily::ReadOptions { with_performance, load_column: self.load_column.as_deref(), date_format: self.date_format.as_deref(), contiguous: false }
+    fn options(&self, with_performance: bool) -> periodize::daily::ReadOptions<'_> {
+        periodize::daily::ReadOptions { with_performance, load_column: self.load_column.as_deref(), date_format: self.date_format.as_deref(), contiguous: false }
     }
 }
 
 #[derive(Debug, clap::Args)]
 pub struct FitArgs {
     /// The model to fit: banister, busso or fitness-delay.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = model_parser())]
     pub model: ModelKind,
     /// The athlete's history: `day,load,performance` (performance empty on days without a test).
     #[arg(long)]
     pub data: PathBuf,
     /// When a day's load starts to count.
-    #[arg(long, value_enum, default_value = "lagged")]
+    #[arg(long, value_parser = convention_parser(), default_value = "lagged")]
     pub convention: Convention,
     /// Residual-bootstrap replicates for percentile intervals (0: none; at most 100000).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100_000))]
@@ -124,7 +125,7 @@ pub struct FitArgs {
     #[arg(long, value_parser = parse_bounds)]
     pub tau3: Option<(f64, f64)>,
     /// Require tau1 >= RATIO * tau2 (0: no order between the time constants).
-    #[arg(long, default_value_t = crate::fit::DEFAULT_MIN_RATIO)]
+    #[arg(long, default_value_t = periodize::fit::DEFAULT_MIN_RATIO)]
     pub min_ratio: f64,
     /// Grid points per time constant (default 80 for banister, 24 for busso; at least 2, and at
     /// most 250000 grid points in all: banister 500, busso 62).
@@ -210,7 +211,7 @@ pub struct ValidateArgs {
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
     /// The model.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = model_parser())]
     pub model: ModelKind,
     /// Daily loads: a CSV with a header and `day` (or ISO `date`) and `load` columns.
     #[arg(long)]
@@ -219,7 +220,7 @@ pub struct SimulateArgs {
     #[arg(long = "param", value_parser = parse_key_value)]
     pub params: Vec<(String, String)>,
     /// When a day's load starts to count (banister, busso and fitness-delay; pmc and perpot ignore it).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = convention_parser())]
     pub convention: Option<Convention>,
     /// Output CSV (stdout when absent or `-`).
     #[arg(short, long)]
@@ -243,17 +244,17 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plan(a) => {
             let sc = load_scenario(&a.scenario)?;
             if a.weekly {
-                crate::output::write_to(a.output.as_deref(), |w| crate::plan::write_weekly(w, &sc))
+                periodize::output::write_to(a.output.as_deref(), |w| periodize::plan::write_weekly(w, &sc))
             } else {
-                crate::output::write_to(a.output.as_deref(), |w| crate::plan::write_plans(w, &sc))
+                periodize::output::write_to(a.output.as_deref(), |w| periodize::plan::write_plans(w, &sc))
             }
         }
         Command::Init(a) => init(&a.file),
         Command::Presets(a) => presets(a.name.as_deref()),
         Command::Run(a) => {
-            crate::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
+            periodize::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
             let sc = load_scenario(&a.scenario)?;
-            let opts = crate::montecarlo::report::RunOptions {
+            let opts = periodize::montecarlo::report::RunOptions {
                 athletes: a.athletes.map(|n| n as usize),
                 seed: a.seed,
                 threads: a.threads.map(|n| n as usize),
@@ -265,18 +266,18 @@ pub fn run(cli: Cli) -> Result<()> {
                 command_line: std::env::args().collect(),
                 extra_charts: Vec::new(),
             };
-            let report = crate::montecarlo::run_to_dir(&sc, &a.out, &opts)?;
+            let report = periodize::montecarlo::run_to_dir(&sc, &a.out, &opts)?;
             for line in &report.verdict {
-                crate::output::note(format_args!("{line}"));
+                periodize::output::note(format_args!("{line}"));
             }
-            crate::output::note(format_args!("{}", report.line()));
+            periodize::output::note(format_args!("{}", report.line()));
             Ok(())
         }
         Command::Fit(a) => fit(a),
         Command::Optimize(a) => {
-            crate::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
+            periodize::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
             let sc = load_scenario(&a.scenario)?;
-            let opts = crate::optimize::OptimizeOptions {
+            let opts = periodize::optimize::OptimizeOptions {
                 budget: a.budget.map(|n| n as usize),
                 athletes: a.athletes.map(|n| n as usize),
                 seed: a.seed,
@@ -286,30 +287,30 @@ pub fn run(cli: Cli) -> Result<()> {
                 progress: terminal_bar(),
                 command_line: std::env::args().collect(),
             };
-            let report = crate::optimize::optimize_to_dir(&sc, &a.out, &opts)?;
+            let report = periodize::optimize::optimize_to_dir(&sc, &a.out, &opts)?;
             for w in &report.warnings {
-                crate::output::note(format_args!("warning: {w}"));
+                periodize::output::note(format_args!("warning: {w}"));
             }
             for line in &report.lines {
-                crate::output::note(format_args!("{line}"));
+                periodize::output::note(format_args!("{line}"));
             }
-            crate::output::note(format_args!("results in {}: {}", report.out_dir.display(), report.files.join(", ")));
+            periodize::output::note(format_args!("results in {}: {}", report.out_dir.display(), report.files.join(", ")));
             Ok(())
         }
         Command::Validate(a) => {
             let sc = load_scenario(&a.scenario)?;
             let mut text = validate_report(&sc);
             if a.explain {
-                text.push_str(&crate::plan::explain(&sc));
+                text.push_str(&periodize::plan::explain(&sc));
             }
-            crate::output::write_to(None, |w| w.write_all(text.as_bytes()))
+            periodize::output::write_to(None, |w| w.write_all(text.as_bytes()))
         }
     }
 }
 
 /// `periodize presets [NAME]`: the list, or one preset's `[model]` table.
 fn presets(name: Option<&str>) -> Result<()> {
-    use crate::scenario::presets::{PRESETS, find, names};
+    use periodize::scenario::presets::{PRESETS, find, names};
     let text = match name {
         Some(n) => {
             let p = find(n).ok_or_else(|| Error::Usage(format!("preset \"{n}\": unknown; expected one of {}", names().join(", "))))?;
@@ -327,14 +328,14 @@ fn presets(name: Option<&str>) -> Result<()> {
             s
         }
     };
-    crate::output::write_to(None, |w| w.write_all(text.as_bytes()))
+    periodize::output::write_to(None, |w| w.write_all(text.as_bytes()))
 }
 
 /// Load a scenario and print its warnings on stderr.
-fn load_scenario(path: &std::path::Path) -> Result<crate::scenario::Scenario> {
-    let sc = crate::scenario::load(path)?;
+fn load_scenario(path: &std::path::Path) -> Result<periodize::scenario::Scenario> {
+    let sc = periodize::scenario::load(path)?;
     for w in &sc.warnings {
-        crate::output::note(format_args!("warning: {w}"));
+        periodize::output::note(format_args!("warning: {w}"));
     }
     Ok(sc)
 }
@@ -342,7 +343,7 @@ fn load_scenario(path: &std::path::Path) -> Result<crate::scenario::Scenario> {
 /// `periodize init`: the template, never over an existing file (`-`: to stdout).
 fn init(path: &std::path::Path) -> Result<()> {
     if path == std::path::Path::new("-") {
-        return crate::output::write_to(None, |w| w.write_all(crate::scenario::TEMPLATE.as_bytes()));
+        return periodize::output::write_to(None, |w| w.write_all(periodize::scenario::TEMPLATE.as_bytes()));
     }
     let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::AlreadyExists {
@@ -351,17 +352,17 @@ fn init(path: &std::path::Path) -> Result<()> {
             Error::Write { path: path.to_path_buf(), source }
         }
     })?;
-    let written = f.write_all(crate::scenario::TEMPLATE.as_bytes()).and_then(|_| f.sync_all());
+    let written = f.write_all(periodize::scenario::TEMPLATE.as_bytes()).and_then(|_| f.sync_all());
     if let Err(source) = written {
         let _ = std::fs::remove_file(path);
         return Err(Error::Write { path: path.to_path_buf(), source });
     }
-    crate::output::note(format_args!("wrote {}; try: periodize validate --explain {0} && periodize run {0} --out out --report", path.display()));
+    periodize::output::note(format_args!("wrote {}; try: periodize validate --explain {0} && periodize run {0} --out out --report", path.display()));
     Ok(())
 }
 
 /// One line per row: its name, model, weeks, sessions by kind and total load.
-pub fn validate_report(sc: &crate::scenario::Scenario) -> String {
+pub fn validate_report(sc: &periodize::scenario::Scenario) -> String {
     let mut s = format!(
         "{}: ok, {} row(s), {} athletes per row, seed {}\n",
         sc.path.display(),
@@ -370,7 +371,7 @@ pub fn validate_report(sc: &crate::scenario::Scenario) -> String {
         sc.seed
     );
     for row in &sc.rows {
-        let plan = crate::plan::generate(&row.plan);
+        let plan = periodize::plan::generate(&row.plan);
         let [key, easy, rest, long] = plan.counts();
         let long = if long > 0 { format!(", {long} long") } else { String::new() };
         s.push_str(&format!(
@@ -387,18 +388,18 @@ pub fn validate_report(sc: &crate::scenario::Scenario) -> String {
 }
 
 fn simulate(a: SimulateArgs) -> Result<()> {
-    let (config, values) = crate::simulate::resolve_params(a.model, a.convention, &a.params)?;
+    let (config, values) = periodize::simulate::resolve_params(a.model, a.convention, &a.params)?;
     if a.convention.is_some() && !a.model.has_convention() {
-        crate::output::note(format_args!("note: --convention does not apply to {}; a day's load counts on that day", a.model));
+        periodize::output::note(format_args!("note: --convention does not apply to {}; a day's load counts on that day", a.model));
     }
-    let series = crate::daily::read_daily_with(&a.loads, &a.csv.options(false))?;
+    let series = periodize::daily::read_daily_with(&a.loads, &a.csv.options(false))?;
     merged_note(&a.loads, series.merged);
-    crate::simulate::check_finite(&config, &values, &series)?;
-    crate::output::write_to(a.output.as_deref(), |w| crate::simulate::write_simulation(w, &config, &values, &series))
+    periodize::simulate::check_finite(&config, &values, &series)?;
+    periodize::output::write_to(a.output.as_deref(), |w| periodize::simulate::write_simulation(w, &config, &values, &series))
 }
 
 fn fit(a: FitArgs) -> Result<()> {
-    let mut opts = crate::fit::FitOptions::new(a.model, a.convention).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut opts = periodize::fit::FitOptions::new(a.model, a.convention).map_err(|e| Error::Usage(e.to_string()))?;
     if a.replicates_out.is_some() && a.bootstrap == 0 {
         return Err(Error::Usage("--replicates-out needs --bootstrap N".into()));
     }
@@ -425,47 +426,47 @@ fn fit(a: FitArgs) -> Result<()> {
     }
     opts.min_ratio = a.min_ratio;
     if a.grid == 1 {
-        return Err(Error::Usage(format!("--grid 1: a grid needs at least 2 points per time constant (the default is {} for {})", crate::fit::FitOptions::default_grid(a.model), a.model)));
+        return Err(Error::Usage(format!("--grid 1: a grid needs at least 2 points per time constant (the default is {} for {})", periodize::fit::FitOptions::default_grid(a.model), a.model)));
     }
     let dims = opts.bounds.len() as u32;
-    if a.grid > 0 && (a.grid as u64).checked_pow(dims).is_none_or(|n| n > crate::fit::MAX_GRID_POINTS) {
-        let most = (crate::fit::MAX_GRID_POINTS as f64).powf(1.0 / dims as f64).floor();
+    if a.grid > 0 && (a.grid as u64).checked_pow(dims).is_none_or(|n| n > periodize::fit::MAX_GRID_POINTS) {
+        let most = (periodize::fit::MAX_GRID_POINTS as f64).powf(1.0 / dims as f64).floor();
         return Err(Error::Usage(format!(
             "--grid {}: {} time constants make {} grid points; at most {} are searched (--grid {most} for {})",
             a.grid,
             dims,
             (a.grid as f64).powi(dims as i32),
-            crate::fit::MAX_GRID_POINTS,
+            periodize::fit::MAX_GRID_POINTS,
             a.model
         )));
     }
     opts.grid = a.grid;
     opts.bootstrap = a.bootstrap as usize;
     opts.seed = a.seed;
-    let series = crate::daily::read_daily_with(&a.data, &a.csv.options(true))?;
+    let series = periodize::daily::read_daily_with(&a.data, &a.csv.options(true))?;
     merged_note(&a.data, series.merged);
     // A progress bar for long bootstraps, on a terminal only.
     if opts.bootstrap >= 100 {
         opts.progress = terminal_bar();
     }
-    let fitted = crate::fit::fit(&series, &opts);
+    let fitted = periodize::fit::fit(&series, &opts);
     let fitted = fitted.map_err(|source| Error::Fit { path: a.data.clone(), source })?;
-    crate::output::write_to(a.output.as_deref(), |w| crate::fit::write_csv(w, &fitted))?;
+    periodize::output::write_to(a.output.as_deref(), |w| periodize::fit::write_csv(w, &fitted))?;
     if let Some(path) = &a.replicates_out {
-        crate::output::write_to(Some(path), |w| crate::fit::write_replicates(w, &opts, &fitted))?;
+        periodize::output::write_to(Some(path), |w| periodize::fit::write_replicates(w, &opts, &fitted))?;
     }
     if let Some(path) = &a.scenario_out {
         let stem = path.file_stem().map_or("athlete".into(), |s| s.to_string_lossy().into_owned());
-        let files = crate::fit::scenario_files(&fitted, &opts, &series, &a.data.display().to_string(), &stem);
+        let files = periodize::fit::scenario_files(&fitted, &opts, &series, &a.data.display().to_string(), &stem);
         let dir = path.parent().unwrap_or(std::path::Path::new(""));
         // The files the scenario names first, the scenario last: it never points at missing files.
-        crate::output::write_to(Some(&dir.join(format!("{stem}-history.csv"))), |w| w.write_all(files.history.as_bytes()))?;
+        periodize::output::write_to(Some(&dir.join(format!("{stem}-history.csv"))), |w| w.write_all(files.history.as_bytes()))?;
         if let Some(t) = &files.replicates {
-            crate::output::write_to(Some(&dir.join(format!("{stem}-replicates.csv"))), |w| w.write_all(t.as_bytes()))?;
+            periodize::output::write_to(Some(&dir.join(format!("{stem}-replicates.csv"))), |w| w.write_all(t.as_bytes()))?;
         }
-        crate::output::write_to(Some(path), |w| w.write_all(files.scenario.as_bytes()))?;
+        periodize::output::write_to(Some(path), |w| w.write_all(files.scenario.as_bytes()))?;
     }
-    crate::output::note(format_args!(
+    periodize::output::note(format_args!(
         "{} fit ({}) to {} tests: SSE {:.4}, R^2 {:.4}, residual sd {:.4}",
         a.model,
         a.convention.name(),
@@ -475,7 +476,7 @@ fn fit(a: FitArgs) -> Result<()> {
         fitted.residual_sd
     ));
     for w in &fitted.warnings {
-        crate::output::note(format_args!("warning: {w}"));
+        periodize::output::note(format_args!("warning: {w}"));
     }
     Ok(())
 }
@@ -483,27 +484,21 @@ fn fit(a: FitArgs) -> Result<()> {
 /// Say once that rows sharing a day were summed.
 fn merged_note(path: &std::path::Path, merged: usize) {
     if merged > 0 {
-        crate::output::note(format_args!("note: {}: {merged} rows shared a day with an earlier row; their loads were summed", path.display()));
-    }
-}
-
-impl From<Error> for std::process::ExitCode {
-    fn from(e: Error) -> Self {
-        std::process::ExitCode::from(e.exit_code() as u8)
+        periodize::output::note(format_args!("note: {}: {merged} rows shared a day with an earlier row; their loads were summed", path.display()));
     }
 }
 
 /// A progress bar on stderr when it is a terminal (None otherwise: pipes and logs get no bars).
-fn terminal_bar() -> Option<std::sync::Arc<dyn crate::progress::Progress>> {
+fn terminal_bar() -> Option<std::sync::Arc<dyn periodize::progress::Progress>> {
     use std::io::IsTerminal;
-    std::io::stderr().is_terminal().then(|| std::sync::Arc::new(Bar(indicatif::ProgressBar::hidden())) as std::sync::Arc<dyn crate::progress::Progress>)
+    std::io::stderr().is_terminal().then(|| std::sync::Arc::new(Bar(indicatif::ProgressBar::hidden())) as std::sync::Arc<dyn periodize::progress::Progress>)
 }
 
-/// indicatif's bar as a [`crate::progress::Progress`].
+/// indicatif's bar as a [`periodize::progress::Progress`].
 #[derive(Debug)]
 struct Bar(indicatif::ProgressBar);
 
-impl crate::progress::Progress for Bar {
+impl periodize::progress::Progress for Bar {
     fn start(&self, total: u64, unit: &'static str) {
         let template = match unit {
             "athletes" => "{msg} {bar:40} {pos}/{len} athletes  {rate}  eta {eta}",
@@ -532,4 +527,16 @@ impl crate::progress::Progress for Bar {
     fn finish(&self) {
         self.0.finish_and_clear();
     }
+}
+
+/// `--model NAME`: the registered models, each with its one-line summary in `--help`.
+fn model_parser() -> impl TypedValueParser<Value = ModelKind> {
+    let values = ModelKind::ALL.iter().map(|k| clap::builder::PossibleValue::new(k.name()).help(k.info().summary));
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| ModelKind::parse(&s).ok_or_else(|| format!("unknown model {s}")))
+}
+
+/// `--convention lagged|same-day`.
+fn convention_parser() -> impl TypedValueParser<Value = Convention> {
+    let values = Convention::ALL.iter().map(|c| clap::builder::PossibleValue::new(c.name()).help(c.summary()));
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| Convention::parse(&s).ok_or_else(|| format!("unknown convention {s}")))
 }

@@ -3,16 +3,18 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+
 fn main() -> ExitCode {
     periodize::output::cleanup::install_signal_handlers();
-    let cli = match periodize::cli::Cli::try_parse() {
+    let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match periodize::cli::run(cli) {
+    match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(periodize::Error::Write { ref source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
@@ -23,7 +25,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             periodize::output::note(format_args!("error: {e}"));
-            e.into()
+            ExitCode::from(e.exit_code() as u8)
         }
     }
 }

@@ -1,26 +1,13 @@
-//! SVG charts for `run --plots` and `run --report`, drawn with plotters' SVG backend so users
-//! without Python still get pictures:
-//!
-//! - `diff.svg`: a forest plot of every compared row: the paired race-day difference from its
-//!   reference with its 95% CI, the percent difference and the win rate beside it. This is the
-//!   answer to the scenario's question; the spread between athletes is not.
-//! - `daily.svg` (and `daily-2.svg`, ... for more than six rows): one panel per row with weeks on
-//!   the x axis, the median performance and its 5-95% band, the reference's median dashed, the
-//!   planned daily load as bars underneath, and recovery, overreach and taper weeks shaded. PMC
-//!   rows show fitness, fatigue and form.
-//! - `final.svg`: the race-day distribution of every row (box 25-75%, whiskers 5-95%).
-
-use std::io::Write;
-use std::path::Path;
+//! The drawing of the run charts (plotters' SVG backend; the `charts` feature).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::error::{Error, Result};
+use super::{Chart, draw_err};
+use crate::error::Result;
 use crate::model::ModelKind;
 use crate::montecarlo::report::RowView;
 use crate::montecarlo::summary::{RowSummary, pct_decimals, percent, signed};
-use crate::output::AtomicFile;
 use crate::plan::{Plan, Session, WeekKind};
 use crate::scenario::Scenario;
 
@@ -38,25 +25,6 @@ pub const MAX_DAILY_FILES: usize = 10;
 /// Rows drawn in the forest plot and the race-day chart at most; with more, the forest plot
 /// shows the best and worst halves and the race-day chart the first rows, and says so.
 pub const MAX_CHART_ROWS: usize = 60;
-
-/// A chart: its file name, a title for the report, and the SVG text.
-#[derive(Clone, Debug)]
-pub struct Chart {
-    pub file: String,
-    pub title: String,
-    pub svg: String,
-}
-
-pub(crate) fn draw_err(e: impl std::fmt::Display) -> Error {
-    Error::Failed(format!("drawing a chart failed: {e}"))
-}
-
-/// Write text to `path` under a temporary name; it is renamed into place with the rest.
-pub fn save(path: &Path, text: &str) -> Result<AtomicFile> {
-    let mut f = AtomicFile::create(path)?;
-    f.writer().write_all(text.as_bytes()).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
-    Ok(f)
-}
 
 /// Every chart of a run. A chart with no finite value to draw is left out.
 pub fn charts(sc: &Scenario, rows: &[RowSummary], views: &[RowView]) -> Result<Vec<Chart>> {
