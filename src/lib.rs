@@ -116,6 +116,9 @@
 //! plans over populations, so that training philosophies can be compared numerically before an
 //! athlete lives through them.
 
+// Lane loops index several arrays by lane on purpose: written so, the compiler vectorises them.
+#![allow(clippy::needless_range_loop)]
+
 pub mod daily;
 pub mod error;
 pub mod fit;

@@ -379,6 +379,14 @@ pub fn utc_iso(secs: i64) -> String {
     format!("{}T{:02}:{:02}:{:02}Z", crate::daily::format_date(days), rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// MemAvailable from /proc/meminfo, in bytes (None where there is no such file).
+pub fn available_memory() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -388,12 +396,4 @@ mod tests {
         assert_eq!(super::utc_iso(1_795_634_601), "2026-11-25T19:23:21Z");
         assert_eq!(super::utc_iso(951_782_400), "2000-02-29T00:00:00Z");
     }
-}
-
-/// MemAvailable from /proc/meminfo, in bytes (None where there is no such file).
-pub fn available_memory() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024.0)
 }

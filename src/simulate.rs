@@ -129,7 +129,8 @@ impl<const N: usize> AcwrLanes<N> {
             // NaN maxima (no ratio yet) and zero chronic loads fail the comparison: they count.
             let mut could = false;
             for l in 0..N {
-                could |= !(4.0 * acute[l] < max[l] * chronic[l] * (1.0 - 1e-12));
+                // Not below (NaN included).
+                could |= (4.0 * acute[l]).partial_cmp(&(max[l] * chronic[l] * (1.0 - 1e-12))) != Some(std::cmp::Ordering::Less);
             }
             if could {
                 for l in 0..N {

@@ -147,8 +147,8 @@ fn clarke_skiba_teaching_example() {
 /// day is the integer neighbour of tg with the higher response, in both conventions.
 #[test]
 fn single_load_best_day_matches_fitz_clarke() {
-    for &(k1, k2, tau1, tau2) in &[(1.0, 2.0, 27.0, 10.0), (0.1, 0.2, 42.0, 7.0), (1.0, 1.8, 50.0, 11.0), (0.18258, 0.23016, 35.82, 21.34), (1.0, 3.0, 45.0, 5.0)] {
-        let tg: f64 = tau1 * tau2 / (tau1 - tau2) * (k2 * tau1 / (k1 * tau2) as f64).ln();
+    for &(k1, k2, tau1, tau2) in &[(1.0f64, 2.0f64, 27.0f64, 10.0f64), (0.1, 0.2, 42.0, 7.0), (1.0, 1.8, 50.0, 11.0), (0.18258, 0.23016, 35.82, 21.34), (1.0, 3.0, 45.0, 5.0)] {
+        let tg: f64 = tau1 * tau2 / (tau1 - tau2) * (k2 * tau1 / (k1 * tau2)).ln();
         let response = |t: f64| k1 * (-t / tau1).exp() - k2 * (-t / tau2).exp();
         let expected = if response(tg.floor()) >= response(tg.ceil()) { tg.floor() } else { tg.ceil() } as usize;
         for same_day in [false, true] {

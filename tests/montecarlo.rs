@@ -1,4 +1,5 @@
 //! `periodize run` against closed forms and the paired-comparison and reproducibility rules.
+#![allow(clippy::needless_range_loop)]
 
 mod common;
 

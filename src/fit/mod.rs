@@ -447,15 +447,14 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
     }
     // A time constant whose bootstrap interval is wide or reaches a bound is not identified.
     for (e, &(blo, bhi)) in result.params[3..].iter_mut().zip(&opts.bounds) {
-        if let (Some((lo, hi)), true) = (e.ci, e.identified) {
-            if hi / lo > 2.0 || lo <= blo * 1.001 || hi >= bhi * 0.999 {
+        if let (Some((lo, hi)), true) = (e.ci, e.identified)
+            && (hi / lo > 2.0 || lo <= blo * 1.001 || hi >= bhi * 0.999) {
                 e.identified = false;
                 result.warnings.push(format!(
                     "{} is not identified by these data: its 95% bootstrap interval is [{lo:.1}, {hi:.1}] (bounds [{blo}, {bhi}]); treat {:.1} as one of many values that fit",
                     e.name, e.value
                 ));
             }
-        }
     }
     // A binding bound or ratio constraint: the error would keep falling past it.
     let mut binding = Vec::new();

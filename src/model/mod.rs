@@ -331,7 +331,7 @@ pub fn check_values(kind: ModelKind, values: &[f64]) -> Result<(), (String, f64,
     for &(a, b) in kind.info().requires {
         let (i, j) = (kind.param_index(a), kind.param_index(b));
         if let (Some(i), Some(j)) = (i, j)
-            && !(values[i] > values[j])
+            && values[i].partial_cmp(&values[j]) != Some(std::cmp::Ordering::Greater)
         {
             return Err((b.to_string(), values[j], format!("a value below {a} = {} ({} needs {a} > {b})", values[i], kind.name())));
         }

@@ -208,14 +208,13 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
 
     let (mut seed, mut athletes) = (1u64, 1000usize);
     let (mut load_unit, mut performance_unit) = (String::new(), String::new());
-    if let Some(run) = root.get("run") {
-        if v.keys(run, "run", RUN_KEYS) {
+    if let Some(run) = root.get("run")
+        && v.keys(run, "run", RUN_KEYS) {
             seed = v.int(run, "seed", "run", 0, i64::MAX).map_or(seed, |s| s as u64);
             athletes = v.int(run, "athletes", "run", 1, MAX_ATHLETES).map_or(athletes, |a| a as usize);
             load_unit = v.string(run, "load_unit", "run").map(unit).unwrap_or_default();
             performance_unit = v.string(run, "performance_unit", "run").map(unit).unwrap_or_default();
         }
-    }
     for section in ["model", "plan"] {
         if root.get(section).is_none() {
             v.bad(&whole, format!("[{section}]: missing; every scenario needs a [{section}] table"));
@@ -583,9 +582,7 @@ fn validate_model(v: &mut V, m: &Node, span: Range<usize>, dir: &Path) -> Option
     let m = &super::athletes::expand_preset(v, m)?;
     let got = v.string(m, "kind", "model").map(str::to_string);
     let kinds = ModelKind::ALL.iter().map(|k| format!("\"{}\"", k.name())).collect::<Vec<_>>().join(", ");
-    let Some(kind_name) = v.required(got, m, "kind", "model", &span, &format!("kind = one of {kinds} (or a preset = \"NAME\")")) else {
-        return None;
-    };
+    let kind_name = v.required(got, m, "kind", "model", &span, &format!("kind = one of {kinds} (or a preset = \"NAME\")"))?;
     let Some(kind) = ModelKind::parse(&kind_name) else {
         let n = m.get("kind")?;
         v.bad(&n.span, format!("model.kind = {}: expected one of {}", n.show(), ModelKind::names()));
@@ -607,13 +604,12 @@ fn validate_model(v: &mut V, m: &Node, span: Range<usize>, dir: &Path) -> Option
         }
     }
     for (opt, allowed) in kind.options() {
-        if let Some(val) = v.string(m, opt, "model") {
-            if config.set_option(opt, val).is_err() {
+        if let Some(val) = v.string(m, opt, "model")
+            && config.set_option(opt, val).is_err() {
                 let n = m.get(opt)?;
                 let list: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
                 v.bad(&n.span, format!("model.{opt} = {}: expected one of {}", n.show(), list.join(", ")));
             }
-        }
     }
     let mut params = Vec::new();
     for def in defs {
@@ -807,11 +803,10 @@ pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path,
         }
         let (_, res) = files.iter().find(|(k, _)| *k == key)?;
         let taper = taper?;
-        if let (Ok(f), Some(t)) = (res, &taper) {
-            if t.days > f.loads.len() {
+        if let (Ok(f), Some(t)) = (res, &taper)
+            && t.days > f.loads.len() {
                 v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({} days)", t.days, f.loads.len()));
             }
-        }
         return match res {
             Ok(f) => {
                 if f.merged > 0 {
@@ -953,11 +948,10 @@ fn validate_weekly_loads(v: &mut V, n: &Node, p: &Node, weeks: usize, check_len:
     }
     for (path, t) in tables {
         for k in ["progression", "target_weekly_load", "recovery", "overreach"] {
-            if let (Some(s), Some(val)) = (t.key_span(k), t.get(k)) {
-                if !matches!(&val.val, Val::Str(x) if x == "none") {
+            if let (Some(s), Some(val)) = (t.key_span(k), t.get(k))
+                && !matches!(&val.val, Val::Str(x) if x == "none") {
                     v.bad(&s, format!("{path}.{k}: cannot be combined with plan.weekly_loads, which gives every week's total"));
                 }
-            }
         }
     }
     Some(out)
@@ -995,11 +989,10 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
         None => Some(Spacing::Spread),
         Some((t, pth)) => validate_spacing(v, t.get("spacing")?, pth),
     };
-    if let (Some(Spacing::Days(d)), Some(l), Some((t, pth))) = (&spacing, long_day, &spacing_node) {
-        if d.contains(&l) {
+    if let (Some(Spacing::Days(d)), Some(l), Some((t, pth))) = (&spacing, long_day, &spacing_node)
+        && d.contains(&l) {
             v.bad(&t.get("spacing")?.span, format!("{pth}.spacing: {} is the long run's day (long_run.weekday); a day holds one session", WEEKDAYS[l]));
         }
-    }
     let kw = match pick("key_workouts") {
         Some((t, pth)) => v.int(t, "key_workouts", &pth, 0, 7).map(|k| (k as usize, t.get("key_workouts").map(|n| n.span.clone()), pth)),
         None => match &spacing {
@@ -1010,11 +1003,10 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
             }
         },
     };
-    if let (Some((k, Some(kspan), kpath)), Some(Spacing::Days(d))) = (&kw, &spacing) {
-        if *k != d.len() {
+    if let (Some((k, Some(kspan), kpath)), Some(Spacing::Days(d))) = (&kw, &spacing)
+        && *k != d.len() {
             v.bad(kspan, format!("{kpath}.key_workouts = {k}: the spacing lists {} weekdays", d.len()));
         }
-    }
     let key_load = match pick("key_load") {
         Some((t, pth)) => v.float(t, "key_load", &pth, load_value),
         None if kw.as_ref().is_some_and(|k| k.0 == 0) => Some(0.0),
@@ -1026,15 +1018,14 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
     let easy_load = pick("easy_load").map_or(Some(0.0), |(t, pth)| v.float(t, "easy_load", &pth, load_value));
     let rest = pick("rest_days").map_or(Some(0), |(t, pth)| v.int(t, "rest_days", &pth, 0, 7).map(|r| r as usize));
     let long_n = usize::from(long_day.is_some());
-    if let (Some((k, kspan, kpath)), Some(r)) = (&kw, rest) {
-        if k + r + long_n > 7 {
+    if let (Some((k, kspan, kpath)), Some(r)) = (&kw, rest)
+        && k + r + long_n > 7 {
             let long = if long_n > 0 { " + the long run" } else { "" };
             match pick("rest_days").and_then(|(t, pth)| t.get("rest_days").map(|n| (n.span.clone(), pth))) {
                 Some((rspan, pth)) => v.bad(&rspan, format!("{pth}.rest_days = {r}: key_workouts{long} + rest_days = {} but a week has 7 days", k + r + long_n)),
                 None => v.bad(kspan.as_ref().unwrap_or(span), format!("{kpath}.key_workouts = {k}: key_workouts{long} = {} but a week has 7 days", k + long_n)),
             }
         }
-    }
     let recovery = match pick("recovery") {
         None => Some(None),
         Some((t, pth)) => or_none(v, t.get("recovery")?, &format!("{pth}.recovery"), "a table { every, factor[, count] }", |v, n| validate_recovery(v, n, &format!("{pth}.recovery"))),
@@ -1045,12 +1036,11 @@ fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, spa
             let n = t.get("overreach")?;
             let opath = format!("{pth}.overreach");
             let o = or_none(v, n, &opath, "a table { weeks, factor }", |v, n| validate_overreach(v, n, &opath));
-            if let (Some(Some(o)), Some(Some(r))) = (o, recovery) {
-                if o.weeks >= r.every {
+            if let (Some(Some(o)), Some(Some(r))) = (o, recovery)
+                && o.weeks >= r.every {
                     let at = n.get("weeks").map_or(n.span.clone(), |w| w.span.clone());
                     v.bad(&at, format!("{opath}.weeks = {}: must be shorter than the recovery cycle (recovery.every = {})", o.weeks, r.every));
                 }
-            }
             o
         }
     };

@@ -1,9 +1,10 @@
 //! Independent oracles: the models written as the convolution sums (or the literal equations) of
 //! the contract, O(days^2), sharing no code with the engine.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 /// Banister by the convolution sum. `same_day`: day n counts loads i <= n, else i < n.
 /// Initial states sit on the day before day 0 and decay (n + 1) times by day n.
+#[allow(clippy::too_many_arguments)]
 pub fn banister(w: &[f64], p0: f64, k1: f64, k2: f64, tau1: f64, tau2: f64, same_day: bool, g0: f64, h0: f64) -> Vec<(f64, f64, f64)> {
     (0..w.len())
         .map(|n| {
@@ -18,6 +19,7 @@ pub fn banister(w: &[f64], p0: f64, k1: f64, k2: f64, tau1: f64, tau2: f64, same
 }
 
 /// Busso (2003) by its double convolution sum: (fitness, fatigue, k2, performance) per day.
+#[allow(clippy::too_many_arguments)]
 pub fn busso(w: &[f64], p0: f64, k1: f64, k3: f64, tau1: f64, tau2: f64, tau3: f64, same_day: bool) -> Vec<(f64, f64, f64, f64)> {
     let k2 = |i: usize| k3 * (0..=i).map(|j| w[j] * (-((i - j) as f64) / tau3).exp()).sum::<f64>();
     (0..w.len())
