@@ -16,7 +16,7 @@ fn bench(c: &mut Criterion) {
         let row = &sc.rows[0];
         let days = periodize::plan::generate(&row.plan).days() + 1;
         group.throughput(Throughput::Elements((athletes * days) as u64));
-        group.bench_function(name, |b| b.iter(|| run_row(row, sc.seed, athletes, false, false, &AtomicU64::new(0))));
+        group.bench_function(name, |b| b.iter(|| run_row(row, sc.seed, athletes, Default::default(), &AtomicU64::new(0))));
     }
     group.finish();
 

@@ -9,6 +9,23 @@ use crate::output::num;
 
 /// Resolve `NAME=VALUE` parameters for a model into its config and numeric values (in the order of
 /// [`ModelKind::params`]), with defaults filled in. Errors name the parameter and what it expects.
+///
+/// ```
+/// use periodize::model::{AnyModel, Model, ModelKind};
+/// let params: Vec<(String, String)> = [("p0", "100"), ("k1", "0.1"), ("k2", "0.2"), ("tau1", "42"), ("tau2", "7"), ("tau3", "5")]
+///     .iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+/// let (config, values) = periodize::simulate::resolve_params(ModelKind::FitnessDelay, None, &params).unwrap();
+/// let mut m = AnyModel::new(&config, &values);
+/// m.step(100.0);
+/// m.step(0.0);
+/// // Lagged: the first day's load counts from day two; fitness-delay's fitness starts near 0.
+/// assert!(m.fitness() > 0.0 && m.fitness() < 100.0 * (1.0 - (-1.0f64 / 5.0).exp()));
+///
+/// // tau3 must stay below tau1.
+/// let mut bad = params.clone();
+/// bad[5].1 = "50".into();
+/// assert!(periodize::simulate::resolve_params(ModelKind::FitnessDelay, None, &bad).is_err());
+/// ```
 pub fn resolve_params(
     kind: ModelKind,
     convention: Option<Convention>,

@@ -57,14 +57,14 @@ fn fast_path_equals_generic_kernel_bit_for_bit() {
         let row = &sc.rows[0];
         // 1001 athletes: full lane blocks and a partial last one.
         FORCE_GENERIC.store(true, Ordering::Relaxed);
-        let generic = run_row(row, 11, 1001, false, false, &AtomicU64::new(0));
+        let generic = run_row(row, 11, 1001, Default::default(), &AtomicU64::new(0));
         FORCE_GENERIC.store(false, Ordering::Relaxed);
         assert!(!generic.fast_path);
         // Both forms of the fast path: AVX-512 (where the processor has it) and AVX2.
         let mut fast = None;
         for force_avx2 in [false, true] {
             FORCE_AVX2.store(force_avx2, Ordering::Relaxed);
-            let f = run_row(row, 11, 1001, false, false, &AtomicU64::new(0));
+            let f = run_row(row, 11, 1001, Default::default(), &AtomicU64::new(0));
             FORCE_AVX2.store(false, Ordering::Relaxed);
             assert_eq!(f.metrics.len(), 1001);
             #[cfg(target_arch = "x86_64")]

@@ -387,6 +387,23 @@ fn params_of(taus: &[f64], beta: &[f64; 3]) -> Vec<f64> {
 }
 
 /// Fit a model to a daily series with a performance column.
+///
+/// ```
+/// use periodize::daily::DailySeries;
+/// use periodize::fit::{FitOptions, fit};
+/// use periodize::model::{Banister, Convention, Model, ModelKind};
+///
+/// // 120 days of training, a test every fifth day, from a known athlete.
+/// let load: Vec<f64> = (0..120).map(|d| [0.0, 120.0, 40.0, 150.0, 30.0, 110.0, 60.0][d % 7]).collect();
+/// let mut athlete = Banister::new(250.0, 0.1, 0.2, 40.0, 8.0, Convention::Lagged);
+/// let performance = load.iter().enumerate().map(|(d, &w)| {
+///     athlete.step(w);
+///     (d % 5 == 4).then(|| athlete.performance())
+/// }).collect();
+/// let series = DailySeries { first_day: 0, first_date: None, load, performance, merged: 0 };
+/// let r = fit(&series, &FitOptions::new(ModelKind::Banister, Convention::Lagged).unwrap()).unwrap();
+/// assert!((r.params[3].value - 40.0).abs() < 0.5, "tau1 {}", r.params[3].value);
+/// ```
 pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitError> {
     if opts.kind.info().fit.is_none() {
         return Err(FitError::NotFittable { model: opts.kind });

@@ -192,8 +192,34 @@ pub struct DailyRow {
     pub load_mean: Vec<f64>,
 }
 
-/// Run one row over `athletes` athletes. `progress` counts athletes done.
-pub fn run_row(row: &Row, seed: u64, athletes: usize, keep_params: bool, daily: bool, progress: &AtomicU64) -> RowResult {
+/// What [`run_row`] keeps besides each athlete's race-day metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowOptions {
+    /// Keep every athlete's drawn parameters ([`RowResult::params`]).
+    pub keep_params: bool,
+    /// Aggregate every day across athletes ([`RowResult::daily`]): means and quantiles, in
+    /// memory that does not grow with athletes x days (the row is run twice).
+    pub daily: bool,
+}
+
+/// Run one row over `athletes` athletes (athlete i's draws are fixed by (seed, i), so the same
+/// athletes appear in every row). `progress` counts athletes done.
+///
+/// ```
+/// use std::sync::atomic::AtomicU64;
+/// use periodize::montecarlo::{RowOptions, run_row};
+/// let text = "schema_version = 1\n[model]\npreset = \"busso2003\"\n[plan]\nweeks = 12\nkey_workouts = 3\nkey_load = 100\n";
+/// let sc = periodize::scenario::parse_scenario(text, std::path::Path::new("s.toml")).unwrap();
+/// let res = run_row(&sc.rows[0], 1, 500, RowOptions::default(), &AtomicU64::new(0));
+/// let mean = res.metrics.perf_final.iter().sum::<f64>() / 500.0;
+/// // Twelve weeks of three sessions raise the population above its untrained level of 100.
+/// assert!(mean > 100.0);
+/// // The same seed draws the same athletes.
+/// let again = run_row(&sc.rows[0], 1, 500, RowOptions::default(), &AtomicU64::new(0));
+/// assert_eq!(res.metrics.perf_final, again.metrics.perf_final);
+/// ```
+pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress: &AtomicU64) -> RowResult {
+    let RowOptions { keep_params, daily } = opts;
     let plan = crate::plan::generate(&row.plan);
     let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start);
     let sampler = Sampler::new(seed, &row.model);

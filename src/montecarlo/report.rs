@@ -248,7 +248,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
         if let Some(b) = bar {
             b.message(format!("row {}/{}", ri + 1, sc.rows.len()));
         }
-        let res = pool.install(|| crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, opts.per_athlete, opts.daily || views_wanted, &progress)));
+        let res = pool.install(|| crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, super::RowOptions { keep_params: opts.per_athlete, daily: opts.daily || views_wanted }, &progress)));
         // A result that is not finite (or so large that summaries would overflow) is an error,
         // never an empty cell or an `inf`.
         use crate::model::{MAX_STATE, in_range};

@@ -153,7 +153,7 @@ impl Evaluator<'_> {
     /// Run one candidate: its summary cells' objective and constrained values.
     fn run(&self, point: &[Level]) -> Result<(f64, Vec<f64>)> {
         let row = self.sc.optimize_row(self.variant, point)?;
-        let res = run_row(&row, self.seed, self.athletes, false, false, &AtomicU64::new(0));
+        let res = run_row(&row, self.seed, self.athletes, Default::default(), &AtomicU64::new(0));
         let mut s = RowSummary::new(&res);
         let (perf, mean, label) = &self.reference;
         s.comparison = Some(Comparison::new(0, &res.metrics.perf_final, perf, *mean));
@@ -299,7 +299,7 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
     for &vi in &targets {
         let as_written_row = sc.rows.iter().find(|r| r.variant == names[vi]).ok_or_else(|| Error::Failed(format!("no row for variant {}", names[vi])))?;
         let (reference, written_index) = pool.install(|| -> Result<_> {
-            let res = run_row(as_written_row, seed, athletes, false, false, &AtomicU64::new(0));
+            let res = run_row(as_written_row, seed, athletes, Default::default(), &AtomicU64::new(0));
             let s = RowSummary::new(&res);
             let cells = row_cells(as_written_row, &[], None, &s);
             let (objective, constrained) = values(&cells, objective_col, &constraint_cols);

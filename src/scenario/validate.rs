@@ -186,6 +186,27 @@ fn load_value(x: f64) -> Option<String> {
 }
 
 /// Parse and validate scenario text. `path` names the file in errors and anchors `loads = "..."`.
+///
+/// ```
+/// let text = r#"
+/// schema_version = 1
+/// [model]
+/// preset = "busso2003"
+/// [plan]
+/// weeks = 8
+/// key_workouts = 3
+/// key_load = 100
+/// [sweep]
+/// "plan.key_workouts" = [2, 3, 4]
+/// "#;
+/// let sc = periodize::scenario::parse_scenario(text, std::path::Path::new("s.toml")).unwrap();
+/// assert_eq!(sc.rows.len(), 3);
+///
+/// // Every problem is reported with its line and column.
+/// let bad = text.replace("key_workouts = 3", "key_workouts = 9");
+/// let err = periodize::scenario::parse_scenario(&bad, std::path::Path::new("s.toml")).unwrap_err();
+/// assert!(err.to_string().contains("s.toml:7:16: plan.key_workouts = 9"));
+/// ```
 pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
     let mut v = V::new(path, text);
     let root = match tree::parse(text) {
