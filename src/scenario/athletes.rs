@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::presets;
 use super::spec::{Correlation, Dist, Joint, Require, SampleTable, Start};
 use super::tree::{self, Key, Node, Val};
-use super::validate::V;
+use super::collector::V;
 use crate::model::ModelKind;
 
 /// Draws the validation pilot makes to estimate how often `require` rejects an athlete.

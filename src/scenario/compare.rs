@@ -11,7 +11,7 @@
 
 use super::spec::{Compare, Row};
 use super::tree::Node;
-use super::validate::V;
+use super::collector::V;
 
 const KEYS: &[&str] = &["reference", "across"];
 

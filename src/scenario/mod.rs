@@ -5,10 +5,13 @@
 //! it (after variants and sweeps were applied, so an error in a `[[variant]]` points there).
 
 mod athletes;
+mod collector;
 mod compare;
 mod error;
+mod model_spec;
 pub mod optimize;
 pub mod presets;
+mod plan_spec;
 mod sanity;
 mod spec;
 mod tree;

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use super::error::ScenarioError;
 use super::spec::{PlanSpec, Row, Scenario, TotalTarget};
 use super::tree::{Key, Node, Val};
-use super::validate::{V, validate_plan, validate_row};
+use super::collector::V;
+use super::plan_spec::validate_plan;
+use super::validate::validate_row;
 
 /// The numeric columns of summary.csv that an objective or a constraint may name (the row's
 /// key cells, `reference`, `model`, `convention` and `label` are text). A test in the engine

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use super::spec::{Dist, Row};
 use super::tree::Node;
-use super::validate::V;
+use super::collector::V;
 use crate::model::{AnyModel, MAX_STATE, Model};
 
 
