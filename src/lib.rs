@@ -131,6 +131,7 @@ pub mod output;
 pub mod plan;
 pub mod plots;
 pub mod progress;
+pub mod report;
 pub mod stats;
 pub mod scenario;
 pub mod simulate;

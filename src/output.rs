@@ -387,6 +387,12 @@ pub fn available_memory() -> Option<f64> {
     Some(kb * 1024.0)
 }
 
+
+/// Quote a CSV field when it needs it.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

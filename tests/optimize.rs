@@ -338,7 +338,7 @@ fn bad_optimize_tables_are_refused_with_the_line_and_nothing_written() {
 fn the_objective_columns_are_summary_csvs_numeric_columns() {
     let sc = periodize::scenario::parse_scenario(BASE, Path::new("t.toml")).unwrap();
     let text = ["variant", "reference", "model", "convention", "label"];
-    let numeric: Vec<String> = periodize::montecarlo::report::summary_header(&sc).into_iter().filter(|h| !text.contains(&h.as_str())).collect();
+    let numeric: Vec<String> = periodize::report::summary_header(&sc).into_iter().filter(|h| !text.contains(&h.as_str())).collect();
     assert_eq!(numeric, periodize::scenario::optimize::NUMERIC_COLUMNS);
 }
 

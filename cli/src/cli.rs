@@ -254,7 +254,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(a) => {
             periodize::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
             let sc = load_scenario(&a.scenario)?;
-            let opts = periodize::montecarlo::report::RunOptions {
+            let opts = periodize::report::RunOptions {
                 athletes: a.athletes.map(|n| n as usize),
                 seed: a.seed,
                 threads: a.threads.map(|n| n as usize),
@@ -266,7 +266,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 command_line: std::env::args().collect(),
                 extra_charts: Vec::new(),
             };
-            let report = periodize::montecarlo::run_to_dir(&sc, &a.out, &opts)?;
+            let report = periodize::report::run_to_dir(&sc, &a.out, &opts)?;
             for line in &report.verdict {
                 periodize::output::note(format_args!("{line}"));
             }

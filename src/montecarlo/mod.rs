@@ -7,13 +7,12 @@
 //! `--threads`. Memory is O(athletes) per row ([`Metrics`], 32 to 48 bytes per athlete, plus
 //! the first row's race-day performance for pairing), never O(athletes x days) unless asked for.
 
-pub mod daily;
+pub mod aggregate;
 mod chacha_x8;
 mod fast;
 pub mod kernel;
 pub mod population;
 pub mod rng;
-pub mod report;
 pub mod summary;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,11 +20,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 pub use kernel::{AthleteMetrics, LANES};
-pub use report::{RunReport, run_to_dir};
 
 use crate::model::{LaneModel, LaneVisitor, visit_lanes};
 use crate::scenario::Row;
-use daily::{DayHist, DaySums};
+use aggregate::{DayHist, DaySums};
 use kernel::{Block, DAY_BLOCK, DaySink, FAST_GROUP, RowKernel};
 use rng::PARAM_SLOTS;
 use population::Sampler;

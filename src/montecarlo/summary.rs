@@ -12,7 +12,7 @@ pub const Z95: f64 = 1.959963984540054;
 /// The summary of one row.
 #[derive(Clone, Debug)]
 pub struct RowSummary {
-    /// Per metric (in [`super::report::METRICS`] order): mean, sd, p05, p50, p95.
+    /// Per metric (in [`crate::report::METRICS`] order): mean, sd, p05, p50, p95.
     pub stats: Vec<[f64; 5]>,
     pub athletes: usize,
     pub plan_days: usize,

@@ -24,7 +24,7 @@ use std::sync::atomic::AtomicU64;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::montecarlo::report::{RunOptions, row_cells, summary_header, write_run};
+use crate::report::{RunOptions, row_cells, summary_header, write_run};
 use crate::montecarlo::run_row;
 use crate::montecarlo::summary::{Comparison, RowSummary};
 use crate::output::num;

@@ -499,8 +499,3 @@ pub fn weeks(plan: &Plan) -> Vec<Week> {
         })
         .collect()
 }
-
-/// Quote a CSV field when it needs it.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-}

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use super::{Chart, draw_err};
 use crate::error::Result;
 use crate::model::ModelKind;
-use crate::montecarlo::report::RowView;
+use crate::report::RowView;
 use crate::montecarlo::summary::{RowSummary, pct_decimals, percent, signed};
 use crate::plan::{Plan, Session, WeekKind};
 use crate::scenario::Scenario;

@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::montecarlo::report::RowView;
+use crate::report::RowView;
 use crate::montecarlo::summary::RowSummary;
 use crate::output::AtomicFile;
 use crate::scenario::Scenario;

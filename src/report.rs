@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
-use super::summary::{Comparison, RowSummary, verdict};
-use super::{AthleteMetrics, RowResult, run_row};
+use crate::montecarlo::summary::{Comparison, RowSummary, verdict};
+use crate::montecarlo::{AthleteMetrics, DailyRow, RowOptions, RowResult, first_non_finite_day, kernel, rng, run_row};
 use crate::error::{Error, Result};
-use crate::output::{AtomicFile, num};
-use crate::plan::csv_field;
+use crate::output::{AtomicFile, csv_field, num};
 use crate::scenario::Scenario;
 use crate::stats::quantiles;
 
@@ -175,7 +174,7 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 pub struct RowView {
     /// Race-day performance quantiles 5, 25, 50, 75 and 95% (finite athletes only; NaN if none).
     pub final_q: [f64; 5],
-    pub daily: Option<super::DailyRow>,
+    pub daily: Option<DailyRow>,
 }
 
 /// Run a validated scenario and write its results into `out` as one set: every file is written
@@ -248,7 +247,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
         if let Some(b) = bar {
             b.message(format!("row {}/{}", ri + 1, sc.rows.len()));
         }
-        let res = pool.install(|| crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, super::RowOptions { keep_params: opts.per_athlete, daily: opts.daily || views_wanted }, &progress)));
+        let res = pool.install(|| crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, RowOptions { keep_params: opts.per_athlete, daily: opts.daily || views_wanted }, &progress)));
         // A result that is not finite (or so large that summaries would overflow) is an error,
         // never an empty cell or an `inf`.
         use crate::model::{MAX_STATE, in_range};
@@ -256,7 +255,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
         if let Some(i) = (0..athletes).find(|&i| !(in_range(m.perf_final[i]) && in_range(m.perf_peak[i]))) {
             let x = if in_range(m.perf_final[i]) { m.perf_peak[i] } else { m.perf_final[i] };
             let x = if x.is_finite() { format!("{x:.3e}, beyond the limit of {MAX_STATE:e},") } else { x.to_string() };
-            let day = match super::first_non_finite_day(row, seed, i) {
+            let day = match first_non_finite_day(row, seed, i) {
                 Some(d) if d == res.plan_days => format!(" from race day (day {d})"),
                 Some(d) => format!(" from day {d} of the plan"),
                 None => String::new(),
@@ -340,7 +339,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
         "scenario_sha256": sc.sha256,
         "scenario": sc,
         "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
-        "simd": super::kernel::fast_form(),
+        "simd": kernel::fast_form(),
         "files": names,
     });
     serde_json::to_writer_pretty(manifest.writer(), &manifest_json).map_err(|e| Error::Write { path: out.join("manifest.json"), source: e.into() })?;
@@ -359,7 +358,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
 /// --per-athlete; a factor of 1.5 covers the summaries' scratch columns.
 fn check_memory(sc: &Scenario, athletes: usize, opts: &RunOptions) -> Result<()> {
     let refs = sc.rows.iter().filter_map(|r| r.reference).collect::<std::collections::BTreeSet<_>>().len() + 1;
-    let params = if opts.per_athlete { 8 * super::rng::PARAM_SLOTS.len() } else { 0 };
+    let params = if opts.per_athlete { 8 * rng::PARAM_SLOTS.len() } else { 0 };
     let per_athlete = 56 + 8 * refs + params;
     let need = (athletes as f64) * per_athlete as f64 * 1.5;
     if let Some(avail) = crate::output::available_memory()
@@ -379,7 +378,7 @@ fn check_memory(sc: &Scenario, athletes: usize, opts: &RunOptions) -> Result<()>
 
 /// A row's days in daily.csv; `start`: Some when the file has a date column (the row's start
 /// date, if it has one).
-fn write_daily(f: &mut AtomicFile, prefix: &str, start: Option<Option<i64>>, d: &super::DailyRow, plan_days: usize) -> Result<()> {
+fn write_daily(f: &mut AtomicFile, prefix: &str, start: Option<Option<i64>>, d: &DailyRow, plan_days: usize) -> Result<()> {
     let path = f.path().to_path_buf();
     let w = f.writer();
     for day in 0..d.perf_mean.len() {
@@ -407,7 +406,7 @@ fn write_daily(f: &mut AtomicFile, prefix: &str, start: Option<Option<i64>>, d: 
 
 fn all_param_names(sc: &Scenario) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for slot in super::rng::PARAM_SLOTS {
+    for slot in rng::PARAM_SLOTS {
         if sc.rows.iter().any(|r| r.model.params.iter().any(|(n, _)| n == slot)) {
             names.push(slot.to_string());
         }
