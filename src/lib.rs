@@ -129,6 +129,7 @@ pub mod montecarlo;
 pub mod optimize;
 pub mod output;
 pub mod plan;
+pub mod plan_files;
 pub mod plots;
 pub mod progress;
 pub mod report;

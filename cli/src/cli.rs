@@ -244,9 +244,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plan(a) => {
             let sc = load_scenario(&a.scenario)?;
             if a.weekly {
-                periodize::output::write_to(a.output.as_deref(), |w| periodize::plan::write_weekly(w, &sc))
+                periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_weekly(w, &sc))
             } else {
-                periodize::output::write_to(a.output.as_deref(), |w| periodize::plan::write_plans(w, &sc))
+                periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_plans(w, &sc))
             }
         }
         Command::Init(a) => init(&a.file),
@@ -301,7 +301,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let sc = load_scenario(&a.scenario)?;
             let mut text = validate_report(&sc);
             if a.explain {
-                text.push_str(&periodize::plan::explain(&sc));
+                text.push_str(&periodize::plan_files::explain(&sc));
             }
             periodize::output::write_to(None, |w| w.write_all(text.as_bytes()))
         }

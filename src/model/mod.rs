@@ -7,12 +7,14 @@
 //! Parameters are validated once, when a model is built from a [`ModelConfig`] and a slice of
 //! numeric values in the order of [`ModelKind::params`]; the step functions never re-check.
 
+mod acwr;
 mod banister;
 mod busso;
 mod fitness_delay;
 mod perpot;
 mod pmc;
 
+pub use acwr::{Acwr, AcwrLanes};
 pub use banister::Banister;
 pub use busso::Busso;
 pub use fitness_delay::FitnessDelay;

@@ -226,7 +226,7 @@ macro_rules! banister_loops {
         }
 
         /// The largest 7:28 acute:chronic load ratio of 8 lanes: the explicit form of
-        /// [`crate::simulate::AcwrLanes::push_max`], operation for operation (acute sums in the
+        /// [`crate::model::AcwrLanes::push_max`], operation for operation (acute sums in the
         /// same ring order, the same skip test, the same division).
         struct Acwr {
             loads: [V; 7],

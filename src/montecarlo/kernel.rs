@@ -7,7 +7,7 @@ use chacha20::ChaCha8Rng;
 use super::rng::{self, inv_norm, inv_norm_lanes, u32f, u53};
 use crate::model::LaneModel;
 use crate::scenario::Noise;
-use crate::simulate::{Acwr, AcwrLanes};
+use crate::model::{Acwr, AcwrLanes};
 
 /// Set to route every run through the generic kernel (tests compare the fast path with it).
 pub static FORCE_GENERIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

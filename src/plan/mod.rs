@@ -9,7 +9,12 @@
 //! (`race_weekday`), the taper scales its last days, and finally `target_total_load` scales the
 //! finished plan.
 
-use crate::scenario::{LongRun, Phase, PlanSpec, RecoveryCount, Spacing, Taper, TaperShape, TotalTarget};
+pub mod spec;
+
+/// Weekday names, Monday first (day 0 of a plan is a Monday).
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+use spec::{LongRun, Phase, PlanSpec, RecoveryCount, Spacing, Taper, TaperShape, TotalTarget};
 
 /// What a day holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -351,118 +356,6 @@ fn week_why(ph: &Phase, w: usize, plan_week: usize, kind: WeekKind, (scale, prog
     parts.join(" ")
 }
 
-/// `validate --explain`: every row's weeks with their kind, phase, total load and why.
-pub fn explain(sc: &crate::scenario::Scenario) -> String {
-    let mut s = String::new();
-    for row in &sc.rows {
-        let plan = generate(&row.plan);
-        s.push_str(&format!("\n{}:\n", row.label(&sc.sweep_paths)));
-        let start = row.plan.start_date();
-        for wk in weeks(&plan) {
-            let dates = start.map_or(String::new(), |d| format!(" {}..{}", crate::daily::format_date(d + wk.days.start as i64), crate::daily::format_date(d + wk.days.end as i64 - 1)));
-            let why = plan.why.get(wk.week).map_or("", String::as_str);
-            s.push_str(&format!(
-                "  week {:>3}{dates} {:<9} {:<10} load {:>8.1}  {why}\n",
-                wk.week + 1,
-                wk.kind.name(),
-                plan.phase_names[wk.phase as usize],
-                wk.load
-            ));
-        }
-        for note in &plan.notes {
-            s.push_str(&format!("  {note}\n"));
-        }
-        let race = plan.days();
-        let date = start.map_or(String::new(), |d| format!(", {}", crate::daily::format_date(d + race as i64)));
-        s.push_str(&format!("  race day: day {race} ({}{date}), no load; total load {:.1}\n", crate::scenario::WEEKDAYS[race % 7], plan.total()));
-    }
-    s
-}
-
-/// Sessions of a plan read from a file without a `session` column: no load is rest; a load at
-/// or above the mean of the loaded days is key, below it easy.
-fn classify(loads: &[f64]) -> Vec<Session> {
-    let pos: Vec<f64> = loads.iter().copied().filter(|&w| w > 0.0).collect();
-    let mean = pos.iter().sum::<f64>() / pos.len().max(1) as f64;
-    loads
-        .iter()
-        .map(|&w| if w <= 0.0 { Session::Rest } else if w >= mean { Session::Key } else { Session::Easy })
-        .collect()
-}
-
-/// Write the plans of every row: `variant,day,week,weekday,session,load,phase,week_kind`, then
-/// `date` when a row has a start date, then one column per swept path.
-pub fn write_plans(out: &mut dyn std::io::Write, sc: &crate::scenario::Scenario) -> std::io::Result<()> {
-    let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
-    let mut w = csv::Writer::from_writer(out);
-    let mut header = vec!["variant", "day", "week", "weekday", "session", "load", "phase", "week_kind"];
-    if dated {
-        header.push("date");
-    }
-    header.extend(sc.sweep_paths.iter().map(String::as_str));
-    w.write_record(&header).map_err(csv_io)?;
-    for row in &sc.rows {
-        let plan = generate(&row.plan);
-        let start = row.plan.start_date();
-        for d in 0..plan.days() {
-            let mut rec = vec![
-                row.variant.clone(),
-                d.to_string(),
-                (d / 7).to_string(),
-                crate::scenario::WEEKDAYS[d % 7].to_string(),
-                plan.session[d].name().to_string(),
-                crate::output::num(plan.load[d]),
-                plan.phase_names[plan.phase[d] as usize].clone(),
-                plan.kind[d].name().to_string(),
-            ];
-            if dated {
-                rec.push(start.map_or(String::new(), |s| crate::daily::format_date(s + d as i64)));
-            }
-            rec.extend(row.sweep.iter().cloned());
-            w.write_record(&rec).map_err(csv_io)?;
-        }
-    }
-    w.flush()
-}
-
-/// One row per plan week: `variant,week,first_day,last_day,[start_date,end_date,]kind,phase,key,long,easy,rest,load`,
-/// then the swept values. A week's kind is its most special day kind (taper, recovery, overreach).
-pub fn write_weekly(out: &mut dyn std::io::Write, sc: &crate::scenario::Scenario) -> std::io::Result<()> {
-    let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
-    let mut w = csv::Writer::from_writer(out);
-    let mut header = vec!["variant", "week", "first_day", "last_day"];
-    if dated {
-        header.extend(["first_date", "last_date"]);
-    }
-    header.extend(["week_kind", "phase", "key", "long", "easy", "rest", "load"]);
-    header.extend(sc.sweep_paths.iter().map(String::as_str));
-    w.write_record(&header).map_err(csv_io)?;
-    for row in &sc.rows {
-        let plan = generate(&row.plan);
-        for wk in weeks(&plan) {
-            let mut rec = vec![row.variant.clone(), wk.week.to_string(), wk.days.start.to_string(), (wk.days.end - 1).to_string()];
-            if dated {
-                let s = row.plan.start_date();
-                rec.push(s.map_or(String::new(), |s| crate::daily::format_date(s + wk.days.start as i64)));
-                rec.push(s.map_or(String::new(), |s| crate::daily::format_date(s + wk.days.end as i64 - 1)));
-            }
-            rec.extend([wk.kind.name().to_string(), plan.phase_names[wk.phase as usize].clone()]);
-            rec.extend(wk.counts.iter().map(|c| c.to_string()));
-            rec.push(crate::output::num(wk.load));
-            rec.extend(row.sweep.iter().cloned());
-            w.write_record(&rec).map_err(csv_io)?;
-        }
-    }
-    w.flush()
-}
-
-fn csv_io(e: csv::Error) -> std::io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
-}
-
 /// A plan week's summary.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Week {
@@ -497,5 +390,16 @@ pub fn weeks(plan: &Plan) -> Vec<Week> {
             }
             Week { week: w, kind, phase: plan.phase[days.start], counts, load: plan.load[days.clone()].iter().sum(), days }
         })
+        .collect()
+}
+
+/// Sessions of a plan read from a file without a `session` column: no load is rest; a load at
+/// or above the mean of the loaded days is key, below it easy.
+fn classify(loads: &[f64]) -> Vec<Session> {
+    let pos: Vec<f64> = loads.iter().copied().filter(|&w| w > 0.0).collect();
+    let mean = pos.iter().sum::<f64>() / pos.len().max(1) as f64;
+    loads
+        .iter()
+        .map(|&w| if w <= 0.0 { Session::Rest } else if w >= mean { Session::Key } else { Session::Easy })
         .collect()
 }

@@ -13,7 +13,7 @@ use crate::daily::MAX_LOAD;
 
 
 
-pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub use crate::plan::WEEKDAYS;
 pub(super) const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "athlete", "plan", "noise", "variant", "sweep", "compare", "optimize"];
 pub(super) const RUN_KEYS: &[&str] = &["seed", "athletes", "load_unit", "performance_unit"];
 pub(super) const NOISE_KEYS: &[&str] = &["load_cv", "miss_rate", "test_sd"];

@@ -1,0 +1,148 @@
+//! What a plan is made of, as a validated scenario describes it: phases with their week template,
+//! blocks and progression, the taper, targets, or a file of daily loads. [`super::generate`] turns
+//! a [`PlanSpec`] into days.
+
+use std::path::PathBuf;
+
+/// How keys are placed in the week.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Spacing {
+    /// As far apart as possible, counting the gap across the week boundary.
+    Spread,
+    /// Consecutive days.
+    Clustered,
+    /// Explicit weekdays (0 = Monday).
+    Days(Vec<usize>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Recovery {
+    pub every: usize,
+    pub factor: f64,
+    /// Which weeks the cycle counts: the phase's own (default) or the plan's.
+    pub count: RecoveryCount,
+}
+
+/// How recovery weeks are counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecoveryCount {
+    /// Weeks numbered from the start of each phase.
+    #[default]
+    Phase,
+    /// Weeks numbered from the start of the plan, across phases.
+    Plan,
+}
+
+/// A long session on one weekday every week.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct LongRun {
+    /// 0 = Monday.
+    pub weekday: usize,
+    pub load: f64,
+}
+
+/// `target_total_load`: a number, or the planned total of the row's comparison reference.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TotalTarget {
+    Load(f64),
+    /// Resolved to `Load` during validation; a reference row itself is left unscaled.
+    Reference,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Overreach {
+    pub weeks: usize,
+    pub factor: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaperShape {
+    /// Every taper day at `factor`.
+    Step,
+    /// From 1 down to `factor` in equal steps: day j of n at 1 - (1 - factor) j / n.
+    Linear,
+    /// Geometric: day j of n at factor^(j / n).
+    Exponential,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Taper {
+    pub days: usize,
+    pub factor: f64,
+    pub shape: TaperShape,
+    /// `overload = { days, factor }`: the `days` days right before the taper multiplied by
+    /// `factor` (Thomas & Busso's 2005 pre-taper overload); None without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overload: Option<Overload>,
+}
+
+/// A pre-taper overload: the `days` days right before the taper at `factor` times their load.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Overload {
+    pub days: usize,
+    pub factor: f64,
+}
+
+/// One block of a generated plan.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Phase {
+    pub name: String,
+    pub weeks: usize,
+    pub key_workouts: usize,
+    pub spacing: Spacing,
+    pub key_load: f64,
+    pub easy_load: f64,
+    pub rest_days: usize,
+    pub recovery: Option<Recovery>,
+    pub overreach: Option<Overreach>,
+    /// Weekly growth: week k of the phase (0-based) is scaled by (1 + progression)^k.
+    pub progression: f64,
+    /// Continue the progression from the previous phase's last normal week instead of
+    /// restarting it at 1.
+    pub progression_carry: bool,
+    /// A long session every week.
+    pub long_run: Option<LongRun>,
+    /// Scale the phase's template week (before block factors) to this weekly load.
+    pub target_weekly_load: Option<f64>,
+}
+
+/// A daily plan: generated from phases, or read from a CSV.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanSpec {
+    Generated {
+        phases: Vec<Phase>,
+        taper: Option<Taper>,
+        /// Scale the whole finished plan to this total load.
+        target_total_load: Option<TotalTarget>,
+        /// Explicit weekly totals, one per plan week (replacing template, progression, weekly
+        /// target and block factors).
+        weekly_loads: Option<Vec<f64>>,
+        /// Race day's weekday in the last plan week (0 = Monday); None: the Monday after it.
+        race_weekday: Option<usize>,
+        /// The calendar date of day 0 (a Monday), as days since 1970-01-01.
+        start_date: Option<i64>,
+    },
+    File {
+        path: PathBuf,
+        loads: Vec<f64>,
+        /// Sessions given in the file's `session` column, if it had one.
+        sessions: Option<Vec<crate::plan::Session>>,
+        taper: Option<Taper>,
+        /// The calendar date of day 0, when the file was dated or `start_date` was given.
+        start_date: Option<i64>,
+    },
+}
+
+impl PlanSpec {
+    /// The calendar date of day 0, if the plan has one.
+    pub fn start_date(&self) -> Option<i64> {
+        match self {
+            PlanSpec::Generated { start_date, .. } | PlanSpec::File { start_date, .. } => *start_date,
+        }
+    }
+}
