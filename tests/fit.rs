@@ -213,3 +213,22 @@ fn a_missing_output_folder_writes_nothing() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--scenario-out"));
     assert!(!fit_csv.exists(), "fit.csv must not be written");
 }
+
+/// Data and scenario names with quotes, backslashes (a Windows-style path) and a line break still
+/// give a scenario that validates: the data part goes through the toml serializer and the
+/// comments that name the file lose their control characters.
+#[test]
+fn odd_file_names_give_a_valid_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("C:\\rider \"one\"\nlog");
+    std::fs::create_dir(&odd).unwrap();
+    let data = odd.join("tests.csv");
+    std::fs::copy(cyclist(), &data).unwrap();
+    let sc = odd.join("a\"b\\c.toml");
+    let o = common::bin().args(["fit", "--model", "banister", "--data", data.to_str().unwrap(), "--convention", "same-day", "--scenario-out", sc.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&sc).unwrap();
+    assert!(text.lines().take_while(|l| !l.trim().is_empty() && !l.contains('=')).all(|l| l.starts_with('#')), "{text}");
+    let o = common::bin().args(["validate", sc.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "{}\n{text}", String::from_utf8_lossy(&o.stderr));
+}
