@@ -24,12 +24,18 @@ fn main() {
     }
 }
 
-/// A model for one athlete: the given values, every optional parameter at its default.
+/// A model for one athlete: the given values, every optional parameter at its default, checked
+/// by `AnyModel::try_new` (a bad value is an error naming it, never a panic).
 fn model(kind: ModelKind, values: &[f64]) -> AnyModel {
     let mut all: Vec<f64> = kind.params().iter().map(|p| p.default.unwrap_or(f64::NAN)).collect();
     all[..values.len()].copy_from_slice(values);
-    periodize::model::check_values(kind, &all).unwrap_or_else(|(name, v, expected)| panic!("{name} = {v}: expected {expected}"));
     let mut config = ModelConfig::new(kind);
     config.convention = Convention::Lagged;
-    AnyModel::new(&config, &all)
+    match AnyModel::try_new(&config, &all) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("{}: {e}", kind.name());
+            std::process::exit(2);
+        }
+    }
 }

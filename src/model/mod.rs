@@ -52,7 +52,27 @@ macro_rules! register_models {
         }
 
         impl AnyModel {
-            /// Build a model. `values` are in the order of [`ModelKind::params`] and already checked.
+            /// Build a model from values in the order of [`ModelKind::params`], checked: the
+            /// error names the first missing or bad value (see [`check_values`]).
+            ///
+            /// ```
+            /// use periodize::model::{AnyModel, ModelConfig, ModelKind};
+            /// let config = ModelConfig::new(ModelKind::Banister);
+            /// assert!(AnyModel::try_new(&config, &[100.0, 0.1, 0.2, 42.0, 7.0, 0.0, 0.0]).is_ok());
+            /// assert!(AnyModel::try_new(&config, &[100.0, 0.1]).is_err());
+            /// assert!(AnyModel::try_new(&config, &[100.0, 0.1, 0.2, -42.0, 7.0, 0.0, 0.0]).is_err());
+            /// ```
+            pub fn try_new(config: &ModelConfig, values: &[f64]) -> Result<Self, String> {
+                let defs = config.kind.params();
+                if values.len() != defs.len() {
+                    return Err(format!("{} takes {} values ({}), not {}", config.kind.name(), defs.len(), defs.iter().map(|d| d.name).collect::<Vec<_>>().join(" "), values.len()));
+                }
+                check_values(config.kind, values).map_err(|(name, v, expected)| format!("{name} = {v}: expected {expected}"))?;
+                Ok(Self::new(config, values))
+            }
+
+            /// Build a model. `values` are in the order of [`ModelKind::params`] and already
+            /// checked (by validation or [`check_values`]); [`AnyModel::try_new`] checks them.
             pub fn new(config: &ModelConfig, values: &[f64]) -> Self {
                 let v: Vec<[f64; 1]> = values.iter().map(|&x| [x]).collect();
                 match config.kind {
