@@ -103,7 +103,7 @@
 //!
 //! ## Fitting
 //!
-//! [`fit`] estimates Banister or Busso parameters from a training log and performance tests by
+//! [`fit`] estimates Banister, Busso or fitness-delay parameters from a training log and performance tests by
 //! variable projection: exact least squares for p0 and the gains (nalgebra), a global log-grid
 //! search and Nelder-Mead refinement for the time constants, and residual-bootstrap intervals.
 //! It warns when the data do not identify the time constants, which is common (Hellard et al.

@@ -27,7 +27,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Monte Carlo: run every row of a scenario over a population of simulated athletes.
     Run(RunArgs),
-    /// Fit Banister or Busso parameters to an athlete's history (`day,load,performance`).
+    /// Fit Banister, Busso or fitness-delay parameters to an athlete's history (`day,load,performance`).
     Fit(FitArgs),
     /// Write a commented template scenario (the train-to-recover comparison) to start from.
     Init(InitArgs),
