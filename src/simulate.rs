@@ -70,29 +70,19 @@ pub fn resolve_params(
     Ok((config, values))
 }
 
-/// Simulate one athlete and write the contract's columns as CSV.
 /// Run the model once and refuse a result that is not finite (the parameters and loads overflow
 /// f64), naming the first such day and column, so no CSV with `inf` or empty cells is written.
 pub fn check_finite(config: &ModelConfig, values: &[f64], series: &DailySeries) -> Result<()> {
-    let mut model = AnyModel::new(config, values);
-    let mut row = Vec::with_capacity(8);
-    let columns = config.kind.columns();
-    for (i, &w) in series.load.iter().enumerate() {
-        model.step(w);
-        row.clear();
-        model.row(&mut row);
-        if let Some(k) = row.iter().position(|x| !x.is_finite()) {
-            return Err(Error::Usage(format!(
-                "day {}: {} is {}: these parameters and loads overflow the model; check the gains, time constants and loads",
-                series.first_day + i as i64,
-                columns.get(k).copied().unwrap_or("a value"),
-                row[k]
-            )));
-        }
+    match crate::model::first_bad_value(config, values, series.load.iter().copied(), f64::is_finite) {
+        Some((i, column, x)) => Err(Error::Usage(format!(
+            "day {}: {column} is {x}: these parameters and loads overflow the model; check the gains, time constants and loads",
+            series.first_day + i as i64
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
+/// Simulate one athlete and write the contract's columns as CSV.
 pub fn write_simulation(
     out: &mut dyn Write,
     config: &ModelConfig,

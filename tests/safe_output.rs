@@ -227,14 +227,19 @@ fn a_closed_pipe_ends_quietly_and_a_full_stdout_is_an_error() {
     }
 }
 
+/// MemAvailable from /proc/meminfo in bytes, read here rather than through the code under test.
+fn mem_available() -> Option<f64> {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| t.lines().find(|l| l.starts_with("MemAvailable:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map(|kb| kb * 1024.0)
+}
+
 #[test]
 fn a_run_that_needs_more_memory_than_the_machine_has_is_refused_up_front() {
     // 1e8 athletes with their parameters need about 30 GiB; only check where that exceeds what
     // the machine has (otherwise the run would really start).
-    let avail = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|t| t.lines().find(|l| l.starts_with("MemAvailable:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
-        .map(|kb| kb * 1024.0);
+    let avail = mem_available();
     let Some(avail) = avail.filter(|&a| a < 28.0 * (1u64 << 30) as f64) else {
         eprintln!("skipped: this machine has 28 GiB or more available (or no /proc/meminfo)");
         return;
@@ -288,10 +293,7 @@ fn a_full_disk_keeps_the_earlier_set_and_leaves_nothing_behind() {
 fn a_fit_that_needs_more_memory_than_the_machine_has_is_refused_up_front() {
     // 10,000 tests and a busso grid of 60^3 points keep about 10^5 feasible points x 10^4 tests x
     // 128 bytes = over 100 GiB of linear solvers; check only where that exceeds the machine.
-    let avail = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|t| t.lines().find(|l| l.starts_with("MemAvailable:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
-        .map(|kb| kb * 1024.0);
+    let avail = mem_available();
     let Some(avail) = avail.filter(|&a| a < 100.0 * (1u64 << 30) as f64) else {
         eprintln!("skipped: this machine has 100 GiB or more available (or no /proc/meminfo)");
         return;

@@ -165,6 +165,23 @@ pub fn in_range(x: f64) -> bool {
     x.is_finite() && x.abs() <= MAX_STATE
 }
 
+/// Step one athlete's model through `loads` and return the first day (its index in `loads`) on
+/// which one of the model's columns fails `ok`: (day, column name, value).
+pub fn first_bad_value(config: &ModelConfig, values: &[f64], loads: impl IntoIterator<Item = f64>, ok: impl Fn(f64) -> bool) -> Option<(usize, &'static str, f64)> {
+    let mut model = AnyModel::new(config, values);
+    let columns = config.kind.columns();
+    let mut row = Vec::with_capacity(8);
+    for (d, w) in loads.into_iter().enumerate() {
+        Model::step(&mut model, w);
+        row.clear();
+        Model::row(&model, &mut row);
+        if let Some(k) = row.iter().position(|&x| !ok(x)) {
+            return Some((d, columns.get(k).copied().unwrap_or("a value"), row[k]));
+        }
+    }
+    None
+}
+
 /// When a day's load starts to count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]

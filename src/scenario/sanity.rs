@@ -10,7 +10,7 @@ use std::ops::Range;
 use super::spec::{Dist, Row};
 use super::tree::Node;
 use super::collector::V;
-use crate::model::{AnyModel, MAX_STATE, Model};
+use crate::model::MAX_STATE;
 
 
 /// The central athlete's parameter values.
@@ -37,18 +37,7 @@ fn central(row: &Row) -> Vec<f64> {
 /// The first day and value at which the model leaves [-MAX_STATE, MAX_STATE] (or is not finite)
 /// on these loads and the race day after them.
 fn first_overflow(row: &Row, values: &[f64], loads: &[f64]) -> Option<(usize, &'static str, f64)> {
-    let mut model = AnyModel::new(&row.model.config, values);
-    let columns = row.model.config.kind.columns();
-    let mut out = Vec::with_capacity(8);
-    for (d, &w) in loads.iter().chain(std::iter::once(&0.0)).enumerate() {
-        model.step(w);
-        out.clear();
-        model.row(&mut out);
-        if let Some(k) = out.iter().position(|&x| !crate::model::in_range(x)) {
-            return Some((d, columns.get(k).copied().unwrap_or("a value"), out[k]));
-        }
-    }
-    None
+    crate::model::first_bad_value(&row.model.config, values, loads.iter().copied().chain([0.0]), crate::model::in_range)
 }
 
 /// Refuse a row whose central athlete overflows on its plan (`loads`). Returns false when it does.
