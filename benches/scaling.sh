@@ -38,8 +38,31 @@ done
 row "load_cv + miss_rate" $noise 300000 2 366
 row "load_cv + miss_rate" $noise 300000 1 366
 row "load_cv + miss_rate" $noise 2000000 2 366
-# The same jobs on the AVX2 form (what processors without AVX-512 run) and the generic kernel.
+# The same jobs on the AVX2 form (what processors without AVX-512 run) and the portable build.
 for simd in avx2 generic; do
   PERIODIZE_SIMD=$simd row "no noise, $simd" $base 2000000 2 366
   PERIODIZE_SIMD=$simd row "load_cv + miss_rate, $simd" $noise 2000000 2 366
+done
+
+# Every model and noise kind, 2M athletes x 366 days, 2 threads, with each job's throughput as
+# a ratio of Banister's with the same noise (the issue-16 targets).
+echo
+echo "| model | noise | seconds | athlete-days/s | vs banister, same noise | peak MiB |"
+echo "|---|---|---|---|---|---|"
+declare -A banister_s
+for model in banister busso pmc perpot fitness-delay; do
+  if [ $model = banister ]; then s=$base; else s=benches/scenarios/model-$model.toml; fi
+  for kind in none test_sd load; do
+    f="$tmp/$model-$kind.toml"
+    cp "$s" "$f"
+    case $kind in
+      test_sd) printf '\n[noise]\ntest_sd = 1.0\n' >> "$f" ;;
+      load) printf '\n[noise]\nload_cv = 0.1\nmiss_rate = 0.05\n' >> "$f" ;;
+    esac
+    read -r sec kb < <(best "$f" 2000000 2)
+    [ $model = banister ] && banister_s[$kind]=$sec
+    label=$kind; [ $kind = load ] && label="load_cv + miss_rate"
+    awk -v m=$model -v k="$label" -v s="$sec" -v b="${banister_s[$kind]}" -v kb="$kb" \
+      'BEGIN{printf "| %s | %s | %.3f | %.2e | %.2f | %.0f |\n", m, k, s, 2000000*366/s, b/s, kb/1024}'
+  done
 done

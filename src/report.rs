@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use crate::montecarlo::summary::{Comparison, RowSummary, verdict};
-use crate::montecarlo::{AthleteMetrics, DailyRow, RowOptions, RowResult, first_non_finite_day, kernel, rng, run_row};
+use crate::montecarlo::{AthleteMetrics, DailyRow, RowOptions, RowResult, first_non_finite_day, rng, run_row};
 use crate::error::{Error, Result};
 use crate::output::{AtomicFile, csv_field, num};
 use crate::scenario::Scenario;
@@ -31,6 +31,8 @@ pub struct RunOptions {
     pub command_line: Vec<String>,
     /// Charts made elsewhere (`optimize`'s convergence chart) to show first in report.html.
     pub extra_charts: Vec<crate::plots::Chart>,
+    /// The widest instruction set the engine may use (recorded in the manifest's `simd`).
+    pub simd: crate::montecarlo::Simd,
 }
 
 /// What a run did.
@@ -247,7 +249,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
         if let Some(b) = bar {
             b.message(format!("row {}/{}", ri + 1, sc.rows.len()));
         }
-        let res = pool.install(|| crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, RowOptions { keep_params: opts.per_athlete, daily: opts.daily || views_wanted }, &progress)));
+        let res = pool.install(|| crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, RowOptions { keep_params: opts.per_athlete, daily: opts.daily || views_wanted, simd: opts.simd }, &progress)));
         // A result that is not finite (or so large that summaries would overflow) is an error,
         // never an empty cell or an `inf`.
         use crate::model::{MAX_STATE, in_range};
@@ -339,7 +341,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
         "scenario_sha256": sc.sha256,
         "scenario": sc,
         "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
-        "simd": kernel::fast_form(),
+        "simd": crate::montecarlo::Form::detect(opts.simd).name(),
         "files": names,
     });
     serde_json::to_writer_pretty(manifest.writer(), &manifest_json).map_err(|e| Error::Write { path: out.join("manifest.json"), source: e.into() })?;

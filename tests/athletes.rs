@@ -274,7 +274,7 @@ fn joint_draws_are_the_same_in_lanes_and_one_by_one() {
         let mut c = s.cursor(first);
         for block in 0..3u64 {
             let mut lanes = vec![[0.0; 8]; np];
-            c.next_lanes(&mut lanes);
+            c.next_lanes(periodize::montecarlo::Form::detect(periodize::montecarlo::Simd::Auto), &mut lanes);
             for l in 0..8u64 {
                 let mut one = vec![0.0; np];
                 s.sample(first + 8 * block + l, &mut one);

@@ -1,104 +1,233 @@
-//! The hand-vectorised Banister loops (src/montecarlo/fast.rs, with and without load noise, in
-//! their AVX-512 and AVX2 forms) must give bit-identical metrics to the generic lane kernel,
-//! which the model tests hold against convolution sums. One test in its own binary, because it
-//! flips the global switches that force the generic path and the AVX2 form.
+//! The engine's lane kernel (every model, with and without noise, in every instruction-set form
+//! and lane count) against an independent scalar oracle: each athlete on its own, through the
+//! single-athlete model (`AnyModel`, which the model tests hold against convolution sums), its
+//! noise read word by word from the `chacha20` crate's `ChaCha8Rng`, and its summary metrics
+//! computed by a plain loop. The forms must agree bit for bit with each other and with the
+//! oracle on every performance value.
 
-use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
 
-use periodize::model::Banister;
-use periodize::montecarlo::AthleteMetrics;
-use periodize::montecarlo::kernel::{FAST_GROUP, FORCE_AVX2, FORCE_GENERIC, RowKernel};
+use periodize::model::{Acwr, AnyModel, Model, ModelKind};
 use periodize::montecarlo::population::Sampler;
-use periodize::montecarlo::rng::PARAM_SLOTS;
-use periodize::montecarlo::run_row;
+use periodize::montecarlo::rng;
+use periodize::montecarlo::{AthleteMetrics, Form, RowOptions, RowResult, Simd, run_row};
+use periodize::scenario::{Row, Start};
+use proptest::prelude::*;
 
-/// Every metric of `a` and `b` has the same bits.
-fn assert_same_bits(a: &AthleteMetrics, b: &AthleteMetrics, what: &str) {
-    for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total), (a.acwr_max, b.acwr_max), (a.perf_start, b.perf_start)] {
+fn root() -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).to_path_buf()
+}
+
+/// Athlete `athlete` of `row` computed on its own, as the engine documents it.
+fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
+    let plan = periodize::plan::generate(&row.plan).load;
+    let mut v = vec![0.0; row.model.params.len()];
+    Sampler::new(seed, &row.model).sample(athlete, &mut v);
+    let mut m = AnyModel::new(&row.model.config, &v);
+    let mut acwr = Acwr::default();
+    let recent = row.start.recent_loads();
+    for &w in &recent {
+        acwr.push(w);
+    }
+    match &row.start {
+        Start::Rested => {}
+        Start::SteadyLoad(w) => periodize::model::LaneModel::settle(&mut m, *w),
+        Start::History { loads, .. } => {
+            for &w in loads.iter() {
+                m.step(w);
+            }
+        }
+    }
+    let start = m.performance();
+    let base = if !row.start.is_rested() {
+        start
+    } else {
+        row.model.config.kind.baseline_param().map_or(0.0, |i| v[i])
+    };
+    let noise = row.noise;
+    let sigma2 = (1.0 + noise.load_cv * noise.load_cv).ln();
+    let (mu, sigma) = (-0.5 * sigma2, sigma2.sqrt());
+    let mut load_rng = rng::stream(&rng::key(seed, "load"), athlete);
+    let mut test_rng = rng::stream(&rng::key(seed, "test"), athlete);
+    let noisy_loads = noise.load_cv > 0.0 || noise.miss_rate > 0.0;
+    let mut test = |p: f64| {
+        use rand::Rng;
+        let x = test_rng.next_u64();
+        if noise.test_sd > 0.0 { p + noise.test_sd * rng::normal_lanes(&[rng::u53(x)])[0] } else { p }
+    };
+    let (mut peak, mut peak_day, mut below, mut total, mut acwr_max) = (f64::NEG_INFINITY, 0.0, 0.0, 0.0, f64::NAN);
+    for (d, &planned) in plan.iter().enumerate() {
+        use rand::Rng;
+        let x = load_rng.next_u64();
+        let w = if noisy_loads && planned > 0.0 {
+            let z = rng::normal_lanes(&[rng::u32f(x as u32)])[0];
+            if rng::u32f((x >> 32) as u32) < noise.miss_rate { 0.0 } else { planned * periodize::fmath::exp(mu + sigma * z) }
+        } else {
+            planned
+        };
+        m.step(w);
+        let p = test(m.performance());
+        if p > peak {
+            (peak, peak_day) = (p, d as f64);
+        }
+        if p < base {
+            below += 1.0;
+        }
+        total += w;
+        if let Some(r) = acwr.push(w) {
+            acwr_max = f64::max(acwr_max, r);
+        }
+    }
+    m.step(0.0);
+    let last = test(m.performance());
+    if last > peak {
+        (peak, peak_day) = (last, plan.len() as f64);
+    }
+    AthleteMetrics { perf_final: last, perf_peak: peak, peak_day, load_total: total, days_below: below, acwr_max, perf_start: start }
+}
+
+/// The model block of a scenario for each model: distributed parameters, so athletes differ.
+fn model_block(kind: ModelKind, convention: &str) -> String {
+    let conv = if kind.has_convention() { format!("convention = \"{convention}\"\n") } else { String::new() };
+    let params = match kind {
+        ModelKind::Banister => "p0 = { dist = \"normal\", mean = 100.0, sd = 20.0 }\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.4 }\nk2 = { dist = \"lognormal\", median = 0.2, sigma = 0.4 }\ntau1 = { dist = \"uniform\", min = 20.0, max = 60.0 }\ntau2 = { dist = \"uniform\", min = 3.0, max = 15.0 }\nh0 = 30.0",
+        ModelKind::Busso => "preset = \"busso2003\"",
+        ModelKind::Pmc => "fitness_days = { dist = \"uniform\", min = 30.0, max = 50.0 }\nfatigue_days = { dist = \"uniform\", min = 4.0, max = 10.0 }",
+        ModelKind::Perpot => "ds = { dist = \"uniform\", min = 2.0, max = 3.5 }\ndr = { dist = \"uniform\", min = 3.0, max = 5.0 }\ndso = { dist = \"uniform\", min = 1.5, max = 4.0 }\npp0 = 0.2\nscale = 250.0",
+        ModelKind::FitnessDelay => "p0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }\nk2 = { dist = \"lognormal\", median = 0.2, sigma = 0.3 }\ntau1 = { dist = \"uniform\", min = 30.0, max = 50.0 }\ntau2 = { dist = \"uniform\", min = 5.0, max = 12.0 }\ntau3 = { dist = \"uniform\", min = 2.0, max = 8.0 }",
+    };
+    // busso2003 fixes its own convention.
+    if params.starts_with("preset") { format!("{params}\n") } else { format!("kind = \"{}\"\n{conv}{params}\n", kind.name()) }
+}
+
+fn scenario(kind: ModelKind, convention: &str, plan: &str, extra: &str) -> periodize::scenario::Scenario {
+    let text = format!("schema_version = 1\n[model]\n{}{plan}\n{extra}", model_block(kind, convention));
+    periodize::scenario::parse_scenario(&text, &root().join("f.toml")).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn run(row: &Row, athletes: usize, simd: Simd) -> RowResult {
+    run_row(row, 11, athletes, RowOptions { simd, ..Default::default() }, &AtomicU64::new(0))
+}
+
+/// Every performance metric of `a` and `b` has the same bits; load totals too; the ACWR maxima
+/// agree to 1e-12 (the kernel keeps running sums, the oracle sums each window afresh).
+fn assert_same(a: &AthleteMetrics, b: &AthleteMetrics, what: &str) {
+    for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total), (a.perf_start, b.perf_start)] {
         assert_eq!(x.to_bits(), y.to_bits(), "{what}: {a:?} vs {b:?}");
+    }
+    assert!(a.acwr_max.is_nan() && b.acwr_max.is_nan() || (a.acwr_max - b.acwr_max).abs() <= 1e-12 * b.acwr_max.abs(), "{what}: ACWR {} vs {}", a.acwr_max, b.acwr_max);
+}
+
+/// The forms this processor can run (the widest first), saying which ones it cannot.
+fn forms() -> Vec<Simd> {
+    let mut forms = vec![Simd::Auto];
+    for (cap, name) in [(Simd::Avx2, "avx2"), (Simd::Generic, "generic")] {
+        if Form::detect(cap).name() == name && Form::detect(Simd::Auto).name() != name {
+            forms.push(cap);
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if !std::is_x86_feature_detected!("avx512f") {
+            eprintln!("fast_path: skipping the AVX-512 form: this processor has no AVX-512F");
+        }
+        if !std::is_x86_feature_detected!("avx2") {
+            eprintln!("fast_path: skipping the AVX2 form: this processor has no AVX2");
+        }
+    }
+    forms
+}
+
+/// Row `row` over `athletes` in every form: all equal bit for bit, and equal to the oracle on
+/// the athletes in `check` (every athlete when None).
+fn check_row(row: &Row, athletes: usize, check: Option<&[usize]>, what: &str) -> RowResult {
+    let mut results = forms().into_iter().map(|f| (f, run(row, athletes, f)));
+    let (_, first) = results.next().unwrap();
+    assert_eq!(first.metrics.len(), athletes);
+    for (f, r) in results {
+        for i in 0..athletes {
+            assert_same(&r.metrics.get(i), &first.metrics.get(i), &format!("{what}, {f:?} vs the widest form, athlete {i}"));
+        }
+    }
+    let all: Vec<usize> = (0..athletes).collect();
+    for &i in check.unwrap_or(&all) {
+        assert_same(&first.metrics.get(i), &oracle(row, 11, i as u64), &format!("{what}, athlete {i} vs the scalar oracle"));
+    }
+    first
+}
+
+const NOISES: [&str; 4] = ["", "[noise]\ntest_sd = 2.0\n", "[noise]\nload_cv = 0.3\nmiss_rate = 0.1\n", "[noise]\nload_cv = 0.2\nmiss_rate = 0.05\ntest_sd = 1.0\n"];
+
+#[test]
+fn every_model_and_noise_kind_equals_the_scalar_oracle_in_every_form() {
+    let plan = "[plan]\nweeks = 9\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 40.0\nrest_days = 1\nrecovery = { every = 3, factor = 0.5 }\ntaper = { days = 9, factor = 0.4, shape = \"linear\" }\n";
+    for kind in ModelKind::ALL.iter().copied() {
+        for conv in ["lagged", "same-day"] {
+            if !kind.has_convention() && conv == "same-day" {
+                continue;
+            }
+            for noise in NOISES {
+                let sc = scenario(kind, conv, plan, noise);
+                let what = format!("{} {conv} {noise:?}", kind.name());
+                // 1001 athletes: full lane blocks and a partial last one.
+                let r = check_row(&sc.rows[0], 1001, None, &what);
+                // The metrics are not trivial: athletes differ.
+                assert!(r.metrics.perf_final[0] != r.metrics.perf_final[1], "{what}");
+                if noise.contains("load_cv") {
+                    assert!(r.metrics.load_total(0) != r.metrics.load_total(1), "{what}: noise reaches the loads");
+                }
+            }
+        }
     }
 }
 
 #[test]
-fn fast_path_equals_generic_kernel_bit_for_bit() {
-    let cases = [
-        ("lagged", "g0 = 0.0\nh0 = 0.0", ""),
-        ("same-day", "g0 = 0.0\nh0 = 0.0", ""),
-        ("lagged", "g0 = { dist = \"uniform\", min = 0.0, max = 500.0 }\nh0 = 120.0", ""),
-        ("same-day", "g0 = 300.0\nh0 = { dist = \"lognormal\", median = 50.0, sigma = 0.5 }", ""),
-        ("lagged", "g0 = 0.0\nh0 = 0.0", "[noise]\nload_cv = 0.3\nmiss_rate = 0.1\n"),
-        ("same-day", "g0 = 10.0\nh0 = 0.0", "[noise]\nload_cv = 0.0\nmiss_rate = 0.2\n"),
-        ("lagged", "g0 = 0.0\nh0 = 5.0", "[noise]\nload_cv = 0.5\n"),
-        // 20 weeks: 140 plan days, many 8-day noise blocks and a partial last one.
-        ("same-day", "g0 = 0.0\nh0 = 0.0\nweeks = 20", "[noise]\nload_cv = 0.2\nmiss_rate = 0.05\n"),
-        // Trained starts: folded into g0 and h0, with the starting level as the days-below
-        // baseline and the ACWR window filled by the loads before the plan.
-        ("lagged", "g0 = 0.0\nh0 = 0.0", "[athlete]\nstart = { steady_load = 60.0 }\n"),
-        ("same-day", "g0 = 0.0\nh0 = 0.0", "[athlete]\nstart = { steady_load = 45.0 }\n[noise]\nload_cv = 0.3\nmiss_rate = 0.1\n"),
-        ("lagged", "g0 = 0.0\nh0 = 0.0", "[athlete]\nstart = { history = \"tests/data/clarke2013_cyclist.csv\" }\n[noise]\nload_cv = 0.2\n"),
-        ("same-day", "g0 = 0.0\nh0 = 0.0", "[athlete]\nstart = { history = \"tests/data/clarke2013_cyclist.csv\" }\n"),
-    ];
-    for (conv, init, noise) in cases {
-        // A `weeks = n` line in the init field moves to [plan]; 9 weeks (63 days) otherwise.
-        let (init, weeks) = match init.split_once("\nweeks = ") {
-            Some((i, w)) => (i, w),
-            None => (init, "9"),
-        };
-        let text = format!(
-            "schema_version = 1\n[model]\nkind = \"banister\"\nconvention = \"{conv}\"\n{init}\n\
-             p0 = {{ dist = \"normal\", mean = 100.0, sd = 20.0 }}\nk1 = {{ dist = \"lognormal\", median = 0.1, sigma = 0.4 }}\n\
-             k2 = {{ dist = \"lognormal\", median = 0.2, sigma = 0.4 }}\ntau1 = {{ dist = \"uniform\", min = 20.0, max = 60.0 }}\n\
-             tau2 = {{ dist = \"uniform\", min = 3.0, max = 15.0 }}\n\
-             [plan]\nweeks = {weeks}\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 40.0\nrest_days = 1\n\
-             recovery = {{ every = 3, factor = 0.5 }}\ntaper = {{ days = 9, factor = 0.4, shape = \"linear\" }}\n{noise}"
-        );
-        let sc = periodize::scenario::parse_scenario(&text, &Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("f.toml")).unwrap();
-        let row = &sc.rows[0];
-        // 1001 athletes: full lane blocks and a partial last one.
-        FORCE_GENERIC.store(true, Ordering::Relaxed);
-        let generic = run_row(row, 11, 1001, Default::default(), &AtomicU64::new(0));
-        FORCE_GENERIC.store(false, Ordering::Relaxed);
-        assert!(!generic.fast_path);
-        // Both forms of the fast path: AVX-512 (where the processor has it) and AVX2.
-        let mut fast = None;
-        for force_avx2 in [false, true] {
-            FORCE_AVX2.store(force_avx2, Ordering::Relaxed);
-            let f = run_row(row, 11, 1001, Default::default(), &AtomicU64::new(0));
-            FORCE_AVX2.store(false, Ordering::Relaxed);
-            assert_eq!(f.metrics.len(), 1001);
-            #[cfg(target_arch = "x86_64")]
-            assert_eq!(f.fast_path, std::is_x86_feature_detected!("avx2"), "the fast path must run where AVX2 exists");
-            for (i, (a, b)) in f.metrics.iter().zip(generic.metrics.iter()).enumerate() {
-                assert_same_bits(&a, &b, &format!("{conv} {init} {noise} (AVX2 forced: {force_avx2}): athlete {i}"));
-            }
-            fast = Some(f);
+fn trained_starts_fill_the_state_and_the_acwr_window() {
+    let plan = "[plan]\nweeks = 6\nkey_workouts = 3\nkey_load = 150.0\neasy_load = 40.0\n";
+    for kind in ModelKind::ALL.iter().copied() {
+        for (start, noise) in [("start = { steady_load = 45.0 }", NOISES[0]), ("start = { steady_load = 60.0 }", NOISES[3]), ("start = { history = \"tests/data/clarke2013_cyclist.csv\" }", NOISES[2])] {
+            let sc = scenario(kind, "lagged", plan, &format!("[athlete]\n{start}\n{noise}"));
+            let r = check_row(&sc.rows[0], 100, None, &format!("{} {start} {noise:?}", kind.name()));
+            assert!(r.metrics.iter().any(|m| m.perf_start != r.metrics.perf_start[0]) || kind == ModelKind::Pmc);
         }
-        let fast = fast.unwrap();
-        // The metrics are not trivial: athletes differ and some days fall below baseline.
-        assert!(fast.metrics.iter().any(|m| m.days_below > 0.0));
-        assert!(fast.metrics.perf_final[0] != fast.metrics.perf_final[1]);
-        if noise.contains("[noise]") {
-            assert!(fast.metrics.load_total(0) != fast.metrics.load_total(1), "noise reaches the loads");
+    }
+}
+
+#[test]
+fn the_load_noise_stream_is_pinned() {
+    // Athlete 3's first load under seed 11: a pinned value of the `load` stream and its
+    // transform (word 0 of stream 3 of the key of (11, "load")), so that a change to either
+    // shows here and not only as shifted statistics.
+    let sc = scenario(ModelKind::Banister, "same-day", "[plan]\nweeks = 1\nkey_workouts = 1\nkey_load = 100.0\n", "[noise]\nload_cv = 0.3\n");
+    let r = run(&sc.rows[0], 4, Simd::Auto);
+    let expected = oracle(&sc.rows[0], 11, 3).load_total;
+    assert_eq!(r.metrics.load_total(3).to_bits(), expected.to_bits());
+    assert_eq!(format!("{:.12}", r.metrics.load_total(3)), PINNED_LOAD);
+}
+
+/// See `the_load_noise_stream_is_pinned`.
+const PINNED_LOAD: &str = "126.336861862486";
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Any athlete count from 1 to 5000 (across the 1024-athlete chunks) and any plan of 1 to
+    /// 400 days, some shorter than the 28-day ACWR window and some that start with rest.
+    #[test]
+    fn any_population_and_plan_length(athletes in 1usize..5000, days in 1usize..400, rest in 0usize..21, model in 0usize..5, noise in 0usize..4, seed_athletes in prop::collection::vec(0usize..5000, 4)) {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("plan.csv");
+        let mut text = String::from("day,load\n");
+        for d in 0..days {
+            let w = if d < rest { 0.0 } else { [0.0, 140.0, 45.0, 110.0, 45.0, 160.0, 60.0][d % 7] };
+            text += &format!("{d},{w}\n");
         }
-        // RowKernel::run_fast, called where the fast path is off, falls back to the generic
-        // kernel: the first 27 athletes (a partial fourth block) as the generic run has them.
-        FORCE_GENERIC.store(true, Ordering::Relaxed);
-        let plan = periodize::plan::generate(&row.plan);
-        let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, 11, &row.start);
-        let sampler = Sampler::new(11, &row.model);
-        let mut cursor = sampler.cursor(0);
-        let mut group = [[[0.0; 8]; PARAM_SLOTS.len()]; FAST_GROUP];
-        for block in group.iter_mut() {
-            let mut v = vec![[0.0; 8]; row.model.params.len()];
-            cursor.next_lanes(&mut v);
-            block[..v.len()].copy_from_slice(&v);
-        }
-        let mut out = vec![AthleteMetrics::default(); 27];
-        kernel.run_fast::<Banister<8>>(&group, 0, 27, &mut out);
-        FORCE_GENERIC.store(false, Ordering::Relaxed);
-        for (i, a) in out.iter().enumerate() {
-            assert_same_bits(a, &generic.metrics.get(i), &format!("{conv} {init} {noise}: run_fast fallback, athlete {i}"));
-        }
+        std::fs::write(&csv, text).unwrap();
+        let kind = ModelKind::ALL[model];
+        let sc = scenario(kind, "lagged", &format!("[plan]\nloads = {:?}\n", csv.display().to_string()), NOISES[noise]);
+        let mut check: Vec<usize> = seed_athletes.iter().map(|i| i % athletes).collect();
+        check.push(athletes - 1);
+        check_row(&sc.rows[0], athletes, Some(&check), &format!("{} x {athletes} athletes x {days} days, {rest} rest, noise {noise}", kind.name()));
     }
 }

@@ -314,10 +314,11 @@ fn lane_sampling_equals_one_athlete_at_a_time() {
         let mut c = s.cursor(first);
         let mut c4 = s.cursor(first);
         for block in 0..40u64 {
-            let mut lanes = vec![[0.0; 8]; np];
-            c.next_lanes(&mut lanes);
-            let mut lanes4 = vec![[0.0; 4]; np];
-            c4.next_lanes(&mut lanes4);
+            // The widest form on 8 lanes, the portable one on 4.
+            let mut lanes = vec![[0.0f64; 8]; np];
+            c.next_lanes(periodize::montecarlo::Form::detect(periodize::montecarlo::Simd::Auto), &mut lanes);
+            let mut lanes4 = vec![[0.0f64; 4]; np];
+            c4.next_lanes(periodize::montecarlo::Form::detect(periodize::montecarlo::Simd::Generic), &mut lanes4);
             for l in 0..8 {
                 let mut one = vec![0.0; np];
                 s.sample(first + block * 8 + l as u64, &mut one);

@@ -252,7 +252,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(a) => init(&a.file),
         Command::Presets(a) => presets(a.name.as_deref()),
         Command::Run(a) => {
-            periodize::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
+            let simd = periodize::montecarlo::Simd::from_env().map_err(Error::Usage)?;
             let sc = load_scenario(&a.scenario)?;
             let opts = periodize::report::RunOptions {
                 athletes: a.athletes.map(|n| n as usize),
@@ -265,6 +265,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 progress: terminal_bar(),
                 command_line: std::env::args().collect(),
                 extra_charts: Vec::new(),
+                simd,
             };
             let report = periodize::report::run_to_dir(&sc, &a.out, &opts)?;
             for line in &report.verdict {
@@ -275,7 +276,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Fit(a) => fit(a),
         Command::Optimize(a) => {
-            periodize::montecarlo::kernel::simd_from_env().map_err(Error::Usage)?;
+            let simd = periodize::montecarlo::Simd::from_env().map_err(Error::Usage)?;
             let sc = load_scenario(&a.scenario)?;
             let opts = periodize::optimize::OptimizeOptions {
                 budget: a.budget.map(|n| n as usize),
@@ -286,6 +287,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 report: a.report,
                 progress: terminal_bar(),
                 command_line: std::env::args().collect(),
+                simd,
             };
             let report = periodize::optimize::optimize_to_dir(&sc, &a.out, &opts)?;
             for w in &report.warnings {

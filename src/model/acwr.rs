@@ -73,7 +73,7 @@ impl<const N: usize> AcwrLanes<N> {
         if self.n >= 28 {
             let back = |k: usize| (self.i28 + 28 - k) % 28;
             let (a, b, c) = (self.weekly[back(7)], self.weekly[back(14)], self.weekly[back(21)]);
-            let chronic: [f64; N] = std::array::from_fn(|l| acute[l] + a[l] + b[l] + c[l]);
+            let chronic: [f64; N] = super::lanes_from(|l| acute[l] + a[l] + b[l] + c[l]);
             // NaN maxima (no ratio yet) and zero chronic loads fail the comparison: they count.
             let mut could = false;
             for l in 0..N {

@@ -104,11 +104,13 @@ impl<const N: usize> LaneModel<N> for Banister<N> {
 
     #[inline(always)]
     fn performance(&self) -> [f64; N] {
-        std::array::from_fn(|l| self.p0[l] + self.k1[l] * self.g[l] - self.k2[l] * self.h[l])
+        super::lanes_from(|l| self.p0[l] + self.k1[l] * self.g[l] - self.k2[l] * self.h[l])
     }
+    #[inline(always)]
     fn fitness(&self) -> [f64; N] {
         self.g
     }
+    #[inline(always)]
     fn fatigue(&self) -> [f64; N] {
         self.h
     }

@@ -109,11 +109,13 @@ impl<const N: usize> LaneModel<N> for FitnessDelay<N> {
 
     #[inline(always)]
     fn performance(&self) -> [f64; N] {
-        std::array::from_fn(|l| self.p0[l] + self.k1[l] * (self.a[l] - self.c[l]) - self.k2[l] * self.h[l])
+        super::lanes_from(|l| self.p0[l] + self.k1[l] * (self.a[l] - self.c[l]) - self.k2[l] * self.h[l])
     }
+    #[inline(always)]
     fn fitness(&self) -> [f64; N] {
-        std::array::from_fn(|l| self.a[l] - self.c[l])
+        super::lanes_from(|l| self.a[l] - self.c[l])
     }
+    #[inline(always)]
     fn fatigue(&self) -> [f64; N] {
         self.h
     }

@@ -466,6 +466,18 @@ macro_rules! lanes {
 }
 pub(crate) use lanes;
 
+/// `[f(0), .., f(N - 1)]` as a plain loop: `std::array::from_fn` and `map` are not always
+/// inlined into the engine's `#[target_feature]` copies, and a call per day undoes the vector
+/// loop.
+#[inline(always)]
+pub fn lanes_from<const N: usize>(f: impl Fn(usize) -> f64) -> [f64; N] {
+    let mut a = [0.0; N];
+    for l in 0..N {
+        a[l] = f(l);
+    }
+    a
+}
+
 /// The one-day decay factor e^(-1/tau).
 #[inline]
 pub fn decay(tau: f64) -> f64 {

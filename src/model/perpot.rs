@@ -85,9 +85,11 @@ impl<const N: usize> LaneModel<N> for Perpot<N> {
     fn performance(&self) -> [f64; N] {
         self.pp
     }
+    #[inline(always)]
     fn fitness(&self) -> [f64; N] {
         self.rp
     }
+    #[inline(always)]
     fn fatigue(&self) -> [f64; N] {
         self.sp
     }
@@ -99,15 +101,27 @@ impl<const N: usize> LaneModel<N> for Perpot<N> {
     /// pp0 under load w, found by stepping until no state changes (to 1e-15 relative, at most
     /// 100,000 days; the flows settle geometrically with rate 1 - 1/max(ds, dr)).
     fn settle(&mut self, w: f64) {
+        // Each lane stops at its own convergence, so an athlete's start does not depend on the
+        // athletes beside it in the block (or on how many lanes the block has).
         let load = [w; N];
+        let mut done = [false; N];
         for _ in 0..100_000 {
             let before = (self.sp, self.rp, self.pp);
             self.step(&load);
-            let moved = (0..N).any(|l| {
+            let mut all = true;
+            for l in 0..N {
+                if done[l] {
+                    (self.sp[l], self.rp[l], self.pp[l]) = (before.0[l], before.1[l], before.2[l]);
+                    continue;
+                }
                 let d = (self.sp[l] - before.0[l]).abs() + (self.rp[l] - before.1[l]).abs() + (self.pp[l] - before.2[l]).abs();
-                d > 1e-15 * (1.0 + self.sp[l].abs() + self.rp[l].abs() + self.pp[l].abs())
-            });
-            if !moved {
+                if d > 1e-15 * (1.0 + self.sp[l].abs() + self.rp[l].abs() + self.pp[l].abs()) {
+                    all = false;
+                } else {
+                    done[l] = true;
+                }
+            }
+            if all {
                 break;
             }
         }

@@ -138,9 +138,11 @@ impl<const N: usize> LaneModel<N> for Pmc<N> {
     fn performance(&self) -> [f64; N] {
         self.form
     }
+    #[inline(always)]
     fn fitness(&self) -> [f64; N] {
         self.fitness
     }
+    #[inline(always)]
     fn fatigue(&self) -> [f64; N] {
         self.fatigue
     }

@@ -1,60 +1,15 @@
 //! The hot loop: N athletes of one row advanced day by day, side by side, with their summary
-//! metrics updated in the same pass. Nothing is allocated per athlete-day; noise words are drawn
-//! in blocks of days into scratch buffers owned by the caller.
+//! metrics updated in the same pass. One generic loop serves every model, with and without
+//! noise; [`Form::call`] compiles it for AVX-512 (32 lanes) or AVX2 (16 lanes) where the
+//! processor has them. Noise words come from the vertical ChaCha8 ([`ChaChaLanes`]), eight days
+//! of every lane's stream per call, held on the stack: nothing is allocated per athlete or day.
 
-use chacha20::ChaCha8Rng;
-
-use super::rng::{self, inv_norm, inv_norm_lanes, u32f, u53};
-use crate::model::LaneModel;
-use crate::scenario::Noise;
+use super::chacha_lanes::ChaChaLanes;
+use super::rng::{self, normal_lanes};
+use super::simd::{Form, Simd};
+use crate::model::{LaneModel, lanes_from};
 use crate::model::{Acwr, AcwrLanes};
-
-/// Set to route every run through the generic kernel (tests compare the fast path with it).
-pub static FORCE_GENERIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-/// Set to keep the fast path on AVX2 where AVX-512 exists (tests check both forms).
-pub static FORCE_AVX2: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Applies `PERIODIZE_SIMD`, the widest form of the hand-vectorised loops a run may use (for
-/// benchmarks and comparisons; every form gives the same bytes): `avx512` (or unset: whatever
-/// the processor has), `avx2`, or `generic` (the generic lane kernel only).
-pub fn simd_from_env() -> Result<(), String> {
-    use std::sync::atomic::Ordering::Relaxed;
-    match std::env::var("PERIODIZE_SIMD") {
-        Err(std::env::VarError::NotPresent) => {}
-        Ok(v) if v.is_empty() || v == "avx512" => {}
-        Ok(v) if v == "avx2" => FORCE_AVX2.store(true, Relaxed),
-        Ok(v) if v == "generic" => FORCE_GENERIC.store(true, Relaxed),
-        Ok(v) => return Err(format!("PERIODIZE_SIMD={v}: expected avx512, avx2 or generic")),
-        Err(std::env::VarError::NotUnicode(v)) => return Err(format!("PERIODIZE_SIMD={v:?}: expected avx512, avx2 or generic")),
-    }
-    Ok(())
-}
-
-/// The form of the hand-vectorised loops that Banister rows without measurement noise take
-/// here: "avx512", "avx2" or "generic" (for the manifest).
-pub fn fast_form() -> &'static str {
-    #[cfg(target_arch = "x86_64")]
-    if !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed) && std::is_x86_feature_detected!("avx2") {
-        return if wide() { "avx512" } else { "avx2" };
-    }
-    "generic"
-}
-
-/// Whether the fast path runs its AVX-512 form: the processor has AVX-512F, and neither a test
-/// nor `PERIODIZE_SIMD` asked for AVX2.
-#[cfg(target_arch = "x86_64")]
-fn wide() -> bool {
-    std::is_x86_feature_detected!("avx512f") && !FORCE_AVX2.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-/// Athletes advanced together; 8 lanes fill two AVX2 or four SSE2 registers per state.
-pub const LANES: usize = 8;
-/// Blocks of 8 athletes handed to the fast path at once ([`RowKernel::run_fast`]).
-pub const FAST_GROUP: usize = 4;
-/// Parameter slots in a block of lanes.
-const SLOTS: usize = rng::PARAM_SLOTS.len();
-/// Days of noise drawn at a time.
-pub const DAY_BLOCK: usize = 64;
+use crate::scenario::Noise;
 
 /// All ones when `c`, else all zeros: a comparison as a lane mask.
 #[inline(always)]
@@ -90,68 +45,23 @@ pub struct AthleteMetrics {
 
 /// Receives every day's lanes; the daily aggregates implement it, the plain run uses `()`.
 pub trait DaySink<const N: usize> {
-    /// False for a sink that ignores every day, which lets a run take the fast path.
-    const ACTIVE: bool = true;
+    /// Day d's lanes (d = the plan's length is race day); the first `valid` lanes are athletes,
+    /// the rest padding.
     fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], fitness: &[f64; N], fatigue: &[f64; N], load: &[f64; N]);
 }
 
 impl<const N: usize> DaySink<N> for () {
-    const ACTIVE: bool = false;
     #[inline(always)]
     fn day(&mut self, _: usize, _: usize, _: &[f64; N], _: &[f64; N], _: &[f64; N], _: &[f64; N]) {}
 }
 
-/// Day-by-day noisy loads of N athletes: their `load` streams, read DAY_BLOCK days at a time.
-pub struct LoadNoise<const N: usize> {
-    rngs: Vec<ChaCha8Rng>,
-    /// First day held in the scratch buffer.
-    block_start: usize,
-    block_end: usize,
-    mu: f64,
-    sigma: f64,
-    miss: f64,
-}
-
-impl<const N: usize> LoadNoise<N> {
-    /// No streams: for loads without noise, where [`LoadNoise::loads`] is never called.
-    fn idle() -> Self {
-        LoadNoise { rngs: Vec::new(), block_start: 0, block_end: 0, mu: 0.0, sigma: 0.0, miss: 0.0 }
-    }
-
-    /// The loads of day d for planned load `planned`: each session skipped with probability
-    /// miss_rate, else scaled by a lognormal factor with mean 1. `scratch` holds N * DAY_BLOCK words.
-    #[inline(always)]
-    pub fn loads(&mut self, d: usize, planned: f64, scratch: &mut [u64]) -> [f64; N] {
-        if d >= self.block_end {
-            self.block_start = d;
-            self.block_end = d + DAY_BLOCK;
-            for (l, r) in self.rngs.iter_mut().enumerate() {
-                rng::fill(r, &mut scratch[l * DAY_BLOCK..(l + 1) * DAY_BLOCK]);
-            }
-        }
-        let mut w = [planned; N];
-        if planned > 0.0 {
-            let x: [u64; N] = std::array::from_fn(|l| scratch[l * DAY_BLOCK + d - self.block_start]);
-            let z = inv_norm_lanes(&x.map(|x| u32f(x as u32)));
-            // periodize's own exp: the same bits on every platform, and it vectorises.
-            let factor: [f64; N] = std::array::from_fn(|l| crate::fmath::exp(self.mu + self.sigma * z[l]));
-            for l in 0..N {
-                let skipped = u32f((x[l] >> 32) as u32) < self.miss;
-                w[l] = if skipped { 0.0 } else { planned * factor[l] };
-            }
-        }
-        w
-    }
-}
 
 /// One block of N athletes for the kernel: their parameters `values[param][lane]`, the index of
-/// the first, how many are real (the rest is padding), scratch space for noise words
-/// (2 * N * DAY_BLOCK) and where their metrics go.
+/// the first, how many are real (the rest is padding) and where their metrics go.
 pub struct Block<'a, const N: usize> {
     pub values: &'a [[f64; N]],
     pub first: u64,
     pub valid: usize,
-    pub scratch: &'a mut [u64],
     pub out: &'a mut [AthleteMetrics],
 }
 
@@ -169,17 +79,18 @@ pub struct RowKernel<'a> {
     /// The ACWR maximum and total load of the plan itself (used when loads carry no noise).
     pub plan_acwr_max: f64,
     pub plan_total: f64,
-    pub load_key: [u8; 32],
-    pub test_key: [u8; 32],
-    /// Banister without measurement noise: the hand-vectorised loops of `montecarlo/fast.rs` apply.
-    pub fast: bool,
+    load_key: [u8; 32],
+    test_key: [u8; 32],
     /// Lognormal load factor: ln f ~ N(mu, sigma^2) with E f = 1.
-    pub mu: f64,
-    pub sigma: f64,
+    mu: f64,
+    sigma: f64,
+    form: Form,
 }
 
 impl<'a> RowKernel<'a> {
-    pub fn new(config: &'a crate::model::ModelConfig, plan: &'a [f64], noise: Noise, seed: u64, start: &'a crate::scenario::Start) -> Self {
+    /// The kernel of a row: its model, plan loads, noise, seed and start, with loops compiled for
+    /// the widest instruction set the processor has within `simd`.
+    pub fn new(config: &'a crate::model::ModelConfig, plan: &'a [f64], noise: Noise, seed: u64, start: &'a crate::scenario::Start, simd: Simd) -> Self {
         let sigma2 = (1.0 + noise.load_cv * noise.load_cv).ln();
         let mut acwr = Acwr::default();
         let recent = start.recent_loads();
@@ -196,40 +107,17 @@ impl<'a> RowKernel<'a> {
             recent,
             plan_acwr_max,
             plan_total: plan.iter().sum(),
-            fast: config.kind == crate::model::ModelKind::Banister
-                && noise.test_sd == 0.0
-                && !FORCE_GENERIC.load(std::sync::atomic::Ordering::Relaxed),
             load_key: rng::key(seed, "load"),
             test_key: rng::key(seed, "test"),
             mu: -0.5 * sigma2,
             sigma: sigma2.sqrt(),
+            form: Form::detect(simd),
         }
     }
 
-    /// Whether runs with sink type S and N lanes take the hand-vectorised loops of
-    /// `montecarlo/fast.rs`: Banister without measurement noise (load noise is fine), no per-day
-    /// output, 8 lanes, and a processor with AVX2 (AVX-512 where it has that too).
-    pub fn uses_fast_path<S: DaySink<N>, const N: usize>(&self) -> bool {
-        #[cfg(target_arch = "x86_64")]
-        {
-            self.fast && !S::ACTIVE && N == 8 && std::is_x86_feature_detected!("avx2")
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            false
-        }
-    }
-
-    /// The load noise of athletes first..first+N.
-    pub fn load_noise_source<const N: usize>(&self, first: u64) -> LoadNoise<N> {
-        LoadNoise {
-            rngs: (0..N).map(|l| rng::stream(&self.load_key, first + l as u64)).collect(),
-            block_start: 0,
-            block_end: 0,
-            mu: self.mu,
-            sigma: self.sigma,
-            miss: self.noise.miss_rate,
-        }
+    /// The instruction set the loops run on.
+    pub fn form(&self) -> Form {
+        self.form
     }
 
     /// Whether loads carry noise (missed sessions or load factors).
@@ -237,112 +125,24 @@ impl<'a> RowKernel<'a> {
         self.noise.load_cv > 0.0 || self.noise.miss_rate > 0.0
     }
 
-    /// Run a block of athletes through the day loop.
-    ///
-    /// On x86-64 processors with AVX2 the same code is compiled a second time for AVX2 and chosen
-    /// at run time. It uses no fused multiply-add, so both paths round identically and the
-    /// results do not depend on the processor's features.
+    /// Run a block of athletes through the day loop, compiled for the kernel's [`Form`]. Every
+    /// form does the same operations in the same order, without fused multiply-add, so the
+    /// results do not depend on the processor.
     pub fn run<M: LaneModel<N>, S: DaySink<N>, const N: usize>(&self, b: Block<'_, N>, sink: &mut S) {
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            if self.uses_fast_path::<S, N>() {
-                // N == 8 here; copy into fixed-size lanes on the stack (no allocation per block).
-                let mut group = [[[0.0f64; 8]; SLOTS]; FAST_GROUP];
-                for (dst, src) in group[0].iter_mut().zip(b.values) {
-                    *dst = std::array::from_fn(|l| src[l]);
-                }
-                // The fast path is Banister's, so that is the model named for run_fast's fallback.
-                return self.run_fast::<crate::model::Banister<8>>(&group, b.first, b.valid, b.out);
-            }
-            // SAFETY: the processor supports AVX2, checked just above.
-            return unsafe { self.run_avx2::<M, S, N>(b, sink) };
-        }
-        self.dispatch::<M, S, N>(b, sink)
-    }
-
-    /// Run up to [`FAST_GROUP`] blocks of 8 athletes through the hand-vectorised loops of
-    /// `montecarlo/fast.rs` (only where [`RowKernel::uses_fast_path`] says so): `values[block]`
-    /// holds block j's parameters (athletes `first + 8 j ..`), and the first `valid` athletes'
-    /// metrics land in `out`. Without load noise the blocks advance together, which hides the
-    /// recursion's latency; unused blocks are computed and dropped. Where the fast path does not
-    /// apply (another model, measurement noise, no AVX2), the blocks go through [`RowKernel::run`]
-    /// with model M one by one, with the same results.
-    pub fn run_fast<M: LaneModel<8>>(&self, values: &[[[f64; 8]; SLOTS]; FAST_GROUP], first: u64, valid: usize, out: &mut [AthleteMetrics]) {
-        if !self.uses_fast_path::<(), 8>() {
-            let mut scratch = vec![0u64; 2 * 8 * DAY_BLOCK];
-            for (j, v) in values.iter().enumerate().take(valid.div_ceil(8)) {
-                let (o, n) = (&mut out[8 * j..], (valid - 8 * j).min(8));
-                self.run::<M, (), 8>(Block { values: v, first: first + 8 * j as u64, valid: n, scratch: &mut scratch, out: o }, &mut ());
-            }
-            return;
-        }
-        #[cfg(target_arch = "x86_64")]
-        {
-            use super::fast::{avx2, avx512};
-            // Each block's start state folded into its g0 and h0, and its baseline in slot 7.
-            let mut prepared = *values;
-            let mut starts = [[0.0; 8]; FAST_GROUP];
-            for (p, s) in prepared.iter_mut().zip(starts.iter_mut()).take(valid.div_ceil(8)) {
-                *s = self.prepare_fast(p);
-            }
-            let values = &prepared;
-            let (conv, plan, total, acwr) = (self.config.convention, self.plan, self.plan_total, self.plan_acwr_max);
-            // SAFETY: uses_fast_path (checked above) found AVX2; the AVX-512 loops run only where
-            // `wide` found AVX-512F.
-            unsafe {
-                if self.load_noise() {
-                    for (j, v) in values.iter().enumerate().take(valid.div_ceil(8)) {
-                        let (o, n) = (&mut out[8 * j..], (valid - 8 * j).min(8));
-                        if wide() {
-                            avx512::banister_noisy(self, v, first + 8 * j as u64, n, o)
-                        } else {
-                            avx2::banister_noisy(self, v, first + 8 * j as u64, n, o)
-                        }
-                    }
-                } else if wide() {
-                    const _: () = assert!(avx512::GROUP == FAST_GROUP);
-                    avx512::banister_plain::<{ avx512::GROUP }>(values, conv, plan, total, acwr, valid, out)
-                } else {
-                    // Groups of avx2::GROUP blocks.
-                    for (j, g) in values.chunks_exact(avx2::GROUP).enumerate().take(valid.div_ceil(8 * avx2::GROUP)) {
-                        if let Ok(g) = <&[_; avx2::GROUP]>::try_from(g) {
-                            let start = 8 * avx2::GROUP * j;
-                            avx2::banister_plain(g, conv, plan, total, acwr, valid - start, &mut out[start..]);
-                        }
-                    }
-                }
-            }
-            for (i, o) in out.iter_mut().enumerate().take(valid) {
-                o.perf_start = starts[i / 8][i % 8];
-            }
-
-        }
-    }
-
-    /// Prepare a block of Banister parameters for the fast loops, which start from g0 and h0 with
-    /// nothing pending: the athletes' start state ([`crate::scenario::Start`]) is applied to a
-    /// `Banister<8>` and folded into g0 and h0 (lagged: plus the pending load, which the next step
-    /// adds first, so the sums are the generic kernel's own); slot 7, which Banister does not use,
-    /// receives the days-below baseline (p0 from a rested start, else the starting level).
-    /// Returns the starting performance, computed as `Banister::performance` computes it.
-    pub fn prepare_fast(&self, block: &mut [[f64; 8]; SLOTS]) -> [f64; 8] {
-        let mut m = crate::model::Banister::<8>::from_values(self.config, &block[..7]);
-        if self.start.is_rested() {
-            block[7] = block[0];
-            return m.performance();
-        }
-        self.apply_start(&mut m);
-        let start = m.performance();
-        let (g, h, pending) = m.state();
-        block[5] = std::array::from_fn(|l| g[l] + pending[l]);
-        block[6] = std::array::from_fn(|l| h[l] + pending[l]);
-        block[7] = start;
-        start
+        self.form.call(
+            #[inline(always)]
+            || match (self.load_noise(), self.noise.test_sd > 0.0) {
+                (false, false) => self.run_with::<M, S, N, false, false>(b, sink),
+                (true, false) => self.run_with::<M, S, N, true, false>(b, sink),
+                (false, true) => self.run_with::<M, S, N, false, true>(b, sink),
+                (true, true) => self.run_with::<M, S, N, true, true>(b, sink),
+            },
+        )
     }
 
     /// Put a freshly built model in the athletes' start state ([`crate::scenario::Start`]): as
     /// built (rested), settled under the steady load, or stepped through the history.
-    #[inline]
+    #[inline(always)]
     fn apply_start<M: LaneModel<N>, const N: usize>(&self, model: &mut M) {
         match self.start {
             crate::scenario::Start::Rested => {}
@@ -355,28 +155,41 @@ impl<'a> RowKernel<'a> {
         }
     }
 
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn run_avx2<M: LaneModel<N>, S: DaySink<N>, const N: usize>(&self, b: Block<'_, N>, sink: &mut S) {
-        self.dispatch::<M, S, N>(b, sink)
+    /// The loads of one day for planned load `planned`, from the day's two noise words per lane
+    /// (`lo`, `hi`: the `load` stream's u64 word of that day): the session is skipped when
+    /// u(hi) < miss_rate, else scaled by the lognormal factor exp(mu + sigma Phi^-1(u(lo))),
+    /// whose mean is 1. Branch-free over the lanes.
+    #[inline(always)]
+    fn loads<const N: usize>(&self, planned: f64, lo: &[u32; N], hi: &[u32; N]) -> [f64; N] {
+        if planned <= 0.0 {
+            return [planned; N];
+        }
+        let z = normal_lanes::<N>(&lanes_from(|l| rng::u32f(lo[l])));
+        let mut w = [0.0; N];
+        for l in 0..N {
+            // periodize's own exp: the same bits on every platform, and it vectorises.
+            let factor = crate::fmath::exp(self.mu + self.sigma * z[l]);
+            let skipped = mask(rng::u32f(hi[l]) < self.noise.miss_rate);
+            w[l] = select(skipped, 0.0, planned * factor);
+        }
+        w
     }
 
+    /// Day d's measurement errors, test_sd Phi^-1(u53(word)), from the `test` stream's block.
     #[inline(always)]
-    fn dispatch<M: LaneModel<N>, S: DaySink<N>, const N: usize>(&self, b: Block<'_, N>, sink: &mut S) {
-        match (self.load_noise(), self.noise.test_sd > 0.0) {
-            (false, false) => self.run_with::<M, S, N, false, false>(b, sink),
-            (true, false) => self.run_with::<M, S, N, true, false>(b, sink),
-            (false, true) => self.run_with::<M, S, N, false, true>(b, sink),
-            (true, true) => self.run_with::<M, S, N, true, true>(b, sink),
-        }
+    fn test_errors<const N: usize>(&self, block: &[[u32; N]; 16], d: usize) -> [f64; N] {
+        let j = d % 8;
+        let z = normal_lanes::<N>(&lanes_from(|l| rng::u53_halves(block[2 * j][l], block[2 * j + 1][l])));
+        lanes_from(|l| self.noise.test_sd * z[l])
     }
 
     /// The day loop. LOAD: loads carry noise (missed sessions, load factors); TEST: performance
     /// carries measurement noise. Without LOAD every lane's load is the plan's, so load totals and
-    /// the ACWR come from the plan once per row.
+    /// the ACWR come from the plan once per row. Day d's noise is word d of the athlete's `load`
+    /// and `test` streams, drawn eight days at a time.
     #[inline(always)]
     fn run_with<M: LaneModel<N>, S: DaySink<N>, const N: usize, const LOAD: bool, const TEST: bool>(&self, b: Block<'_, N>, sink: &mut S) {
-        let Block { values, first, valid, scratch, out } = b;
+        let Block { values, first, valid, out } = b;
         let days = self.plan.len();
         let mut model = M::from_values(self.config, values);
         self.apply_start(&mut model);
@@ -390,12 +203,9 @@ impl<'a> RowKernel<'a> {
         } else {
             [0.0; N]
         };
-        let (load_words, test_words) = scratch.split_at_mut(N * DAY_BLOCK);
-        let mut noise = if LOAD { self.load_noise_source::<N>(first) } else { LoadNoise::idle() };
-        let mut test_rng: Vec<ChaCha8Rng> = Vec::new();
-        if TEST {
-            test_rng = (0..N).map(|l| rng::stream(&self.test_key, first + l as u64)).collect();
-        }
+        let load_gen = ChaChaLanes::<N>::new(&self.load_key, first);
+        let test_gen = ChaChaLanes::<N>::new(&self.test_key, first);
+        let (mut load_words, mut test_words) = ([[0u32; N]; 16], [[0u32; N]; 16]);
         let mut acwr = AcwrLanes::<N>::default();
         let mut acwr_max = [f64::NAN; N];
         if LOAD {
@@ -408,62 +218,63 @@ impl<'a> RowKernel<'a> {
         let mut peak_day = [0.0; N];
         let mut below = [0.0; N];
         let mut total = [0.0; N];
-        let sd_test = self.noise.test_sd;
-        // Plan days and race day (d = days, no load) in blocks of DAY_BLOCK for the noise words.
-        let mut d0 = 0;
-        let mut last = [0.0; N];
-        while d0 <= days {
-            let d1 = (d0 + DAY_BLOCK).min(days + 1);
-            if TEST {
-                for (l, r) in test_rng.iter_mut().enumerate() {
-                    rng::fill(r, &mut test_words[l * DAY_BLOCK..l * DAY_BLOCK + (d1 - d0)]);
-                }
-            }
-            for d in d0..d1.min(days) {
-                let planned = self.plan[d];
-                let w = if LOAD { noise.loads(d, planned, load_words) } else { [planned; N] };
-                model.step(&w);
-                let mut p = model.performance();
-                if TEST {
-                    for l in 0..N {
-                        p[l] += sd_test * inv_norm(u53(test_words[l * DAY_BLOCK + d - d0]));
-                    }
-                }
-                let day = d as f64;
-                for l in 0..N {
-                    let better = mask(p[l] > peak[l]);
-                    peak[l] = select(better, p[l], peak[l]);
-                    peak_day[l] = select(better, day, peak_day[l]);
-                    below[l] += select(mask(p[l] < base[l]), 1.0, 0.0);
-                }
+        for (d, &planned) in self.plan.iter().enumerate() {
+            if d % 8 == 0 {
                 if LOAD {
-                    for l in 0..N {
-                        total[l] += w[l];
-                    }
-                    acwr.push_max(&w, &mut acwr_max);
+                    load_gen.block((d / 8) as u64, &mut load_words);
                 }
-                sink.day(d, valid, &p, &model.fitness(), &model.fatigue(), &w);
-            }
-            if d1 == days + 1 {
-                // Race day: the day after the last plan day, without load.
-                let w = [0.0; N];
-                model.step(&w);
-                last = model.performance();
                 if TEST {
-                    for l in 0..N {
-                        last[l] += sd_test * inv_norm(u53(test_words[l * DAY_BLOCK + days - d0]));
-                    }
+                    test_gen.block((d / 8) as u64, &mut test_words);
                 }
-                for l in 0..N {
-                    if last[l] > peak[l] {
-                        peak[l] = last[l];
-                        peak_day[l] = days as f64;
-                    }
-                }
-                sink.day(days, valid, &last, &model.fitness(), &model.fatigue(), &w);
             }
-            d0 = d1;
+            let w = if LOAD {
+                let j = d % 8;
+                self.loads(planned, &load_words[2 * j], &load_words[2 * j + 1])
+            } else {
+                [planned; N]
+            };
+            model.step(&w);
+            let mut p = model.performance();
+            if TEST {
+                let e = self.test_errors(&test_words, d);
+                for l in 0..N {
+                    p[l] += e[l];
+                }
+            }
+            let day = d as f64;
+            for l in 0..N {
+                let better = mask(p[l] > peak[l]);
+                peak[l] = select(better, p[l], peak[l]);
+                peak_day[l] = select(better, day, peak_day[l]);
+                below[l] += select(mask(p[l] < base[l]), 1.0, 0.0);
+            }
+            if LOAD {
+                for l in 0..N {
+                    total[l] += w[l];
+                }
+                acwr.push_max(&w, &mut acwr_max);
+            }
+            sink.day(d, valid, &p, &model.fitness(), &model.fatigue(), &w);
         }
+        // Race day: the day after the last plan day, without load.
+        let w = [0.0; N];
+        model.step(&w);
+        let mut last = model.performance();
+        if TEST {
+            if days % 8 == 0 {
+                test_gen.block((days / 8) as u64, &mut test_words);
+            }
+            let e = self.test_errors(&test_words, days);
+            for l in 0..N {
+                last[l] += e[l];
+            }
+        }
+        for l in 0..N {
+            let better = mask(last[l] > peak[l]);
+            peak[l] = select(better, last[l], peak[l]);
+            peak_day[l] = select(better, days as f64, peak_day[l]);
+        }
+        sink.day(days, valid, &last, &model.fitness(), &model.fatigue(), &w);
         for (l, o) in out.iter_mut().enumerate().take(valid) {
             *o = AthleteMetrics {
                 perf_final: last[l],
@@ -478,3 +289,27 @@ impl<'a> RowKernel<'a> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::montecarlo::chacha_lanes::word;
+
+    #[test]
+    fn the_day_loop_reads_the_streams_word_for_word() {
+        // Day d's words are word d of the athlete's stream: the kernel's blocks against the
+        // chacha20 crate's ChaCha8Rng, read word by word as the scalar engine did.
+        use rand::Rng;
+        let key = rng::key(5, "test");
+        let g = ChaChaLanes::<16>::new(&key, 40);
+        let mut block = [[0u32; 16]; 16];
+        for l in [0usize, 7, 15] {
+            let mut r = rng::stream(&key, 40 + l as u64);
+            for d in 0..40usize {
+                if d % 8 == 0 {
+                    g.block((d / 8) as u64, &mut block);
+                }
+                assert_eq!(word(&block, d % 8, l), r.next_u64());
+            }
+        }
+    }
+}

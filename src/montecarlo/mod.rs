@@ -2,30 +2,30 @@
 //! simulated athletes, with common random numbers, so rows are paired comparisons.
 //!
 //! Athletes are processed in fixed chunks of [`CHUNK`] (independent of the thread count), each
-//! chunk in lanes of [`LANES`] athletes side by side. Per-athlete metrics land at the athlete's
+//! chunk in blocks of 8 to 32 athletes side by side ([`Form::lanes`]). Per-athlete metrics land at the athlete's
 //! index; every reduction runs in index order, so the output is byte-identical for any
 //! `--threads`. Memory is O(athletes) per row ([`Metrics`], 32 to 48 bytes per athlete, plus
 //! the first row's race-day performance for pairing), never O(athletes x days) unless asked for.
 
 pub mod aggregate;
-mod chacha_x8;
-mod fast;
+mod chacha_lanes;
 pub mod kernel;
 pub mod population;
 pub mod rng;
+pub mod simd;
 pub mod summary;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-pub use kernel::{AthleteMetrics, LANES};
+pub use kernel::AthleteMetrics;
+pub use simd::{Form, Simd};
 
 use crate::model::{LaneModel, LaneVisitor, visit_lanes};
 use crate::scenario::Row;
 use aggregate::{DayHist, DaySums};
-use kernel::{Block, DAY_BLOCK, DaySink, FAST_GROUP, RowKernel};
-use rng::PARAM_SLOTS;
+use kernel::{Block, DaySink, RowKernel};
 use population::Sampler;
 
 /// Athletes per work unit.
@@ -39,8 +39,8 @@ pub struct RowResult {
     pub params: Option<Vec<f64>>,
     pub daily: Option<DailyRow>,
     pub plan_days: usize,
-    /// Whether the hand-vectorised Banister loop ran the athletes (see [`RowKernel::uses_fast_path`]).
-    pub fast_path: bool,
+    /// The instruction set the row's loops ran on.
+    pub form: Form,
     /// Whether performance is a level that a relative gain makes sense of (not pmc's form).
     pub relative: bool,
 }
@@ -198,6 +198,8 @@ pub struct RowOptions {
     /// Aggregate every day across athletes ([`RowResult::daily`]): means and quantiles, in
     /// memory that does not grow with athletes x days (the row is run twice).
     pub daily: bool,
+    /// The widest instruction set the loops may use (every form gives the same bits).
+    pub simd: Simd,
 }
 
 /// Run one row over `athletes` athletes (athlete i's draws are fixed by (seed, i), so the same
@@ -217,9 +219,9 @@ pub struct RowOptions {
 /// assert_eq!(res.metrics.perf_final, again.metrics.perf_final);
 /// ```
 pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress: &AtomicU64) -> RowResult {
-    let RowOptions { keep_params, daily } = opts;
+    let RowOptions { keep_params, daily, simd } = opts;
     let plan = crate::plan::generate(&row.plan);
-    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start);
+    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start, simd);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes };
     struct Run<'a, 'j> {
@@ -228,34 +230,45 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress
         daily: bool,
         progress: &'a AtomicU64,
     }
-    impl LaneVisitor<LANES> for Run<'_, '_> {
+    impl<const N: usize> LaneVisitor<N> for Run<'_, '_> {
         type Output = (Metrics, Option<Vec<f64>>, Option<DailyRow>);
-        fn visit<M: LaneModel<LANES>>(self) -> Self::Output {
-            self.job.run::<M>(self.keep_params, self.daily, self.progress)
+        fn visit<M: LaneModel<N>>(self) -> Self::Output {
+            self.job.run::<M, N>(self.keep_params, self.daily, self.progress)
         }
     }
-    let (metrics, params, daily) = visit_lanes(row.model.config.kind, Run { job: &job, keep_params, daily, progress });
-    let fast_path = daily.is_none() && kernel.uses_fast_path::<(), LANES>();
+    let run = Run { job: &job, keep_params, daily, progress };
+    let kind = row.model.config.kind;
+    let (metrics, params, daily) = match kernel.form().lanes(kind, !row.noise.is_zero()) {
+        8 => visit_lanes::<8, _>(kind, run),
+        16 => visit_lanes::<16, _>(kind, run),
+        _ => visit_lanes::<32, _>(kind, run),
+    };
     let relative = row.model.config.kind.baseline_param().is_some();
-    RowResult { metrics, params, daily, plan_days: plan.days(), fast_path, relative }
+    RowResult { metrics, params, daily, plan_days: plan.days(), form: kernel.form(), relative }
 }
 
 /// The first day (0 = the plan's first day, the plan's length = race day) on which athlete
-/// `athlete`'s performance in `row` is not finite or beyond [`crate::model::MAX_STATE`]: the row is run again up to that athlete (its
-/// draws are fixed by the seed) with a sink that watches its lane. For error messages only.
+/// `athlete`'s performance in `row` is not finite or beyond [`crate::model::MAX_STATE`]: the row
+/// is run again up to that athlete (its draws are fixed by the seed) with a sink that watches its
+/// lane. For error messages only.
 pub fn first_non_finite_day(row: &Row, seed: u64, athlete: usize) -> Option<usize> {
     let plan = crate::plan::generate(&row.plan);
-    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start);
+    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start, Simd::Auto);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes: athlete + 1 };
     struct Find<'a, 'j>(&'a Job<'j>, usize);
-    impl LaneVisitor<LANES> for Find<'_, '_> {
+    impl<const N: usize> LaneVisitor<N> for Find<'_, '_> {
         type Output = Option<usize>;
-        fn visit<M: LaneModel<LANES>>(self) -> Option<usize> {
-            self.0.first_non_finite::<M>(self.1)
+        fn visit<M: LaneModel<N>>(self) -> Option<usize> {
+            self.0.first_non_finite::<M, N>(self.1)
         }
     }
-    visit_lanes(row.model.config.kind, Find(&job, athlete))
+    let kind = row.model.config.kind;
+    match kernel.form().lanes(kind, !row.noise.is_zero()) {
+        8 => visit_lanes::<8, _>(kind, Find(&job, athlete)),
+        16 => visit_lanes::<16, _>(kind, Find(&job, athlete)),
+        _ => visit_lanes::<32, _>(kind, Find(&job, athlete)),
+    }
 }
 
 /// A sink that finds the first day on which one lane of one block of a chunk is not finite.
@@ -290,55 +303,38 @@ struct Job<'a> {
 impl Job<'_> {
     /// Run every chunk of athletes of the row, each with the sink `sink(chunk)`, handed to
     /// `done(chunk, sink)` afterwards; each athlete's metrics (and parameters) land at its index.
-    fn chunks<M: LaneModel<LANES>, S: DaySink<LANES>>(
+    fn chunks<M: LaneModel<N>, S: DaySink<N>, const N: usize>(
         &self,
         metrics: &mut Metrics,
         params: Option<&mut [f64]>,
         sink: &(dyn Fn(usize) -> S + Sync),
         done: &(dyn Fn(usize, S) + Sync),
     ) {
+        const { assert!(CHUNK % N == 0) };
         let np = self.sampler.len();
-        let fast = self.kernel.uses_fast_path::<S, LANES>();
+        let form = self.kernel.form();
         let work = |c: usize, mut chunk: MetricsChunk<'_>, mut p: Option<&mut [f64]>| {
             // The kernel's metrics of this chunk, stored into the columns at the end.
-            let mut metrics = vec![AthleteMetrics::default(); chunk.len()];
-            let m = &mut metrics[..];
-            let mut scratch = vec![0u64; 2 * LANES * DAY_BLOCK];
-            let mut values = vec![[0.0; LANES]; np];
+            let mut metrics = [AthleteMetrics::default(); CHUNK];
+            let m = &mut metrics[..chunk.len()];
+            let mut values = vec![[0.0; N]; np];
             let mut s = sink(c);
             let mut cursor = self.sampler.cursor((c * CHUNK) as u64);
-            // Athletes i.. (index within the chunk) keep their parameters when asked to.
-            let mut keep = |i: usize, n: usize, values: &[[f64; LANES]]| {
+            for (b, out) in m.chunks_mut(N).enumerate() {
+                let first = (c * CHUNK + b * N) as u64;
+                cursor.next_lanes(form, &mut values);
+                let valid = out.len();
+                self.kernel.run::<M, S, N>(Block { values: &values, first, valid, out }, &mut s);
+                // Athletes keep their parameters when asked to.
                 if let Some(p) = p.as_deref_mut() {
-                    for l in 0..n {
+                    for l in 0..valid {
                         for (k, v) in values.iter().enumerate() {
-                            p[(i + l) * np + k] = v[l];
+                            p[(b * N + l) * np + k] = v[l];
                         }
                     }
                 }
-            };
-            if fast {
-                // FAST_GROUP blocks at a time, so that the fast loops can advance them together.
-                let mut group = [[[0.0f64; LANES]; PARAM_SLOTS.len()]; FAST_GROUP];
-                for (g, out) in m.chunks_mut(LANES * FAST_GROUP).enumerate() {
-                    for (j, block) in group.iter_mut().enumerate().take(out.len().div_ceil(LANES)) {
-                        cursor.next_lanes(&mut values);
-                        block[..np].copy_from_slice(&values);
-                        keep((g * FAST_GROUP + j) * LANES, (out.len() - j * LANES).min(LANES), &values);
-                    }
-                    let valid = out.len();
-                    self.kernel.run_fast::<M>(&group, (c * CHUNK + g * FAST_GROUP * LANES) as u64, valid, out);
-                }
-            } else {
-                for (b, out) in m.chunks_mut(LANES).enumerate() {
-                    let first = (c * CHUNK + b * LANES) as u64;
-                    cursor.next_lanes(&mut values);
-                    let valid = out.len();
-                    self.kernel.run::<M, S, LANES>(Block { values: &values, first, valid, scratch: &mut scratch, out }, &mut s);
-                    keep(b * LANES, valid, &values);
-                }
             }
-            chunk.store(&metrics);
+            chunk.store(m);
             done(c, s);
         };
         let chunks = metrics.chunks_mut(CHUNK);
@@ -352,12 +348,12 @@ impl Job<'_> {
         }
     }
 
-    fn first_non_finite<M: LaneModel<LANES>>(&self, athlete: usize) -> Option<usize> {
+    fn first_non_finite<M: LaneModel<N>, const N: usize>(&self, athlete: usize) -> Option<usize> {
         let (chunk, within) = (athlete / CHUNK, athlete % CHUNK);
         let found = std::sync::Mutex::new(None);
         let mut metrics = self.new_metrics();
-        let sink = |c: usize| Watch { block: usize::MAX, target: (c == chunk).then_some((within / LANES, within % LANES)), found: None };
-        self.chunks::<M, Watch>(&mut metrics, None, &sink, &|_, w| {
+        let sink = |c: usize| Watch { block: usize::MAX, target: (c == chunk).then_some((within / N, within % N)), found: None };
+        self.chunks::<M, Watch, N>(&mut metrics, None, &sink, &|_, w| {
             if let (Some(d), Ok(mut f)) = (w.found, found.lock()) {
                 *f = Some(d);
             }
@@ -367,10 +363,10 @@ impl Job<'_> {
 
     /// The row for model M: the metrics pass and, for daily output, the histogram pass.
     #[allow(clippy::type_complexity)]
-    fn run<M: LaneModel<LANES>>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Metrics, Option<Vec<f64>>, Option<DailyRow>) {
-        let (metrics, params, sums) = self.pass::<M>(keep_params, daily, progress);
+    fn run<M: LaneModel<N>, const N: usize>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Metrics, Option<Vec<f64>>, Option<DailyRow>) {
+        let (metrics, params, sums) = self.pass::<M, N>(keep_params, daily, progress);
         let daily = sums.map(|s| {
-            let hist = self.histograms::<M>(&s);
+            let hist = self.histograms::<M, N>(&s);
             let n = self.athletes as f64;
             DailyRow {
                 perf_mean: s.perf.iter().map(|x| x / n).collect(),
@@ -384,7 +380,7 @@ impl Job<'_> {
     }
 
     #[allow(clippy::type_complexity)]
-    fn pass<M: LaneModel<LANES>>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Metrics, Option<Vec<f64>>, Option<DaySums>) {
+    fn pass<M: LaneModel<N>, const N: usize>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Metrics, Option<Vec<f64>>, Option<DaySums>) {
         let n = self.athletes;
         let mut metrics = self.new_metrics();
         let mut params = keep_params.then(|| vec![0.0; n * self.sampler.len()]);
@@ -392,7 +388,7 @@ impl Job<'_> {
         let count = |c: usize| progress.fetch_add(CHUNK.min(n - c * CHUNK) as u64, Ordering::Relaxed);
         if daily {
             let slots: Vec<std::sync::Mutex<Option<DaySums>>> = (0..n.div_ceil(CHUNK)).map(|_| Default::default()).collect();
-            self.chunks::<M, DaySums>(&mut metrics, params.as_deref_mut(), &|_| DaySums::new(days), &|c, s| {
+            self.chunks::<M, DaySums, N>(&mut metrics, params.as_deref_mut(), &|_| DaySums::new(days), &|c, s| {
                 count(c);
                 if let Ok(mut slot) = slots[c].lock() {
                     *slot = Some(s);
@@ -404,7 +400,7 @@ impl Job<'_> {
             }
             (metrics, params, Some(total))
         } else {
-            self.chunks::<M, ()>(&mut metrics, params.as_deref_mut(), &|_| (), &|c, _| {
+            self.chunks::<M, (), N>(&mut metrics, params.as_deref_mut(), &|_| (), &|c, _| {
                 count(c);
             });
             (metrics, params, None)
@@ -416,10 +412,10 @@ impl Job<'_> {
         Metrics::new(self.athletes, k.load_noise(), k.plan_total, k.plan_acwr_max)
     }
 
-    fn histograms<'s, M: LaneModel<LANES>>(&self, sums: &'s DaySums) -> DayHist<'s> {
+    fn histograms<'s, M: LaneModel<N>, const N: usize>(&self, sums: &'s DaySums) -> DayHist<'s> {
         let mut scratch_metrics = self.new_metrics();
         let total = std::sync::Mutex::new(DayHist::new(&sums.min, &sums.max));
-        self.chunks::<M, DayHist<'s>>(&mut scratch_metrics, None, &|_| DayHist::new(&sums.min, &sums.max), &|_, h| {
+        self.chunks::<M, DayHist<'s>, N>(&mut scratch_metrics, None, &|_| DayHist::new(&sums.min, &sums.max), &|_, h| {
             if let Ok(mut t) = total.lock() {
                 let merged = std::mem::replace(&mut *t, DayHist::new(&[], &[])).merge(h);
                 *t = merged;

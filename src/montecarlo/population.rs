@@ -5,6 +5,8 @@ use rand::Rng;
 
 use chacha20::ChaCha8Rng;
 
+use super::chacha_lanes::{ChaChaLanes, word};
+use super::simd::Form;
 use super::rng::{self, GROUP, PARAM_SLOTS, inv_norm, inv_norm_lanes, u53};
 use crate::scenario::{Dist, Joint, ModelSpec};
 
@@ -100,9 +102,10 @@ impl Sampler {
 
 impl Cursor<'_> {
     /// The next N athletes' parameter values, `out[param][lane]`: the same values as N calls of
-    /// [`Cursor::next`]. With AVX2 the same code is compiled for AVX2 (no fused multiply-add, so
-    /// the same bits) and 8 athletes' blocks come from the vertical ChaCha8 at once.
-    pub fn next_lanes<const N: usize>(&mut self, out: &mut [[f64; N]]) {
+    /// [`Cursor::next`], computed lane by lane in loops compiled for `form` (no fused
+    /// multiply-add, so the same bits in every form), with the N athletes' `params` blocks drawn
+    /// by the vertical ChaCha8 at once.
+    pub fn next_lanes<const N: usize>(&mut self, form: Form, out: &mut [[f64; N]]) {
         if self.sampler.joint.is_some() {
             // Joint draws go athlete by athlete (`flat[athlete * params + p]`).
             let np = out.len();
@@ -113,58 +116,36 @@ impl Cursor<'_> {
             }
             return;
         }
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor supports AVX2, checked just above.
-            return unsafe { self.next_lanes_avx2(out) };
-        }
-        self.lanes::<N, false>(out)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn next_lanes_avx2<const N: usize>(&mut self, out: &mut [[f64; N]]) {
-        self.lanes::<N, true>(out)
+        form.call(
+            #[inline(always)]
+            || self.lanes::<N>(out),
+        )
     }
 
     /// The words of athletes first..first + N: `words[lane][group][slot % GROUP]`. Stateless: every
     /// call positions its streams itself.
     #[inline(always)]
-    fn fill_words<const N: usize, const AVX2: bool>(&mut self, first: u64) {
+    fn fill_words<const N: usize>(&mut self, first: u64) {
         // Reused between calls: only the groups in use are filled, nothing is zeroed per call.
         self.words.resize(N, [[0u64; GROUP]; GROUPS]);
-        #[cfg(target_arch = "x86_64")]
-        if AVX2 && N == 8 {
-            use super::chacha_x8::ChaCha8x8;
-            // SAFETY: AVX2 is only set by `next_lanes_avx2`, which runs where the processor has it.
-            let g = unsafe { ChaCha8x8::one_stream(&self.sampler.key, 0) };
-            let mut out = [unsafe { std::arch::x86_64::_mm256_setzero_si256() }; 16];
-            for &group in &self.sampler.groups {
-                let counters: [u64; 8] = std::array::from_fn(|l| ((group as u64) << 40) + first + l as u64);
-                unsafe { g.blocks(&counters, &mut out) };
-                // SAFETY: __m256i and [u32; 8] have the same size, and every bit pattern is valid.
-                let words: [[u32; 8]; 16] = unsafe { std::mem::transmute(out) };
-                for (l, w) in self.words.iter_mut().enumerate() {
-                    for (j, x) in w[group].iter_mut().enumerate() {
-                        *x = words[2 * j][l] as u64 | (words[2 * j + 1][l] as u64) << 32;
-                    }
+        let g = ChaChaLanes::<N>::one_stream(&self.sampler.key, 0);
+        let mut out = [[0u32; N]; 16];
+        for &group in &self.sampler.groups {
+            let counters: [u64; N] = std::array::from_fn(|l| ((group as u64) << 40) + first + l as u64);
+            g.blocks(&counters, &mut out);
+            for (l, w) in self.words.iter_mut().enumerate() {
+                for (j, x) in w[group].iter_mut().enumerate() {
+                    *x = word(&out, j, l);
                 }
-            }
-            return;
-        }
-        for (g, r) in &mut self.streams {
-            rng::seek_group(r, *g, first);
-            for w in self.words.iter_mut() {
-                rng::fill(r, &mut w[*g]);
             }
         }
     }
 
     #[inline(always)]
-    fn lanes<const N: usize, const AVX2: bool>(&mut self, out: &mut [[f64; N]]) {
+    fn lanes<const N: usize>(&mut self, out: &mut [[f64; N]]) {
         let first = self.next;
         self.next += N as u64;
-        self.fill_words::<N, AVX2>(first);
+        self.fill_words::<N>(first);
         let words = &self.words;
         for (o, (slot, d)) in out.iter_mut().zip(&self.sampler.params) {
             let u: [f64; N] = std::array::from_fn(|l| u53(words[l][slot / GROUP][slot % GROUP]));

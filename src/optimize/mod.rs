@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::report::{RunOptions, row_cells, summary_header, write_run};
-use crate::montecarlo::run_row;
+use crate::montecarlo::{RowOptions, run_row};
 use crate::montecarlo::summary::{Comparison, RowSummary};
 use crate::output::num;
 use crate::scenario::Scenario;
@@ -49,6 +49,8 @@ pub struct OptimizeOptions {
     /// on a terminal.
     pub progress: Option<std::sync::Arc<dyn crate::progress::Progress>>,
     pub command_line: Vec<String>,
+    /// The widest instruction set the engine may use (every form gives the same bits).
+    pub simd: crate::montecarlo::Simd,
 }
 
 /// One evaluated point.
@@ -125,6 +127,7 @@ struct Evaluator<'a> {
     variant: usize,
     seed: u64,
     athletes: usize,
+    simd: crate::montecarlo::Simd,
     objective_col: usize,
     constraint_cols: Vec<usize>,
     /// The as-written row's race-day performances and mean, for the paired columns.
@@ -153,7 +156,7 @@ impl Evaluator<'_> {
     /// Run one candidate: its summary cells' objective and constrained values.
     fn run(&self, point: &[Level]) -> Result<(f64, Vec<f64>)> {
         let row = self.sc.optimize_row(self.variant, point)?;
-        let res = run_row(&row, self.seed, self.athletes, Default::default(), &AtomicU64::new(0));
+        let res = run_row(&row, self.seed, self.athletes, RowOptions { simd: self.simd, ..Default::default() }, &AtomicU64::new(0));
         let mut s = RowSummary::new(&res);
         let (perf, mean, label) = &self.reference;
         s.comparison = Some(Comparison::new(0, &res.metrics.perf_final, perf, *mean));
@@ -299,7 +302,7 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
     for &vi in &targets {
         let as_written_row = sc.rows.iter().find(|r| r.variant == names[vi]).ok_or_else(|| Error::Failed(format!("no row for variant {}", names[vi])))?;
         let (reference, written_index) = pool.install(|| -> Result<_> {
-            let res = run_row(as_written_row, seed, athletes, Default::default(), &AtomicU64::new(0));
+            let res = run_row(as_written_row, seed, athletes, RowOptions { simd: opts.simd, ..Default::default() }, &AtomicU64::new(0));
             let s = RowSummary::new(&res);
             let cells = row_cells(as_written_row, &[], None, &s);
             let (objective, constrained) = values(&cells, objective_col, &constraint_cols);
@@ -318,6 +321,7 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
                 variant: vi,
                 seed,
                 athletes,
+                simd: opts.simd,
                 objective_col,
                 constraint_cols: constraint_cols.clone(),
                 reference,
@@ -418,6 +422,7 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         progress: opts.progress.clone(),
         command_line: opts.command_line.clone(),
         extra_charts: extra_charts.clone(),
+        simd: opts.simd,
         ..Default::default()
     };
     let run = write_run(&best_sc, staging.path(), &run_opts)?;
