@@ -64,22 +64,23 @@
 //! - **Common random numbers.** Athlete i's parameters and day-by-day noise come from ChaCha8
 //!   streams keyed by (seed, purpose, i) at fixed positions ([`montecarlo::rng`]), so every row
 //!   sees the same athletes and the same noise, and rows are paired comparisons.
-//! - **Work units.** Athletes run in fixed chunks of 1024 across threads (rayon), in lanes of 8
-//!   within a chunk. Reductions run in index order, so results are byte-identical for any thread
-//!   count.
-//! - **Hot loop.** The common job, Banister without measurement noise (with or without load
-//!   noise), runs in hand-vectorised loops written once and compiled for AVX2 and AVX-512
-//!   (`src/montecarlo/fast.rs`, chosen at run time, `PERIODIZE_SIMD` caps it). They do the
-//!   generic lane kernel's operations in the same order, so every form writes the same bytes.
-//!   Load noise comes from a vertical ChaCha8 (eight athletes' streams side by side), with
-//!   exactly the words of the `chacha20` crate's streams.
+//! - **Work units.** Athletes run in fixed chunks of 1024 across threads (rayon), in blocks of 8
+//!   to 32 lanes within a chunk. Reductions run in index order, so results are byte-identical for
+//!   any thread count.
+//! - **Hot loop.** One generic day loop serves every model, with and without noise
+//!   ([`montecarlo::kernel`]); [`montecarlo::simd::Form`] compiles it for AVX-512 or AVX2 where
+//!   the processor has them (chosen once per run; `PERIODIZE_SIMD` caps it). Every form does the
+//!   same operations in the same order, so every form writes the same bytes. Noise comes from a
+//!   vertical ChaCha8 (a block of athletes' streams side by side, plain Rust that vectorises),
+//!   with exactly the words of the `chacha20` crate's streams. See docs/performance.md.
 //! - **Summaries.** Mean, sd and quantiles of each metric in three streaming passes, sorting only
 //!   the histogram bins that hold the wanted order statistics ([`stats::summarize_columns`]).
 //! - **Memory.** Memory is O(athletes); daily quantiles come from per-day histograms.
 //!
-//! Measured on a 2-core machine, a 365-day population job runs at about 5.2e9 athlete-days per
-//! second (6.0e8 with load noise), against 1.6e10 for a bare loop of the recursion and about
-//! 7.5e7 for the same job in numpy (see the README and `benches/`).
+//! Measured on a 2-core AVX2 machine, a 365-day Banister population job runs at about 1.2e9
+//! athlete-days per second, whole process (Busso 1.0e9, PMC 1.8e9, PerPot 7.7e8, fitness-delay
+//! 8.2e8; 1.4e8 to 2.4e8 with noise), against 4.9e9 for a bare loop of the recursion on the same
+//! machine and about 7.5e7 for the same job in numpy (see the README and `benches/`).
 //!
 //! ## Results
 //!

@@ -219,7 +219,7 @@ impl<'a> RowKernel<'a> {
         let mut below = [0.0; N];
         let mut total = [0.0; N];
         for (d, &planned) in self.plan.iter().enumerate() {
-            if d % 8 == 0 {
+            if d.is_multiple_of(8) {
                 if LOAD {
                     load_gen.block((d / 8) as u64, &mut load_words);
                 }
@@ -261,7 +261,7 @@ impl<'a> RowKernel<'a> {
         model.step(&w);
         let mut last = model.performance();
         if TEST {
-            if days % 8 == 0 {
+            if days.is_multiple_of(8) {
                 test_gen.block((days / 8) as u64, &mut test_words);
             }
             let e = self.test_errors(&test_words, days);
@@ -305,7 +305,7 @@ mod tests {
         for l in [0usize, 7, 15] {
             let mut r = rng::stream(&key, 40 + l as u64);
             for d in 0..40usize {
-                if d % 8 == 0 {
+                if d.is_multiple_of(8) {
                     g.block((d / 8) as u64, &mut block);
                 }
                 assert_eq!(word(&block, d % 8, l), r.next_u64());

@@ -310,7 +310,7 @@ impl Job<'_> {
         sink: &(dyn Fn(usize) -> S + Sync),
         done: &(dyn Fn(usize, S) + Sync),
     ) {
-        const { assert!(CHUNK % N == 0) };
+        const { assert!(CHUNK / N * N == CHUNK) };
         let np = self.sampler.len();
         let form = self.kernel.form();
         let work = |c: usize, mut chunk: MetricsChunk<'_>, mut p: Option<&mut [f64]>| {
