@@ -50,7 +50,8 @@ impl DaySums {
 }
 
 impl<const N: usize> DaySink<N> for DaySums {
-    #[inline]
+    // Inlined into the kernel's day loop, so compiled for its instruction set with it.
+    #[inline(always)]
     fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], fit: &[f64; N], fat: &[f64; N], load: &[f64; N]) {
         for l in 0..valid {
             self.perf[d] += perf[l];
@@ -83,7 +84,7 @@ impl<'a> DayHist<'a> {
         self
     }
 
-    #[inline]
+    #[inline(always)]
     fn bin(&self, d: usize, x: f64) -> usize {
         let w = self.hi[d] - self.lo[d];
         if w <= 0.0 { 0 } else { (((x - self.lo[d]) / w * BINS as f64) as usize).min(BINS - 1) }
@@ -131,7 +132,8 @@ impl<'a> DayHist<'a> {
 }
 
 impl<const N: usize> DaySink<N> for DayHist<'_> {
-    #[inline]
+    // Inlined into the kernel's day loop, so compiled for its instruction set with it.
+    #[inline(always)]
     fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], _: &[f64; N], _: &[f64; N], _: &[f64; N]) {
         for &p in perf.iter().take(valid) {
             let b = self.bin(d, p);

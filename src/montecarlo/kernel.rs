@@ -1,7 +1,7 @@
 //! The hot loop: N athletes of one row advanced day by day, side by side, with their summary
 //! metrics updated in the same pass. One generic loop serves every model, with and without
 //! noise; [`Form::call`] compiles it for AVX-512 (32 lanes) or AVX2 (16 lanes) where the
-//! processor has them. Noise words come from the vertical ChaCha8 ([`ChaChaLanes`]), eight days
+//! processor has them. Noise words come from the vertical ChaCha8 (`chacha_lanes.rs`), eight days
 //! of every lane's stream per call, held on the stack: nothing is allocated per athlete or day.
 
 use super::chacha_lanes::ChaChaLanes;

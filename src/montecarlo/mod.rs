@@ -30,6 +30,8 @@ use population::Sampler;
 
 /// Athletes per work unit.
 pub const CHUNK: usize = 1024;
+/// Work units in flight at once (see `Job::chunks`).
+const WINDOW: usize = 64;
 
 /// The result of one row.
 #[derive(Clone, Debug)]
@@ -159,10 +161,6 @@ struct MetricsChunk<'a> {
 }
 
 impl MetricsChunk<'_> {
-    fn len(&self) -> usize {
-        self.perf_final.len()
-    }
-
     /// Store the kernel's metrics of the chunk's athletes. Day counts are exact small integers,
     /// so u32 holds them exactly.
     fn store(&mut self, m: &[AthleteMetrics]) {
@@ -305,7 +303,7 @@ impl Job<'_> {
     /// `done(chunk, sink)` afterwards; each athlete's metrics (and parameters) land at its index.
     fn chunks<M: LaneModel<N>, S: DaySink<N>, const N: usize>(
         &self,
-        metrics: &mut Metrics,
+        metrics: Option<&mut Metrics>,
         params: Option<&mut [f64]>,
         sink: &(dyn Fn(usize) -> S + Sync),
         done: &(dyn Fn(usize, S) + Sync),
@@ -313,10 +311,10 @@ impl Job<'_> {
         const { assert!(CHUNK / N * N == CHUNK) };
         let np = self.sampler.len();
         let form = self.kernel.form();
-        let work = |c: usize, mut chunk: MetricsChunk<'_>, mut p: Option<&mut [f64]>| {
+        let work = |c: usize, mut chunk: Option<MetricsChunk<'_>>, mut p: Option<&mut [f64]>| {
             // The kernel's metrics of this chunk, stored into the columns at the end.
             let mut metrics = [AthleteMetrics::default(); CHUNK];
-            let m = &mut metrics[..chunk.len()];
+            let m = &mut metrics[..CHUNK.min(self.athletes - c * CHUNK)];
             let mut values = vec![[0.0; N]; np];
             let mut s = sink(c);
             let mut cursor = self.sampler.cursor((c * CHUNK) as u64);
@@ -334,26 +332,38 @@ impl Job<'_> {
                     }
                 }
             }
-            chunk.store(m);
+            if let Some(chunk) = chunk.as_mut() {
+                chunk.store(m);
+            }
             done(c, s);
         };
-        let chunks = metrics.chunks_mut(CHUNK);
-        match params {
-            Some(params) if np > 0 => chunks
-                .into_par_iter()
-                .zip(params.par_chunks_mut(CHUNK * np))
-                .enumerate()
-                .for_each(|(c, (m, p))| work(c, m, Some(p))),
-            _ => chunks.into_par_iter().enumerate().for_each(|(c, m)| work(c, m, None)),
+        // Chunks run in windows of WINDOW, in parallel within a window and windows in order, so
+        // per-chunk sinks waiting to be merged in chunk order (the daily sums) never number more
+        // than a window, whatever the number of athletes.
+        let np_chunk = CHUNK * np.max(1);
+        let mut params = params.filter(|_| np > 0);
+        // Without metrics (the histogram pass), nothing per athlete is kept.
+        type Unit<'m, 'p> = (usize, Option<MetricsChunk<'m>>, Option<&'p mut [f64]>);
+        let mut jobs: Vec<Unit<'_, '_>> = match metrics {
+            Some(metrics) => metrics.chunks_mut(CHUNK).into_iter().enumerate().map(|(c, m)| (c, Some(m), None)).collect(),
+            None => (0..self.athletes.div_ceil(CHUNK)).map(|c| (c, None, None)).collect(),
+        };
+        if let Some(p) = params.take() {
+            for ((_, _, slot), p) in jobs.iter_mut().zip(p.chunks_mut(np_chunk)) {
+                *slot = Some(p);
+            }
+        }
+        while !jobs.is_empty() {
+            let rest = jobs.split_off(WINDOW.min(jobs.len()));
+            std::mem::replace(&mut jobs, rest).into_par_iter().for_each(|(c, m, p)| work(c, m, p));
         }
     }
 
     fn first_non_finite<M: LaneModel<N>, const N: usize>(&self, athlete: usize) -> Option<usize> {
         let (chunk, within) = (athlete / CHUNK, athlete % CHUNK);
         let found = std::sync::Mutex::new(None);
-        let mut metrics = self.new_metrics();
         let sink = |c: usize| Watch { block: usize::MAX, target: (c == chunk).then_some((within / N, within % N)), found: None };
-        self.chunks::<M, Watch, N>(&mut metrics, None, &sink, &|_, w| {
+        self.chunks::<M, Watch, N>(None, None, &sink, &|_, w| {
             if let (Some(d), Ok(mut f)) = (w.found, found.lock()) {
                 *f = Some(d);
             }
@@ -387,20 +397,30 @@ impl Job<'_> {
         let days = self.kernel.plan.len() + 1;
         let count = |c: usize| progress.fetch_add(CHUNK.min(n - c * CHUNK) as u64, Ordering::Relaxed);
         if daily {
-            let slots: Vec<std::sync::Mutex<Option<DaySums>>> = (0..n.div_ceil(CHUNK)).map(|_| Default::default()).collect();
-            self.chunks::<M, DaySums, N>(&mut metrics, params.as_deref_mut(), &|_| DaySums::new(days), &|c, s| {
+            // Chunk sums are added in chunk order (the same bits for any thread count); a chunk
+            // that finishes early waits in `early`, at most a window of them.
+            struct Merge {
+                next: usize,
+                early: std::collections::BTreeMap<usize, DaySums>,
+                total: DaySums,
+            }
+            let merge = std::sync::Mutex::new(Merge { next: 0, early: Default::default(), total: DaySums::new(days) });
+            self.chunks::<M, DaySums, N>(Some(&mut metrics), params.as_deref_mut(), &|_| DaySums::new(days), &|c, s| {
                 count(c);
-                if let Ok(mut slot) = slots[c].lock() {
-                    *slot = Some(s);
+                if let Ok(mut m) = merge.lock() {
+                    m.early.insert(c, s);
+                    loop {
+                        let next = m.next;
+                        let Some(s) = m.early.remove(&next) else { break };
+                        m.total.add(&s);
+                        m.next += 1;
+                    }
                 }
             });
-            let mut total = DaySums::new(days);
-            for s in slots.into_iter().filter_map(|m| m.into_inner().ok().flatten()) {
-                total.add(&s);
-            }
+            let total = merge.into_inner().unwrap_or_else(|e| e.into_inner()).total;
             (metrics, params, Some(total))
         } else {
-            self.chunks::<M, (), N>(&mut metrics, params.as_deref_mut(), &|_| (), &|c, _| {
+            self.chunks::<M, (), N>(Some(&mut metrics), params.as_deref_mut(), &|_| (), &|c, _| {
                 count(c);
             });
             (metrics, params, None)
@@ -413,9 +433,8 @@ impl Job<'_> {
     }
 
     fn histograms<'s, M: LaneModel<N>, const N: usize>(&self, sums: &'s DaySums) -> DayHist<'s> {
-        let mut scratch_metrics = self.new_metrics();
         let total = std::sync::Mutex::new(DayHist::new(&sums.min, &sums.max));
-        self.chunks::<M, DayHist<'s>, N>(&mut scratch_metrics, None, &|_| DayHist::new(&sums.min, &sums.max), &|_, h| {
+        self.chunks::<M, DayHist<'s>, N>(None, None, &|_| DayHist::new(&sums.min, &sums.max), &|_, h| {
             if let Ok(mut t) = total.lock() {
                 let merged = std::mem::replace(&mut *t, DayHist::new(&[], &[])).merge(h);
                 *t = merged;
