@@ -175,12 +175,15 @@ impl<'a> RowKernel<'a> {
         w
     }
 
-    /// Day d's measurement errors, test_sd Phi^-1(u53(word)), from the `test` stream's block.
+    /// Add day d's measurement errors, test_sd Phi^-1(u53(word)), from the `test` stream's
+    /// block, to the performances `p`.
     #[inline(always)]
-    fn test_errors<const N: usize>(&self, block: &[[u32; N]; 16], d: usize) -> [f64; N] {
+    fn add_test_errors<const N: usize>(&self, block: &[[u32; N]; 16], d: usize, p: &mut [f64; N]) {
         let j = d % 8;
         let z = normal_lanes::<N>(&lanes_from(|l| rng::u53_halves(block[2 * j][l], block[2 * j + 1][l])));
-        lanes_from(|l| self.noise.test_sd * z[l])
+        for l in 0..N {
+            p[l] += self.noise.test_sd * z[l];
+        }
     }
 
     /// The day loop. LOAD: loads carry noise (missed sessions, load factors); TEST: performance
@@ -236,10 +239,7 @@ impl<'a> RowKernel<'a> {
             model.step(&w);
             let mut p = model.performance();
             if TEST {
-                let e = self.test_errors(&test_words, d);
-                for l in 0..N {
-                    p[l] += e[l];
-                }
+                self.add_test_errors(&test_words, d, &mut p);
             }
             let day = d as f64;
             for l in 0..N {
@@ -264,10 +264,7 @@ impl<'a> RowKernel<'a> {
             if days.is_multiple_of(8) {
                 test_gen.block((days / 8) as u64, &mut test_words);
             }
-            let e = self.test_errors(&test_words, days);
-            for l in 0..N {
-                last[l] += e[l];
-            }
+            self.add_test_errors(&test_words, days, &mut last);
         }
         for l in 0..N {
             let better = mask(last[l] > peak[l]);

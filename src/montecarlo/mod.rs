@@ -234,13 +234,7 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress
             self.job.run::<M, N>(self.keep_params, self.daily, self.progress)
         }
     }
-    let run = Run { job: &job, keep_params, daily, progress };
-    let kind = row.model.config.kind;
-    let (metrics, params, daily) = match kernel.form().lanes(kind, !row.noise.is_zero()) {
-        8 => visit_lanes::<8, _>(kind, run),
-        16 => visit_lanes::<16, _>(kind, run),
-        _ => visit_lanes::<32, _>(kind, run),
-    };
+    let (metrics, params, daily) = visit_row(row, &kernel, Run { job: &job, keep_params, daily, progress });
     let relative = row.model.config.kind.baseline_param().is_some();
     RowResult { metrics, params, daily, plan_days: plan.days(), form: kernel.form(), relative }
 }
@@ -261,11 +255,20 @@ pub fn first_non_finite_day(row: &Row, seed: u64, athlete: usize) -> Option<usiz
             self.0.first_non_finite::<M, N>(self.1)
         }
     }
+    visit_row(row, &kernel, Find(&job, athlete))
+}
+
+/// Run `visitor` with the row's model type at the lane count its kernel's form takes for the
+/// model and noise ([`Form::lanes`]).
+fn visit_row<O, V>(row: &Row, kernel: &RowKernel<'_>, visitor: V) -> O
+where
+    V: LaneVisitor<8, Output = O> + LaneVisitor<16, Output = O> + LaneVisitor<32, Output = O>,
+{
     let kind = row.model.config.kind;
     match kernel.form().lanes(kind, !row.noise.is_zero()) {
-        8 => visit_lanes::<8, _>(kind, Find(&job, athlete)),
-        16 => visit_lanes::<16, _>(kind, Find(&job, athlete)),
-        _ => visit_lanes::<32, _>(kind, Find(&job, athlete)),
+        8 => visit_lanes::<8, _>(kind, visitor),
+        16 => visit_lanes::<16, _>(kind, visitor),
+        _ => visit_lanes::<32, _>(kind, visitor),
     }
 }
 
@@ -340,16 +343,14 @@ impl Job<'_> {
         // Chunks run in windows of WINDOW, in parallel within a window and windows in order, so
         // per-chunk sinks waiting to be merged in chunk order (the daily sums) never number more
         // than a window, whatever the number of athletes.
-        let np_chunk = CHUNK * np.max(1);
-        let mut params = params.filter(|_| np > 0);
         // Without metrics (the histogram pass), nothing per athlete is kept.
         type Unit<'m, 'p> = (usize, Option<MetricsChunk<'m>>, Option<&'p mut [f64]>);
         let mut jobs: Vec<Unit<'_, '_>> = match metrics {
             Some(metrics) => metrics.chunks_mut(CHUNK).into_iter().enumerate().map(|(c, m)| (c, Some(m), None)).collect(),
             None => (0..self.athletes.div_ceil(CHUNK)).map(|c| (c, None, None)).collect(),
         };
-        if let Some(p) = params.take() {
-            for ((_, _, slot), p) in jobs.iter_mut().zip(p.chunks_mut(np_chunk)) {
+        if let Some(p) = params.filter(|_| np > 0) {
+            for ((_, _, slot), p) in jobs.iter_mut().zip(p.chunks_mut(CHUNK * np)) {
                 *slot = Some(p);
             }
         }

@@ -39,7 +39,8 @@ struct JointDraw {
 }
 
 /// Reads consecutive athletes' draws from the `params` stream (one crate stream per slot group
-/// for the generic path; they are positioned on every call).
+/// for single athletes and joint draws, positioned on every call; blocks of lanes use the
+/// vertical ChaCha8).
 pub struct Cursor<'a> {
     sampler: &'a Sampler,
     streams: Vec<(usize, ChaCha8Rng)>,

@@ -115,27 +115,40 @@ pub const INV_NORM_A: [f64; 6] = [-3.969683028665376e+01, 2.209460984245205e+02,
 pub const INV_NORM_B: [f64; 5] = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
 pub const INV_NORM_LOW: f64 = 0.02425;
 /// Acklam's coefficients of the tails: numerator and denominator in q = sqrt(-2 ln p).
-pub const INV_NORM_C: [f64; 6] = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
-pub const INV_NORM_D: [f64; 4] = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
+const INV_NORM_C: [f64; 6] = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
+const INV_NORM_D: [f64; 4] = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
 
 /// The standard normal quantile, Phi^-1(p) for p in (0, 1): Acklam's rational approximation
 /// (relative error below 1.15e-9), one uniform in, one normal out.
 #[inline(always)]
 pub fn inv_norm(p: f64) -> f64 {
+    if !(INV_NORM_LOW..=1.0 - INV_NORM_LOW).contains(&p) {
+        return acklam_tail(p, f64::ln);
+    }
+    acklam_central(p)
+}
+
+/// Acklam's central rational function (for p in [0.02425, 0.97575]).
+#[inline(always)]
+fn acklam_central(p: f64) -> f64 {
     use INV_NORM_A as A;
     use INV_NORM_B as B;
-    use INV_NORM_C as C;
-    use INV_NORM_D as D;
-    use INV_NORM_LOW as LOW;
-    if !(LOW..=1.0 - LOW).contains(&p) {
-        let q = (-2.0 * if p < LOW { p } else { 1.0 - p }.ln()).sqrt();
-        let x = (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0);
-        return if p < LOW { x } else { -x };
-    }
     let q = p - 0.5;
     let r = q * q;
     (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
         / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+}
+
+/// Acklam's tails (p outside [0.02425, 0.97575]), in q = sqrt(-2 ln(min(p, 1 - p))) with the
+/// logarithm `ln`: the platform's for [`inv_norm`], periodize's own for [`normal_lanes`].
+#[inline(always)]
+fn acklam_tail(p: f64, ln: impl Fn(f64) -> f64) -> f64 {
+    use INV_NORM_C as C;
+    use INV_NORM_D as D;
+    let low = p < INV_NORM_LOW;
+    let q = (-2.0 * ln(if low { p } else { 1.0 - p })).sqrt();
+    let x = (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0);
+    if low { x } else { -x }
 }
 
 /// [`inv_norm`] for N uniforms at once: the central rational function over every lane (a
@@ -155,13 +168,10 @@ pub fn inv_norm_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
 /// The standard normal quantile of N uniforms at once, for the day-by-day noise: Acklam's
 /// approximation as [`inv_norm`], with the tails (about 5% of draws) computed in the same
 /// vector loop through periodize's own logarithm ([`crate::fmath::ln`]) instead of the platform
-/// libm's, one lane at a time. So the whole transform vectorises and gives the same bits on every
-/// platform. It may differ from [`inv_norm`] in the last bit in the tails; parameter draws keep
+/// libm's. So the whole transform vectorises and gives the same bits on every platform. It may differ from [`inv_norm`] in the last bit in the tails; parameter draws keep
 /// `inv_norm`.
 #[inline(always)]
 pub fn normal_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
-    use INV_NORM_C as C;
-    use INV_NORM_D as D;
     use INV_NORM_LOW as LOW;
     let mut z = inv_norm_lanes_central(p);
     // The tails by groups of four lanes (one AVX2 register), each only where one of its lanes
@@ -174,10 +184,7 @@ pub fn normal_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
         }
         if tails {
             for l in group {
-                let low = p[l] < LOW;
-                let q = (-2.0 * crate::fmath::ln(if low { p[l] } else { 1.0 - p[l] })).sqrt();
-                let x = (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0);
-                let tail = if low { x } else { -x };
+                let tail = acklam_tail(p[l], crate::fmath::ln);
                 z[l] = if (LOW..=1.0 - LOW).contains(&p[l]) { z[l] } else { tail };
             }
         }
@@ -188,14 +195,9 @@ pub fn normal_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
 /// Acklam's central rational function over every lane (valid for p in [0.02425, 0.97575]).
 #[inline(always)]
 fn inv_norm_lanes_central<const N: usize>(p: &[f64; N]) -> [f64; N] {
-    use INV_NORM_A as A;
-    use INV_NORM_B as B;
     let mut z = [0.0; N];
     for l in 0..N {
-        let q = p[l] - 0.5;
-        let r = q * q;
-        z[l] = (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0);
+        z[l] = acklam_central(p[l]);
     }
     z
 }
