@@ -26,7 +26,7 @@ fn bench(c: &mut Criterion) {
         let name = if kind.has_convention() { format!("{kind}/{}", convention.name()) } else { kind.to_string() };
         group.bench_function(name, |b| {
             b.iter(|| {
-                let mut m = AnyModel::new(&config, values);
+                let mut m = AnyModel::try_new(&config, values).expect("valid values");
                 let mut acc = 0.0;
                 for &x in black_box(&w) {
                     m.step(x);

@@ -13,10 +13,10 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for name in ["population-365", "population-365-noise"] {
         let sc = periodize::scenario::load(&dir.join(format!("{name}.toml"))).expect("bench scenario");
-        let row = &sc.rows[0];
-        let days = periodize::plan::generate(&row.plan).days() + 1;
+        let row = &sc.rows()[0];
+        let days = periodize::plan::generate(row.plan()).days() + 1;
         group.throughput(Throughput::Elements((athletes * days) as u64));
-        group.bench_function(name, |b| b.iter(|| run_row(row, sc.seed, athletes, Default::default(), &AtomicU64::new(0))));
+        group.bench_function(name, |b| b.iter(|| run_row(row, sc.seed(), athletes, Default::default(), &AtomicU64::new(0))));
     }
     group.finish();
 

@@ -13,13 +13,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/busso-spacing.toml");
     let sc = periodize::scenario::load(&path)?;
     let athletes = 2000;
-    let results: Vec<_> = sc.rows.iter().map(|row| run_row(row, sc.seed, athletes, RowOptions::default(), &AtomicU64::new(0))).collect();
-    println!("{} rows x {athletes} athletes (seed {})", sc.rows.len(), sc.seed);
-    for (row, res) in sc.rows.iter().zip(&results) {
+    let results: Vec<_> = sc.rows().iter().map(|row| run_row(row, sc.seed(), athletes, RowOptions::default(), &AtomicU64::new(0))).collect();
+    println!("{} rows x {athletes} athletes (seed {})", sc.rows().len(), sc.seed());
+    for (row, res) in sc.rows().iter().zip(&results) {
         let perf = &res.metrics.perf_final;
         let mean = perf.iter().sum::<f64>() / perf.len() as f64;
-        let label = row.label(&sc.sweep_paths);
-        match row.reference {
+        let label = row.label(sc.sweep_paths());
+        match row.reference() {
             // The same athlete i in both rows: the difference is paired.
             Some(r) => {
                 let other = &results[r].metrics.perf_final;

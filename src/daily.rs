@@ -43,6 +43,7 @@ pub struct ReadOptions<'a> {
 }
 
 impl DailySeries {
+    /// Number of days in the series.
     pub fn days(&self) -> usize {
         self.load.len()
     }

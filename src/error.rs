@@ -5,22 +5,36 @@ use std::path::PathBuf;
 use crate::scenario::ScenarioError;
 
 #[derive(Debug, thiserror::Error)]
+/// Everything that can go wrong, with the context to fix it; [`Error::exit_code`] maps it to the process exit code.
 pub enum Error {
     /// An input file could not be read (exit 2).
     #[error("{}: cannot read: {source}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why it could not be read.
         source: std::io::Error,
     },
     /// A value in a CSV input is wrong (exit 2).
     #[error("{}:{line}: {field}: {message}", path.display())]
-    Data { path: PathBuf, line: u64, field: String, message: String },
+    Data {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line of the value.
+        line: u64,
+        /// The column or field.
+        field: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// A CSV input is malformed as CSV (exit 2).
     #[error("{}: {source}", path.display())]
     Csv {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// The CSV reader's error (with its position).
         source: csv::Error,
     },
     /// A bad command-line value (exit 2).
@@ -32,15 +46,19 @@ pub enum Error {
     /// An output could not be written (exit 1).
     #[error("{}: cannot write: {source}", path.display())]
     Write {
+        /// The file or folder.
         path: PathBuf,
         #[source]
+        /// Why it could not be written.
         source: std::io::Error,
     },
     /// A fit could not be made from the data in this file (exit 2, or 1 when no fit was found).
     #[error("{}: {source}", path.display())]
     Fit {
+        /// The file of daily loads and tests.
         path: PathBuf,
         #[source]
+        /// Why the fit failed.
         source: crate::fit::FitError,
     },
     /// A computation failed for a reason other than bad input (exit 1).
@@ -63,4 +81,5 @@ impl Error {
     }
 }
 
+/// `Result` with periodize's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

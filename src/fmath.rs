@@ -12,7 +12,7 @@
 
 /// The constants of [`exp`], shared with its vector forms.
 #[allow(clippy::excessive_precision, clippy::approx_constant)] // fdlibm's constants, verbatim
-pub mod exp_consts {
+pub(crate) mod exp_consts {
     pub const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-01;
     pub const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
     pub const INV_LN2: f64 = 1.442_695_040_888_963_387_00e+00;

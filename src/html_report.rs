@@ -13,9 +13,13 @@ use crate::scenario::{Dist, Scenario};
 
 /// Provenance shown at the foot of the page.
 pub struct Meta<'a> {
+    /// The run's seed.
     pub seed: u64,
+    /// Athletes per row.
     pub athletes: usize,
+    /// When the run was made, ISO 8601 UTC.
     pub created_utc: &'a str,
+    /// The commit of the periodize build, when known.
     pub git_commit: Option<&'a str>,
 }
 

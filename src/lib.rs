@@ -119,6 +119,8 @@
 
 // Lane loops index several arrays by lane on purpose: written so, the compiler vectorises them.
 #![allow(clippy::needless_range_loop)]
+// Every public item says what it is; clippy -D warnings in .ci/run holds it.
+#![warn(missing_docs)]
 
 pub mod daily;
 pub mod error;

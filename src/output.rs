@@ -27,10 +27,12 @@ impl AtomicFile {
         Ok(AtomicFile { path: path.to_path_buf(), tmp, writer: Some(BufWriter::new(file)) })
     }
 
+    /// The buffered writer of the temporary file.
     pub fn writer(&mut self) -> &mut BufWriter<File> {
         self.writer.as_mut().expect("writer is present until commit") // ok: taken only in commit(self)
     }
 
+    /// The final path.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -116,6 +118,7 @@ impl Staging {
         Ok(Staging { out: out.to_path_buf(), dir, committed: false, created, _lock: lock })
     }
 
+    /// The staging folder, where the set's files are written.
     pub fn path(&self) -> &Path {
         &self.dir
     }
@@ -176,6 +179,7 @@ pub struct Lock {
 pub const LOCK_FILE: &str = ".periodize.lock";
 
 impl Lock {
+    /// Take the lock of output folder `dir`; an error when a live process holds it.
     pub fn take(dir: &Path) -> Result<Lock> {
         let path = dir.join(LOCK_FILE);
         for _ in 0..2 {
@@ -315,13 +319,13 @@ pub mod cleanup {
 
     static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-    pub fn register(p: &Path) {
+    pub(crate) fn register(p: &Path) {
         if let Ok(mut v) = PATHS.lock() {
             v.push(p.to_path_buf());
         }
     }
 
-    pub fn unregister(p: &Path) {
+    pub(crate) fn unregister(p: &Path) {
         if let Ok(mut v) = PATHS.lock()
             && let Some(i) = v.iter().rposition(|q| q == p)
         {
@@ -388,9 +392,11 @@ pub fn available_memory() -> Option<f64> {
 }
 
 
-/// Quote a CSV field when it needs it.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+/// The CSV writer of every output table: records as given (no header of its own), RFC 4180
+/// quoting of the fields that need it, `\n` line ends, every record as long as the first.
+/// Call `flush` before the underlying file is committed: an error on drop would be lost.
+pub fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new().has_headers(false).terminator(csv::Terminator::Any(b'\n')).from_writer(w)
 }
 
 #[cfg(test)]

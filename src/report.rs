@@ -2,7 +2,6 @@
 //! athletes.csv, daily.csv and SVG charts. Every file is written under a temporary name and
 //! renamed into place only when the whole run has succeeded.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
@@ -10,18 +9,24 @@ use std::time::Instant;
 use crate::montecarlo::summary::{Comparison, RowSummary, verdict};
 use crate::montecarlo::{AthleteMetrics, DailyRow, RowOptions, RowResult, first_non_finite_day, rng, run_row};
 use crate::error::{Error, Result};
-use crate::output::{AtomicFile, csv_field, num};
+use crate::output::{AtomicFile, csv_writer, num};
 use crate::scenario::Scenario;
 use crate::stats::quantiles;
 
 /// How to run a scenario.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
+    /// Athletes per row (overrides `[run] athletes`).
     pub athletes: Option<usize>,
+    /// Seed (overrides `[run] seed`).
     pub seed: Option<u64>,
+    /// Worker threads (None: one per core).
     pub threads: Option<usize>,
+    /// Write athletes.csv: every athlete's metrics and parameters.
     pub per_athlete: bool,
+    /// Write daily.csv: per-day means and quantiles of every row.
     pub daily: bool,
+    /// Write the SVG charts.
     pub plots: bool,
     /// Write report.html: the question, verdict, charts and population in one page.
     pub report: bool,
@@ -38,11 +43,17 @@ pub struct RunOptions {
 /// What a run did.
 #[derive(Clone, Debug)]
 pub struct RunReport {
+    /// Rows run.
     pub rows: usize,
+    /// Athletes per row.
     pub athletes: usize,
+    /// Athlete-days simulated.
     pub athlete_days: f64,
+    /// Wall time of the simulation, in seconds.
     pub seconds: f64,
+    /// The output folder.
     pub out_dir: PathBuf,
+    /// The files written.
     pub files: Vec<PathBuf>,
     /// One line per compared row (see [`verdict`]).
     pub verdict: Vec<String>,
@@ -133,7 +144,7 @@ pub fn row_cells(row: &crate::scenario::Row, sweep_paths: &[String], reference: 
     let stats = &s.stats;
     let mut c = key_cells(row);
     c.push(s.athletes.to_string());
-    c.push(s.comparison.as_ref().and(reference).map_or(String::new(), csv_field));
+    c.push(s.comparison.as_ref().and(reference).map_or(String::new(), str::to_string));
     c.extend(stats[0].iter().map(|&x| num(x)));
     match &s.gain_pct {
         Some(g) => c.extend(g.iter().map(|&x| num(x))),
@@ -157,13 +168,13 @@ pub fn row_cells(row: &crate::scenario::Row, sweep_paths: &[String], reference: 
     c.push(row.model.config.kind.name().into());
     c.push(if row.model.config.kind.has_convention() { row.model.config.convention.name().into() } else { String::new() });
     c.push(s.plan_days.to_string());
-    c.push(csv_field(&row.label(sweep_paths)));
+    c.push(row.label(sweep_paths));
     c
 }
 
 /// The cells that name a row in every CSV: the variant, then one per swept path.
 fn key_cells(row: &crate::scenario::Row) -> Vec<String> {
-    std::iter::once(&row.variant).chain(&row.sweep).map(|v| csv_field(v)).collect()
+    std::iter::once(&row.variant).chain(&row.sweep).cloned().collect()
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -176,6 +187,7 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 pub struct RowView {
     /// Race-day performance quantiles 5, 25, 50, 75 and 95% (finite athletes only; NaN if none).
     pub final_q: [f64; 5],
+    /// Per-day aggregates, for the daily chart.
     pub daily: Option<DailyRow>,
 }
 
@@ -221,18 +233,18 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
     }
     let start = Instant::now();
 
-    let sweep_header: String = sc.sweep_paths.iter().map(|p| format!(",{}", csv_field(p))).collect();
+    let key_header = || std::iter::once("variant").chain(sc.sweep_paths.iter().map(String::as_str));
     let param_names = all_param_names(sc);
     if let Some(f) = per_athlete.as_mut() {
-        let params: String = param_names.iter().map(|p| format!(",{p}")).collect();
-        writeln!(f.writer(), "variant{sweep_header},athlete,{}{params}", METRICS.join(",")).map_err(io(f.path()))?;
+        let header = key_header().chain(["athlete"]).chain(METRICS).chain(param_names.iter().map(String::as_str));
+        write_records(f, [header])?;
     }
     // A date column when a row's plan has a start date.
     let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
     if let Some(f) = daily.as_mut() {
-        let date = if dated { ",date" } else { "" };
-        writeln!(f.writer(), "variant{sweep_header},day{date},perf_mean,perf_p05,perf_p50,perf_p95,fitness_mean,fatigue_mean,load_mean,race_day")
-            .map_err(io(f.path()))?;
+        let date = if dated { &["day", "date"][..] } else { &["day"] };
+        let stats = ["perf_mean", "perf_p05", "perf_p50", "perf_p95", "fitness_mean", "fatigue_mean", "load_mean", "race_day"];
+        write_records(f, [key_header().chain(date.iter().copied()).chain(stats)])?;
     }
     // Race-day performances kept for pairing: of reference rows (until the run ends) and of rows
     // run before their reference (until it runs).
@@ -287,7 +299,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
             }
             kept.insert(ri, mine);
         }
-        let prefix = key_cells(row).join(",");
+        let prefix = key_cells(row);
         if let Some(f) = per_athlete.as_mut() {
             write_athletes(f, &prefix, row, &res, &param_names)?;
         }
@@ -306,10 +318,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
         b.finish();
     }
     let seconds = start.elapsed().as_secs_f64();
-    writeln!(summary.writer(), "{}", summary_header(sc).iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",")).map_err(io(summary.path()))?;
-    for (ri, s) in summaries.iter().enumerate() {
-        writeln!(summary.writer(), "{}", summary_cells(sc, ri, s).join(",")).map_err(io(summary.path()))?;
-    }
+    write_records(&mut summary, std::iter::once(summary_header(sc)).chain(summaries.iter().enumerate().map(|(ri, s)| summary_cells(sc, ri, s))))?;
     let created_utc = crate::output::utc_now();
     let charts = if views_wanted { crate::plots::charts(sc, &summaries, &views)? } else { Vec::new() };
     let report_charts: Vec<crate::plots::Chart> = opts.extra_charts.iter().chain(&charts).cloned().collect();
@@ -378,32 +387,33 @@ fn check_memory(sc: &Scenario, athletes: usize, opts: &RunOptions) -> Result<()>
 }
 
 
+/// Write CSV records to an output file (through [`csv_writer`]).
+fn write_records<R: IntoIterator<Item: AsRef<[u8]>>>(f: &mut AtomicFile, records: impl IntoIterator<Item = R>) -> Result<()> {
+    let path = f.path().to_path_buf();
+    let mut w = csv_writer(f.writer());
+    for r in records {
+        w.write_record(r).map_err(|e| io(&path)(e.into()))?;
+    }
+    w.flush().map_err(io(&path))
+}
+
 /// A row's days in daily.csv; `start`: Some when the file has a date column (the row's start
 /// date, if it has one).
-fn write_daily(f: &mut AtomicFile, prefix: &str, start: Option<Option<i64>>, d: &DailyRow, plan_days: usize) -> Result<()> {
-    let path = f.path().to_path_buf();
-    let w = f.writer();
-    for day in 0..d.perf_mean.len() {
-        let q = d.perf_q[day];
-        let date = match start {
-            None => String::new(),
-            Some(s) => format!(",{}", s.map_or(String::new(), |s| crate::daily::format_date(s + day as i64))),
-        };
-        writeln!(
-            w,
-            "{prefix},{day}{date},{},{},{},{},{},{},{},{}",
-            num(d.perf_mean[day]),
-            num(q[0]),
-            num(q[1]),
-            num(q[2]),
-            num(d.fitness_mean[day]),
-            num(d.fatigue_mean[day]),
-            num(d.load_mean[day]),
-            u8::from(day == plan_days)
-        )
-        .map_err(io(&path))?;
-    }
-    Ok(())
+fn write_daily(f: &mut AtomicFile, key: &[String], start: Option<Option<i64>>, d: &DailyRow, plan_days: usize) -> Result<()> {
+    write_records(
+        f,
+        (0..d.perf_mean.len()).map(|day| {
+            let q = d.perf_q[day];
+            let mut rec = key.to_vec();
+            rec.push(day.to_string());
+            if let Some(s) = start {
+                rec.push(s.map_or(String::new(), |s| crate::daily::format_date(s + day as i64)));
+            }
+            rec.extend([d.perf_mean[day], q[0], q[1], q[2], d.fitness_mean[day], d.fatigue_mean[day], d.load_mean[day]].map(num));
+            rec.push(u8::from(day == plan_days).to_string());
+            rec
+        }),
+    )
 }
 
 fn all_param_names(sc: &Scenario) -> Vec<String> {
@@ -416,27 +426,21 @@ fn all_param_names(sc: &Scenario) -> Vec<String> {
     names
 }
 
-fn write_athletes(f: &mut AtomicFile, prefix: &str, row: &crate::scenario::Row, res: &RowResult, names: &[String]) -> Result<()> {
-    let path = f.path().to_path_buf();
-    let w = f.writer();
+fn write_athletes(f: &mut AtomicFile, key: &[String], row: &crate::scenario::Row, res: &RowResult, names: &[String]) -> Result<()> {
     let np = row.model.params.len();
     let cols: Vec<Option<usize>> = names.iter().map(|n| row.model.params.iter().position(|(p, _)| p == n)).collect();
-    let mut line = String::new();
-    for (i, m) in res.metrics.iter().enumerate() {
-        line.clear();
-        line.push_str(&format!("{prefix},{i}"));
-        for k in 0..METRICS.len() {
-            line.push(',');
-            line.push_str(&num(metric(k)(&m)));
-        }
-        for c in &cols {
-            line.push(',');
-            if let (Some(c), Some(p)) = (c, res.params.as_ref()) {
-                line.push_str(&num(p[i * np + c]));
-            }
-        }
-        writeln!(w, "{line}").map_err(io(&path))?;
-    }
-    Ok(())
+    write_records(
+        f,
+        res.metrics.iter().enumerate().map(|(i, m)| {
+            let mut rec = key.to_vec();
+            rec.push(i.to_string());
+            rec.extend((0..METRICS.len()).map(|k| num(metric(k)(&m))));
+            rec.extend(cols.iter().map(|c| match (c, res.params.as_ref()) {
+                (Some(c), Some(p)) => num(p[i * np + c]),
+                _ => String::new(),
+            }));
+            rec
+        }),
+    )
 }
 

@@ -15,7 +15,7 @@ use crate::output::num;
 /// let params: Vec<(String, String)> = [("p0", "100"), ("k1", "0.1"), ("k2", "0.2"), ("tau1", "42"), ("tau2", "7"), ("tau3", "5")]
 ///     .iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
 /// let (config, values) = periodize::simulate::resolve_params(ModelKind::FitnessDelay, None, &params).unwrap();
-/// let mut m = AnyModel::new(&config, &values);
+/// let mut m = AnyModel::try_new(&config, &values).unwrap();
 /// m.step(100.0);
 /// m.step(0.0);
 /// // Lagged: the first day's load counts from day two; fitness-delay's fitness starts near 0.
@@ -95,32 +95,27 @@ pub fn write_simulation(
     if series.first_date.is_some() {
         header.push("date");
     }
-    writeln!(out, "{}", header.join(","))?;
+    let mut csv = crate::output::csv_writer(out);
+    csv.write_record(&header)?;
     let mut model = AnyModel::new(config, values);
     let mut acwr = Acwr::default();
     let mut row = Vec::with_capacity(8);
-    let mut line = String::new();
     for (i, &w) in series.load.iter().enumerate() {
         model.step(w);
         row.clear();
         model.row(&mut row);
-        line.clear();
-        line.push_str(&format!("{},{}", series.first_day + i as i64, num(w)));
+        csv.write_field((series.first_day + i as i64).to_string())?;
+        csv.write_field(num(w))?;
         for &x in &row {
-            line.push(',');
-            line.push_str(&num(x));
+            csv.write_field(num(x))?;
         }
         if kind == ModelKind::Pmc {
-            line.push(',');
-            if let Some(r) = acwr.push(w) {
-                line.push_str(&num(r));
-            }
+            csv.write_field(acwr.push(w).map_or(String::new(), num))?;
         }
         if let Some(d) = series.date_label(i) {
-            line.push(',');
-            line.push_str(&d);
+            csv.write_field(d)?;
         }
-        writeln!(out, "{line}")?;
+        csv.write_record(None::<&[u8]>)?;
     }
-    Ok(())
+    csv.flush()
 }

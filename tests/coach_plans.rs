@@ -21,7 +21,7 @@ fn scenario(text: &str) -> Scenario {
 }
 
 fn plan_of(plan: &str) -> periodize::plan::Plan {
-    generate(&scenario(&format!("[plan]\n{plan}\n")).rows[0].plan)
+    generate(scenario(&format!("[plan]\n{plan}\n")).rows()[0].plan())
 }
 
 fn week_totals(p: &periodize::plan::Plan) -> Vec<f64> {
@@ -130,19 +130,19 @@ fn equal_load_comparisons_take_the_references_total() {
          [[variant]]\nname = \"ttr\"\n[[variant]]\nname = \"rtt\"\nplan.spacing = \"clustered\"\nplan.easy_load = 0.0\nplan.recovery = \"none\"\nplan.target_total_load = \"reference\"\n\
          [sweep]\n\"plan.key_load\" = [120.0, 150.0]\n[compare]\nreference = \"ttr\"\n",
     );
-    for (i, row) in sc.rows.iter().enumerate() {
-        let total = generate(&row.plan).total();
-        let reference = generate(&sc.rows[row.reference.unwrap_or(i)].plan).total();
+    for (i, row) in sc.rows().iter().enumerate() {
+        let total = generate(row.plan()).total();
+        let reference = generate(sc.rows()[row.reference().unwrap_or(i)].plan()).total();
         assert!(close(total, reference), "row {i}: {total} vs {reference}");
     }
     // The reference rows themselves keep their own totals, which differ by key load.
-    assert!(!close(generate(&sc.rows[0].plan).total(), generate(&sc.rows[1].plan).total()));
+    assert!(!close(generate(sc.rows()[0].plan()).total(), generate(sc.rows()[1].plan()).total()));
 }
 
 #[test]
 fn dates_start_on_a_monday_and_race_date_sets_weeks_and_weekday() {
     let sc = scenario("[plan]\nstart_date = 2027-03-01\nrace_date = \"2027-06-20\"\nkey_workouts = 2\nkey_load = 100\n");
-    let plan = &sc.rows[0].plan;
+    let plan = &sc.rows()[0].plan();
     // 2027-03-01 to 2027-06-20 is 111 days: 16 weeks, race on a Sunday.
     assert_eq!(generate(plan).days(), 111);
     assert_eq!(plan.start_date(), periodize::daily::parse_date("2027-03-01"));
@@ -300,10 +300,10 @@ fn init_writes_a_template_that_runs_and_never_overwrites() {
 fn the_marathon_scenario_has_the_intended_weekly_loads_and_race_day() {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/marathon-16-weeks.toml");
     let sc = periodize::scenario::load(&path).unwrap();
-    assert!(sc.warnings.is_empty(), "{:?}", sc.warnings);
-    let plan = generate(&sc.rows[0].plan);
+    assert!(sc.warnings().is_empty(), "{:?}", sc.warnings());
+    let plan = generate(sc.rows()[0].plan());
     assert_eq!(plan.days(), 111);
-    assert_eq!(sc.rows[0].plan.start_date().map(|d| periodize::daily::format_date(d + 111)), Some("2027-06-20".into()));
+    assert_eq!(sc.rows()[0].plan().start_date().map(|d| periodize::daily::format_date(d + 111)), Some("2027-06-20".into()));
     // Template: 3 keys, the long run 120, rest 1, 2 easy days at 45.
     let template = |key: f64| 3.0 * key + 120.0 + 2.0 * 45.0;
     // Progression 3% carried on: base weeks 0..6 at 1.03^i; base's last normal week is week 5
@@ -345,5 +345,5 @@ fn the_marathon_scenario_has_the_intended_weekly_loads_and_race_day() {
         assert!(close(plan.load[d], want), "day {d}: {} vs {want}", plan.load[d]);
     }
     // The flat variant has the same total.
-    assert!(close(generate(&sc.rows[1].plan).total(), plan.total()));
+    assert!(close(generate(sc.rows()[1].plan()).total(), plan.total()));
 }

@@ -21,16 +21,16 @@ fn root() -> PathBuf {
 
 /// Athlete `athlete` of `row` computed on its own, as the engine documents it.
 fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
-    let plan = periodize::plan::generate(&row.plan).load;
-    let mut v = vec![0.0; row.model.params.len()];
-    Sampler::new(seed, &row.model).sample(athlete, &mut v);
-    let mut m = AnyModel::new(&row.model.config, &v);
+    let plan = periodize::plan::generate(row.plan()).load;
+    let mut v = vec![0.0; row.model().params().len()];
+    Sampler::new(seed, row.model()).sample(athlete, &mut v);
+    let mut m = AnyModel::try_new(row.model().config(), &v).unwrap();
     let mut acwr = Acwr::default();
-    let recent = row.start.recent_loads();
+    let recent = row.start().recent_loads();
     for &w in &recent {
         acwr.push(w);
     }
-    match &row.start {
+    match &row.start() {
         Start::Rested => {}
         Start::SteadyLoad(w) => periodize::model::LaneModel::settle(&mut m, *w),
         Start::History { loads, .. } => {
@@ -40,12 +40,12 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
         }
     }
     let start = m.performance();
-    let base = if !row.start.is_rested() {
+    let base = if !row.start().is_rested() {
         start
     } else {
-        row.model.config.kind.baseline_param().map_or(0.0, |i| v[i])
+        row.model().config().kind.baseline_param().map_or(0.0, |i| v[i])
     };
-    let noise = row.noise;
+    let noise = row.noise();
     let sigma2 = (1.0 + noise.load_cv * noise.load_cv).ln();
     let (mu, sigma) = (-0.5 * sigma2, sigma2.sqrt());
     let mut load_rng = rng::stream(&rng::key(seed, "load"), athlete);
@@ -177,7 +177,7 @@ fn every_model_and_noise_kind_equals_the_scalar_oracle_in_every_form() {
                 let sc = scenario(kind, conv, plan, noise);
                 let what = format!("{} {conv} {noise:?}", kind.name());
                 // 1001 athletes: full lane blocks and a partial last one.
-                let r = check_row(&sc.rows[0], 1001, None, &what);
+                let r = check_row(&sc.rows()[0], 1001, None, &what);
                 // The metrics are not trivial: athletes differ.
                 assert!(r.metrics.perf_final[0] != r.metrics.perf_final[1], "{what}");
                 if noise.contains("load_cv") {
@@ -194,7 +194,7 @@ fn trained_starts_fill_the_state_and_the_acwr_window() {
     for kind in ModelKind::ALL.iter().copied() {
         for (start, noise) in [("start = { steady_load = 45.0 }", NOISES[0]), ("start = { steady_load = 60.0 }", NOISES[3]), ("start = { history = \"tests/data/clarke2013_cyclist.csv\" }", NOISES[2])] {
             let sc = scenario(kind, "lagged", plan, &format!("[athlete]\n{start}\n{noise}"));
-            let r = check_row(&sc.rows[0], 100, None, &format!("{} {start} {noise:?}", kind.name()));
+            let r = check_row(&sc.rows()[0], 100, None, &format!("{} {start} {noise:?}", kind.name()));
             assert!(r.metrics.iter().any(|m| m.perf_start != r.metrics.perf_start[0]) || kind == ModelKind::Pmc);
         }
     }
@@ -206,8 +206,8 @@ fn the_load_noise_stream_is_pinned() {
     // transform (word 0 of stream 3 of the key of (11, "load")), so that a change to either
     // shows here and not only as shifted statistics.
     let sc = scenario(ModelKind::Banister, "same-day", "[plan]\nweeks = 1\nkey_workouts = 1\nkey_load = 100.0\n", "[noise]\nload_cv = 0.3\n");
-    let r = run(&sc.rows[0], 4, Simd::Auto);
-    let expected = oracle(&sc.rows[0], 11, 3).load_total;
+    let r = run(&sc.rows()[0], 4, Simd::Auto);
+    let expected = oracle(&sc.rows()[0], 11, 3).load_total;
     assert_eq!(r.metrics.load_total(3).to_bits(), expected.to_bits());
     assert_eq!(format!("{:.12}", r.metrics.load_total(3)), PINNED_LOAD);
 }
@@ -234,6 +234,6 @@ proptest! {
         let sc = scenario(kind, "lagged", &format!("[plan]\nloads = {:?}\n", csv.display().to_string()), NOISES[noise]);
         let mut check: Vec<usize> = seed_athletes.iter().map(|i| i % athletes).collect();
         check.push(athletes - 1);
-        check_row(&sc.rows[0], athletes, Some(&check), &format!("{} x {athletes} athletes x {days} days, {rest} rest, noise {noise}", kind.name()));
+        check_row(&sc.rows()[0], athletes, Some(&check), &format!("{} x {athletes} athletes x {days} days, {rest} rest, noise {noise}", kind.name()));
     }
 }

@@ -27,7 +27,7 @@ proptest! {
         let oracle = common::fitness_delay(&w, p0, k1, k2, tau1, tau2, tau3, same_day, g0, h0);
         let mut config = ModelConfig::new(ModelKind::FitnessDelay);
         config.convention = conv(same_day);
-        let mut m = AnyModel::new(&config, &[p0, k1, k2, tau1, tau2, tau3, g0, h0]);
+        let mut m = AnyModel::try_new(&config, &[p0, k1, k2, tau1, tau2, tau3, g0, h0]).unwrap();
         let mut row = Vec::new();
         for (n, &x) in w.iter().enumerate() {
             m.step(x);
@@ -47,7 +47,7 @@ proptest! {
 fn a_single_load_peaks_when_the_closed_form_says() {
     let (tau1, tau3): (f64, f64) = (40.0, 5.0);
     let peak: f64 = (tau1 / tau3).ln() * tau1 * tau3 / (tau1 - tau3);
-    let mut m = FitnessDelay::new(0.0, 1.0, 0.0, tau1, 10.0, tau3, Convention::SameDay);
+    let mut m = FitnessDelay::new(0.0, 1.0, 0.0, tau1, 10.0, tau3, Convention::SameDay).unwrap();
     let mut fit = Vec::new();
     for d in 0..120 {
         m.step(if d == 0 { 100.0 } else { 0.0 });

@@ -24,7 +24,7 @@ proptest! {
                                        tau1 in 1.0..80.0f64, tau2 in 1.0..30.0f64, same_day: bool,
                                        g0 in 0.0..1000.0f64, h0 in 0.0..1000.0f64) {
         let oracle = common::banister(&w, p0, k1, k2, tau1, tau2, same_day, g0, h0);
-        let mut m = Banister::new(p0, k1, k2, tau1, tau2, conv(same_day)).with_initial(g0, h0);
+        let mut m = Banister::new(p0, k1, k2, tau1, tau2, conv(same_day)).unwrap().with_initial(g0, h0).unwrap();
         for (n, &x) in w.iter().enumerate() {
             m.step(x);
             let (g, h, p) = oracle[n];
@@ -38,7 +38,7 @@ proptest! {
     fn busso_equals_double_convolution_sum(w in loads(), p0 in 0.0..500.0f64, k1 in 0.0..2.0f64, k3 in 0.0..0.01f64,
                                            tau1 in 1.0..80.0f64, tau2 in 1.0..30.0f64, tau3 in 1.0..30.0f64, same_day: bool) {
         let oracle = common::busso(&w, p0, k1, k3, tau1, tau2, tau3, same_day);
-        let mut m = Busso::new(p0, k1, k3, tau1, tau2, tau3, conv(same_day));
+        let mut m = Busso::new(p0, k1, k3, tau1, tau2, tau3, conv(same_day)).unwrap();
         let mut row = Vec::new();
         for (n, &x) in w.iter().enumerate() {
             m.step(x);
@@ -62,7 +62,7 @@ proptest! {
         let fit = common::ewma(&w, a(nfit), fit0);
         let fat = common::ewma(&w, a(nfat), fat0);
         let form_day = if today { FormDay::Today } else { FormDay::Yesterday };
-        let mut m = Pmc::new(nfit, nfat, ewma, form_day).with_initial(fit0, fat0);
+        let mut m = Pmc::new(nfit, nfat, ewma, form_day).unwrap().with_initial(fit0, fat0).unwrap();
         for (t, &x) in w.iter().enumerate() {
             m.step(x);
             let form = if today { fit[t] - fat[t] } else if t == 0 { fit0 - fat0 } else { fit[t - 1] - fat[t - 1] };
@@ -77,7 +77,7 @@ proptest! {
             ds in 1.0..10.0f64, dr in 1.0..10.0f64, dso in prop_oneof![Just(0.0), 0.5..5.0f64],
             pp0 in 0.0..1.0f64, scale in 0.5..4.0f64) {
         let oracle = common::perpot(&w, ds, dr, dso, pp0, scale);
-        let mut m = Perpot::new(ds, dr, dso, pp0, scale);
+        let mut m = Perpot::new(ds, dr, dso, pp0, scale).unwrap();
         let mut row = Vec::new();
         for (t, &x) in w.iter().enumerate() {
             m.step(x);
@@ -98,7 +98,7 @@ proptest! {
                                       tau1 in 1.0..80.0f64, tau2 in 1.0..30.0f64, same_day: bool) {
         let p0 = 300.0;
         let run = |scale: f64| {
-            let mut m = Banister::new(p0, k1, k2, tau1, tau2, conv(same_day));
+            let mut m = Banister::new(p0, k1, k2, tau1, tau2, conv(same_day)).unwrap();
             w.iter().map(|&x| { m.step(scale * x); m.performance() - p0 }).collect::<Vec<_>>()
         };
         let (base, scaled) = (run(1.0), run(c));
@@ -110,7 +110,7 @@ proptest! {
     #[test]
     fn banister_is_invariant_to_a_shift_in_time(w in loads(), shift in 1usize..60, same_day: bool) {
         let run = |w: &[f64]| {
-            let mut m = Banister::new(100.0, 0.1, 0.2, 42.0, 7.0, conv(same_day));
+            let mut m = Banister::new(100.0, 0.1, 0.2, 42.0, 7.0, conv(same_day)).unwrap();
             w.iter().map(|&x| { m.step(x); m.performance() }).collect::<Vec<_>>()
         };
         let mut shifted = vec![0.0; shift];
@@ -131,7 +131,7 @@ fn clarke_skiba_teaching_example() {
     w.extend(std::iter::repeat_n(100.0, 119));
     w.extend([80.0, 60.0, 50.0, 40.0, 35.0, 30.0, 30.0]);
     w.extend(std::iter::repeat_n(0.0, 60));
-    let mut m = Banister::new(500.0, 1.0, 2.0, 27.0, 10.0, Convention::SameDay);
+    let mut m = Banister::new(500.0, 1.0, 2.0, 27.0, 10.0, Convention::SameDay).unwrap();
     let p: Vec<f64> = w.iter().map(|&x| { m.step(x); m.performance() }).collect();
     assert!((p[1] - 400.0).abs() < 1e-12);
     assert!((p[2] - 315.3966).abs() < 5e-5, "{}", p[2]);
@@ -154,7 +154,7 @@ fn single_load_best_day_matches_fitz_clarke() {
         for same_day in [false, true] {
             let mut w = vec![0.0; 400];
             w[0] = 100.0;
-            let mut m = Banister::new(0.0, k1, k2, tau1, tau2, conv(same_day));
+            let mut m = Banister::new(0.0, k1, k2, tau1, tau2, conv(same_day)).unwrap();
             let p: Vec<f64> = w.iter().map(|&x| { m.step(x); m.performance() }).collect();
             let best = p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
             assert_eq!(best, expected, "tg = {tg}, same_day = {same_day}");
@@ -171,7 +171,7 @@ fn busso_steady_state_is_the_closed_form_inverted_u() {
     let (p0, k1, k3, tau1, tau2, tau3) = (100.0, 0.05, 0.0005, 42.0, 7.0, 5.0);
     for same_day in [false, true] {
         let c = conv(same_day);
-        let m = Busso::new(p0, k1, k3, tau1, tau2, tau3, c);
+        let m = Busso::new(p0, k1, k3, tau1, tau2, tau3, c).unwrap();
         let (e1, e2, e3) = ((-1.0 / tau1).exp(), (-1.0f64 / tau2).exp(), (-1.0f64 / tau3).exp());
         // The closed form derived by hand, independent of Busso::steady_state.
         let (a, b) = if same_day {
@@ -181,7 +181,7 @@ fn busso_steady_state_is_the_closed_form_inverted_u() {
         };
         assert!(close(m.steady_state().0, a, 1e-12) && close(m.steady_state().1, b, 1e-12));
         let steady = |w: f64| {
-            let mut m = Busso::new(p0, k1, k3, tau1, tau2, tau3, c);
+            let mut m = Busso::new(p0, k1, k3, tau1, tau2, tau3, c).unwrap();
             for _ in 0..5000 {
                 m.step(w);
             }
@@ -204,7 +204,7 @@ fn busso_steady_state_is_the_closed_form_inverted_u() {
 fn pmc_defaults_equal_goldencheetah() {
     let w: Vec<f64> = (0..120).map(|d| if d % 7 == 6 { 0.0 } else { 40.0 + (d % 5) as f64 * 25.0 }).collect();
     let (lexp, sexp) = ((-1.0f64 / 42.0).exp(), (-1.0f64 / 7.0).exp());
-    let mut m = AnyModel::new(&ModelConfig::new(ModelKind::Pmc), &[42.0, 7.0, 0.0, 0.0]);
+    let mut m = AnyModel::try_new(&ModelConfig::new(ModelKind::Pmc), &[42.0, 7.0, 0.0, 0.0]).unwrap();
     let (mut lts, mut sts) = (0.0, 0.0);
     for &x in &w {
         let sb = lts - sts;
@@ -214,7 +214,7 @@ fn pmc_defaults_equal_goldencheetah() {
         assert!(close(m.fitness(), lts, 1e-12) && close(m.fatigue(), sts, 1e-12) && close(m.performance(), sb, 1e-12));
     }
     for (ewma, want) in [(Ewma::Exp, 63.21), (Ewma::Simple, 63.65), (Ewma::Span, 86.47)] {
-        let mut m = Pmc::new(42.0, 7.0, ewma, FormDay::Yesterday);
+        let mut m = Pmc::new(42.0, 7.0, ewma, FormDay::Yesterday).unwrap();
         for _ in 0..42 {
             m.step(100.0);
         }
@@ -226,8 +226,8 @@ fn pmc_defaults_equal_goldencheetah() {
 #[test]
 fn performance_returns_to_baseline_under_rest() {
     for same_day in [false, true] {
-        let mut m = Banister::new(250.0, 0.2, 0.3, 40.0, 12.0, conv(same_day));
-        let mut b = Busso::new(250.0, 0.2, 0.001, 40.0, 12.0, 4.0, conv(same_day));
+        let mut m = Banister::new(250.0, 0.2, 0.3, 40.0, 12.0, conv(same_day)).unwrap();
+        let mut b = Busso::new(250.0, 0.2, 0.001, 40.0, 12.0, 4.0, conv(same_day)).unwrap();
         for d in 0..2000 {
             let x = if d < 60 { 120.0 } else { 0.0 };
             m.step(x);

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use periodize::scenario::{Dist, ModelSpec};
+use periodize::scenario::Dist;
 use periodize::stats::normal_cdf;
 
 const MODEL: &str = "[model]\nkind = \"banister\"\np0 = 100.0\nk1 = 0.1\nk2 = 0.2\ntau1 = 42.0\ntau2 = 7.0\n";
@@ -189,12 +189,8 @@ fn load_noise_keeps_the_mean_load_and_skips_the_miss_rate() {
 #[test]
 fn truncated_normal_parameters_follow_the_truncated_distribution() {
     let (mean, sd, lo, hi) = (42.0, 10.0, 35.0, 70.0);
-    let spec = ModelSpec {
-        config: periodize::model::ModelConfig::new(periodize::model::ModelKind::Banister),
-        params: vec![("tau1".into(), Dist::Normal { mean, sd, min: lo, max: hi })],
-        joint: Default::default(),
-    };
-    let s = periodize::montecarlo::population::Sampler::new(7, &spec);
+    let params: Vec<(String, Dist)> = vec![("tau1".into(), Dist::Normal { mean, sd, min: lo, max: hi })];
+    let s = periodize::montecarlo::population::Sampler::from_params(7, &params).unwrap();
     let n = 20000;
     let mut x: Vec<f64> = (0..n).map(|i| { let mut v = [0.0]; s.sample(i, &mut v); v[0] }).collect();
     assert!(x.iter().all(|v| (lo..=hi).contains(v)));
@@ -221,7 +217,7 @@ fn every_shipped_scenario_runs_end_to_end() {
         assert_eq!(code, 0, "{}: {err}", path.display());
         let sc = periodize::scenario::load(&path).unwrap();
         let rows = summary(&out);
-        assert_eq!(rows.len(), sc.rows.len());
+        assert_eq!(rows.len(), sc.rows().len());
         for r in &rows {
             assert_eq!(r["athletes"], "40");
             for col in ["perf_final_mean", "perf_peak_mean", "load_total_mean"] {
@@ -237,7 +233,7 @@ fn every_shipped_scenario_runs_end_to_end() {
         assert!(rows.iter().any(|r| !r["reference"].is_empty()) || rows.len() == 1, "{}: nothing compared", path.display());
         let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(manifest["athletes"], 40);
-        assert_eq!(manifest["seed"], sc.seed);
+        assert_eq!(manifest["seed"], sc.seed());
         assert_eq!(manifest["periodize_version"], env!("CARGO_PKG_VERSION"));
         for chart in ["final.svg", "daily.svg"] {
             assert!(std::fs::read_to_string(out.join(chart)).unwrap().starts_with("<svg"), "{}: {chart}", path.display());
@@ -273,15 +269,11 @@ fn a_failed_run_leaves_earlier_results_untouched() {
 /// pin, alongside the distribution tests, not instead of them.
 #[test]
 fn the_first_parameter_draws_of_a_seed_are_stable() {
-    let spec = ModelSpec {
-        config: periodize::model::ModelConfig::new(periodize::model::ModelKind::Banister),
-        params: vec![
+    let params: Vec<(String, Dist)> = vec![
             ("k1".into(), Dist::Lognormal { median: 0.1, sigma: 0.25 }),
             ("tau1".into(), Dist::Normal { mean: 42.0, sd: 5.0, min: 20.0, max: 70.0 }),
-        ],
-        joint: Default::default(),
-    };
-    let s = periodize::montecarlo::population::Sampler::new(20261125, &spec);
+        ];
+    let s = periodize::montecarlo::population::Sampler::from_params(20261125, &params).unwrap();
     let pinned = [[0.10841498095028482, 30.451612972416612], [0.07964992604698806, 40.8121311502979], [0.13122368486827385, 45.05593258123235]];
     for (i, want) in pinned.iter().enumerate() {
         let mut v = [0.0; 2];
@@ -296,20 +288,16 @@ fn the_first_parameter_draws_of_a_seed_are_stable() {
 /// truncated normals that need overflow draws, and for cursors that start anywhere.
 #[test]
 fn lane_sampling_equals_one_athlete_at_a_time() {
-    let spec = ModelSpec {
-        config: periodize::model::ModelConfig::new(periodize::model::ModelKind::Perpot),
-        params: vec![
+    let params: Vec<(String, Dist)> = vec![
             ("p0".into(), Dist::Fixed { value: 3.0 }),
             ("k1".into(), Dist::Lognormal { median: 0.1, sigma: 0.6 }),
             ("tau1".into(), Dist::Normal { mean: 42.0, sd: 15.0, min: 40.0, max: 45.0 }),
             ("fitness0".into(), Dist::Uniform { min: -1.0, max: 2.0 }),
             ("dso".into(), Dist::Normal { mean: 0.0, sd: 1.0, min: 1.5, max: 9.0 }),
             ("scale".into(), Dist::Lognormal { median: 2.0, sigma: 0.1 }),
-        ],
-        joint: Default::default(),
-    };
-    let s = periodize::montecarlo::population::Sampler::new(99, &spec);
-    let np = spec.params.len();
+        ];
+    let s = periodize::montecarlo::population::Sampler::from_params(99, &params).unwrap();
+    let np = params.len();
     for first in [0u64, 13, 1 << 33] {
         let mut c = s.cursor(first);
         let mut c4 = s.cursor(first);

@@ -12,7 +12,7 @@ fn scenario(plan: &str) -> Scenario {
 }
 
 fn plan_of(plan: &str) -> periodize::plan::Plan {
-    generate(&scenario(plan).rows[0].plan)
+    generate(scenario(plan).rows()[0].plan())
 }
 
 /// The smallest gap between consecutive keys, counted around the week.
@@ -124,19 +124,19 @@ fn variants_and_sweeps_come_in_contract_order_with_readable_names() {
         [[variant]]\nname = \"a\"\n[[variant]]\nname = \"b\"\nplan.spacing = \"clustered\"\n\
         [sweep]\n\"plan.key_workouts\" = [2, 3]\n\"plan.overreach.weeks\" = [0, 1, 2]\n";
     let sc = parse_scenario(text, Path::new("s.toml")).unwrap();
-    let labels: Vec<String> = sc.rows.iter().map(|r| r.label(&sc.sweep_paths)).collect();
+    let labels: Vec<String> = sc.rows().iter().map(|r| r.label(sc.sweep_paths())).collect();
     assert_eq!(labels.len(), 12);
     assert_eq!(labels[0], "a plan.key_workouts=2 plan.overreach.weeks=0");
     assert_eq!(labels[1], "a plan.key_workouts=2 plan.overreach.weeks=1");
     assert_eq!(labels[3], "a plan.key_workouts=3 plan.overreach.weeks=0");
     assert_eq!(labels[6], "b plan.key_workouts=2 plan.overreach.weeks=0");
-    let p = generate(&sc.rows[7].plan); // b, 2 keys, 1 overreach week: clustered Tue+Wed, week 2 at 1.2
+    let p = generate(sc.rows()[7].plan()); // b, 2 keys, 1 overreach week: clustered Tue+Wed, week 2 at 1.2
     assert_eq!(p.load[1..3], [100.0, 100.0]);
     assert_eq!(p.load[15], 120.0);
     let zip = text.replace("[sweep]\n", "[sweep]\nmode = \"zip\"\n").replace("[0, 1, 2]", "[0, 1]");
     let sc = parse_scenario(&zip, Path::new("s.toml")).unwrap();
-    assert_eq!(sc.rows.len(), 4);
-    assert_eq!(sc.rows[1].label(&sc.sweep_paths), "a plan.key_workouts=3 plan.overreach.weeks=1");
+    assert_eq!(sc.rows().len(), 4);
+    assert_eq!(sc.rows()[1].label(sc.sweep_paths()), "a plan.key_workouts=3 plan.overreach.weeks=1");
 }
 
 #[test]
@@ -166,13 +166,13 @@ fn every_shipped_scenario_validates_and_plans() {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("# Question:"), "{} must open with the question it answers", path.display());
         let sc = periodize::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-        for row in &sc.rows {
-            let p = generate(&row.plan);
+        for row in sc.rows() {
+            let p = generate(row.plan());
             assert!(p.days() > 0 && p.total() > 0.0 && p.load.iter().all(|w| w.is_finite() && *w >= 0.0));
         }
         let o = common::bin().args(["validate", path.to_str().unwrap()]).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), sc.rows.len() + 1);
+        assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), sc.rows().len() + 1);
     }
     assert!(n >= 10, "{n} scenarios");
 }
@@ -185,7 +185,7 @@ fn a_plan_read_from_csv_keeps_its_loads_and_sessions_and_rejects_a_longer_taper(
     let head = "schema_version = 1\n[model]\nkind = \"pmc\"\n[plan]\nloads = \"p.csv\"\n";
     std::fs::write(&sc, format!("{head}taper = {{ days = 2, factor = 0.5 }}\n")).unwrap();
     let s = periodize::scenario::load(&sc).unwrap();
-    let p = generate(&s.rows[0].plan);
+    let p = generate(s.rows()[0].plan());
     assert_eq!(p.load, [0.0, 120.0, 20.0, 50.0]);
     assert_eq!(p.session, [Session::Rest, Session::Key, Session::Easy, Session::Key]);
     std::fs::write(&sc, format!("{head}taper = {{ days = 5, factor = 0.5 }}\n")).unwrap();

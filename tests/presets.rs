@@ -39,7 +39,7 @@ fn every_preset_validates_runs_and_is_listed() {
         assert_eq!(code, 0);
         let text = format!("schema_version = 1\n{table}\n[plan]\nweeks = 4\nkey_workouts = 2\nkey_load = 100.0\n");
         let sc = periodize::scenario::parse_scenario(&text, Path::new("x.toml")).unwrap_or_else(|e| panic!("{}: {e}", p.name));
-        assert_eq!(sc.rows[0].model.config.kind.name(), p.kind);
+        assert_eq!(sc.rows()[0].model().config().kind.name(), p.kind);
     }
     let (code, _, err) = run(&["presets", "nope"]);
     assert_eq!(code, 2);
@@ -85,7 +85,7 @@ fn busso2003_reproduces_the_published_gain_of_busso_protocol() {
 #[test]
 fn clarke2013_cyclist_is_the_published_fit() {
     let sc = periodize::scenario::parse_scenario(&on_preset("clarke2013-cyclist", ""), Path::new("x.toml")).unwrap();
-    let p: Vec<f64> = sc.rows[0].model.params.iter().take(5).map(|(_, d)| match d {
+    let p: Vec<f64> = sc.rows()[0].model().params().iter().take(5).map(|(_, d)| match d {
         periodize::scenario::Dist::Fixed { value } => *value,
         _ => panic!("a fixed fit"),
     }).collect();
@@ -129,11 +129,11 @@ fn banister_literature_spans_the_published_fits() {
 #[test]
 fn perpot_perl_dips_then_supercompensates() {
     let sc = periodize::scenario::parse_scenario(&on_preset("perpot-perl", ""), Path::new("x.toml")).unwrap();
-    let range = |name: &str| match sc.rows[0].model.params.iter().find(|(n, _)| n == name).unwrap().1 {
+    let range = |name: &str| match sc.rows()[0].model().params().iter().find(|(n, _)| n == name).unwrap().1 {
         periodize::scenario::Dist::Uniform { min, max } => (min, max),
         ref d => panic!("{name}: {d:?}"),
     };
-    let fixed = |name: &str| match sc.rows[0].model.params.iter().find(|(n, _)| n == name).unwrap().1 {
+    let fixed = |name: &str| match sc.rows()[0].model().params().iter().find(|(n, _)| n == name).unwrap().1 {
         periodize::scenario::Dist::Fixed { value } => value,
         ref d => panic!("{name}: {d:?}"),
     };

@@ -66,12 +66,12 @@ fn the_report_is_self_contained_and_its_numbers_are_summary_csvs() {
     }
     // The question, the charts, the plans, the population and the provenance are there.
     let sc = periodize::scenario::load(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/busso-spacing.toml")).unwrap();
-    assert!(html.contains(&periodize::html_report::esc(sc.opening_comment.lines().next().unwrap())));
+    assert!(html.contains(&periodize::html_report::esc(sc.opening_comment().lines().next().unwrap())));
     assert_eq!(html.matches("<svg").count(), 3, "diff, daily and final charts inline");
     assert!(html.contains("id=\"weekly\"") && html.contains("The simulated athletes"));
-    assert!(html.contains(&sc.sha256));
+    assert!(html.contains(sc.sha256()));
     // The weekly totals are the plan's: row 0's first week.
-    let plan = periodize::plan::generate(&sc.rows[0].plan);
+    let plan = periodize::plan::generate(sc.rows()[0].plan());
     let week1: f64 = plan.load[..7].iter().sum();
     let weekly = &html[html.find("id=\"weekly\"").unwrap()..];
     assert!(weekly.contains(&format!("<td class=\"\">{week1:.0}</td>")), "first week's total {week1:.0}");

@@ -336,7 +336,7 @@ fn presets(name: Option<&str>) -> Result<()> {
 /// Load a scenario and print its warnings on stderr.
 fn load_scenario(path: &std::path::Path) -> Result<periodize::scenario::Scenario> {
     let sc = periodize::scenario::load(path)?;
-    for w in &sc.warnings {
+    for w in sc.warnings() {
         periodize::output::note(format_args!("warning: {w}"));
     }
     Ok(sc)
@@ -367,20 +367,20 @@ fn init(path: &std::path::Path) -> Result<()> {
 pub fn validate_report(sc: &periodize::scenario::Scenario) -> String {
     let mut s = format!(
         "{}: ok, {} row(s), {} athletes per row, seed {}\n",
-        sc.path.display(),
-        sc.rows.len(),
-        sc.athletes,
-        sc.seed
+        sc.path().display(),
+        sc.rows().len(),
+        sc.athletes(),
+        sc.seed()
     );
-    for row in &sc.rows {
-        let plan = periodize::plan::generate(&row.plan);
+    for row in sc.rows() {
+        let plan = periodize::plan::generate(row.plan());
         let [key, easy, rest, long] = plan.counts();
         let long = if long > 0 { format!(", {long} long") } else { String::new() };
         s.push_str(&format!(
             "{}: {} {}, {} weeks ({} days), {key} key{long}, {easy} easy, {rest} rest, total load {:.1}\n",
-            row.label(&sc.sweep_paths),
-            row.model.config.kind,
-            row.model.config.convention.name(),
+            row.label(sc.sweep_paths()),
+            row.model().config().kind,
+            row.model().config().convention.name(),
             if plan.days().is_multiple_of(7) { (plan.days() / 7).to_string() } else { format!("{:.1}", plan.days() as f64 / 7.0) },
             plan.days(),
             plan.total()

@@ -39,15 +39,20 @@ pub const DEFAULT_MIN_RATIO: f64 = 1.5;
 /// What to fit and how.
 #[derive(Clone, Debug)]
 pub struct FitOptions {
+    /// The model to fit (one with a fit registration).
     pub kind: ModelKind,
+    /// The day convention of the model.
     pub convention: Convention,
     /// Bounds of each time constant: tau1, tau2 (and tau3 for busso).
     pub bounds: Vec<(f64, f64)>,
     /// Require tau1 >= min_ratio * tau2 (fatigue decays faster than fitness); 0 switches the
     /// order constraint off.
     pub min_ratio: f64,
+    /// Grid points per time constant (0: [`FitOptions::default_grid`]).
     pub grid: usize,
+    /// Bootstrap replicates for the confidence intervals (0: none).
     pub bootstrap: usize,
+    /// Seed of the bootstrap's resampling.
     pub seed: u64,
     /// Where to report bootstrap progress (replicates done).
     pub progress: Option<std::sync::Arc<dyn crate::progress::Progress>>,
@@ -85,19 +90,41 @@ impl FitOptions {
 pub enum FitError {
     /// The model has no fit registration.
     #[error("fit supports {}, not {model}", fittable())]
-    NotFittable { model: ModelKind },
+    NotFittable {
+        /// The model asked for.
+        model: ModelKind,
+    },
     /// Fewer tests than parameters (plus one).
     #[error("{tests} performance tests, but {model} has {params} parameters: at least {} tests are needed", params + 1)]
-    TooFewTests { tests: usize, model: ModelKind, params: usize },
+    TooFewTests {
+        /// Performance tests in the data.
+        tests: usize,
+        /// The model.
+        model: ModelKind,
+        /// Its fitted parameters.
+        params: usize,
+    },
     /// No training at all.
     #[error("every load is 0: the model's gains cannot be fitted without training")]
     NoLoad,
     /// The bounds and the order constraint leave no grid point.
     #[error("the time-constant bounds leave no feasible values (with tau1 >= {min_ratio} x tau2; see --min-ratio)")]
-    NoFeasibleTaus { min_ratio: f64 },
+    NoFeasibleTaus {
+        /// The order constraint tau1 >= min_ratio x tau2.
+        min_ratio: f64,
+    },
     /// The grid's solvers would not fit in memory.
     #[error("a grid of {points} time-constant points over {tests} tests needs about {need_gib:.1} GiB of memory; this machine has {avail_gib:.1} GiB available: use a smaller --grid")]
-    TooMuchMemory { points: usize, tests: usize, need_gib: f64, avail_gib: f64 },
+    TooMuchMemory {
+        /// Grid points.
+        points: usize,
+        /// Performance tests.
+        tests: usize,
+        /// Memory needed, GiB.
+        need_gib: f64,
+        /// Memory available, GiB.
+        avail_gib: f64,
+    },
     /// Every grid point failed (no finite least-squares solution).
     #[error("no fit found within the bounds")]
     NoFit,
@@ -121,30 +148,43 @@ fn fittable() -> String {
 /// A fitted parameter: the estimate, its bootstrap interval and whether the data pin it down.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Estimate {
+    /// The parameter's name (p0, k1, k2, tau1, ...).
     pub name: &'static str,
+    /// The least-squares estimate.
     pub value: f64,
+    /// The bootstrap's 95% interval (2.5% and 97.5% quantiles), with the bootstrap only.
     pub ci: Option<(f64, f64)>,
+    /// Whether the data pin the parameter down (false: the estimate sits on a bound or the SSE is flat along it).
     pub identified: bool,
 }
 
 /// Another optimum: time constants and its SSE.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Optimum {
+    /// Its time constants, in the order of [`FitOptions::names`].
     pub taus: Vec<f64>,
+    /// Its sum of squared errors.
     pub sse: f64,
 }
 
 #[derive(Clone, Debug)]
+/// A fitted model: the estimates, the quality of the fit and what to watch out for.
 pub struct FitResult {
+    /// Every fitted parameter, in the order of [`FitOptions::names`].
     pub params: Vec<Estimate>,
+    /// Sum of squared errors of the tests.
     pub sse: f64,
+    /// The share of the tests' variance the model explains.
     pub r2: f64,
+    /// The number of performance tests fitted.
     pub n_tests: usize,
+    /// sqrt(SSE / (tests - parameters)): the typical error of one test.
     pub residual_sd: f64,
     /// Distinct optima, best first.
     pub optima: Vec<Optimum>,
     /// Bootstrap replicates (one parameter vector each), when asked for.
     pub replicates: Vec<Vec<f64>>,
+    /// Things the user should know (parameters on a bound, several optima).
     pub warnings: Vec<String>,
 }
 
@@ -395,7 +435,7 @@ fn params_of(taus: &[f64], beta: &[f64; 3]) -> Vec<f64> {
 ///
 /// // 120 days of training, a test every fifth day, from a known athlete.
 /// let load: Vec<f64> = (0..120).map(|d| [0.0, 120.0, 40.0, 150.0, 30.0, 110.0, 60.0][d % 7]).collect();
-/// let mut athlete = Banister::new(250.0, 0.1, 0.2, 40.0, 8.0, Convention::Lagged);
+/// let mut athlete = Banister::new(250.0, 0.1, 0.2, 40.0, 8.0, Convention::Lagged).unwrap();
 /// let performance = load.iter().enumerate().map(|(d, &w)| {
 ///     athlete.step(w);
 ///     (d % 5 == 4).then(|| athlete.performance())
@@ -559,15 +599,16 @@ fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64;
 /// `sse`, `r2`, `n_tests`, `residual_sd`.
 pub fn write_csv(out: &mut dyn std::io::Write, r: &FitResult) -> std::io::Result<()> {
     use crate::output::num;
-    writeln!(out, "parameter,estimate,ci_low,ci_high,note")?;
+    let mut csv = crate::output::csv_writer(out);
+    csv.write_record(["parameter", "estimate", "ci_low", "ci_high", "note"])?;
     for e in &r.params {
         let (lo, hi) = e.ci.map_or((String::new(), String::new()), |(a, b)| (num(a), num(b)));
-        writeln!(out, "{},{},{lo},{hi},{}", e.name, num(e.value), if e.identified { "" } else { "not identified" })?;
+        csv.write_record([e.name, &num(e.value), &lo, &hi, if e.identified { "" } else { "not identified" }])?;
     }
-    writeln!(out, "sse,{},,,", num(r.sse))?;
-    writeln!(out, "r2,{},,,", num(r.r2))?;
-    writeln!(out, "n_tests,{},,,", r.n_tests)?;
-    writeln!(out, "residual_sd,{},,,", num(r.residual_sd))
+    for (name, value) in [("sse", num(r.sse)), ("r2", num(r.r2)), ("n_tests", r.n_tests.to_string()), ("residual_sd", num(r.residual_sd))] {
+        csv.write_record([name, &value, "", "", ""])?;
+    }
+    csv.flush()
 }
 
 /// Every bootstrap replicate's parameters: `replicate,<parameter names>`.
@@ -578,20 +619,23 @@ pub fn write_replicates(out: &mut dyn std::io::Write, opts: &FitOptions, r: &Fit
 /// The replicates as CSV, one row each, with a leading `replicate` number column when `numbered`
 /// (without it, the header is parameter names only: a `sample_from` table).
 fn write_replicate_rows(out: &mut dyn std::io::Write, opts: &FitOptions, r: &FitResult, numbered: bool) -> std::io::Result<()> {
-    writeln!(out, "{}{}", if numbered { "replicate," } else { "" }, opts.names().join(","))?;
+    let mut csv = crate::output::csv_writer(out);
+    let number = |i: usize| numbered.then(|| i.to_string());
+    csv.write_record(numbered.then_some("replicate").into_iter().chain(opts.names().iter().copied()))?;
     for (i, rep) in r.replicates.iter().enumerate() {
-        let cells: Vec<String> = rep.iter().map(|v| crate::output::num(*v)).collect();
-        let number = if numbered { format!("{i},") } else { String::new() };
-        writeln!(out, "{number}{}", cells.join(","))?;
+        csv.write_record(number(i).into_iter().chain(rep.iter().map(|v| crate::output::num(*v))))?;
     }
-    Ok(())
+    csv.flush()
 }
 
 /// The files of `fit --scenario-out`: the scenario, the athlete's history it starts from, and
 /// (with the bootstrap) the replicates it samples athletes from.
 pub struct ScenarioFiles {
+    /// The scenario's TOML text.
     pub scenario: String,
+    /// The athlete's history as a CSV of daily loads (`day,load`), for `[athlete] start`.
     pub history: String,
+    /// The bootstrap replicates as a `sample_from` table, with the bootstrap only.
     pub replicates: Option<String>,
 }
 

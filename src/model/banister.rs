@@ -51,16 +51,29 @@ pub struct Banister<const N: usize = 1> {
 }
 
 impl Banister {
-    pub fn new(p0: f64, k1: f64, k2: f64, tau1: f64, tau2: f64, convention: Convention) -> Self {
+    /// One athlete, rested (g0 = h0 = 0); the error names the first value out of range.
+    ///
+    /// ```
+    /// use periodize::model::{Banister, Convention, Model};
+    /// let mut m = Banister::new(100.0, 0.1, 0.2, 42.0, 7.0, Convention::SameDay).unwrap();
+    /// m.step(100.0);
+    /// // Same day: the load counts at once, p = 100 + 0.1 * 100 - 0.2 * 100.
+    /// assert!((m.performance() - 90.0).abs() < 1e-12);
+    /// assert!(Banister::new(100.0, 0.1, 0.2, 0.0, 7.0, Convention::SameDay).is_err());
+    /// ```
+    pub fn new(p0: f64, k1: f64, k2: f64, tau1: f64, tau2: f64, convention: Convention) -> Result<Self, String> {
         let mut c = ModelConfig::new(super::ModelKind::Banister);
         c.convention = convention;
-        Self::from_values(&c, &[[p0], [k1], [k2], [tau1], [tau2], [0.0], [0.0]])
+        Self::try_from_values(&c, &[[p0], [k1], [k2], [tau1], [tau2], [0.0], [0.0]])
     }
 
-    pub fn with_initial(mut self, g0: f64, h0: f64) -> Self {
+    /// The same athlete with fitness g0 and fatigue h0 on the day before the first day.
+    pub fn with_initial(mut self, g0: f64, h0: f64) -> Result<Self, String> {
+        super::check_param(super::ModelKind::Banister, "g0", g0)?;
+        super::check_param(super::ModelKind::Banister, "h0", h0)?;
         self.g = [g0];
         self.h = [h0];
-        self
+        Ok(self)
     }
 }
 

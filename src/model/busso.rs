@@ -61,16 +61,20 @@ pub struct Busso<const N: usize = 1> {
 }
 
 impl Busso {
-    pub fn new(p0: f64, k1: f64, k3: f64, tau1: f64, tau2: f64, tau3: f64, convention: Convention) -> Self {
+    /// One athlete, rested; the error names the first value out of range.
+    pub fn new(p0: f64, k1: f64, k3: f64, tau1: f64, tau2: f64, tau3: f64, convention: Convention) -> Result<Self, String> {
         let mut c = ModelConfig::new(super::ModelKind::Busso);
         c.convention = convention;
-        Self::from_values(&c, &[[p0], [k1], [k3], [tau1], [tau2], [tau3], [0.0], [0.0]])
+        Self::try_from_values(&c, &[[p0], [k1], [k3], [tau1], [tau2], [tau3], [0.0], [0.0]])
     }
 
-    pub fn with_initial(mut self, g0: f64, h0: f64) -> Self {
+    /// The same athlete with fitness g0 and fatigue h0 on the day before the first day.
+    pub fn with_initial(mut self, g0: f64, h0: f64) -> Result<Self, String> {
+        super::check_param(super::ModelKind::Busso, "g0", g0)?;
+        super::check_param(super::ModelKind::Busso, "h0", h0)?;
         self.g = [g0];
         self.f = [h0];
-        self
+        Ok(self)
     }
 
     /// The fatigue gain k2 of the current day (it includes the current day's load).

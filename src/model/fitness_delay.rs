@@ -63,13 +63,13 @@ pub struct FitnessDelay<const N: usize = 1> {
 }
 
 impl FitnessDelay {
-    /// One athlete; tau3 must be below tau1 (checked by [`super::check_values`] where values
-    /// come from users).
+    /// One athlete, rested; tau3 must be below tau1. The error names the first value out of
+    /// range.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(p0: f64, k1: f64, k2: f64, tau1: f64, tau2: f64, tau3: f64, convention: Convention) -> Self {
+    pub fn new(p0: f64, k1: f64, k2: f64, tau1: f64, tau2: f64, tau3: f64, convention: Convention) -> Result<Self, String> {
         let mut c = ModelConfig::new(super::ModelKind::FitnessDelay);
         c.convention = convention;
-        Self::from_values(&c, &[[p0], [k1], [k2], [tau1], [tau2], [tau3], [0.0], [0.0]])
+        Self::try_from_values(&c, &[[p0], [k1], [k2], [tau1], [tau2], [tau3], [0.0], [0.0]])
     }
 }
 

@@ -48,7 +48,7 @@ macro_rules! register_models {
         /// Any model for one athlete, built from a config and its numeric values.
         #[derive(Clone, Debug)]
         pub enum AnyModel {
-            $($variant($ty),)*
+            $($(#[$doc])* $variant($ty),)*
         }
 
         impl AnyModel {
@@ -63,17 +63,13 @@ macro_rules! register_models {
             /// assert!(AnyModel::try_new(&config, &[100.0, 0.1, 0.2, -42.0, 7.0, 0.0, 0.0]).is_err());
             /// ```
             pub fn try_new(config: &ModelConfig, values: &[f64]) -> Result<Self, String> {
-                let defs = config.kind.params();
-                if values.len() != defs.len() {
-                    return Err(format!("{} takes {} values ({}), not {}", config.kind.name(), defs.len(), defs.iter().map(|d| d.name).collect::<Vec<_>>().join(" "), values.len()));
-                }
-                check_values(config.kind, values).map_err(|(name, v, expected)| format!("{name} = {v}: expected {expected}"))?;
-                Ok(Self::new(config, values))
+                let v: Vec<[f64; 1]> = values.iter().map(|&x| [x]).collect();
+                LaneModel::try_from_values(config, &v)
             }
 
-            /// Build a model. `values` are in the order of [`ModelKind::params`] and already
-            /// checked (by validation or [`check_values`]); [`AnyModel::try_new`] checks them.
-            pub fn new(config: &ModelConfig, values: &[f64]) -> Self {
+            /// Build a model from values in the order of [`ModelKind::params`] that validation
+            /// or [`check_values`] has passed.
+            pub(crate) fn new(config: &ModelConfig, values: &[f64]) -> Self {
                 let v: Vec<[f64; 1]> = values.iter().map(|&x| [x]).collect();
                 match config.kind {
                     $(ModelKind::$variant => AnyModel::$variant(LaneModel::from_values(config, &v)),)*
@@ -114,7 +110,9 @@ register_models! {
 
 /// Generic code run with a model's lane type, through [`visit_lanes`].
 pub trait LaneVisitor<const N: usize> {
+    /// What the visit returns.
     type Output;
+    /// Run the generic code with `M`, the model's lane type.
     fn visit<M: LaneModel<N>>(self) -> Self::Output;
 }
 
@@ -207,6 +205,7 @@ impl Convention {
         }
     }
 
+    /// The name in scenarios and CSVs (`lagged`, `same-day`).
     pub fn name(self) -> &'static str {
         match self {
             Convention::Lagged => "lagged",
@@ -214,6 +213,7 @@ impl Convention {
         }
     }
 
+    /// The convention of a name, or None.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "lagged" => Some(Convention::Lagged),
@@ -235,6 +235,7 @@ pub enum Constraint {
 }
 
 impl Constraint {
+    /// Check one value; the error says what was expected.
     pub fn check(self, x: f64) -> Result<(), &'static str> {
         let ok = x.is_finite()
             && match self {
@@ -249,6 +250,16 @@ impl Constraint {
         }
     }
 
+    /// Whether draws whose lowest possible value is `lowest` all satisfy the constraint.
+    pub fn allows_all_draws_from(self, lowest: f64) -> bool {
+        match self {
+            Constraint::Finite => true,
+            Constraint::NonNegative => lowest >= 0.0,
+            Constraint::Positive => lowest > 0.0,
+        }
+    }
+
+    /// What the constraint expects, for messages ("a finite number > 0").
     pub fn expected(self) -> &'static str {
         match self {
             Constraint::Finite => "a finite number",
@@ -263,9 +274,13 @@ impl Constraint {
 /// validation uses to name the parameter behind an overflow.
 #[derive(Clone, Copy, Debug)]
 pub struct ParamDef {
+    /// The name in scenarios, on the command line and in CSV headers.
     pub name: &'static str,
+    /// The value used when a scenario leaves the parameter out (None: required).
     pub default: Option<f64>,
+    /// The values it accepts.
     pub constraint: Constraint,
+    /// A typical value, for messages.
     pub typical: f64,
 }
 
@@ -279,10 +294,12 @@ pub(crate) const fn opt(name: &'static str, default: f64, constraint: Constraint
 pub(crate) use Constraint::{Finite, NonNegative, Positive};
 
 impl ModelKind {
+    /// The name in scenarios and on the command line (`banister`, `fitness-delay`, ...).
     pub fn name(self) -> &'static str {
         self.info().name
     }
 
+    /// The model of a name, or None.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|k| k.name() == s)
     }
@@ -292,7 +309,7 @@ impl ModelKind {
         Self::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
     }
 
-    /// The numeric parameters, in the order that [`AnyModel::new`] takes their values.
+    /// The numeric parameters, in the order that [`AnyModel::try_new`] takes their values.
     pub fn params(self) -> &'static [ParamDef] {
         self.info().params
     }
@@ -319,6 +336,7 @@ impl ModelKind {
         self.info().baseline_param
     }
 
+    /// The position of a parameter in [`ModelKind::params`], or None.
     pub fn param_index(self, name: &str) -> Option<usize> {
         self.params().iter().position(|p| p.name == name)
     }
@@ -334,13 +352,18 @@ impl fmt::Display for ModelKind {
 /// the smoothing rule and the day on which form is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ModelConfig {
+    /// Which model.
     pub kind: ModelKind,
+    /// The day convention (models that have one).
     pub convention: Convention,
+    /// PMC's smoothing rule.
     pub ewma: Ewma,
+    /// The day PMC shows form on.
     pub form: FormDay,
 }
 
 impl ModelConfig {
+    /// The defaults of `kind`: lagged, and for PMC GoldenCheetah's `exp` smoothing and yesterday's form.
     pub fn new(kind: ModelKind) -> Self {
         ModelConfig { kind, convention: Convention::Lagged, ewma: Ewma::Exp, form: FormDay::Yesterday }
     }
@@ -359,6 +382,12 @@ impl ModelConfig {
         }
         Ok(())
     }
+}
+
+/// Check one named parameter of `kind` (an initial state set after construction).
+fn check_param(kind: ModelKind, name: &str, x: f64) -> Result<(), String> {
+    let def = kind.params().iter().find(|d| d.name == name).ok_or_else(|| format!("{kind} has no parameter {name}"))?;
+    def.constraint.check(x).map_err(|e| format!("{name} = {x}: expected {e}"))
 }
 
 /// Check numeric values against the model's parameter definitions.
@@ -382,9 +411,25 @@ pub fn check_values(kind: ModelKind, values: &[f64]) -> Result<(), (String, f64,
 /// `[f64; N]`, so one day's update is a loop over lanes that the compiler vectorises. With N = 1
 /// it is one athlete; the scalar [`Model`] API comes with it.
 pub trait LaneModel<const N: usize>: Sized {
-    /// Build from numeric values, `v[param][lane]`, in the order of [`ModelKind::params`];
-    /// the values are already checked.
+    /// Build from numeric values, `v[param][lane]`, in the order of [`ModelKind::params`] of
+    /// `config.kind` (which must be this model), without checks: the engine's constructor, for
+    /// values a validated scenario or [`check_values`] has passed. Fewer rows than parameters
+    /// panic; [`LaneModel::try_from_values`] checks everything.
     fn from_values(config: &ModelConfig, v: &[[f64; N]]) -> Self;
+    /// Build from numeric values as [`LaneModel::from_values`], checked: one row per parameter
+    /// and every lane's values within the parameters' constraints; the error names the first
+    /// bad value.
+    fn try_from_values(config: &ModelConfig, v: &[[f64; N]]) -> Result<Self, String> {
+        let defs = config.kind.params();
+        if v.len() != defs.len() {
+            return Err(format!("{} takes {} values ({}), not {}", config.kind.name(), defs.len(), defs.iter().map(|d| d.name).collect::<Vec<_>>().join(" "), v.len()));
+        }
+        for l in 0..N {
+            let lane: Vec<f64> = v.iter().map(|x| x[l]).collect();
+            check_values(config.kind, &lane).map_err(|(name, x, expected)| format!("{name} = {x}: expected {expected}"))?;
+        }
+        Ok(Self::from_values(config, v))
+    }
     /// Advance every lane to the next day, whose loads are `w`. Afterwards the state is that day's row.
     fn step(&mut self, w: &[f64; N]);
     /// Performance on the current day.
@@ -405,10 +450,15 @@ pub trait LaneModel<const N: usize>: Sized {
 
 /// One athlete's model, stepped one day at a time.
 pub trait Model {
+    /// Advance to the next day, whose load is `load`.
     fn step(&mut self, load: f64);
+    /// Performance on the current day.
     fn performance(&self) -> f64;
+    /// The fitness-like state (see [`LaneModel::fitness`]).
     fn fitness(&self) -> f64;
+    /// The fatigue-like state (see [`LaneModel::fatigue`]).
     fn fatigue(&self) -> f64;
+    /// The current day's row after `day,load`, in contract order.
     fn row(&self, out: &mut Vec<f64>);
 }
 

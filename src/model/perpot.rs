@@ -48,8 +48,9 @@ pub struct Perpot<const N: usize = 1> {
 }
 
 impl Perpot {
-    pub fn new(ds: f64, dr: f64, dso: f64, pp0: f64, scale: f64) -> Self {
-        Self::from_values(&ModelConfig::new(super::ModelKind::Perpot), &[[ds], [dr], [dso], [pp0], [scale]])
+    /// One athlete; the error names the first value out of range.
+    pub fn new(ds: f64, dr: f64, dso: f64, pp0: f64, scale: f64) -> Result<Self, String> {
+        Self::try_from_values(&ModelConfig::new(super::ModelKind::Perpot), &[[ds], [dr], [dso], [pp0], [scale]])
     }
 }
 

@@ -39,12 +39,16 @@ pub const INFO: ModelInfo = ModelInfo {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Ewma {
+    /// 1 - e^(-1/N) (GoldenCheetah).
     Exp,
+    /// 1/N.
     Simple,
+    /// 2/(N+1) (the span of a financial EMA).
     Span,
 }
 
 impl Ewma {
+    /// The rule of a name (`exp`, `simple`, `span`), or None.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "exp" => Some(Ewma::Exp),
@@ -68,11 +72,14 @@ impl Ewma {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FormDay {
+    /// Form is yesterday's fitness minus yesterday's fatigue (TrainingPeaks, GoldenCheetah).
     Yesterday,
+    /// Form is today's fitness minus today's fatigue.
     Today,
 }
 
 impl FormDay {
+    /// The day of a name (`yesterday`, `today`), or None.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "yesterday" => Some(FormDay::Yesterday),
@@ -94,18 +101,23 @@ pub struct Pmc<const N: usize = 1> {
 }
 
 impl Pmc {
-    pub fn new(fitness_days: f64, fatigue_days: f64, ewma: Ewma, form_day: FormDay) -> Self {
+    /// One athlete starting from zero fitness and fatigue; the error names the first value out
+    /// of range.
+    pub fn new(fitness_days: f64, fatigue_days: f64, ewma: Ewma, form_day: FormDay) -> Result<Self, String> {
         let mut c = ModelConfig::new(super::ModelKind::Pmc);
         c.ewma = ewma;
         c.form = form_day;
-        Self::from_values(&c, &[[fitness_days], [fatigue_days], [0.0], [0.0]])
+        Self::try_from_values(&c, &[[fitness_days], [fatigue_days], [0.0], [0.0]])
     }
 
-    pub fn with_initial(mut self, fitness0: f64, fatigue0: f64) -> Self {
+    /// The same athlete with these fitness and fatigue values on the day before the first day.
+    pub fn with_initial(mut self, fitness0: f64, fatigue0: f64) -> Result<Self, String> {
+        super::check_param(super::ModelKind::Pmc, "fitness0", fitness0)?;
+        super::check_param(super::ModelKind::Pmc, "fatigue0", fatigue0)?;
         self.fitness = [fitness0];
         self.fatigue = [fatigue0];
         self.form = [fitness0 - fatigue0];
-        self
+        Ok(self)
     }
 }
 

@@ -31,6 +31,7 @@ pub struct AthleteMetrics {
     pub perf_final: f64,
     /// The highest performance over the plan days and race day, and its day.
     pub perf_peak: f64,
+    /// The first day of the highest performance (the plan's length for race day).
     pub peak_day: f64,
     /// The load actually done (after missed sessions and load noise).
     pub load_total: f64,

@@ -7,9 +7,9 @@
 //! `--threads`. Memory is O(athletes) per row ([`Metrics`], 32 to 48 bytes per athlete, plus
 //! the first row's race-day performance for pairing), never O(athletes x days) unless asked for.
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 mod chacha_lanes;
-pub mod kernel;
+pub(crate) mod kernel;
 pub mod population;
 pub mod rng;
 pub mod simd;
@@ -36,10 +36,13 @@ const WINDOW: usize = 64;
 /// The result of one row.
 #[derive(Clone, Debug)]
 pub struct RowResult {
+    /// Every athlete's summary metrics.
     pub metrics: Metrics,
     /// Every athlete's parameters, `params[athlete * n_params + p]`, when asked for.
     pub params: Option<Vec<f64>>,
+    /// Per-day aggregates, when asked for.
     pub daily: Option<DailyRow>,
+    /// The plan's length in days (race day is the day after).
     pub plan_days: usize,
     /// The instruction set the row's loops ran on.
     pub form: Form,
@@ -53,7 +56,9 @@ pub struct RowResult {
 /// [`AthleteMetrics`] per athlete, and the summaries stream only the columns they read.
 #[derive(Clone, Debug)]
 pub struct Metrics {
+    /// Performance on race day.
     pub perf_final: Vec<f64>,
+    /// The highest performance over the plan and race day.
     pub perf_peak: Vec<f64>,
     /// Performance at the start of the plan.
     pub perf_start: Vec<f64>,
@@ -81,10 +86,12 @@ impl Metrics {
         }
     }
 
+    /// Number of athletes.
     pub fn len(&self) -> usize {
         self.perf_final.len()
     }
 
+    /// Whether there are no athletes.
     pub fn is_empty(&self) -> bool {
         self.perf_final.is_empty()
     }
@@ -102,26 +109,31 @@ impl Metrics {
         }
     }
 
+    /// Every athlete's metrics, in athlete order.
     pub fn iter(&self) -> impl Iterator<Item = AthleteMetrics> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
 
     #[inline]
+    /// Athlete i's day of peak performance.
     pub fn peak_day(&self, i: usize) -> f64 {
         self.peak_day[i] as f64
     }
 
     #[inline]
+    /// Athlete i's plan days below the baseline.
     pub fn days_below(&self, i: usize) -> f64 {
         self.days_below[i] as f64
     }
 
     #[inline]
+    /// Athlete i's total load done.
     pub fn load_total(&self, i: usize) -> f64 {
         self.loads.as_ref().map_or(self.plan_total, |l| l.0[i])
     }
 
     #[inline]
+    /// Athlete i's largest 7:28 ACWR (NaN for plans under 28 days).
     pub fn acwr_max(&self, i: usize) -> f64 {
         self.loads.as_ref().map_or(self.plan_acwr_max, |l| l.1[i])
     }
@@ -181,10 +193,15 @@ impl MetricsChunk<'_> {
 /// Per-day aggregates of a row: index d = 0..=plan days (the last is race day).
 #[derive(Clone, Debug)]
 pub struct DailyRow {
+    /// Mean performance.
     pub perf_mean: Vec<f64>,
+    /// Performance quantiles 5, 50 and 95%.
     pub perf_q: Vec<[f64; 3]>,
+    /// Mean fitness-like state.
     pub fitness_mean: Vec<f64>,
+    /// Mean fatigue-like state.
     pub fatigue_mean: Vec<f64>,
+    /// Mean load done.
     pub load_mean: Vec<f64>,
 }
 
@@ -208,12 +225,12 @@ pub struct RowOptions {
 /// use periodize::montecarlo::{RowOptions, run_row};
 /// let text = "schema_version = 1\n[model]\npreset = \"busso2003\"\n[plan]\nweeks = 12\nkey_workouts = 3\nkey_load = 100\n";
 /// let sc = periodize::scenario::parse_scenario(text, std::path::Path::new("s.toml")).unwrap();
-/// let res = run_row(&sc.rows[0], 1, 500, RowOptions::default(), &AtomicU64::new(0));
+/// let res = run_row(&sc.rows()[0], 1, 500, RowOptions::default(), &AtomicU64::new(0));
 /// let mean = res.metrics.perf_final.iter().sum::<f64>() / 500.0;
 /// // Twelve weeks of three sessions raise the population above its untrained level of 100.
 /// assert!(mean > 100.0);
 /// // The same seed draws the same athletes.
-/// let again = run_row(&sc.rows[0], 1, 500, RowOptions::default(), &AtomicU64::new(0));
+/// let again = run_row(&sc.rows()[0], 1, 500, RowOptions::default(), &AtomicU64::new(0));
 /// assert_eq!(res.metrics.perf_final, again.metrics.perf_final);
 /// ```
 pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress: &AtomicU64) -> RowResult {

@@ -53,30 +53,58 @@ pub struct Cursor<'a> {
 const GROUPS: usize = PARAM_SLOTS.len().div_ceil(GROUP);
 
 impl Sampler {
+    /// The sampler of a validated population: its parameters are its model's, which all have
+    /// slots (checked when the crate is compiled, in [`super::rng`]).
     pub fn new(seed: u64, spec: &ModelSpec) -> Self {
-        let params: Vec<(usize, Dist)> = spec
-            .params
+        Self::build(seed, &spec.params, &spec.joint).expect("a model's parameters all have stream slots") // ok: ModelSpec holds only its model's parameters
+    }
+
+    /// A sampler of independent parameters named freely (any of [`PARAM_SLOTS`], in any order
+    /// and number): each is drawn from its own slot, as in a population of its model. An unknown
+    /// name or a distribution with bad values is an error naming it.
+    ///
+    /// ```
+    /// use periodize::montecarlo::population::Sampler;
+    /// use periodize::scenario::Dist;
+    /// let tau1 = ("tau1".to_string(), Dist::Normal { mean: 42.0, sd: 5.0, min: 20.0, max: 70.0 });
+    /// let s = Sampler::from_params(1, &[tau1.clone()]).unwrap();
+    /// let mut v = [0.0];
+    /// s.sample(0, &mut v);
+    /// assert!((20.0..=70.0).contains(&v[0]));
+    /// assert!(Sampler::from_params(1, &[("tua1".to_string(), tau1.1)]).is_err());
+    /// ```
+    pub fn from_params(seed: u64, params: &[(String, Dist)]) -> Result<Self, String> {
+        for (name, d) in params {
+            d.check(crate::model::Constraint::Finite).map_err(|e| format!("{name}: {e}"))?;
+        }
+        Self::build(seed, params, &Joint::default())
+    }
+
+    fn build(seed: u64, params: &[(String, Dist)], joint: &Joint) -> Result<Self, String> {
+        let params: Vec<(usize, Dist)> = params
             .iter()
-            .map(|(name, d)| (PARAM_SLOTS.iter().position(|s| s == name).unwrap_or(PARAM_SLOTS.len()), d.clone()))
-            .collect();
+            .map(|(name, d)| rng::slot(name).map(|k| (k, d.clone())).ok_or_else(|| format!("{name}: no model has this parameter; expected one of {}", PARAM_SLOTS.join(" "))))
+            .collect::<Result<_, _>>()?;
         let mut groups: Vec<usize> = params.iter().filter(|(_, d)| !d.is_fixed()).map(|(k, _)| k / GROUP).collect();
-        if spec.joint.sample_from.is_some() {
+        if joint.sample_from.is_some() {
             groups.push(ROW_SLOT / GROUP);
         }
         groups.sort_unstable();
         groups.dedup();
-        let joint = spec.joint.is_active().then(|| {
-            let copula = spec.joint.copula();
-            let chol = correlation_cholesky(&copula, &spec.joint).unwrap_or_else(|_| identity(copula.len()));
-            JointDraw { spec: spec.joint.clone(), copula, chol }
+        let joint = joint.is_active().then(|| {
+            let copula = joint.copula();
+            let chol = correlation_cholesky(&copula, joint).unwrap_or_else(|_| identity(copula.len()));
+            JointDraw { spec: joint.clone(), copula, chol }
         });
-        Sampler { key: rng::key(seed, "params"), params, groups, joint }
+        Ok(Sampler { key: rng::key(seed, "params"), params, groups, joint })
     }
 
+    /// How many parameters each athlete gets.
     pub fn len(&self) -> usize {
         self.params.len()
     }
 
+    /// Whether there are no parameters.
     pub fn is_empty(&self) -> bool {
         self.params.is_empty()
     }

@@ -14,7 +14,9 @@ pub const Z95: f64 = 1.959963984540054;
 pub struct RowSummary {
     /// Per metric (in [`crate::report::METRICS`] order): mean, sd, p05, p50, p95.
     pub stats: Vec<[f64; 5]>,
+    /// Athletes in the row.
     pub athletes: usize,
+    /// The plan's length in days.
     pub plan_days: usize,
     /// The paired comparison with the reference row; None for a reference row.
     pub comparison: Option<Comparison>,
@@ -39,6 +41,7 @@ impl RowSummary {
         RowSummary { stats: a.into_iter().chain(b).collect(), athletes: n, plan_days: res.plan_days, comparison: None, gain_pct }
     }
 
+    /// Mean race-day performance.
     pub fn perf_final_mean(&self) -> f64 {
         self.stats[0][0]
     }
@@ -51,9 +54,11 @@ pub struct Comparison {
     pub reference: usize,
     /// Athletes strictly better in this row than in the reference.
     pub wins: usize,
+    /// Athletes compared.
     pub athletes: usize,
     /// Mean and sd of the per-athlete difference (this row minus the reference).
     pub diff_mean: f64,
+    /// The sd of the per-athlete difference.
     pub diff_sd: f64,
     /// 100 * diff_mean / |the reference's mean race-day performance|.
     pub diff_pct: f64,
@@ -70,6 +75,7 @@ impl Comparison {
         Comparison { reference, wins, athletes: n, diff_mean: s[0], diff_sd: s[1], diff_pct: 100.0 * s[0] / reference_mean.abs() }
     }
 
+    /// The share of athletes better in this row than in the reference.
     pub fn win_rate(&self) -> f64 {
         self.wins as f64 / self.athletes as f64
     }

@@ -40,6 +40,7 @@ pub struct OptimizeOptions {
     pub athletes: Option<usize>,
     /// Seed of the search (overrides `run.seed`); the check's seed is derived from it.
     pub seed: Option<u64>,
+    /// Worker threads (None: one per core).
     pub threads: Option<usize>,
     /// Write the charts: convergence.svg, heatmap.svg (two varied values), and the check's.
     pub plots: bool,
@@ -48,6 +49,7 @@ pub struct OptimizeOptions {
     /// Where to report progress (evaluations done, the best value so far); the CLI draws a bar
     /// on a terminal.
     pub progress: Option<std::sync::Arc<dyn crate::progress::Progress>>,
+    /// The command line, recorded in the manifest.
     pub command_line: Vec<String>,
     /// The widest instruction set the engine may use (every form gives the same bits).
     pub simd: crate::montecarlo::Simd,
@@ -63,6 +65,7 @@ pub struct Evaluation {
     pub stage: &'static str,
     /// The varied values (empty for the as-written reference).
     pub point: Vec<Level>,
+    /// The objective column's value.
     pub objective: f64,
     /// The constrained columns' values, in `subject_to` order.
     pub constrained: Vec<f64>,
@@ -71,6 +74,7 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// Whether the point meets every constraint and has an objective.
     pub fn feasible(&self) -> bool {
         self.violation == 0.0 && !self.objective.is_nan()
     }
@@ -79,12 +83,15 @@ impl Evaluation {
 /// The result for one optimised variant.
 #[derive(Clone, Debug)]
 pub struct VariantOutcome {
+    /// The variant's name.
     pub variant: String,
     /// The name of its optimum in best.toml.
     pub optimum: String,
-    /// Index into the evaluations: the as-written reference, and the best candidate.
+    /// Index into the evaluations of the as-written reference.
     pub as_written: usize,
+    /// Index into the evaluations of the best candidate.
     pub best: usize,
+    /// Whether the best candidate meets the constraints.
     pub feasible: bool,
     /// Candidate evaluations run.
     pub evaluations: usize,
@@ -95,16 +102,25 @@ pub struct VariantOutcome {
 /// What an optimisation did.
 #[derive(Clone, Debug)]
 pub struct OptimizeReport {
+    /// Every evaluated point, in order.
     pub evaluations: Vec<Evaluation>,
+    /// One per optimised variant.
     pub outcomes: Vec<VariantOutcome>,
+    /// The search's seed.
     pub seed: u64,
+    /// Athletes per evaluation.
     pub athletes: usize,
+    /// The out-of-sample check's seed.
     pub check_seed: u64,
+    /// The out-of-sample check's athletes.
     pub check_athletes: usize,
+    /// The output folder.
     pub out_dir: PathBuf,
+    /// The files written, relative to the output folder.
     pub files: Vec<String>,
     /// Lines for the user: per variant, the optimum in and out of sample.
     pub lines: Vec<String>,
+    /// Things the user should know.
     pub warnings: Vec<String>,
 }
 

@@ -20,13 +20,18 @@ use spec::{LongRun, Phase, PlanSpec, RecoveryCount, Spacing, Taper, TaperShape, 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Session {
+    /// A hard key workout.
     Key,
+    /// An easy recovery run.
     Easy,
+    /// No training.
     Rest,
+    /// The weekly long run.
     Long,
 }
 
 impl Session {
+    /// The name in CSVs (`key`, `easy`, `rest`, `long`).
     pub fn name(self) -> &'static str {
         match self {
             Session::Key => "key",
@@ -36,6 +41,7 @@ impl Session {
         }
     }
 
+    /// The session of a name, or None.
     pub fn parse(s: &str) -> Option<Session> {
         [Session::Key, Session::Easy, Session::Rest, Session::Long].into_iter().find(|x| x.name() == s)
     }
@@ -44,13 +50,18 @@ impl Session {
 /// What kind of week a plan week is (for a day: the kind of its week, or taper on taper days).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WeekKind {
+    /// A normal training week.
     Normal,
+    /// An overreach week (load raised by its factor).
     Overreach,
+    /// A recovery week (load lowered by its factor).
     Recovery,
+    /// The taper before race day.
     Taper,
 }
 
 impl WeekKind {
+    /// The name in CSVs and charts.
     pub fn name(self) -> &'static str {
         match self {
             WeekKind::Normal => "normal",
@@ -64,12 +75,15 @@ impl WeekKind {
 /// A generated daily plan.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Plan {
+    /// Each day's load.
     pub load: Vec<f64>,
+    /// Each day's session.
     pub session: Vec<Session>,
     /// The kind of each day: its week's kind, or taper for the taper's days.
     pub kind: Vec<WeekKind>,
     /// The phase of each day, an index into `phase_names`.
     pub phase: Vec<u32>,
+    /// The phases' names.
     pub phase_names: Vec<String>,
     /// Why each week has its load, for `validate --explain`.
     pub why: Vec<String>,
@@ -78,10 +92,12 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Number of plan days (race day is the day after).
     pub fn days(&self) -> usize {
         self.load.len()
     }
 
+    /// Total load.
     pub fn total(&self) -> f64 {
         self.load.iter().sum()
     }
@@ -361,6 +377,7 @@ fn week_why(ph: &Phase, w: usize, plan_week: usize, kind: WeekKind, (scale, prog
 pub struct Week {
     /// 0-based.
     pub week: usize,
+    /// Its days (indices into the plan).
     pub days: std::ops::Range<usize>,
     /// Taper, recovery or overreach if any of its days is, else normal.
     pub kind: WeekKind,
@@ -368,6 +385,7 @@ pub struct Week {
     pub phase: u32,
     /// Sessions: key, long, easy, rest.
     pub counts: [usize; 4],
+    /// Its total load.
     pub load: f64,
 }
 

@@ -17,8 +17,11 @@ pub enum Spacing {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+/// Recovery weeks: every `every`-th week at `factor` times its load.
 pub struct Recovery {
+    /// The cycle length in weeks (the last week of each cycle recovers).
     pub every: usize,
+    /// The load factor of a recovery week.
     pub factor: f64,
     /// Which weeks the cycle counts: the phase's own (default) or the plan's.
     pub count: RecoveryCount,
@@ -40,6 +43,7 @@ pub enum RecoveryCount {
 pub struct LongRun {
     /// 0 = Monday.
     pub weekday: usize,
+    /// Its load.
     pub load: f64,
 }
 
@@ -47,19 +51,24 @@ pub struct LongRun {
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TotalTarget {
+    /// This total load.
     Load(f64),
     /// Resolved to `Load` during validation; a reference row itself is left unscaled.
     Reference,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+/// Overreach blocks: `weeks` weeks at `factor` times their load before each recovery week.
 pub struct Overreach {
+    /// Weeks of each block.
     pub weeks: usize,
+    /// Their load factor.
     pub factor: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+/// How load falls over a taper.
 pub enum TaperShape {
     /// Every taper day at `factor`.
     Step,
@@ -70,9 +79,13 @@ pub enum TaperShape {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+/// The taper: the last `days` plan days reduced towards `factor`.
 pub struct Taper {
+    /// Its length in days.
     pub days: usize,
+    /// The load factor it reaches.
     pub factor: f64,
+    /// How load falls.
     pub shape: TaperShape,
     /// `overload = { days, factor }`: the `days` days right before the taper multiplied by
     /// `factor` (Thomas & Busso's 2005 pre-taper overload); None without one.
@@ -83,21 +96,32 @@ pub struct Taper {
 /// A pre-taper overload: the `days` days right before the taper at `factor` times their load.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Overload {
+    /// Days of overload.
     pub days: usize,
+    /// Their load factor.
     pub factor: f64,
 }
 
 /// One block of a generated plan.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Phase {
+    /// The phase's name.
     pub name: String,
+    /// Its length in weeks.
     pub weeks: usize,
+    /// Key workouts per week.
     pub key_workouts: usize,
+    /// How the key workouts are placed in the week.
     pub spacing: Spacing,
+    /// Load of a key workout.
     pub key_load: f64,
+    /// Load of an easy day.
     pub easy_load: f64,
+    /// Rest days per week.
     pub rest_days: usize,
+    /// Recovery weeks, if any.
     pub recovery: Option<Recovery>,
+    /// Overreach blocks, if any.
     pub overreach: Option<Overreach>,
     /// Weekly growth: week k of the phase (0-based) is scaled by (1 + progression)^k.
     pub progression: f64,
@@ -114,8 +138,11 @@ pub struct Phase {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PlanSpec {
+    /// A plan generated from phases.
     Generated {
+        /// The phases, in order.
         phases: Vec<Phase>,
+        /// The taper, if any.
         taper: Option<Taper>,
         /// Scale the whole finished plan to this total load.
         target_total_load: Option<TotalTarget>,
@@ -127,11 +154,15 @@ pub enum PlanSpec {
         /// The calendar date of day 0 (a Monday), as days since 1970-01-01.
         start_date: Option<i64>,
     },
+    /// A plan read from a CSV of daily loads.
     File {
+        /// The file.
         path: PathBuf,
+        /// Its daily loads.
         loads: Vec<f64>,
         /// Sessions given in the file's `session` column, if it had one.
         sessions: Option<Vec<crate::plan::Session>>,
+        /// A taper applied to the file's last days, if any.
         taper: Option<Taper>,
         /// The calendar date of day 0, when the file was dated or `start_date` was given.
         start_date: Option<i64>,

@@ -29,8 +29,11 @@ mod draw;
 /// A chart: its file name, a title for the report, and the SVG text.
 #[derive(Clone, Debug)]
 pub struct Chart {
+    /// The file name in the output folder (`final.svg`, ...).
     pub file: String,
+    /// The title shown in the report.
     pub title: String,
+    /// The SVG text.
     pub svg: String,
 }
 

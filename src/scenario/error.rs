@@ -10,6 +10,7 @@ pub struct Problem {
     pub span: Range<usize>,
     /// 1-based line and column of the span's start.
     pub line: usize,
+    /// 1-based column (in characters).
     pub column: usize,
     /// `path = value: what was expected`.
     pub message: String,
@@ -18,12 +19,16 @@ pub struct Problem {
 /// A scenario that could not be read, parsed or validated.
 #[derive(Clone, Debug)]
 pub struct ScenarioError {
+    /// The scenario file, as the user named it.
     pub path: String,
+    /// Its text, to quote the offending lines.
     pub source_text: String,
+    /// Every problem found, in file order.
     pub problems: Vec<Problem>,
 }
 
 impl ScenarioError {
+    /// An error of file `path` with no problems yet.
     pub fn new(path: &str, source_text: &str) -> Self {
         ScenarioError { path: path.to_string(), source_text: source_text.to_string(), problems: Vec::new() }
     }
@@ -34,6 +39,7 @@ impl ScenarioError {
         self.problems.push(Problem { span, line, column, message: message.into() });
     }
 
+    /// Whether no problem was recorded.
     pub fn is_empty(&self) -> bool {
         self.problems.is_empty()
     }

@@ -150,16 +150,8 @@ pub(super) fn validate_dist(v: &mut V, n: &Node, path: &str, c: Constraint) -> O
         }
     };
     // Every draw must be a valid parameter value.
-    let lowest = match dist {
-        Dist::Normal { min, .. } | Dist::Uniform { min, .. } => min,
-        _ => f64::MIN_POSITIVE,
-    };
-    let ok = match c {
-        Constraint::Finite => true,
-        Constraint::NonNegative => lowest >= 0.0,
-        Constraint::Positive => lowest > 0.0,
-    };
-    if !ok {
+    let lowest = dist.lowest();
+    if !c.allows_all_draws_from(lowest) {
         v.bad(&n.span, format!("{path}: draws can reach {lowest}, but {} is expected; set min", c.expected()));
         return None;
     }

@@ -36,7 +36,9 @@ pub const MAX_BUDGET: i64 = 1_000_000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
+    /// Maximise the objective.
     Max,
+    /// Minimise the objective.
     Min,
 }
 
@@ -57,12 +59,29 @@ pub enum Method {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Domain {
     /// `{ min, max }`: any number in between.
-    Continuous { min: f64, max: f64 },
+    Continuous {
+        /// The lowest value.
+        min: f64,
+        /// The highest value.
+        max: f64,
+    },
     /// `{ min, max, step }`: min, min + step, ... up to max. `integer` when all three are TOML
     /// integers (the values are written as integers).
-    Steps { min: f64, max: f64, step: f64, integer: bool },
+    Steps {
+        /// The first value.
+        min: f64,
+        /// The highest value.
+        max: f64,
+        /// The step between values.
+        step: f64,
+        /// Whether the values are integers.
+        integer: bool,
+    },
     /// A list: each value as written (its label in trace.csv).
-    Choice { labels: Vec<String> },
+    Choice {
+        /// The values as written.
+        labels: Vec<String>,
+    },
 }
 
 impl Domain {
@@ -119,15 +138,20 @@ fn round_to_step(x: f64, step: f64) -> f64 {
 /// One varied path.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Vary {
+    /// The scenario path varied (`plan.key_workouts`).
     pub path: String,
+    /// Its values.
     pub domain: Domain,
 }
 
 /// A bound on a summary column of the evaluated row.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Bound {
+    /// A summary.csv column.
     pub column: String,
+    /// Its lowest allowed value.
     pub min: Option<f64>,
+    /// Its highest allowed value.
     pub max: Option<f64>,
 }
 
@@ -148,13 +172,19 @@ impl Bound {
 /// The `[optimize]` table.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Optimize {
+    /// The summary.csv column optimised.
     pub objective: String,
+    /// Maximise or minimise it.
     pub direction: Direction,
+    /// Evaluations per variant.
     pub budget: usize,
+    /// How the space is searched.
     pub method: Method,
     /// The variant to optimise; None: every variant, one after another.
     pub variant: Option<String>,
+    /// The varied paths.
     pub vary: Vec<Vary>,
+    /// Bounds on summary columns.
     pub subject_to: Vec<Bound>,
 }
 
@@ -175,7 +205,9 @@ pub fn grid_size<'a>(domains: impl IntoIterator<Item = &'a Domain>) -> Option<us
 /// A value of one varied path at a point of the search: a number, or the index of a listed value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Level {
+    /// A number.
     Num(f64),
+    /// The index of a listed value.
     Choice(usize),
 }
 

@@ -8,6 +8,7 @@
 /// A named population.
 #[derive(Clone, Copy, Debug)]
 pub struct Preset {
+    /// The name in `[model] preset`.
     pub name: &'static str,
     /// The model family.
     pub kind: &'static str,

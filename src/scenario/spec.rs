@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::ModelConfig;
+use crate::model::{Constraint, ModelConfig};
 pub use crate::plan::spec::*;
 
 /// A model parameter: a fixed value or a population distribution.
@@ -11,18 +11,100 @@ pub use crate::plan::spec::*;
 #[serde(tag = "dist", rename_all = "lowercase")]
 pub enum Dist {
     /// The same value for every athlete.
-    Fixed { value: f64 },
+    Fixed {
+        /// The value.
+        value: f64,
+    },
     /// Normal, truncated to [min, max] by resampling (not clamping).
-    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    Normal {
+        /// The mean before truncation.
+        mean: f64,
+        /// The sd before truncation.
+        sd: f64,
+        /// The lowest draw (may be -inf).
+        min: f64,
+        /// The highest draw (may be +inf).
+        max: f64,
+    },
     /// Lognormal with the given median and sigma (the sd of ln x).
-    Lognormal { median: f64, sigma: f64 },
+    Lognormal {
+        /// The median, e^mu.
+        median: f64,
+        /// The sd of ln x.
+        sigma: f64,
+    },
     /// Uniform on [min, max).
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        /// The lower end (included).
+        min: f64,
+        /// The upper end (excluded).
+        max: f64,
+    },
 }
 
 impl Dist {
+    /// Whether every athlete gets the same value.
     pub fn is_fixed(&self) -> bool {
         matches!(self, Dist::Fixed { .. })
+    }
+
+    /// The lowest value a draw can take (the smallest positive number for a lognormal).
+    pub fn lowest(&self) -> f64 {
+        match *self {
+            Dist::Fixed { value } => value,
+            Dist::Normal { min, .. } | Dist::Uniform { min, .. } => min,
+            Dist::Lognormal { .. } => f64::MIN_POSITIVE,
+        }
+    }
+
+    /// Check the distribution's own values and that every draw satisfies the parameter's
+    /// constraint `c`; the error says what was expected (the rules of a scenario's `[model]`).
+    ///
+    /// ```
+    /// use periodize::model::Constraint;
+    /// use periodize::scenario::Dist;
+    /// assert!(Dist::Normal { mean: 42.0, sd: 5.0, min: 20.0, max: 70.0 }.check(Constraint::Positive).is_ok());
+    /// // A normal without a floor can draw negative time constants.
+    /// assert!(Dist::Normal { mean: 42.0, sd: 5.0, min: f64::NEG_INFINITY, max: f64::INFINITY }.check(Constraint::Positive).is_err());
+    /// assert!(Dist::Uniform { min: 3.0, max: 1.0 }.check(Constraint::Finite).is_err());
+    /// ```
+    pub fn check(&self, c: Constraint) -> Result<(), String> {
+        let finite = |name: &str, x: f64| if x.is_finite() { Ok(()) } else { Err(format!("{name} = {x}: expected a finite number")) };
+        match *self {
+            Dist::Fixed { value } => return c.check(value).map_err(|e| format!("{value}: expected {e}")),
+            Dist::Normal { mean, sd, min, max } => {
+                finite("mean", mean)?;
+                if !(sd.is_finite() && sd >= 0.0) {
+                    return Err(format!("sd = {sd}: expected a number >= 0"));
+                }
+                if min.is_nan() || max.is_nan() || min >= max {
+                    return Err(format!("min = {min} must be less than max = {max}"));
+                }
+                if sd == 0.0 && !(min..=max).contains(&mean) {
+                    return Err(format!("sd = 0 puts every draw at mean = {mean}, outside [min, max]"));
+                }
+                let mass = crate::stats::normal_cdf((max - mean) / sd) - crate::stats::normal_cdf((min - mean) / sd);
+                if sd > 0.0 && mass < 1e-4 {
+                    return Err(format!("[min, max] = [{min}, {max}] holds only {mass:.1e} of normal(mean = {mean}, sd = {sd}); expected a window the distribution reaches"));
+                }
+            }
+            Dist::Lognormal { median, sigma } => {
+                if !(median.is_finite() && median > 0.0) {
+                    return Err(format!("median = {median}: expected a number > 0"));
+                }
+                if !(sigma.is_finite() && (0.0..=3.0).contains(&sigma)) {
+                    return Err(format!("sigma = {sigma}: expected a number from 0 to 3 (the sd of ln x)"));
+                }
+            }
+            Dist::Uniform { min, max } => {
+                finite("min", min)?;
+                finite("max", max)?;
+                if min >= max {
+                    return Err(format!("min = {min} must be less than max = {max}"));
+                }
+            }
+        }
+        if c.allows_all_draws_from(self.lowest()) { Ok(()) } else { Err(format!("draws can reach {}, but {} is expected; set min", self.lowest(), c.expected())) }
     }
 }
 
@@ -30,11 +112,65 @@ impl Dist {
 /// [`crate::model::ModelKind::params`].
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ModelSpec {
-    pub config: ModelConfig,
-    pub params: Vec<(String, Dist)>,
+    pub(crate) config: ModelConfig,
+    pub(crate) params: Vec<(String, Dist)>,
     /// How the parameters are drawn together: correlations, population constraints, rows of a
     /// table (empty: each parameter on its own, as before).
-    pub joint: Joint,
+    pub(crate) joint: Joint,
+}
+
+impl ModelSpec {
+    /// A population whose parameters are drawn independently: `params` names every parameter
+    /// of `config.kind` once, in the order of [`crate::model::ModelKind::params`], each with a
+    /// value or distribution whose every draw the parameter accepts. The error names the first
+    /// parameter that is missing, unknown, out of order or out of range.
+    ///
+    /// ```
+    /// use periodize::model::{ModelConfig, ModelKind};
+    /// use periodize::scenario::{Dist, ModelSpec};
+    /// let config = ModelConfig::new(ModelKind::Pmc);
+    /// let fixed = |v| Dist::Fixed { value: v };
+    /// let ok = vec![("fitness_days".into(), fixed(42.0)), ("fatigue_days".into(), fixed(7.0)), ("fitness0".into(), fixed(0.0)), ("fatigue0".into(), fixed(0.0))];
+    /// assert!(ModelSpec::new(config, ok.clone()).is_ok());
+    /// let mut typo = ok.clone();
+    /// typo[1].0 = "fatigue_dayz".into();
+    /// assert!(ModelSpec::new(config, typo).unwrap_err().contains("fatigue_dayz"));
+    /// assert!(ModelSpec::new(config, ok[..2].to_vec()).is_err());
+    /// ```
+    pub fn new(config: ModelConfig, params: Vec<(String, Dist)>) -> Result<Self, String> {
+        let defs = config.kind.params();
+        let names = || defs.iter().map(|d| d.name).collect::<Vec<_>>().join(" ");
+        for (i, (name, dist)) in params.iter().enumerate() {
+            match defs.get(i) {
+                Some(def) if def.name == name => dist.check(def.constraint).map_err(|e| format!("{}.{name}: {e}", config.kind))?,
+                _ if config.kind.param_index(name).is_none() => return Err(format!("{}: unknown parameter {name:?}; expected {}", config.kind, names())),
+                _ => return Err(format!("{}: parameter {name:?} out of place; expected {} in that order", config.kind, names())),
+            }
+        }
+        if params.len() != defs.len() {
+            return Err(format!("{}: missing {}; expected {}", config.kind, defs[params.len()].name, names()));
+        }
+        let fixed: Vec<f64> = params.iter().map(|(_, d)| d.lowest()).collect();
+        if params.iter().all(|(_, d)| d.is_fixed()) {
+            crate::model::check_values(config.kind, &fixed).map_err(|(name, v, e)| format!("{}.{name} = {v}: expected {e}", config.kind))?;
+        }
+        Ok(ModelSpec { config, params, joint: Joint::default() })
+    }
+
+    /// The model, its convention and options.
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// One value or distribution per parameter, in the model's order.
+    pub fn params(&self) -> &[(String, Dist)] {
+        &self.params
+    }
+
+    /// Correlations, population constraints and tables (empty for independent draws).
+    pub fn joint(&self) -> &Joint {
+        &self.joint
+    }
 }
 
 /// Joint structure of a population's parameters (`[[model.correlation]]`, `require`,
@@ -73,9 +209,12 @@ impl Joint {
 /// `{ params = [a, b], rho }`: the correlation of the two parameters' normal scores.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Correlation {
+    /// The two parameters' names.
     pub params: [String; 2],
     #[serde(skip)]
+    /// Their indices in model order.
     pub index: [usize; 2],
+    /// The correlation, in (-1, 1).
     pub rho: f64,
 }
 
@@ -83,13 +222,16 @@ pub struct Correlation {
 /// kept with its text for messages.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Require {
+    /// The constraint as written.
     pub text: String,
     /// Monomials: a coefficient times the product of parameters (indices in model order).
     #[serde(skip)]
     pub terms: Vec<(f64, Vec<usize>)>,
     #[serde(skip)]
+    /// The constant term.
     pub constant: f64,
     #[serde(skip)]
+    /// `>` instead of `>=`.
     pub strict: bool,
 }
 
@@ -105,6 +247,7 @@ impl Require {
 /// `sample_from`: a table of parameter values read from a CSV, one athlete per row.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct SampleTable {
+    /// The CSV file.
     pub path: PathBuf,
     /// The table's columns, as parameter names.
     pub columns: Vec<String>,
@@ -114,10 +257,12 @@ pub struct SampleTable {
     /// Row-major values, `values[row * columns.len() + column]`.
     #[serde(skip)]
     pub values: std::sync::Arc<Vec<f64>>,
+    /// The number of rows.
     pub rows: usize,
 }
 
 impl SampleTable {
+    /// Row r's values, in column order.
     pub fn row(&self, r: usize) -> &[f64] {
         let k = self.columns.len();
         &self.values[r * k..(r + 1) * k]
@@ -135,14 +280,18 @@ pub enum Start {
     SteadyLoad(f64),
     /// Each athlete's own model run over these daily loads; the plan starts the day after.
     History {
+        /// The CSV file of daily loads.
         path: PathBuf,
         #[serde(skip)]
+        /// Its daily loads.
         loads: std::sync::Arc<Vec<f64>>,
+        /// Its number of days.
         days: usize,
     },
 }
 
 impl Start {
+    /// Whether athletes start from the model's initial state.
     pub fn is_rested(&self) -> bool {
         matches!(self, Start::Rested)
     }
@@ -170,6 +319,7 @@ pub struct Noise {
 }
 
 impl Noise {
+    /// Whether there is no noise at all.
     pub fn is_zero(&self) -> bool {
         self.load_cv == 0.0 && self.miss_rate == 0.0 && self.test_sd == 0.0
     }
@@ -179,19 +329,54 @@ impl Noise {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Row {
     /// The variant's name.
-    pub variant: String,
+    pub(crate) variant: String,
     /// The swept values at this point, as written (strings unquoted), in sweep order.
-    pub sweep: Vec<String>,
-    pub model: ModelSpec,
-    pub plan: PlanSpec,
-    pub noise: Noise,
+    pub(crate) sweep: Vec<String>,
+    pub(crate) model: ModelSpec,
+    pub(crate) plan: PlanSpec,
+    pub(crate) noise: Noise,
     /// How the athletes start the plan.
-    pub start: Start,
+    pub(crate) start: Start,
     /// The index of the row this one is compared with (`[compare]`), or None for a reference row.
-    pub reference: Option<usize>,
+    pub(crate) reference: Option<usize>,
 }
 
 impl Row {
+    /// The variant's name.
+    pub fn variant(&self) -> &str {
+        &self.variant
+    }
+
+    /// The swept values at this point, as written, in the order of [`Scenario::sweep_paths`].
+    pub fn sweep(&self) -> &[String] {
+        &self.sweep
+    }
+
+    /// The model and its population.
+    pub fn model(&self) -> &ModelSpec {
+        &self.model
+    }
+
+    /// The plan; [`crate::plan::generate`] turns it into days.
+    pub fn plan(&self) -> &PlanSpec {
+        &self.plan
+    }
+
+    /// Load and measurement noise.
+    pub fn noise(&self) -> Noise {
+        self.noise
+    }
+
+    /// How the athletes start the plan.
+    pub fn start(&self) -> &Start {
+        &self.start
+    }
+
+    /// The index of the row this one is compared with, or None for a reference row.
+    pub fn reference(&self) -> Option<usize> {
+        self.reference
+    }
+
     /// A readable name: the variant and its sweep point, e.g. `ttr plan.key_workouts=3`.
     pub fn label(&self, sweep_paths: &[String]) -> String {
         let mut s = self.variant.clone();
@@ -205,27 +390,27 @@ impl Row {
 /// A validated scenario: its rows in run order (variants, then sweep points, last path fastest).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Scenario {
-    pub name: String,
-    pub description: String,
-    pub path: PathBuf,
-    pub seed: u64,
-    pub athletes: usize,
-    pub sweep_paths: Vec<String>,
-    pub rows: Vec<Row>,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) path: PathBuf,
+    pub(crate) seed: u64,
+    pub(crate) athletes: usize,
+    pub(crate) sweep_paths: Vec<String>,
+    pub(crate) rows: Vec<Row>,
     /// How rows are compared (`[compare]`), as written; each row's partner is [`Row::reference`].
-    pub compare: Compare,
+    pub(crate) compare: Compare,
     /// Axis units (`[run] load_unit`, `performance_unit`), empty when not declared.
-    pub load_unit: String,
-    pub performance_unit: String,
+    pub(crate) load_unit: String,
+    pub(crate) performance_unit: String,
     /// The comment lines at the top of the file (the scenario's question), without `#`.
-    pub opening_comment: String,
+    pub(crate) opening_comment: String,
     /// SHA-256 of the scenario file's bytes, in hex.
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// Things that validate but look wrong (`file:line:col: message`), for stderr.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// `[optimize]`: what `periodize optimize` searches (`periodize run` runs the rows as written).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub optimize: Option<super::optimize::Optimize>,
+    pub(crate) optimize: Option<super::optimize::Optimize>,
     /// The variants' trees, for the rows `optimize` builds at new points (with `[optimize]` only).
     #[serde(skip)]
     pub(crate) source: Option<std::sync::Arc<super::optimize::Source>>,
@@ -241,6 +426,76 @@ pub struct Compare {
 }
 
 impl Scenario {
+    /// `name`, or the file's stem.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `description`, as written (may be empty).
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The scenario file.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// `[run] seed` (or the default).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// `[run] athletes` (or the default).
+    pub fn athletes(&self) -> usize {
+        self.athletes
+    }
+
+    /// The swept paths, in sweep order (`plan.key_workouts`, ...).
+    pub fn sweep_paths(&self) -> &[String] {
+        &self.sweep_paths
+    }
+
+    /// The rows in run order: variants, then sweep points, the last path fastest.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// How rows are compared (`[compare]`), as written.
+    pub fn compare(&self) -> &Compare {
+        &self.compare
+    }
+
+    /// `[run] load_unit`, empty when not declared.
+    pub fn load_unit(&self) -> &str {
+        &self.load_unit
+    }
+
+    /// `[run] performance_unit`, empty when not declared.
+    pub fn performance_unit(&self) -> &str {
+        &self.performance_unit
+    }
+
+    /// The comment lines at the top of the file (the scenario's question), without `#`.
+    pub fn opening_comment(&self) -> &str {
+        &self.opening_comment
+    }
+
+    /// SHA-256 of the scenario file's bytes, in hex.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Things that validate but look wrong (`file:line:col: message`).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// `[optimize]`, when the scenario has one.
+    pub fn optimize(&self) -> Option<&super::optimize::Optimize> {
+        self.optimize.as_ref()
+    }
+
     /// A short name of row `i` for charts and verdicts: the variant (left out when the scenario
     /// has a single, unnamed variant) and each swept value as `key=value`, with the last segment
     /// of the path as the key.

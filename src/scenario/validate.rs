@@ -71,7 +71,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// "plan.key_workouts" = [2, 3, 4]
 /// "#;
 /// let sc = periodize::scenario::parse_scenario(text, std::path::Path::new("s.toml")).unwrap();
-/// assert_eq!(sc.rows.len(), 3);
+/// assert_eq!(sc.rows().len(), 3);
 ///
 /// // Every problem is reported with its line and column.
 /// let bad = text.replace("key_workouts = 3", "key_workouts = 9");
