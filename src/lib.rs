@@ -68,7 +68,7 @@
 //!   to 32 lanes within a chunk. Reductions run in index order, so results are byte-identical for
 //!   any thread count.
 //! - **Hot loop.** One generic day loop serves every model, with and without noise
-//!   ([`montecarlo::kernel`]); [`montecarlo::simd::Form`] compiles it for AVX-512 or AVX2 where
+//!   (`src/montecarlo/kernel.rs`); [`montecarlo::simd::Form`] compiles it for AVX-512 or AVX2 where
 //!   the processor has them (chosen once per run; `PERIODIZE_SIMD` caps it). Every form does the
 //!   same operations in the same order, so every form writes the same bytes. Noise comes from a
 //!   vertical ChaCha8 (a block of athletes' streams side by side, plain Rust that vectorises),
