@@ -53,14 +53,21 @@ impl<const N: usize> DaySink<N> for DaySums {
     // Inlined into the kernel's day loop, so compiled for its instruction set with it.
     #[inline(always)]
     fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], fit: &[f64; N], fat: &[f64; N], load: &[f64; N]) {
-        for l in 0..valid {
-            self.perf[d] += perf[l];
-            self.fitness[d] += fit[l];
-            self.fatigue[d] += fat[l];
-            self.load[d] += load[l];
-            self.min[d] = self.min[d].min(perf[l]);
-            self.max[d] = self.max[d].max(perf[l]);
+        // The day's sums in registers while the lanes are added in athlete order (the order
+        // fixes the bits): the six fields are separate vectors the compiler cannot prove apart,
+        // so updating them in place reloads each after every store.
+        let (mut p, mut f, mut g, mut w) = (self.perf[d], self.fitness[d], self.fatigue[d], self.load[d]);
+        let (mut lo, mut hi) = (self.min[d], self.max[d]);
+        for l in 0..valid.min(N) {
+            p += perf[l];
+            f += fit[l];
+            g += fat[l];
+            w += load[l];
+            lo = lo.min(perf[l]);
+            hi = hi.max(perf[l]);
         }
+        (self.perf[d], self.fitness[d], self.fatigue[d], self.load[d]) = (p, f, g, w);
+        (self.min[d], self.max[d]) = (lo, hi);
     }
 }
 
@@ -82,12 +89,6 @@ impl<'a> DayHist<'a> {
             *a += b;
         }
         self
-    }
-
-    #[inline(always)]
-    fn bin(&self, d: usize, x: f64) -> usize {
-        let w = self.hi[d] - self.lo[d];
-        if w <= 0.0 { 0 } else { (((x - self.lo[d]) / w * BINS as f64) as usize).min(BINS - 1) }
     }
 
     /// The q-quantile of day d over n athletes, type 7 (numpy's default): the order statistics
@@ -135,9 +136,15 @@ impl<const N: usize> DaySink<N> for DayHist<'_> {
     // Inlined into the kernel's day loop, so compiled for its instruction set with it.
     #[inline(always)]
     fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], _: &[f64; N], _: &[f64; N], _: &[f64; N]) {
-        for &p in perf.iter().take(valid) {
-            let b = self.bin(d, p);
-            self.counts[d * BINS + b] += 1;
+        // Every lane's bin first (a vector loop), then the counts.
+        let (lo, w) = (self.lo[d], self.hi[d] - self.lo[d]);
+        let mut bins = [0usize; N];
+        for l in 0..N {
+            bins[l] = if w <= 0.0 { 0 } else { (((perf[l] - lo) / w * BINS as f64) as usize).min(BINS - 1) };
+        }
+        let counts = &mut self.counts[d * BINS..(d + 1) * BINS];
+        for &b in bins.iter().take(valid) {
+            counts[b] += 1;
         }
     }
 }
