@@ -108,21 +108,7 @@ pub(super) fn validate_dist(v: &mut V, n: &Node, path: &str, c: Constraint) -> O
             let sd = need(v, "sd", |x| (!(x.is_finite() && x >= 0.0)).then(|| "must be >= 0".into()));
             let min = v.float(n, "min", path, |x| x.is_nan().then(|| "must be a number".into())).unwrap_or(f64::NEG_INFINITY);
             let max = v.float(n, "max", path, |x| x.is_nan().then(|| "must be a number".into())).unwrap_or(f64::INFINITY);
-            let (mean, sd) = (mean?, sd?);
-            if min >= max {
-                v.bad(&n.span, format!("{path}: min = {min} must be less than max = {max}"));
-                return None;
-            }
-            let mass = crate::stats::normal_cdf((max - mean) / sd) - crate::stats::normal_cdf((min - mean) / sd);
-            if sd > 0.0 && mass < 1e-4 {
-                v.bad(&n.span, format!("{path}: [min, max] = [{min}, {max}] holds only {mass:.1e} of normal(mean = {mean}, sd = {sd}); expected a window the distribution reaches"));
-                return None;
-            }
-            if sd == 0.0 && !(min..=max).contains(&mean) {
-                v.bad(&n.span, format!("{path}: sd = 0 puts every draw at mean = {mean}, outside [min, max]"));
-                return None;
-            }
-            Dist::Normal { mean, sd, min, max }
+            Dist::Normal { mean: mean?, sd: sd?, min, max }
         }
         "lognormal" => {
             v.keys(n, path, &["dist", "median", "sigma"]);
@@ -136,12 +122,7 @@ pub(super) fn validate_dist(v: &mut V, n: &Node, path: &str, c: Constraint) -> O
             v.keys(n, path, &["dist", "min", "max"]);
             let min = need(v, "min", |x| (!x.is_finite()).then(|| "must be finite".into()));
             let max = need(v, "max", |x| (!x.is_finite()).then(|| "must be finite".into()));
-            let (min, max) = (min?, max?);
-            if min >= max {
-                v.bad(&n.span, format!("{path}: min = {min} must be less than max = {max}"));
-                return None;
-            }
-            Dist::Uniform { min, max }
+            Dist::Uniform { min: min?, max: max? }
         }
         _ => {
             let d = n.get("dist")?;
@@ -149,12 +130,15 @@ pub(super) fn validate_dist(v: &mut V, n: &Node, path: &str, c: Constraint) -> O
             return None;
         }
     };
-    // Every draw must be a valid parameter value.
-    let lowest = dist.lowest();
-    if !c.allows_all_draws_from(lowest) {
-        v.bad(&n.span, format!("{path}: draws can reach {lowest}, but {} is expected; set min", c.expected()));
+    if v.reported != errs {
         return None;
     }
-    (v.reported == errs).then_some(dist)
+    // The window, and every draw a valid parameter value (the keys' own values were checked
+    // above, each at its key).
+    if let Err(e) = dist.check(c) {
+        v.bad(&n.span, format!("{path}: {e}"));
+        return None;
+    }
+    Some(dist)
 }
 
