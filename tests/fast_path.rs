@@ -51,10 +51,11 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
     let mut load_rng = rng::stream(&rng::key(seed, "load"), athlete);
     let mut test_rng = rng::stream(&rng::key(seed, "test"), athlete);
     let noisy_loads = noise.load_cv > 0.0 || noise.miss_rate > 0.0;
-    let mut test = |p: f64| {
+    // The race-day result's measurement error: word `days` of the `test` stream.
+    let race_error = {
         use rand::Rng;
-        let x = test_rng.next_u64();
-        if noise.test_sd > 0.0 { p + noise.test_sd * rng::normal_lanes(&[rng::u53(x)])[0] } else { p }
+        let x = (0..=plan.len()).map(|_| test_rng.next_u64()).last().unwrap_or(0);
+        if noise.test_sd > 0.0 { noise.test_sd * rng::normal_lanes(&[rng::u53(x)])[0] } else { 0.0 }
     };
     let (mut peak, mut peak_day, mut below, mut total, mut acwr_max) = (f64::NEG_INFINITY, 0.0, 0.0, 0.0, f64::NAN);
     for (d, &planned) in plan.iter().enumerate() {
@@ -67,7 +68,7 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
             planned
         };
         m.step(w);
-        let p = test(m.performance());
+        let p = m.performance();
         if p > peak {
             (peak, peak_day) = (p, d as f64);
         }
@@ -80,11 +81,11 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
         }
     }
     m.step(0.0);
-    let last = test(m.performance());
+    let last = m.performance();
     if last > peak {
         (peak, peak_day) = (last, plan.len() as f64);
     }
-    AthleteMetrics { perf_final: last, perf_peak: peak, peak_day, load_total: total, days_below: below, acwr_max, perf_start: start }
+    AthleteMetrics { perf_final: last + race_error, perf_peak: peak, peak_day, load_total: total, days_below: below, acwr_max, perf_start: start }
 }
 
 /// The model block of a scenario for each model: distributed parameters, so athletes differ.

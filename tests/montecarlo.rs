@@ -389,3 +389,42 @@ fn a_full_stderr_does_not_fail_a_run() {
     assert_eq!(status.code(), Some(0));
     assert_eq!(summary(&out).len(), 6);
 }
+
+/// `test_sd` is a measurement error on the race-day result only: every athlete's peak, its day
+/// and the days below baseline are the model's own (identical with and without it), daily.csv
+/// is unchanged, and race day moves by errors whose mean is 0 and whose sd is test_sd (checked
+/// against the normal's sampling distributions over 4000 athletes).
+#[test]
+fn measurement_noise_moves_only_the_race_day_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = MODEL.replace("k1 = 0.1", "k1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }");
+    let n = 4000;
+    let sd = 2.5;
+    let mut athletes = Vec::new();
+    let mut daily = Vec::new();
+    for noise in ["", &format!("[noise]\ntest_sd = {sd}\n")] {
+        let sc = write(dir.path(), "t.toml", &format!("schema_version = 1\n[run]\nathletes = {n}\n{model}{PLAN}{noise}"));
+        let out = dir.path().join("out");
+        assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete", "--daily"]).0, 0);
+        let mut r = csv::Reader::from_path(out.join("athletes.csv")).unwrap();
+        athletes.push(r.records().map(|x| x.unwrap()).collect::<Vec<csv::StringRecord>>());
+        daily.push(std::fs::read(out.join("daily.csv")).unwrap());
+    }
+    assert_eq!(daily[0], daily[1], "daily.csv shows the model's performance");
+    let (quiet, noisy) = (&athletes[0], &athletes[1]);
+    assert_eq!(quiet.len(), n);
+    let mut errors = Vec::new();
+    for i in 0..n {
+        // perf_peak, peak_day, load_total, days_below, acwr_max and the parameters are untouched.
+        for col in 3..quiet[i].len() {
+            assert_eq!(quiet[i].get(col), noisy[i].get(col), "athlete {i}, column {col}");
+        }
+        let get = |r: &csv::StringRecord| -> f64 { r.get(2).unwrap().parse().unwrap() };
+        errors.push(get(&noisy[i]) - get(&quiet[i]));
+    }
+    let mean = errors.iter().sum::<f64>() / n as f64;
+    let var = errors.iter().map(|e| (e - mean) * (e - mean)).sum::<f64>() / (n - 1) as f64;
+    // The mean's standard error is sd/sqrt(n); the variance's is about sd^2 sqrt(2/n).
+    assert!(mean.abs() < 4.0 * sd / (n as f64).sqrt(), "mean error {mean}");
+    assert!((var / (sd * sd) - 1.0).abs() < 4.0 * (2.0 / n as f64).sqrt(), "error variance {var}");
+}

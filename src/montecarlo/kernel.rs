@@ -176,8 +176,8 @@ impl<'a> RowKernel<'a> {
         w
     }
 
-    /// Add day d's measurement errors, test_sd Phi^-1(u53(word)), from the `test` stream's
-    /// block, to the performances `p`.
+    /// Add the measurement errors of day d, test_sd Phi^-1(u53(word d of the `test` stream)),
+    /// from that stream's block holding day d, to the performances `p`.
     #[inline(always)]
     fn add_test_errors<const N: usize>(&self, block: &[[u32; N]; 16], d: usize, p: &mut [f64; N]) {
         let j = d % 8;
@@ -187,10 +187,14 @@ impl<'a> RowKernel<'a> {
         }
     }
 
-    /// The day loop. LOAD: loads carry noise (missed sessions, load factors); TEST: performance
-    /// carries measurement noise. Without LOAD every lane's load is the plan's, so load totals and
-    /// the ACWR come from the plan once per row. Day d's noise is word d of the athlete's `load`
-    /// and `test` streams, drawn eight days at a time.
+    /// The day loop. LOAD: loads carry noise (missed sessions, load factors); TEST: the race-day
+    /// result carries a measurement error. Without LOAD every lane's load is the plan's, so load
+    /// totals and the ACWR come from the plan once per row. Day d's load noise is word d of the
+    /// athlete's `load` stream, drawn eight days at a time; the race-day result's measurement
+    /// error is word `days` of its `test` stream (the plan's length), one block per athlete. The
+    /// peak, its day, the days below baseline and the day sink see the model's own performance:
+    /// they describe the athlete, and a measurement error on every day would raise the peak by
+    /// the largest of hundreds of errors (about 3 test_sd over a year).
     #[inline(always)]
     fn run_with<M: LaneModel<N>, S: DaySink<N>, const N: usize, const LOAD: bool, const TEST: bool>(&self, b: Block<'_, N>, sink: &mut S) {
         let Block { values, first, valid, out } = b;
@@ -208,8 +212,7 @@ impl<'a> RowKernel<'a> {
             [0.0; N]
         };
         let load_gen = ChaChaLanes::<N>::new(&self.load_key, first);
-        let test_gen = ChaChaLanes::<N>::new(&self.test_key, first);
-        let (mut load_words, mut test_words) = ([[0u32; N]; 16], [[0u32; N]; 16]);
+        let mut load_words = [[0u32; N]; 16];
         let mut acwr = AcwrLanes::<N>::default();
         let mut acwr_max = [f64::NAN; N];
         if LOAD {
@@ -223,13 +226,8 @@ impl<'a> RowKernel<'a> {
         let mut below = [0.0; N];
         let mut total = [0.0; N];
         for (d, &planned) in self.plan.iter().enumerate() {
-            if d.is_multiple_of(8) {
-                if LOAD {
-                    load_gen.block((d / 8) as u64, &mut load_words);
-                }
-                if TEST {
-                    test_gen.block((d / 8) as u64, &mut test_words);
-                }
+            if LOAD && d.is_multiple_of(8) {
+                load_gen.block((d / 8) as u64, &mut load_words);
             }
             let w = if LOAD {
                 let j = d % 8;
@@ -238,10 +236,7 @@ impl<'a> RowKernel<'a> {
                 [planned; N]
             };
             model.step(&w);
-            let mut p = model.performance();
-            if TEST {
-                self.add_test_errors(&test_words, d, &mut p);
-            }
+            let p = model.performance();
             let day = d as f64;
             for l in 0..N {
                 let better = mask(p[l] > peak[l]);
@@ -261,18 +256,17 @@ impl<'a> RowKernel<'a> {
         let w = [0.0; N];
         model.step(&w);
         let mut last = model.performance();
-        if TEST {
-            if days.is_multiple_of(8) {
-                test_gen.block((days / 8) as u64, &mut test_words);
-            }
-            self.add_test_errors(&test_words, days, &mut last);
-        }
         for l in 0..N {
             let better = mask(last[l] > peak[l]);
             peak[l] = select(better, last[l], peak[l]);
             peak_day[l] = select(better, days as f64, peak_day[l]);
         }
         sink.day(days, valid, &last, &model.fitness(), &model.fatigue(), &w);
+        if TEST {
+            let mut test_words = [[0u32; N]; 16];
+            ChaChaLanes::<N>::new(&self.test_key, first).block((days / 8) as u64, &mut test_words);
+            self.add_test_errors(&test_words, days, &mut last);
+        }
         for (l, o) in out.iter_mut().enumerate().take(valid) {
             *o = AthleteMetrics {
                 perf_final: last[l],

@@ -282,7 +282,7 @@ where
     V: LaneVisitor<8, Output = O> + LaneVisitor<16, Output = O> + LaneVisitor<32, Output = O>,
 {
     let kind = row.model.config.kind;
-    match kernel.form().lanes(kind, !row.noise.is_zero()) {
+    match kernel.form().lanes(kind, kernel.load_noise()) {
         8 => visit_lanes::<8, _>(kind, visitor),
         16 => visit_lanes::<16, _>(kind, visitor),
         _ => visit_lanes::<32, _>(kind, visitor),

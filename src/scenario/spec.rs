@@ -314,7 +314,8 @@ pub struct Noise {
     pub load_cv: f64,
     /// The probability that a session is skipped.
     pub miss_rate: f64,
-    /// The sd of a normal measurement error added to every performance the summaries read.
+    /// The sd of a normal measurement error added to the race-day result (`perf_final`); the
+    /// peak, its day, the days below baseline and the daily aggregates are the model's own.
     pub test_sd: f64,
 }
 
