@@ -77,10 +77,11 @@
 //!   the histogram bins that hold the wanted order statistics ([`stats::summarize_columns`]).
 //! - **Memory.** Memory is O(athletes); daily quantiles come from per-day histograms.
 //!
-//! Measured on a 2-core AVX2 machine, a 365-day Banister population job runs at about 1.2e9
-//! athlete-days per second, whole process (Busso 1.0e9, PMC 1.8e9, PerPot 7.7e8, fitness-delay
-//! 8.2e8; 1.4e8 to 2.4e8 with noise), against 4.9e9 for a bare loop of the recursion on the same
-//! machine and about 7.5e7 for the same job in numpy (see the README and `benches/`).
+//! Measured on a 2-core AVX2 machine, a 365-day Banister population job runs at about 1e9
+//! athlete-days per second, whole process (Busso 1.05e9, PMC 2.1e9, PerPot 7.6e8, fitness-delay
+//! 7.4e8; 7e8 to 1.2e9 with measurement noise, 1.6e8 to 1.8e8 with load noise), against 4.9e9
+//! for a bare loop of the recursion on the same machine and about 7.5e7 for the same job in
+//! numpy (see the README and `benches/`).
 //!
 //! ## Results
 //!
