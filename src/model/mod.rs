@@ -386,8 +386,8 @@ impl ModelConfig {
 
 /// Check one named parameter of `kind` (an initial state set after construction).
 fn check_param(kind: ModelKind, name: &str, x: f64) -> Result<(), String> {
-    let def = kind.params().iter().find(|d| d.name == name).ok_or_else(|| format!("{kind} has no parameter {name}"))?;
-    def.constraint.check(x).map_err(|e| format!("{name} = {x}: expected {e}"))
+    let i = kind.param_index(name).ok_or_else(|| format!("{kind} has no parameter {name}"))?;
+    kind.params()[i].constraint.check(x).map_err(|e| format!("{name} = {x}: expected {e}"))
 }
 
 /// Check numeric values against the model's parameter definitions.

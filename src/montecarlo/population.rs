@@ -160,7 +160,7 @@ impl Cursor<'_> {
         let g = ChaChaLanes::<N>::one_stream(&self.sampler.key, 0);
         let mut out = [[0u32; N]; 16];
         for &group in &self.sampler.groups {
-            let counters: [u64; N] = std::array::from_fn(|l| ((group as u64) << 40) + first + l as u64);
+            let counters: [u64; N] = std::array::from_fn(|l| rng::group_block(group, first + l as u64));
             g.blocks(&counters, &mut out);
             for (l, w) in self.words.iter_mut().enumerate() {
                 for (j, x) in w[group].iter_mut().enumerate() {

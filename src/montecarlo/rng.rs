@@ -122,10 +122,16 @@ const INV_NORM_D: [f64; 4] = [7.784695709041462e-03, 3.224671290700398e-01, 2.44
 /// (relative error below 1.15e-9), one uniform in, one normal out.
 #[inline(always)]
 pub fn inv_norm(p: f64) -> f64 {
-    if !(INV_NORM_LOW..=1.0 - INV_NORM_LOW).contains(&p) {
+    if !in_centre(p) {
         return acklam_tail(p, f64::ln);
     }
     acklam_central(p)
+}
+
+/// Whether p is in the central region of Acklam's approximation, [0.02425, 0.97575].
+#[inline(always)]
+fn in_centre(p: f64) -> bool {
+    (INV_NORM_LOW..=1.0 - INV_NORM_LOW).contains(&p)
 }
 
 /// Acklam's central rational function (for p in [0.02425, 0.97575]).
@@ -158,7 +164,7 @@ fn acklam_tail(p: f64, ln: impl Fn(f64) -> f64) -> f64 {
 pub fn inv_norm_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
     let mut z = inv_norm_lanes_central(p);
     for l in 0..N {
-        if !(INV_NORM_LOW..=1.0 - INV_NORM_LOW).contains(&p[l]) {
+        if !in_centre(p[l]) {
             z[l] = inv_norm(p[l]);
         }
     }
@@ -172,7 +178,6 @@ pub fn inv_norm_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
 /// `inv_norm`.
 #[inline(always)]
 pub fn normal_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
-    use INV_NORM_LOW as LOW;
     let mut z = inv_norm_lanes_central(p);
     // The tails by groups of four lanes (one AVX2 register), each only where one of its lanes
     // needs it: a group of four has a tail lane on 18% of draws, a block of 16 on 56%.
@@ -180,12 +185,12 @@ pub fn normal_lanes<const N: usize>(p: &[f64; N]) -> [f64; N] {
         let group = g..(g + 4).min(N);
         let mut tails = false;
         for l in group.clone() {
-            tails |= !(LOW..=1.0 - LOW).contains(&p[l]);
+            tails |= !in_centre(p[l]);
         }
         if tails {
             for l in group {
                 let tail = acklam_tail(p[l], crate::fmath::ln);
-                z[l] = if (LOW..=1.0 - LOW).contains(&p[l]) { z[l] } else { tail };
+                z[l] = if in_centre(p[l]) { z[l] } else { tail };
             }
         }
     }
@@ -213,10 +218,17 @@ pub fn fill(rng: &mut ChaCha8Rng, out: &mut [u64]) {
 /// Parameter slots per 8-word group in the `params` stream.
 pub const GROUP: usize = 8;
 
+/// The `params` stream's block that holds athlete `athlete`'s slot group `group` (its 8 u64
+/// words are the group's slots; the next athlete's block follows).
+#[inline(always)]
+pub fn group_block(group: usize, athlete: u64) -> u64 {
+    ((group as u64) << 40) + athlete
+}
+
 /// Position the `params` stream at athlete `athlete`'s first draws of slot group `group`; the
 /// next 8 u64 words are that group's slots, then the next athlete's follow.
 pub fn seek_group(rng: &mut ChaCha8Rng, group: usize, athlete: u64) {
-    rng.set_word_pos((((group as u128) << 40) + athlete as u128) * 16);
+    rng.set_word_pos(group_block(group, athlete) as u128 * 16);
 }
 
 /// Position the `params` stream where athlete `athlete`'s slot `slot` continues past its first draw.

@@ -113,9 +113,7 @@ pub(super) fn validate_dist(v: &mut V, n: &Node, path: &str, c: Constraint) -> O
         "lognormal" => {
             v.keys(n, path, &["dist", "median", "sigma"]);
             let median = need(v, "median", positive);
-            // sigma 3 already spreads the middle 99.7% over a factor of e^18 (6.6e7); beyond
-            // that draws overflow the models, and it is a typo for a percentage or an sd.
-            let sigma = need(v, "sigma", |x| (!(x.is_finite() && (0.0..=3.0).contains(&x))).then(|| "must be from 0 to 3 (the sd of ln x: 0.2 is a 20% spread)".into()));
+            let sigma = need(v, "sigma", |x| (!(x.is_finite() && (0.0..=Dist::MAX_SIGMA).contains(&x))).then(|| "must be from 0 to 3 (the sd of ln x: 0.2 is a 20% spread)".into()));
             Dist::Lognormal { median: median?, sigma: sigma? }
         }
         "uniform" => {

@@ -43,6 +43,11 @@ pub enum Dist {
 }
 
 impl Dist {
+    /// The largest lognormal sigma (the sd of ln x): 3 already spreads the middle 99.7% over a
+    /// factor of e^18 (6.6e7); beyond that draws overflow the models, and it is a typo for a
+    /// percentage or an sd.
+    pub const MAX_SIGMA: f64 = 3.0;
+
     /// Whether every athlete gets the same value.
     pub fn is_fixed(&self) -> bool {
         matches!(self, Dist::Fixed { .. })
@@ -92,7 +97,7 @@ impl Dist {
                 if !(median.is_finite() && median > 0.0) {
                     return Err(format!("median = {median}: expected a number > 0"));
                 }
-                if !(sigma.is_finite() && (0.0..=3.0).contains(&sigma)) {
+                if !(sigma.is_finite() && (0.0..=Dist::MAX_SIGMA).contains(&sigma)) {
                     return Err(format!("sigma = {sigma}: expected a number from 0 to 3 (the sd of ln x)"));
                 }
             }
@@ -150,8 +155,9 @@ impl ModelSpec {
         if params.len() != defs.len() {
             return Err(format!("{}: missing {}; expected {}", config.kind, defs[params.len()].name, names()));
         }
-        let fixed: Vec<f64> = params.iter().map(|(_, d)| d.lowest()).collect();
         if params.iter().all(|(_, d)| d.is_fixed()) {
+            // A fixed value's lowest draw is the value.
+            let fixed: Vec<f64> = params.iter().map(|(_, d)| d.lowest()).collect();
             crate::model::check_values(config.kind, &fixed).map_err(|(name, v, e)| format!("{}.{name} = {v}: expected {e}", config.kind))?;
         }
         Ok(ModelSpec { config, params, joint: Joint::default() })
@@ -319,12 +325,6 @@ pub struct Noise {
     pub test_sd: f64,
 }
 
-impl Noise {
-    /// Whether there is no noise at all.
-    pub fn is_zero(&self) -> bool {
-        self.load_cv == 0.0 && self.miss_rate == 0.0 && self.test_sd == 0.0
-    }
-}
 
 /// One row of a run: a variant at one sweep point.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
