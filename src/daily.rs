@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::io::{IoError as Error, Result};
 
 /// The longest day span a CSV may cover: 100 years.
 pub const MAX_SPAN_DAYS: usize = 36_525;

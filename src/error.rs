@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::scenario::ScenarioError;
+use crate::io::IoError;
+use crate::scenario::{LoadError, ScenarioError};
 
 #[derive(Debug, thiserror::Error)]
 /// Everything that can go wrong, with the context to fix it; [`Error::exit_code`] maps it to the process exit code.
@@ -64,6 +65,31 @@ pub enum Error {
     /// A computation failed for a reason other than bad input (exit 1).
     #[error("{0}")]
     Failed(String),
+    /// The run was cancelled through its cancellation flag (exit 130, as for SIGINT).
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl From<IoError> for Error {
+    fn from(e: IoError) -> Self {
+        match e {
+            IoError::Read { path, source } => Error::Read { path, source },
+            IoError::Data { path, line, field, message } => Error::Data { path, line, field, message },
+            IoError::Csv { path, source } => Error::Csv { path, source },
+            IoError::Usage(m) => Error::Usage(m),
+            IoError::Write { path, source } => Error::Write { path, source },
+            IoError::Failed(m) => Error::Failed(m),
+        }
+    }
+}
+
+impl From<LoadError> for Error {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Io(e) => e.into(),
+            LoadError::Scenario(e) => Error::Scenario(e),
+        }
+    }
 }
 
 impl Error {
@@ -71,14 +97,12 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Write { .. } | Error::Failed(_) => 1,
+            Error::Cancelled => 130,
             Error::Fit { source, .. } => source.exit_code(),
             _ => 2,
         }
     }
 
-    pub(crate) fn data(path: &std::path::Path, line: u64, field: &str, message: impl Into<String>) -> Self {
-        Error::Data { path: path.to_path_buf(), line, field: field.to_string(), message: message.into() }
-    }
 }
 
 /// `Result` with periodize's [`Error`].

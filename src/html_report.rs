@@ -5,7 +5,7 @@
 //! Every number in the verdict table carries its full-precision value in a `data-value`
 //! attribute (the same text as in summary.csv), so a test can check the page against the CSV.
 
-use crate::montecarlo::summary::{RowSummary, pct_decimals, percent, signed};
+use crate::summary::{RowSummary, pct_decimals, percent, signed};
 use crate::output::num;
 use crate::plan::WeekKind;
 use crate::plots::Chart;
@@ -106,7 +106,7 @@ fn cell(col: &str, value: f64, shown: String, class: &str) -> String {
 
 fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
     h.push_str("<h2>The answer: each row against its reference</h2>\n<ul class=\"verdict\">\n");
-    for line in crate::montecarlo::summary::verdict(sc, rows, 12) {
+    for line in crate::result::verdict(sc, rows, 12) {
         h.push_str(&format!("<li>{}</li>\n", esc(line.trim_start())));
     }
     h.push_str("</ul>\n<div class=\"scroll\"><table id=\"verdict\">\n");
@@ -163,7 +163,7 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
 }
 
 fn weekly_table(h: &mut String, sc: &Scenario) {
-    let plans: Vec<crate::plan::Plan> = sc.rows.iter().take(MAX_TABLE_ROWS).map(|r| crate::plan::generate(&r.plan)).collect();
+    let plans: Vec<&crate::plan::Plan> = sc.rows.iter().take(MAX_TABLE_ROWS).map(|r| r.generated()).collect();
     let weeks = plans.iter().map(|p| p.days().div_ceil(7)).max().unwrap_or(0);
     let unit = if sc.load_unit.is_empty() { String::new() } else { format!(" ({})", sc.load_unit) };
     h.push_str(&format!("<h2>Planned weekly load{}</h2>\n<div class=\"scroll\"><table id=\"weekly\">\n<tr><th class=\"l\">row</th>", esc(&unit)));
@@ -235,7 +235,14 @@ fn population(h: &mut String, sc: &Scenario) {
 }
 
 fn how_to_read(h: &mut String, sc: &Scenario) {
-    let linear = sc.rows.iter().all(|r| r.model.config.kind == crate::model::ModelKind::Banister);
+    // Linear models with a performance level (not a form chart), named as the scenario names them.
+    let linear = sc.rows.iter().all(|r| r.model.config.kind.info().linear && !r.model.config.kind.info().form_chart);
+    let mut names: Vec<&str> = Vec::new();
+    for r in &sc.rows {
+        if !names.contains(&r.model.config.kind.name()) {
+            names.push(r.model.config.kind.name());
+        }
+    }
     h.push_str("<h2>How to read this</h2>\n<ul>\n");
     h.push_str("<li><strong>The answer is the paired difference</strong>, not the spread between athletes. Every row runs the same simulated athletes, so \
         the difference for athlete i is measured against athlete i's own result in the reference row. The spread of race-day performance \
@@ -244,9 +251,9 @@ fn how_to_read(h: &mut String, sc: &Scenario) {
     h.push_str("<li><strong>difference %</strong> is relative to the reference's mean race-day performance, whose level is set by the model's p0; \
         compare rows with each other, not with real race times.</li>\n");
     if linear {
-        h.push_str("<li>Every row uses Banister's <em>linear</em> model: moving sessions within the week only re-weights exponential sums, so spacing \
+        h.push_str(&format!("<li>Every row uses a <em>linear</em> model ({}): moving sessions within the week only re-weights exponential sums, so spacing \
             and overreach change race day mainly through when the last load falls. Busso's and PerPot's nonlinear models are where \
-            arrangement matters.</li>\n");
+            arrangement matters.</li>\n", esc(&names.join(", "))));
     }
     h.push_str("<li>These are model predictions for a simulated population, not a prescription for one athlete.</li>\n</ul>\n");
 }

@@ -62,13 +62,13 @@
 //! ## Monte Carlo engine
 //!
 //! - **Common random numbers.** Athlete i's parameters and day-by-day noise come from ChaCha8
-//!   streams keyed by (seed, purpose, i) at fixed positions ([`montecarlo::rng`]), so every row
+//!   streams keyed by (seed, purpose, i) at fixed positions ([`population::rng`]), so every row
 //!   sees the same athletes and the same noise, and rows are paired comparisons.
 //! - **Work units.** Athletes run in fixed chunks of 1024 across threads (rayon), in blocks of 8
 //!   to 32 lanes within a chunk. Reductions run in index order, so results are byte-identical for
 //!   any thread count.
 //! - **Hot loop.** One generic day loop serves every model, with and without noise
-//!   (`src/montecarlo/kernel.rs`); [`montecarlo::simd::Form`] compiles it for AVX-512 or AVX2 where
+//!   (`src/montecarlo/kernel.rs`); [`simd::Form`] compiles it for AVX-512 or AVX2 where
 //!   the processor has them (chosen once per run; `PERIODIZE_SIMD` caps it). Every form does the
 //!   same operations in the same order, so every form writes the same bytes. Noise comes from a
 //!   vertical ChaCha8 (a block of athletes' streams side by side, plain Rust that vectorises),
@@ -125,9 +125,11 @@
 
 pub mod daily;
 pub mod error;
+pub mod export;
 pub mod fit;
 pub mod fmath;
 pub mod html_report;
+pub mod io;
 pub mod model;
 pub mod montecarlo;
 pub mod optimize;
@@ -135,10 +137,14 @@ pub mod output;
 pub mod plan;
 pub mod plan_files;
 pub mod plots;
+pub mod population;
 pub mod progress;
-pub mod report;
+pub mod result;
 pub mod stats;
 pub mod scenario;
+pub mod simd;
 pub mod simulate;
+pub mod summary;
 
 pub use error::{Error, Result};
+pub use result::{RunConfig, RunResult, run};

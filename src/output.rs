@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::io::{IoError as Error, Result};
 
 /// A file being written; it appears under its final name only on [`AtomicFile::commit`].
 pub struct AtomicFile {
@@ -333,9 +333,11 @@ pub mod cleanup {
         }
     }
 
-    /// Remove everything registered, newest first, and exit with 128 + `signal`, holding the
-    /// registry so that nothing new is registered in between.
-    pub fn remove_all_and_exit(signal: i32) -> ! {
+    /// Remove everything registered, newest first, holding the registry so that nothing new is
+    /// registered in between. A program's signal handler calls it before exiting (the library
+    /// itself never exits the process nor installs handlers; the command line does both).
+    /// Returns the guard: keep it until the process exits, so no new path is registered.
+    pub fn remove_all() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
         let v = PATHS.lock().unwrap_or_else(|e| e.into_inner());
         for p in v.iter().rev() {
             if p.is_dir() {
@@ -344,19 +346,7 @@ pub mod cleanup {
                 let _ = std::fs::remove_file(p);
             }
         }
-        std::process::exit(128 + signal)
-    }
-
-    /// Handle SIGINT and SIGTERM: clean up, then exit 130 or 143.
-    pub fn install_signal_handlers() {
-        #[cfg(unix)]
-        if let Ok(mut signals) = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM]) {
-            std::thread::spawn(move || {
-                if let Some(sig) = signals.forever().next() {
-                    remove_all_and_exit(sig);
-                }
-            });
-        }
+        v
     }
 }
 

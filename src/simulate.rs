@@ -109,7 +109,7 @@ pub fn write_simulation(
         for &x in &row {
             csv.write_field(num(x))?;
         }
-        if kind == ModelKind::Pmc {
+        if kind.info().acwr_column {
             csv.write_field(acwr.push(w).map_or(String::new(), num))?;
         }
         if let Some(d) = series.date_label(i) {

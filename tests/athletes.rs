@@ -268,7 +268,7 @@ fn joint_draws_are_the_same_in_lanes_and_one_by_one() {
                 [plan]\nweeks = 1\nkey_workouts = 1\nkey_load = 100.0\n";
     let sc = periodize::scenario::parse_scenario(text, Path::new("x.toml")).unwrap();
     let spec = sc.rows()[0].model();
-    let s = periodize::montecarlo::population::Sampler::new(5, spec);
+    let s = periodize::population::Sampler::new(5, spec);
     let np = spec.params().len();
     for first in [0u64, 21, 1 << 30] {
         let mut c = s.cursor(first);

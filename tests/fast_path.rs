@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 
 use periodize::model::{Acwr, AnyModel, Model, ModelKind};
-use periodize::montecarlo::population::Sampler;
-use periodize::montecarlo::rng;
+use periodize::population::Sampler;
+use periodize::population::rng;
 use periodize::montecarlo::{AthleteMetrics, Form, RowOptions, RowResult, Simd, run_row};
 use periodize::scenario::{Row, Start};
 use proptest::prelude::*;

@@ -190,7 +190,7 @@ fn load_noise_keeps_the_mean_load_and_skips_the_miss_rate() {
 fn truncated_normal_parameters_follow_the_truncated_distribution() {
     let (mean, sd, lo, hi) = (42.0, 10.0, 35.0, 70.0);
     let params: Vec<(String, Dist)> = vec![("tau1".into(), Dist::Normal { mean, sd, min: lo, max: hi })];
-    let s = periodize::montecarlo::population::Sampler::from_params(7, &params).unwrap();
+    let s = periodize::population::Sampler::from_params(7, &params).unwrap();
     let n = 20000;
     let mut x: Vec<f64> = (0..n).map(|i| { let mut v = [0.0]; s.sample(i, &mut v); v[0] }).collect();
     assert!(x.iter().all(|v| (lo..=hi).contains(v)));
@@ -273,7 +273,7 @@ fn the_first_parameter_draws_of_a_seed_are_stable() {
             ("k1".into(), Dist::Lognormal { median: 0.1, sigma: 0.25 }),
             ("tau1".into(), Dist::Normal { mean: 42.0, sd: 5.0, min: 20.0, max: 70.0 }),
         ];
-    let s = periodize::montecarlo::population::Sampler::from_params(20261125, &params).unwrap();
+    let s = periodize::population::Sampler::from_params(20261125, &params).unwrap();
     let pinned = [[0.10841498095028482, 30.451612972416612], [0.07964992604698806, 40.8121311502979], [0.13122368486827385, 45.05593258123235]];
     for (i, want) in pinned.iter().enumerate() {
         let mut v = [0.0; 2];
@@ -296,7 +296,7 @@ fn lane_sampling_equals_one_athlete_at_a_time() {
             ("dso".into(), Dist::Normal { mean: 0.0, sd: 1.0, min: 1.5, max: 9.0 }),
             ("scale".into(), Dist::Lognormal { median: 2.0, sigma: 0.1 }),
         ];
-    let s = periodize::montecarlo::population::Sampler::from_params(99, &params).unwrap();
+    let s = periodize::population::Sampler::from_params(99, &params).unwrap();
     let np = params.len();
     for first in [0u64, 13, 1 << 33] {
         let mut c = s.cursor(first);

@@ -336,10 +336,22 @@ fn bad_optimize_tables_are_refused_with_the_line_and_nothing_written() {
 
 #[test]
 fn the_objective_columns_are_summary_csvs_numeric_columns() {
-    let sc = periodize::scenario::parse_scenario(BASE, Path::new("t.toml")).unwrap();
+    // The columns an objective may name (listed by the refusal of a bad one) are exactly the
+    // columns of the summary.csv that `run` writes, less its text columns.
+    let dir = tempfile::tempdir().unwrap();
+    let ok = write(dir.path(), "ok.toml", BASE);
+    let out = dir.path().join("r");
+    let (code, _, err) = run(&["run", ok.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let header: Vec<String> = csv::Reader::from_path(out.join("summary.csv")).unwrap().headers().unwrap().iter().map(String::from).collect();
     let text = ["variant", "reference", "model", "convention", "label"];
-    let numeric: Vec<String> = periodize::report::summary_header(&sc).into_iter().filter(|h| !text.contains(&h.as_str())).collect();
-    assert_eq!(numeric, periodize::scenario::optimize::NUMERIC_COLUMNS);
+    let numeric: Vec<&str> = header.iter().map(String::as_str).filter(|h| !text.contains(h)).collect();
+    let bad = write(dir.path(), "bad.toml", &format!("{BASE}\n[optimize]\nobjective = \"nope\"\nvary = {{ \"plan.key_load\" = {{ min = 100.0, max = 200.0 }} }}\n"));
+    let (code, _, err) = run(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    let listed = err.split("expected a numeric column of summary.csv: ").nth(1).unwrap_or_else(|| panic!("{err}"));
+    let listed: Vec<&str> = listed.lines().next().unwrap().split(", ").collect();
+    assert_eq!(listed, numeric);
 }
 
 #[test]

@@ -244,9 +244,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plan(a) => {
             let sc = load_scenario(&a.scenario)?;
             if a.weekly {
-                periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_weekly(w, &sc))
+                Ok(periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_weekly(w, &sc))?)
             } else {
-                periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_plans(w, &sc))
+                Ok(periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_plans(w, &sc))?)
             }
         }
         Command::Init(a) => init(&a.file),
@@ -254,24 +254,29 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(a) => {
             let simd = periodize::montecarlo::Simd::from_env().map_err(Error::Usage)?;
             let sc = load_scenario(&a.scenario)?;
-            let opts = periodize::report::RunOptions {
-                athletes: a.athletes.map(|n| n as usize),
-                seed: a.seed,
-                threads: a.threads.map(|n| n as usize),
-                per_athlete: a.per_athlete,
-                daily: a.daily,
-                plots: a.plots,
-                report: a.report,
-                progress: terminal_bar(),
-                command_line: std::env::args().collect(),
-                extra_charts: Vec::new(),
-                simd,
+            let opts = periodize::export::RunOptions {
+                run: periodize::RunConfig {
+                    athletes: a.athletes.map(|n| n as usize),
+                    seed: a.seed,
+                    threads: a.threads.map(|n| n as usize),
+                    progress: terminal_bar(),
+                    simd,
+                    ..Default::default()
+                },
+                export: periodize::export::ExportOptions {
+                    per_athlete: a.per_athlete,
+                    daily: a.daily,
+                    plots: a.plots,
+                    report: a.report,
+                    command_line: std::env::args().collect(),
+                    extra_charts: Vec::new(),
+                },
             };
-            let report = periodize::report::run_to_dir(&sc, &a.out, &opts)?;
+            let report = periodize::export::run_to_dir(&sc, &a.out, &opts)?;
             for line in &report.verdict {
                 periodize::output::note(format_args!("{line}"));
             }
-            periodize::output::note(format_args!("{}", report.line()));
+            periodize::output::note(format_args!("{}", report.line));
             Ok(())
         }
         Command::Fit(a) => fit(a),
@@ -305,7 +310,7 @@ pub fn run(cli: Cli) -> Result<()> {
             if a.explain {
                 text.push_str(&periodize::plan_files::explain(&sc));
             }
-            periodize::output::write_to(None, |w| w.write_all(text.as_bytes()))
+            Ok(periodize::output::write_to(None, |w| w.write_all(text.as_bytes()))?)
         }
     }
 }
@@ -330,7 +335,7 @@ fn presets(name: Option<&str>) -> Result<()> {
             s
         }
     };
-    periodize::output::write_to(None, |w| w.write_all(text.as_bytes()))
+    Ok(periodize::output::write_to(None, |w| w.write_all(text.as_bytes()))?)
 }
 
 /// Load a scenario and print its warnings on stderr.
@@ -345,7 +350,7 @@ fn load_scenario(path: &std::path::Path) -> Result<periodize::scenario::Scenario
 /// `periodize init`: the template, never over an existing file (`-`: to stdout).
 fn init(path: &std::path::Path) -> Result<()> {
     if path == std::path::Path::new("-") {
-        return periodize::output::write_to(None, |w| w.write_all(periodize::scenario::TEMPLATE.as_bytes()));
+        return Ok(periodize::output::write_to(None, |w| w.write_all(periodize::scenario::TEMPLATE.as_bytes()))?);
     }
     let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::AlreadyExists {
@@ -397,7 +402,7 @@ fn simulate(a: SimulateArgs) -> Result<()> {
     let series = periodize::daily::read_daily_with(&a.loads, &a.csv.options(false))?;
     merged_note(&a.loads, series.merged);
     periodize::simulate::check_finite(&config, &values, &series)?;
-    periodize::output::write_to(a.output.as_deref(), |w| periodize::simulate::write_simulation(w, &config, &values, &series))
+    Ok(periodize::output::write_to(a.output.as_deref(), |w| periodize::simulate::write_simulation(w, &config, &values, &series))?)
 }
 
 fn fit(a: FitArgs) -> Result<()> {

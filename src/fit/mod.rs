@@ -25,7 +25,6 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 use crate::daily::DailySeries;
-use crate::error::Result;
 use crate::model::{AnyModel, Convention, Model, ModelConfig, ModelKind};
 
 /// The default lower bound of tau1 / tau2.
@@ -566,7 +565,7 @@ fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64;
     let fitted: Vec<f64> = (0..n).map(|i| beta[0] + beta[1] * g[i] - beta[2] * h[i]).collect();
     let scale = (n as f64 / (n - np) as f64).sqrt();
     let resid: Vec<f64> = (0..n).map(|i| (tests.y[i] - fitted[i]) * scale).collect();
-    let key = crate::montecarlo::rng::key(p.opts.seed, "bootstrap");
+    let key = crate::population::rng::key(p.opts.seed, "bootstrap");
     let done = std::sync::atomic::AtomicU64::new(0);
     let progress = p.opts.progress.as_deref();
     if let Some(b) = progress {

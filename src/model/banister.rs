@@ -11,26 +11,29 @@
 //! The model is linear in the loads: moving a session within the week only re-weights the
 //! exponential sums, so the linear model barely sees spacing.
 
-use super::{Convention, LaneModel, ModelConfig, decay, lanes};
+use super::{Day, Convention, LaneModel, ModelConfig, decay, lanes};
 use super::{FitInfo, ModelInfo, NonNegative, Positive, Finite, opt, req};
 /// Banister's registration: parameters, columns, conventions, fitting.
 pub const INFO: ModelInfo = ModelInfo {
     name: "banister",
     summary: "Banister's two-component impulse-response model",
     params: &[
-        req("p0", Finite, 100.0),
-        req("k1", NonNegative, 0.075),
-        req("k2", NonNegative, 0.15),
-        req("tau1", Positive, 42.0),
-        req("tau2", Positive, 15.0),
-        opt("g0", 0.0, NonNegative),
-        opt("h0", 0.0, NonNegative),
+        req("p0", 0, Finite, 100.0),
+        req("k1", 1, NonNegative, 0.075),
+        req("k2", 2, NonNegative, 0.15),
+        req("tau1", 4, Positive, 42.0),
+        req("tau2", 5, Positive, 15.0),
+        opt("g0", 7, 0.0, NonNegative),
+        opt("h0", 8, 0.0, NonNegative),
     ],
     options: &[],
     columns: &["fitness", "fatigue", "performance"],
     has_convention: true,
     baseline_param: Some(0),
     linear: true,
+    form_chart: false,
+    acwr_column: false,
+    avx2_lanes: 8,
     requires: &[],
     fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0)] }),
 };
@@ -101,7 +104,8 @@ impl<const N: usize> LaneModel<N> for Banister<N> {
     }
 
     #[inline(always)]
-    fn step(&mut self, w: &[f64; N]) {
+    fn step(&mut self, day: &Day<N>) {
+        let w = &day.load;
         match self.convention {
             Convention::Lagged => lanes!(N, l => {
                 self.g[l] = self.e1[l] * (self.g[l] + self.pending[l]);

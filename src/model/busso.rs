@@ -17,27 +17,30 @@
 //! Under a constant daily load w the model settles at p*(w) = p0 + A w - B w^2, an inverted U
 //! whose best load is w* = A / (2B) (see [`Busso::steady_state`]).
 
-use super::{Convention, LaneModel, ModelConfig, decay, lanes};
+use super::{Day, Convention, LaneModel, ModelConfig, decay, lanes};
 use super::{FitInfo, ModelInfo, NonNegative, Positive, Finite, opt, req};
 /// Busso's registration: parameters, columns, conventions, fitting (k3 is the second gain).
 pub const INFO: ModelInfo = ModelInfo {
     name: "busso",
     summary: "Busso's (2003) variable dose-response model",
     params: &[
-        req("p0", Finite, 100.0),
-        req("k1", NonNegative, 0.0181),
-        req("k3", NonNegative, 0.00004),
-        req("tau1", Positive, 40.0),
-        req("tau2", Positive, 8.0),
-        req("tau3", Positive, 4.0),
-        opt("g0", 0.0, NonNegative),
-        opt("h0", 0.0, NonNegative),
+        req("p0", 0, Finite, 100.0),
+        req("k1", 1, NonNegative, 0.0181),
+        req("k3", 3, NonNegative, 0.00004),
+        req("tau1", 4, Positive, 40.0),
+        req("tau2", 5, Positive, 8.0),
+        req("tau3", 6, Positive, 4.0),
+        opt("g0", 7, 0.0, NonNegative),
+        opt("h0", 8, 0.0, NonNegative),
     ],
     options: &[],
     columns: &["fitness", "fatigue", "k2", "performance"],
     has_convention: true,
     baseline_param: Some(0),
     linear: false,
+    form_chart: false,
+    acwr_column: false,
+    avx2_lanes: 8,
     requires: &[],
     fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0), ("tau3", 0.5, 30.0)] }),
 };
@@ -122,7 +125,8 @@ impl<const N: usize> LaneModel<N> for Busso<N> {
     }
 
     #[inline(always)]
-    fn step(&mut self, w: &[f64; N]) {
+    fn step(&mut self, day: &Day<N>) {
+        let w = &day.load;
         match self.convention {
             Convention::Lagged => lanes!(N, l => {
                 self.q[l] = self.e3[l] * self.q[l] + w[l];

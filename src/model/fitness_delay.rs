@@ -18,7 +18,7 @@
 //! fatigue, as in Banister's model. Like Banister's, the model is linear in the loads, so moving a
 //! session within the week only re-weights exponential sums.
 
-use super::{Convention, LaneModel, ModelConfig, decay, lanes};
+use super::{Day, Convention, LaneModel, ModelConfig, decay, lanes};
 use super::{Finite, FitInfo, ModelInfo, NonNegative, Positive, opt, req};
 
 /// The fitness-delay model's registration: Banister's parameters plus the delay's tau3.
@@ -26,20 +26,23 @@ pub const INFO: ModelInfo = ModelInfo {
     name: "fitness-delay",
     summary: "Calvert et al.'s (1976) three-component model: fitness rises with a delay",
     params: &[
-        req("p0", Finite, 100.0),
-        req("k1", NonNegative, 0.075),
-        req("k2", NonNegative, 0.15),
-        req("tau1", Positive, 42.0),
-        req("tau2", Positive, 15.0),
-        req("tau3", Positive, 4.0),
-        opt("g0", 0.0, NonNegative),
-        opt("h0", 0.0, NonNegative),
+        req("p0", 0, Finite, 100.0),
+        req("k1", 1, NonNegative, 0.075),
+        req("k2", 2, NonNegative, 0.15),
+        req("tau1", 4, Positive, 42.0),
+        req("tau2", 5, Positive, 15.0),
+        req("tau3", 6, Positive, 4.0),
+        opt("g0", 7, 0.0, NonNegative),
+        opt("h0", 8, 0.0, NonNegative),
     ],
     options: &[],
     columns: &["fitness", "fatigue", "performance"],
     has_convention: true,
     baseline_param: Some(0),
     linear: true,
+    form_chart: false,
+    acwr_column: false,
+    avx2_lanes: 8,
     requires: &[("tau1", "tau3")],
     fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0), ("tau3", 0.5, 30.0)] }),
 };
@@ -91,7 +94,8 @@ impl<const N: usize> LaneModel<N> for FitnessDelay<N> {
     }
 
     #[inline(always)]
-    fn step(&mut self, w: &[f64; N]) {
+    fn step(&mut self, day: &Day<N>) {
+        let w = &day.load;
         match self.convention {
             Convention::Lagged => lanes!(N, l => {
                 self.a[l] = self.e1[l] * (self.a[l] + self.pending[l]);

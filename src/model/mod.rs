@@ -108,6 +108,44 @@ register_models! {
     FitnessDelay => fitness_delay::FitnessDelay,
 }
 
+/// The load channels a session belongs to: `hard` (key sessions) or `easy` (easy and long runs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// Hard sessions: key workouts.
+    Hard,
+    /// Easy sessions: recovery runs and, by default, the long run.
+    Easy,
+}
+
+/// What a model sees of one day, for N athletes side by side: each lane's load in all channels
+/// together and in the easy channel (the hard channel holds the rest), and the planned session
+/// (None on a history day or race day). A model with one load channel reads [`Day::load`];
+/// a model with a gain per channel reads [`Day::easy`] and [`Day::hard`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Day<const N: usize> {
+    /// Each lane's load, every channel together.
+    pub load: [f64; N],
+    /// Each lane's load in the easy channel (0 when the day's load is all hard).
+    pub easy: [f64; N],
+    /// The planned session, or None (a history day, race day, a bare load series).
+    pub session: Option<crate::plan::Session>,
+}
+
+impl<const N: usize> Day<N> {
+    /// A day of loads `load`, all in one channel, with no planned session.
+    #[inline(always)]
+    pub fn single(load: [f64; N]) -> Self {
+        Day { load, easy: [0.0; N], session: None }
+    }
+
+    /// Each lane's load in the hard channel.
+    #[inline(always)]
+    pub fn hard(&self) -> [f64; N] {
+        lanes_from(|l| self.load[l] - self.easy[l])
+    }
+}
+
 /// Generic code run with a model's lane type, through [`visit_lanes`].
 pub trait LaneVisitor<const N: usize> {
     /// What the visit returns.
@@ -135,6 +173,15 @@ pub struct ModelInfo {
     pub baseline_param: Option<usize>,
     /// Linear in the loads: moving a session inside the week only re-weights exponential sums.
     pub linear: bool,
+    /// The model's performance is a form (fitness minus fatigue, in load units, with no level):
+    /// charts draw its fitness and fatigue too, labelled as the coaches' chart labels them.
+    pub form_chart: bool,
+    /// The last of `columns` is the 7:28 ACWR of the loads, which `simulate` computes from the
+    /// load series (the model's own row holds the columns before it).
+    pub acwr_column: bool,
+    /// AVX2 lanes the engine runs the model at without load noise (8 or 16; chosen by
+    /// measurement: long dependency chains such as PerPot's divisions gain from 16).
+    pub avx2_lanes: usize,
     /// Orders between parameters that every athlete must meet, `(a, b)` for a > b: fixed values
     /// that break one are refused; distributions are redrawn until they meet it.
     pub requires: &'static [(&'static str, &'static str)],
@@ -276,6 +323,11 @@ impl Constraint {
 pub struct ParamDef {
     /// The name in scenarios, on the command line and in CSV headers.
     pub name: &'static str,
+    /// The parameter's slot in every athlete's `params` stream ([`crate::population::rng`]):
+    /// the same name has the same slot in every model, so athlete i has the same `tau1` under
+    /// Banister and Busso. A new name takes the next free slot (the crate does not compile when
+    /// two names share one); changing a slot changes every draw of that parameter.
+    pub slot: usize,
     /// The value used when a scenario leaves the parameter out (None: required).
     pub default: Option<f64>,
     /// The values it accepts.
@@ -284,11 +336,11 @@ pub struct ParamDef {
     pub typical: f64,
 }
 
-pub(crate) const fn req(name: &'static str, constraint: Constraint, typical: f64) -> ParamDef {
-    ParamDef { name, default: None, constraint, typical }
+pub(crate) const fn req(name: &'static str, slot: usize, constraint: Constraint, typical: f64) -> ParamDef {
+    ParamDef { name, slot, default: None, constraint, typical }
 }
-pub(crate) const fn opt(name: &'static str, default: f64, constraint: Constraint) -> ParamDef {
-    ParamDef { name, default: Some(default), constraint, typical: default }
+pub(crate) const fn opt(name: &'static str, slot: usize, default: f64, constraint: Constraint) -> ParamDef {
+    ParamDef { name, slot, default: Some(default), constraint, typical: default }
 }
 
 pub(crate) use Constraint::{Finite, NonNegative, Positive};
@@ -348,41 +400,69 @@ impl fmt::Display for ModelKind {
     }
 }
 
-/// The non-numeric part of a model's configuration: which model, which convention and, for pmc,
-/// the smoothing rule and the day on which form is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+/// Text options a model may declare at most ([`ModelInfo::options`]).
+pub const MAX_OPTIONS: usize = 4;
+
+/// The non-numeric part of a model's configuration: which model, which convention, and the
+/// model's own text options ([`ModelInfo::options`]: pmc's smoothing rule and form day), each
+/// held as the index of its value in the model's declaration (0 is the default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ModelConfig {
     /// Which model.
     pub kind: ModelKind,
     /// The day convention (models that have one).
     pub convention: Convention,
-    /// PMC's smoothing rule.
-    pub ewma: Ewma,
-    /// The day PMC shows form on.
-    pub form: FormDay,
+    /// Option k's value, as an index into the values the model declares for it.
+    options: [u8; MAX_OPTIONS],
+}
+
+impl serde::Serialize for ModelConfig {
+    /// `kind`, `convention`, then each of the model's options by name with its value's name.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let opts = self.kind.options();
+        let mut m = s.serialize_map(Some(2 + opts.len()))?;
+        m.serialize_entry("kind", &self.kind)?;
+        m.serialize_entry("convention", &self.convention)?;
+        for (k, (name, _)) in opts.iter().enumerate() {
+            m.serialize_entry(name, self.option(k))?;
+        }
+        m.end()
+    }
 }
 
 impl ModelConfig {
-    /// The defaults of `kind`: lagged, and for PMC GoldenCheetah's `exp` smoothing and yesterday's form.
+    /// The defaults of `kind`: lagged, and each option's first value (for PMC GoldenCheetah's
+    /// `exp` smoothing and yesterday's form).
     pub fn new(kind: ModelKind) -> Self {
-        ModelConfig { kind, convention: Convention::Lagged, ewma: Ewma::Exp, form: FormDay::Yesterday }
+        ModelConfig { kind, convention: Convention::Lagged, options: [0; MAX_OPTIONS] }
+    }
+
+    /// The value of the model's option k (in [`ModelInfo::options`] order).
+    pub fn option(&self, k: usize) -> &'static str {
+        self.kind.options()[k].1[self.options[k] as usize]
     }
 
     /// Set a text option by name; `Err` lists what was expected.
     pub fn set_option(&mut self, name: &str, value: &str) -> Result<(), String> {
-        let bad = |allowed: &[&str]| format!("expected one of {}", allowed.join(", "));
-        match (self.kind, name) {
-            (ModelKind::Pmc, "ewma") => {
-                self.ewma = Ewma::parse(value).ok_or_else(|| bad(&["exp", "simple", "span"]))?
-            }
-            (ModelKind::Pmc, "form") => {
-                self.form = FormDay::parse(value).ok_or_else(|| bad(&["yesterday", "today"]))?
-            }
-            _ => return Err(format!("{} has no text option '{name}'", self.kind)),
-        }
+        let opts = self.kind.options();
+        let k = opts.iter().position(|(n, _)| *n == name).ok_or_else(|| format!("{} has no text option '{name}'", self.kind))?;
+        let allowed = opts[k].1;
+        let v = allowed.iter().position(|a| *a == value).ok_or_else(|| format!("expected one of {}", allowed.join(", ")))?;
+        self.options[k] = v as u8;
         Ok(())
     }
 }
+
+// Every model's options fit in ModelConfig.
+const _: () = {
+    let models = ModelKind::ALL;
+    let mut m = 0;
+    while m < models.len() {
+        assert!(models[m].info().options.len() <= MAX_OPTIONS, "a model declares more text options than ModelConfig holds: raise MAX_OPTIONS");
+        m += 1;
+    }
+};
 
 /// Check one named parameter of `kind` (an initial state set after construction).
 fn check_param(kind: ModelKind, name: &str, x: f64) -> Result<(), String> {
@@ -430,8 +510,10 @@ pub trait LaneModel<const N: usize>: Sized {
         }
         Ok(Self::from_values(config, v))
     }
-    /// Advance every lane to the next day, whose loads are `w`. Afterwards the state is that day's row.
-    fn step(&mut self, w: &[f64; N]);
+    /// Advance every lane to the next day, `day` (its loads by channel and its session).
+    /// Afterwards the state is that day's row. Single-channel models read [`Day::load`], the
+    /// day's load in all channels together.
+    fn step(&mut self, day: &Day<N>);
     /// Performance on the current day.
     fn performance(&self) -> [f64; N];
     /// The fitness-like state (banister/busso: g; pmc: fitness; perpot: response potential).
@@ -465,7 +547,7 @@ pub trait Model {
 impl<M: LaneModel<1>> Model for M {
     #[inline]
     fn step(&mut self, load: f64) {
-        LaneModel::step(self, &[load])
+        LaneModel::step(self, &Day::single([load]))
     }
     #[inline]
     fn performance(&self) -> f64 {
@@ -487,8 +569,8 @@ impl LaneModel<1> for AnyModel {
         AnyModel::new(config, &v.iter().map(|x| x[0]).collect::<Vec<_>>())
     }
     #[inline]
-    fn step(&mut self, w: &[f64; 1]) {
-        dispatch!(self, m => LaneModel::step(m, w))
+    fn step(&mut self, day: &Day<1>) {
+        dispatch!(self, m => LaneModel::step(m, day))
     }
     #[inline]
     fn performance(&self) -> [f64; 1] {

@@ -13,24 +13,27 @@
 //! re-weight, can collapse performance. A day's load counts on that day; the lagged/same-day
 //! convention does not apply. The row of day t shows the states after day t's update.
 
-use super::{LaneModel, ModelConfig, lanes};
+use super::{Day, LaneModel, ModelConfig, lanes};
 use super::{ModelInfo, NonNegative, ParamDef, Positive, Finite, opt, req};
 /// PerPot's registration (`scale` divides the loads; 250 suits loads of about 100 a session).
 pub const INFO: ModelInfo = ModelInfo {
     name: "perpot",
     summary: "Perl's performance-potential metamodel with overflow",
     params: &[
-        req("ds", Positive, 2.75),
-        req("dr", Positive, 4.0),
-        req("dso", NonNegative, 3.0),
-        opt("pp0", 0.0, Finite),
-        ParamDef { name: "scale", default: Some(1.0), constraint: Positive, typical: 250.0 },
+        req("ds", 13, Positive, 2.75),
+        req("dr", 14, Positive, 4.0),
+        req("dso", 15, NonNegative, 3.0),
+        opt("pp0", 16, 0.0, Finite),
+        ParamDef { name: "scale", slot: 17, default: Some(1.0), constraint: Positive, typical: 250.0 },
     ],
     options: &[],
     columns: &["strain", "response", "performance"],
     has_convention: false,
     baseline_param: Some(3),
     linear: false,
+    form_chart: false,
+    acwr_column: false,
+    avx2_lanes: 16,
     requires: &[],
     fit: None,
 };
@@ -68,7 +71,8 @@ impl<const N: usize> LaneModel<N> for Perpot<N> {
     }
 
     #[inline(always)]
-    fn step(&mut self, w: &[f64; N]) {
+    fn step(&mut self, day: &Day<N>) {
+        let w = &day.load;
         lanes!(N, l => {
             let u = w[l] / self.scale[l];
             self.sp[l] += u;
@@ -104,7 +108,7 @@ impl<const N: usize> LaneModel<N> for Perpot<N> {
     fn settle(&mut self, w: f64) {
         // Each lane stops at its own convergence, so an athlete's start does not depend on the
         // athletes beside it in the block (or on how many lanes the block has).
-        let load = [w; N];
+        let load = Day::single([w; N]);
         let mut done = [false; N];
         for _ in 0..100_000 {
             let before = (self.sp, self.rp, self.pp);

@@ -13,7 +13,7 @@
 //! under `yesterday`). A day's load always counts on that day: the lagged/same-day convention does
 //! not apply.
 
-use super::{LaneModel, ModelConfig, lanes};
+use super::{Day, LaneModel, ModelConfig, lanes};
 use super::{ModelInfo, Positive, Finite, opt};
 /// The performance management chart's registration (form has no baseline parameter: its
 /// baseline is 0).
@@ -21,16 +21,19 @@ pub const INFO: ModelInfo = ModelInfo {
     name: "pmc",
     summary: "The coaches' fitness/fatigue/form chart (performance management chart)",
     params: &[
-        opt("fitness_days", 42.0, Positive),
-        opt("fatigue_days", 7.0, Positive),
-        opt("fitness0", 0.0, Finite),
-        opt("fatigue0", 0.0, Finite),
+        opt("fitness_days", 9, 42.0, Positive),
+        opt("fatigue_days", 10, 7.0, Positive),
+        opt("fitness0", 11, 0.0, Finite),
+        opt("fatigue0", 12, 0.0, Finite),
     ],
     options: &[("ewma", &["exp", "simple", "span"]), ("form", &["yesterday", "today"])],
     columns: &["fitness", "fatigue", "form", "acwr"],
     has_convention: false,
     baseline_param: None,
     linear: true,
+    form_chart: true,
+    acwr_column: true,
+    avx2_lanes: 8,
     requires: &[],
     fit: None,
 };
@@ -58,6 +61,15 @@ impl Ewma {
         }
     }
 
+    /// The rule's name in scenarios.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ewma::Exp => "exp",
+            Ewma::Simple => "simple",
+            Ewma::Span => "span",
+        }
+    }
+
     /// The smoothing factor a for a time constant of `n` days.
     pub fn alpha(self, n: f64) -> f64 {
         match self {
@@ -79,6 +91,14 @@ pub enum FormDay {
 }
 
 impl FormDay {
+    /// The day's name in scenarios.
+    pub fn name(self) -> &'static str {
+        match self {
+            FormDay::Yesterday => "yesterday",
+            FormDay::Today => "today",
+        }
+    }
+
     /// The day of a name (`yesterday`, `today`), or None.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -105,8 +125,8 @@ impl Pmc {
     /// of range.
     pub fn new(fitness_days: f64, fatigue_days: f64, ewma: Ewma, form_day: FormDay) -> Result<Self, String> {
         let mut c = ModelConfig::new(super::ModelKind::Pmc);
-        c.ewma = ewma;
-        c.form = form_day;
+        c.set_option("ewma", ewma.name())?;
+        c.set_option("form", form_day.name())?;
         Self::try_from_values(&c, &[[fitness_days], [fatigue_days], [0.0], [0.0]])
     }
 
@@ -123,10 +143,13 @@ impl Pmc {
 
 impl<const N: usize> LaneModel<N> for Pmc<N> {
     fn from_values(config: &ModelConfig, v: &[[f64; N]]) -> Self {
+        // The options as this file's INFO declares them: 0 is `ewma`, 1 is `form`.
+        let ewma = Ewma::parse(config.option(0)).unwrap_or(Ewma::Exp);
+        let form_day = FormDay::parse(config.option(1)).unwrap_or(FormDay::Yesterday);
         Pmc {
-            a_fit: v[0].map(|n| config.ewma.alpha(n)),
-            a_fat: v[1].map(|n| config.ewma.alpha(n)),
-            form_day: config.form,
+            a_fit: v[0].map(|n| ewma.alpha(n)),
+            a_fat: v[1].map(|n| ewma.alpha(n)),
+            form_day,
             fitness: v[2],
             fatigue: v[3],
             form: std::array::from_fn(|l| v[2][l] - v[3][l]),
@@ -134,7 +157,8 @@ impl<const N: usize> LaneModel<N> for Pmc<N> {
     }
 
     #[inline(always)]
-    fn step(&mut self, w: &[f64; N]) {
+    fn step(&mut self, day: &Day<N>) {
+        let w = &day.load;
         lanes!(N, l => {
             let yesterday = self.fitness[l] - self.fatigue[l];
             self.fitness[l] += self.a_fit[l] * (w[l] - self.fitness[l]);

@@ -4,10 +4,10 @@
 //! processor has them. Noise words come from the vertical ChaCha8 (`chacha_lanes.rs`), eight days
 //! of every lane's stream per call, held on the stack: nothing is allocated per athlete or day.
 
-use super::chacha_lanes::ChaChaLanes;
-use super::rng::{self, normal_lanes};
-use super::simd::{Form, Simd};
-use crate::model::{LaneModel, lanes_from};
+use crate::population::chacha_lanes::ChaChaLanes;
+use crate::population::rng::{self, normal_lanes};
+use crate::simd::{Form, Simd};
+use crate::model::{Day, LaneModel, lanes_from};
 use crate::model::{Acwr, AcwrLanes};
 use crate::scenario::Noise;
 
@@ -70,6 +70,8 @@ pub struct Block<'a, const N: usize> {
 pub struct RowKernel<'a> {
     pub config: &'a crate::model::ModelConfig,
     pub plan: &'a [f64],
+    /// Each plan day's session, handed to the model with the day's loads.
+    pub sessions: &'a [crate::plan::Session],
     pub noise: Noise,
     /// Index of the baseline parameter in the value list, or None for a baseline of 0.
     pub baseline: Option<usize>,
@@ -91,7 +93,8 @@ pub struct RowKernel<'a> {
 impl<'a> RowKernel<'a> {
     /// The kernel of a row: its model, plan loads, noise, seed and start, with loops compiled for
     /// the widest instruction set the processor has within `simd`.
-    pub fn new(config: &'a crate::model::ModelConfig, plan: &'a [f64], noise: Noise, seed: u64, start: &'a crate::scenario::Start, simd: Simd) -> Self {
+    pub fn new(config: &'a crate::model::ModelConfig, days: &'a crate::plan::Plan, noise: Noise, seed: u64, start: &'a crate::scenario::Start, simd: Simd) -> Self {
+        let plan = &days.load[..];
         let sigma2 = (1.0 + noise.load_cv * noise.load_cv).ln();
         let mut acwr = Acwr::default();
         let recent = start.recent_loads();
@@ -102,6 +105,7 @@ impl<'a> RowKernel<'a> {
         RowKernel {
             config,
             plan,
+            sessions: &days.session,
             noise,
             baseline: config.kind.baseline_param(),
             start,
@@ -150,7 +154,7 @@ impl<'a> RowKernel<'a> {
             crate::scenario::Start::SteadyLoad(w) => model.settle(*w),
             crate::scenario::Start::History { loads, .. } => {
                 for &w in loads.iter() {
-                    model.step(&[w; N]);
+                    model.step(&Day::single([w; N]));
                 }
             }
         }
@@ -235,7 +239,7 @@ impl<'a> RowKernel<'a> {
             } else {
                 [planned; N]
             };
-            model.step(&w);
+            model.step(&Day { load: w, easy: [0.0; N], session: self.sessions.get(d).copied() });
             let p = model.performance();
             let day = d as f64;
             for l in 0..N {
@@ -254,7 +258,7 @@ impl<'a> RowKernel<'a> {
         }
         // Race day: the day after the last plan day, without load.
         let w = [0.0; N];
-        model.step(&w);
+        model.step(&Day::single(w));
         let mut last = model.performance();
         for l in 0..N {
             let better = mask(last[l] > peak[l]);
@@ -284,7 +288,7 @@ impl<'a> RowKernel<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::montecarlo::chacha_lanes::word;
+    use crate::population::chacha_lanes::word;
 
     #[test]
     fn the_day_loop_reads_the_streams_word_for_word() {

@@ -8,25 +8,20 @@
 //! the first row's race-day performance for pairing), never O(athletes x days) unless asked for.
 
 pub(crate) mod aggregate;
-mod chacha_lanes;
 pub(crate) mod kernel;
-pub mod population;
-pub mod rng;
-pub mod simd;
-pub mod summary;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
 pub use kernel::AthleteMetrics;
-pub use simd::{Form, Simd};
+pub use crate::simd::{Form, Simd};
 
 use crate::model::{LaneModel, LaneVisitor, visit_lanes};
 use crate::scenario::Row;
 use aggregate::{DayHist, DaySums};
 use kernel::{Block, DaySink, RowKernel};
-use population::Sampler;
+use crate::population::Sampler;
 
 /// Athletes per work unit.
 pub const CHUNK: usize = 1024;
@@ -162,6 +157,34 @@ impl Metrics {
     }
 }
 
+impl crate::summary::MetricColumns for Metrics {
+    fn len(&self) -> usize {
+        self.perf_final.len()
+    }
+    #[inline]
+    fn metric(&self, k: usize, i: usize) -> f64 {
+        match k {
+            0 => self.perf_final[i],
+            1 => self.perf_peak[i],
+            2 => self.peak_day(i),
+            3 => self.load_total(i),
+            4 => self.days_below(i),
+            _ => self.acwr_max(i),
+        }
+    }
+    #[inline]
+    fn start(&self, i: usize) -> f64 {
+        self.perf_start[i]
+    }
+}
+
+impl RowResult {
+    /// The row's summary: every metric's mean, sd and quantiles, without a comparison.
+    pub fn summary(&self) -> crate::summary::RowSummary {
+        crate::summary::RowSummary::new(&self.metrics, self.plan_days, self.relative)
+    }
+}
+
 /// A worker's run of athletes in [`Metrics`].
 struct MetricsChunk<'a> {
     perf_final: &'a mut [f64],
@@ -235,8 +258,8 @@ pub struct RowOptions {
 /// ```
 pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress: &AtomicU64) -> RowResult {
     let RowOptions { keep_params, daily, simd } = opts;
-    let plan = crate::plan::generate(&row.plan);
-    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start, simd);
+    let plan = row.generated();
+    let kernel = RowKernel::new(&row.model.config, plan, row.noise, seed, &row.start, simd);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes };
     struct Run<'a, 'j> {
@@ -261,8 +284,8 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress
 /// is run again up to that athlete (its draws are fixed by the seed) with a sink that watches its
 /// lane. For error messages only.
 pub fn first_non_finite_day(row: &Row, seed: u64, athlete: usize) -> Option<usize> {
-    let plan = crate::plan::generate(&row.plan);
-    let kernel = RowKernel::new(&row.model.config, &plan.load, row.noise, seed, &row.start, Simd::Auto);
+    let plan = row.generated();
+    let kernel = RowKernel::new(&row.model.config, plan, row.noise, seed, &row.start, Simd::Auto);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes: athlete + 1 };
     struct Find<'a, 'j>(&'a Job<'j>, usize);

@@ -24,9 +24,8 @@ use std::sync::atomic::AtomicU64;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::report::{RunOptions, row_cells, summary_header, write_run};
 use crate::montecarlo::{RowOptions, run_row};
-use crate::montecarlo::summary::{Comparison, RowSummary};
+use crate::summary::{Column, Comparison, RowFigures, RowSummary, columns};
 use crate::output::num;
 use crate::scenario::Scenario;
 use crate::scenario::optimize::{Direction, Level, Method, Optimize};
@@ -144,8 +143,8 @@ struct Evaluator<'a> {
     seed: u64,
     athletes: usize,
     simd: crate::montecarlo::Simd,
-    objective_col: usize,
-    constraint_cols: Vec<usize>,
+    objective_col: &'static Column,
+    constraint_cols: Vec<&'static Column>,
     /// The as-written row's race-day performances and mean, for the paired columns.
     reference: (Vec<f64>, f64, String),
     memo: HashMap<Vec<u64>, f64>,
@@ -169,19 +168,14 @@ impl Evaluator<'_> {
             .collect()
     }
 
-    /// Run one candidate: its summary cells' objective and constrained values.
+    /// Run one candidate: its objective and constrained values.
     fn run(&self, point: &[Level]) -> Result<(f64, Vec<f64>)> {
         let row = self.sc.optimize_row(self.variant, point)?;
         let res = run_row(&row, self.seed, self.athletes, RowOptions { simd: self.simd, ..Default::default() }, &AtomicU64::new(0));
-        let mut s = RowSummary::new(&res);
+        let mut s = res.summary();
         let (perf, mean, label) = &self.reference;
         s.comparison = Some(Comparison::new(0, &res.metrics.perf_final, perf, *mean));
-        let cells = row_cells(&row, &[], Some(label), &s);
-        Ok(self.values(&cells))
-    }
-
-    fn values(&self, cells: &[String]) -> (f64, Vec<f64>) {
-        values(cells, self.objective_col, &self.constraint_cols)
+        Ok(values(&row, &s, Some(label), self.objective_col, &self.constraint_cols))
     }
 
     fn violation(&self, constrained: &[f64]) -> f64 {
@@ -244,11 +238,19 @@ impl search::Objective for Evaluator<'_> {
     }
 }
 
-/// The objective and the constrained values among a row's summary.csv cells (the cells are the
-/// shortest round-trip text of each value, so parsing them back is exact; empty cells are NaN).
-fn values(cells: &[String], objective_col: usize, constraint_cols: &[usize]) -> (f64, Vec<f64>) {
-    let get = |i: usize| cells.get(i).and_then(|c| c.parse::<f64>().ok()).unwrap_or(f64::NAN);
-    (get(objective_col), constraint_cols.iter().map(|&i| get(i)).collect())
+/// The objective and the constrained values of a row's summary (empty cells are NaN), compared
+/// with the row labelled `reference` when the summary has a comparison.
+fn values(row: &crate::scenario::Row, s: &RowSummary, reference: Option<&str>, objective: &Column, constrained: &[&Column]) -> (f64, Vec<f64>) {
+    let kind = row.model.config.kind;
+    let label = row.label(&[]);
+    let f = RowFigures {
+        summary: s,
+        model: kind.name(),
+        convention: kind.has_convention().then(|| row.model.config.convention.name()),
+        label: &label,
+        reference,
+    };
+    (objective.get(&f).as_f64(), constrained.iter().map(|c| c.get(&f).as_f64()).collect())
 }
 
 /// How far outside the constraints, summed over the bounds (0: feasible).
@@ -296,8 +298,7 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
     let check_athletes = opts.athletes.unwrap_or(athletes.saturating_mul(10).min(100_000_000));
     let names = sc.variant_names();
     let targets: Vec<usize> = (0..names.len()).filter(|&i| opt.variant.as_ref().is_none_or(|v| *v == names[i])).collect();
-    let header = summary_header(sc);
-    let col = |c: &str| header.iter().position(|h| h == c).ok_or_else(|| Error::Failed(format!("summary.csv has no column {c}")));
+    let col = |c: &str| columns::column(c).filter(|c| c.is_numeric()).ok_or_else(|| Error::Failed(format!("summary.csv has no numeric column {c}")));
     let objective_col = col(&opt.objective)?;
     let constraint_cols = opt.subject_to.iter().map(|b| col(&b.column)).collect::<Result<Vec<_>>>()?;
 
@@ -319,9 +320,8 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         let as_written_row = sc.rows.iter().find(|r| r.variant == names[vi]).ok_or_else(|| Error::Failed(format!("no row for variant {}", names[vi])))?;
         let (reference, written_index) = pool.install(|| -> Result<_> {
             let res = run_row(as_written_row, seed, athletes, RowOptions { simd: opts.simd, ..Default::default() }, &AtomicU64::new(0));
-            let s = RowSummary::new(&res);
-            let cells = row_cells(as_written_row, &[], None, &s);
-            let (objective, constrained) = values(&cells, objective_col, &constraint_cols);
+            let s = res.summary();
+            let (objective, constrained) = values(as_written_row, &s, None, objective_col, &constraint_cols);
             let violation = violation(opt, &constrained);
             trace.push(Evaluation { variant: vi, stage: "as-written", point: Vec::new(), objective, constrained, violation });
             Ok(((res.metrics.perf_final.clone(), s.perf_final_mean(), as_written_row.label(&[])), trace.len() - 1))
@@ -429,22 +429,28 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         #[cfg(not(feature = "charts"))]
         return Err(crate::plots::no_charts());
     }
-    let run_opts = RunOptions {
+    let run_cfg = crate::result::RunConfig {
         athletes: Some(check_athletes),
         seed: Some(check),
         threads: opts.threads,
-        plots: opts.plots,
-        report: opts.report,
+        views: opts.plots || opts.report,
         progress: opts.progress.clone(),
-        command_line: opts.command_line.clone(),
-        extra_charts: extra_charts.clone(),
         simd: opts.simd,
         ..Default::default()
     };
-    let run = write_run(&best_sc, staging.path(), &run_opts)?;
-    let checked = read_check(&staging.path().join("summary.csv"), &opt.objective)?;
+    let export = crate::export::ExportOptions {
+        plots: opts.plots,
+        report: opts.report,
+        command_line: opts.command_line.clone(),
+        extra_charts: extra_charts.clone(),
+        ..Default::default()
+    };
+    let checked_run = crate::result::run(&best_sc, &run_cfg)?;
+    let run = crate::export::write_set(&checked_run, staging.path(), &export)?;
+    // Each check row's variant and objective.
+    let checked: Vec<(&str, f64)> = (0..checked_run.rows.len()).map(|ri| (best_sc.rows[ri].variant.as_str(), checked_run.value(ri, &opt.objective).unwrap_or(f64::NAN))).collect();
     for o in &mut outcomes {
-        let get = |name: &str| checked.iter().find(|(v, _)| v == name).map(|(_, x)| *x);
+        let get = |name: &str| checked.iter().find(|(v, _)| *v == name).map(|(_, x)| *x);
         if let (Some(a), Some(b)) = (get(&o.optimum), get(&o.variant)) {
             o.check = Some((a, b));
         }
@@ -462,10 +468,7 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         }
     }
     files.push("manifest.json".into());
-    let run_manifest: serde_json::Value = std::fs::read(staging.path().join("manifest.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or(serde_json::Value::Null);
+    let run_manifest = run.manifest;
     let manifest = serde_json::json!({
         "periodize_version": env!("CARGO_PKG_VERSION"),
         "git_commit": option_env!("PERIODIZE_GIT_COMMIT"),
@@ -545,19 +548,6 @@ fn optimum_name(names: &[String], variant: &str, targets: usize) -> String {
     name
 }
 
-/// The check's summary.csv: each row's variant and objective.
-fn read_check(path: &Path, objective: &str) -> Result<Vec<(String, f64)>> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| Error::Failed(format!("{}: {e}", path.display())))?;
-    let h = r.headers().map_err(|e| Error::Failed(format!("{}: {e}", path.display())))?.clone();
-    let oc = h.iter().position(|c| c == objective).ok_or_else(|| Error::Failed(format!("{}: no column {objective}", path.display())))?;
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| Error::Failed(format!("{}: {e}", path.display())))?;
-        out.push((rec.get(0).unwrap_or("").to_string(), rec.get(oc).and_then(|x| x.parse().ok()).unwrap_or(f64::NAN)));
-    }
-    Ok(out)
-}
-
 /// trace.csv: one row per evaluation, the as-written reference of each variant first.
 fn write_trace(path: &Path, sc: &Scenario, opt: &Optimize, trace: &[Evaluation]) -> Result<()> {
     let names = sc.variant_names();
@@ -600,5 +590,5 @@ fn write_trace(path: &Path, sc: &Scenario, opt: &Optimize, trace: &[Evaluation])
         }
         w.flush().map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
     }
-    crate::output::write_to(Some(path), |w| w.write_all(&buf))
+    Ok(crate::output::write_to(Some(path), |w| w.write_all(&buf))?)
 }

@@ -5,9 +5,8 @@ use plotters::prelude::*;
 
 use super::{Chart, draw_err};
 use crate::error::Result;
-use crate::model::ModelKind;
-use crate::report::RowView;
-use crate::montecarlo::summary::{RowSummary, pct_decimals, percent, signed};
+use crate::result::RowOutcome as RowView;
+use crate::summary::{RowSummary, pct_decimals, percent, signed};
 use crate::plan::{Plan, Session, WeekKind};
 use crate::scenario::Scenario;
 
@@ -56,7 +55,7 @@ fn text_width(s: &str) -> u32 {
 }
 
 fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
-    let mut compared: Vec<(usize, &crate::montecarlo::summary::Comparison)> = rows
+    let mut compared: Vec<(usize, &crate::summary::Comparison)> = rows
         .iter()
         .enumerate()
         .filter_map(|(i, r)| r.comparison.as_ref().map(|c| (i, c)))
@@ -83,7 +82,7 @@ fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
         .iter()
         .map(|(_, c)| format!("{} ({}%), better for {}", signed(c.diff_mean, c.decimals()), signed(c.diff_pct, pct_decimals(c)), percent(c.win_rate(), c.athletes)))
         .collect();
-    let ends = |c: &crate::montecarlo::summary::Comparison| {
+    let ends = |c: &crate::summary::Comparison| {
         let (lo, hi) = c.diff_ci();
         if lo.is_finite() { (lo, hi) } else { (c.diff_mean, c.diff_mean) }
     };
@@ -182,7 +181,7 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
     if drawable.is_empty() {
         return Ok(Vec::new());
     }
-    let plans: Vec<Plan> = sc.rows.iter().map(|r| crate::plan::generate(&r.plan)).collect();
+    let plans: Vec<&Plan> = sc.rows.iter().map(|r| r.generated()).collect();
     // One y scale for every panel, so panels compare at a glance.
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
@@ -192,7 +191,7 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
             lo = lo.min(q[0]);
             hi = hi.max(q[2]);
         }
-        if sc.rows[i].model.config.kind == ModelKind::Pmc {
+        if sc.rows[i].model.config.kind.info().form_chart {
             for x in d.fitness_mean.iter().chain(&d.fatigue_mean) {
                 lo = lo.min(*x);
                 hi = hi.max(*x);
@@ -218,7 +217,7 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn daily_file(sc: &Scenario, views: &[RowView], plans: &[Plan], group: &[usize], title: &str, y: std::ops::Range<f64>, load_max: f64, days: usize) -> Result<String> {
+fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize], title: &str, y: std::ops::Range<f64>, load_max: f64, days: usize) -> Result<String> {
     let cols = if group.len() == 1 { 1 } else { 2 };
     let grid_rows = group.len().div_ceil(cols);
     let (pw, ph) = (if cols == 1 { 1000 } else { 620 }, 330u32);
@@ -237,7 +236,7 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[Plan], group: &[usize],
             let (top, bottom) = panel.split_vertically((ph as f64 * 0.68) as u32);
             let view = views[i].daily.as_ref();
             let Some(d) = view else { continue };
-            let pmc = sc.rows[i].model.config.kind == ModelKind::Pmc;
+            let pmc = sc.rows[i].model.config.kind.info().form_chart;
             let mut chart = ChartBuilder::on(&top)
                 .caption(sc.short_label(i), (FONT, 14))
                 .margin_left(8)
@@ -330,7 +329,7 @@ enum Mark {
 /// week shading on the next.
 fn legend(area: &DrawingArea<SVGBackend<'_>, Shift>, sc: &Scenario) -> Result<()> {
     let mut lines: Vec<(Mark, String)> = Vec::new();
-    if sc.rows.iter().any(|r| r.model.config.kind == ModelKind::Pmc) {
+    if sc.rows.iter().any(|r| r.model.config.kind.info().form_chart) {
         lines.push((Mark::Line(RGBColor(31, 119, 180)), "fitness (CTL)".into()));
         lines.push((Mark::Line(RGBColor(214, 39, 140)), "fatigue (ATL)".into()));
         lines.push((Mark::Line(RGBColor(230, 150, 0)), "form (TSB), median".into()));
@@ -367,7 +366,7 @@ fn legend(area: &DrawingArea<SVGBackend<'_>, Shift>, sc: &Scenario) -> Result<()
 }
 
 fn final_distribution(sc: &Scenario, views: &[RowView]) -> Result<Option<String>> {
-    let mut rows: Vec<(usize, [f64; 5])> = views.iter().enumerate().filter(|(_, v)| v.final_q.iter().all(|x| x.is_finite())).map(|(i, v)| (i, v.final_q)).collect();
+    let mut rows: Vec<(usize, [f64; 5])> = views.iter().enumerate().filter_map(|(i, v)| v.final_q.filter(|q| q.iter().all(|x| x.is_finite())).map(|q| (i, q))).collect();
     if rows.is_empty() {
         return Ok(None);
     }

@@ -18,10 +18,8 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::report::RowView;
-use crate::montecarlo::summary::RowSummary;
 use crate::output::AtomicFile;
-use crate::scenario::Scenario;
+use crate::result::RunResult;
 
 #[cfg(feature = "charts")]
 mod draw;
@@ -56,12 +54,15 @@ pub fn save(path: &Path, text: &str) -> Result<AtomicFile> {
 }
 
 /// Every chart of a run. A chart with no finite value to draw is left out.
-pub fn charts(sc: &Scenario, rows: &[RowSummary], views: &[RowView]) -> Result<Vec<Chart>> {
+pub fn charts(r: &RunResult<'_>) -> Result<Vec<Chart>> {
     #[cfg(feature = "charts")]
-    return draw::charts(sc, rows, views);
+    {
+        let rows: Vec<crate::summary::RowSummary> = r.rows.iter().map(|o| o.summary.clone()).collect();
+        draw::charts(r.scenario, &rows, &r.rows)
+    }
     #[cfg(not(feature = "charts"))]
     {
-        let _ = (sc, rows, views);
+        let _ = r;
         Err(no_charts())
     }
 }

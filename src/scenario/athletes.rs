@@ -76,7 +76,7 @@ pub(super) fn validate_joint(v: &mut V, m: &Node, kind: ModelKind, params: &[(St
     let mut joint = Joint { preset: m.get("preset").and_then(|p| if let Val::Str(s) = &p.val { Some(s.clone()) } else { None }), ..Default::default() };
     if let Some(c) = m.get("correlation") {
         joint.correlations = correlations(v, c, kind, params)?;
-        if let Err(pairs) = crate::montecarlo::population::correlation_cholesky(&joint.copula(), &joint) {
+        if let Err(pairs) = crate::population::correlation_cholesky(&joint.copula(), &joint) {
             v.bad(&c.span, format!("model.correlation: the correlations {pairs} do not form a positive definite matrix (no population has them all); weaken some of them"));
         }
     }
@@ -311,7 +311,7 @@ fn sum(s: &str, names: &[&str]) -> Result<Vec<(f64, Vec<usize>)>, String> {
 fn pilot(kind: ModelKind, params: &[(String, Dist)], joint: &Joint) -> Option<String> {
     let free = Joint { require: Vec::new(), ..joint.clone() };
     let spec = super::ModelSpec { config: crate::model::ModelConfig::new(kind), params: params.to_vec(), joint: free };
-    let sampler = crate::montecarlo::population::Sampler::new(0, &spec);
+    let sampler = crate::population::Sampler::new(0, &spec);
     let mut x = vec![0.0; params.len()];
     let mut rejected = 0u64;
     let mut by = vec![0u64; joint.require.len()];

@@ -81,3 +81,14 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
+
+/// Why a scenario file could not be loaded: it could not be read, or it did not validate.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error(transparent)]
+    Io(#[from] crate::io::IoError),
+    /// The scenario did not validate.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+}

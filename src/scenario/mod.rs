@@ -19,7 +19,7 @@ mod validate;
 
 use std::path::Path;
 
-pub use error::{Problem, ScenarioError, line_col};
+pub use error::{LoadError, Problem, ScenarioError, line_col};
 pub use spec::*;
 pub use athletes::parse_require;
 pub use validate::{WEEKDAYS, parse_scenario, sha256_hex};
@@ -28,7 +28,7 @@ pub use validate::{WEEKDAYS, parse_scenario, sha256_hex};
 pub const TEMPLATE: &str = include_str!("template.toml");
 
 /// Read and validate a scenario file.
-pub fn load(path: &Path) -> crate::Result<Scenario> {
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     let text = crate::output::read_input(path)?;
     Ok(parse_scenario(&text, path)?)
 }

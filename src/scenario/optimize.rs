@@ -16,18 +16,15 @@ use super::collector::V;
 use super::plan_spec::validate_plan;
 use super::validate::validate_row;
 
-/// The numeric columns of summary.csv that an objective or a constraint may name (the row's
-/// key cells, `reference`, `model`, `convention` and `label` are text). A test in the engine
-/// checks this list against summary.csv's header.
-pub const NUMERIC_COLUMNS: &[&str] = &[
-    "athletes", "perf_final_mean", "perf_final_sd", "perf_final_p05", "perf_final_p50", "perf_final_p95", "gain_pct_mean",
-    "gain_pct_sd", "gain_pct_p05", "gain_pct_p50", "gain_pct_p95", "perf_peak_mean", "peak_day_mean", "load_total_mean",
-    "win_rate", "win_rate_ci_low", "win_rate_ci_high", "diff_mean", "diff_ci_low", "diff_ci_high", "diff_pct", "perf_peak_sd",
-    "perf_peak_p05", "perf_peak_p50", "perf_peak_p95", "peak_day_sd", "peak_day_p05", "peak_day_p50", "peak_day_p95",
-    "load_total_sd", "load_total_p05", "load_total_p50", "load_total_p95", "days_below_mean", "days_below_sd", "days_below_p05",
-    "days_below_p50", "days_below_p95", "acwr_max_mean", "acwr_max_sd", "acwr_max_p05", "acwr_max_p50", "acwr_max_p95",
-    "plan_days",
-];
+/// Whether `name` is a numeric column of summary.csv that an objective or a constraint may name.
+fn is_numeric_column(name: &str) -> bool {
+    crate::summary::columns::column(name).is_some_and(|c| c.is_numeric())
+}
+
+/// The numeric columns of summary.csv, for messages.
+fn numeric_columns() -> String {
+    crate::summary::columns::numeric_names().collect::<Vec<_>>().join(", ")
+}
 
 /// Most evaluations a budget may ask for.
 pub const MAX_BUDGET: i64 = 1_000_000;
@@ -414,9 +411,9 @@ pub(super) fn read(
     }
     let column = |v: &mut V, n: &Node, what: &str| -> Option<String> {
         match &n.val {
-            Val::Str(s) if NUMERIC_COLUMNS.contains(&s.as_str()) => Some(s.clone()),
+            Val::Str(s) if is_numeric_column(s) => Some(s.clone()),
             _ => {
-                v.bad(&n.span, format!("{what} = {}: expected a numeric column of summary.csv: {}", n.show(), NUMERIC_COLUMNS.join(", ")));
+                v.bad(&n.span, format!("{what} = {}: expected a numeric column of summary.csv: {}", n.show(), numeric_columns()));
                 None
             }
         }
@@ -479,9 +476,9 @@ pub(super) fn read(
         match s.table() {
             Some(t) => {
                 for (k, n) in t {
-                    let col = NUMERIC_COLUMNS.contains(&k.name.as_str()).then(|| k.name.clone());
+                    let col = is_numeric_column(&k.name).then(|| k.name.clone());
                     if col.is_none() {
-                        v.bad(&k.span, format!("optimize.subject_to.{}: not a numeric column of summary.csv; expected one of {}", k.name, NUMERIC_COLUMNS.join(", ")));
+                        v.bad(&k.span, format!("optimize.subject_to.{}: not a numeric column of summary.csv; expected one of {}", k.name, numeric_columns()));
                     }
                     let p = format!("optimize.subject_to.{}", k.name);
                     if !v.keys(n, &p, &["min", "max"]) {

@@ -405,7 +405,7 @@ pub(super) fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String
         None => Some(Noise::default()),
         Some(n) => validate_noise(v, n),
     };
-    let row = Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise?, start: start?, reference: None };
+    let row = Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise?, start: start?, reference: None, generated: Default::default() };
     // Plans whose loads overflow (a progression compounded over years, a factor of 1e300), for
     // every row a scenario or `optimize` builds. A `target_total_load = "reference"` is resolved
     // later; an unscaled plan that overflows would scale to NaN.

@@ -1,10 +1,16 @@
 //! A row's summary: the six metrics' mean, sd and quantiles, and the paired comparison with its
-//! reference row (see [`crate::scenario::Compare`]), with the readable verdict built from them.
+//! reference row (see [`crate::scenario::Compare`]), as plain numbers; [`columns`] is the one
+//! table of summary.csv's columns (name, unit, description, how each is computed), which every
+//! writer, chart, the report, `optimize` and scenario validation read.
+//!
+//! This module sits low in the crate: it knows statistics, not scenarios or the engine, so that
+//! scenario validation can check an `[optimize]` column name against the same table.
 
-use crate::scenario::Scenario;
+pub mod columns;
+
 use crate::stats::summarize_columns;
 
-use super::RowResult;
+pub use columns::{COLUMNS, Column, RowFigures, Value};
 
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959963984540054;
@@ -12,7 +18,7 @@ pub const Z95: f64 = 1.959963984540054;
 /// The summary of one row.
 #[derive(Clone, Debug)]
 pub struct RowSummary {
-    /// Per metric (in [`crate::report::METRICS`] order): mean, sd, p05, p50, p95.
+    /// Per metric (in [`METRICS`] order): mean, sd, p05, p50, p95.
     pub stats: Vec<[f64; 5]>,
     /// Athletes in the row.
     pub athletes: usize,
@@ -25,20 +31,44 @@ pub struct RowSummary {
     pub gain_pct: Option<[f64; 5]>,
 }
 
+/// The six metrics of one row as columns, in [`METRICS`] order, for [`RowSummary::new`].
+pub trait MetricColumns: Sync {
+    /// Number of athletes.
+    fn len(&self) -> usize;
+    /// Whether there are no athletes.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Athlete i's value of metric k (in [`METRICS`] order).
+    fn metric(&self, k: usize, i: usize) -> f64;
+    /// Athlete i's performance at the start of the plan.
+    fn start(&self, i: usize) -> f64;
+}
+
+/// The six per-athlete metrics, in summary order.
+pub const METRICS: [&str; 6] = ["perf_final", "perf_peak", "peak_day", "load_total", "days_below", "acwr_max"];
+
 impl RowSummary {
-    /// Summarise a row's per-athlete metrics.
-    pub fn new(res: &RowResult) -> Self {
-        let m = &res.metrics;
+    /// Summarise a row's per-athlete metrics; `relative`: whether performance is a level a
+    /// relative gain makes sense of (not pmc's form).
+    pub fn new(m: &impl MetricColumns, plan_days: usize, relative: bool) -> Self {
         let n = m.len();
         // The six metrics in two groups of three, in parallel; the values do not depend on it.
         let (a, b) = rayon::join(
-            || summarize_columns(n, |i| [m.perf_final[i], m.perf_peak[i], m.peak_day(i)]),
-            || summarize_columns(n, |i| [m.load_total(i), m.days_below(i), m.acwr_max(i)]),
+            || summarize_columns(n, |i| [m.metric(0, i), m.metric(1, i), m.metric(2, i)]),
+            || summarize_columns(n, |i| [m.metric(3, i), m.metric(4, i), m.metric(5, i)]),
         );
-        let s = &m.perf_start;
-        let gain_pct = (res.relative && n > 0 && s.iter().all(|&x| x > 0.0 && x.is_finite()))
-            .then(|| summarize_columns(n, |i| [100.0 * (m.perf_final[i] - s[i]) / s[i]])[0]);
-        RowSummary { stats: a.into_iter().chain(b).collect(), athletes: n, plan_days: res.plan_days, comparison: None, gain_pct }
+        let all_positive = (0..n).all(|i| {
+            let x = m.start(i);
+            x > 0.0 && x.is_finite()
+        });
+        let gain_pct = (relative && n > 0 && all_positive).then(|| {
+            summarize_columns(n, |i| {
+                let s = m.start(i);
+                [100.0 * (m.metric(0, i) - s) / s]
+            })[0]
+        });
+        RowSummary { stats: a.into_iter().chain(b).collect(), athletes: n, plan_days, comparison: None, gain_pct }
     }
 
     /// Mean race-day performance.
@@ -124,51 +154,11 @@ pub fn percent(p: f64, athletes: usize) -> String {
     format!("{:.d$}%", 100.0 * p)
 }
 
-/// The verdict of a compared row, e.g.
-/// `clustered vs spread (key_workouts=3): -8.2 (-2.9%, 95% CI -8.4 to -8.0), better for 4% of athletes`.
-pub fn verdict_line(sc: &Scenario, i: usize, c: &Comparison) -> String {
-    let d = c.decimals();
-    let (lo, hi) = c.diff_ci();
-    let ci = if lo.is_finite() { format!(", 95% CI {} to {}", signed(lo, d), signed(hi, d)) } else { String::new() };
-    let who = match sc.diff_parts(i) {
-        Some((a, b, same)) if !same.is_empty() => format!("{a} vs {b} ({same})"),
-        Some((a, b, _)) => format!("{a} vs {b}"),
-        None => sc.short_label(i),
-    };
-    format!(
-        "{who}: {} ({}%{ci}), better for {} of athletes",
-        signed(c.diff_mean, d),
-        signed(c.diff_pct, pct_decimals(c)),
-        percent(c.win_rate(), c.athletes)
-    )
-}
-
 /// Decimals of the percent difference: the same relative precision as the difference.
 pub fn pct_decimals(c: &Comparison) -> usize {
     let (lo, hi) = c.diff_ci();
     let ratio = if c.diff_mean != 0.0 { (c.diff_pct / c.diff_mean).abs() } else { 0.0 };
     decimals_for((hi - lo) / 2.0 * ratio)
-}
-
-/// The verdict lines of a run: every compared row, or with more than `max` compared rows the
-/// three best and three worst by mean difference, and a line counting the rest.
-pub fn verdict(sc: &Scenario, rows: &[RowSummary], max: usize) -> Vec<String> {
-    let compared: Vec<(usize, &Comparison)> = rows.iter().enumerate().filter_map(|(i, r)| r.comparison.as_ref().map(|c| (i, c))).collect();
-    if compared.len() <= max {
-        return compared.iter().map(|(i, c)| verdict_line(sc, *i, c)).collect();
-    }
-    let mut by_diff = compared.clone();
-    by_diff.sort_by(|a, b| b.1.diff_pct.total_cmp(&a.1.diff_pct));
-    let mut out = vec![format!("{} compared rows; the three best and the three worst by percent difference:", compared.len())];
-    out.extend(by_diff[..3].iter().map(|(i, c)| format!("  best:  {}", verdict_line(sc, *i, c))));
-    out.extend(by_diff[by_diff.len() - 3..].iter().map(|(i, c)| format!("  worst: {}", verdict_line(sc, *i, c))));
-    let ahead = compared.iter().filter(|(_, c)| c.diff_ci().0 > 0.0).count();
-    let behind = compared.iter().filter(|(_, c)| c.diff_ci().1 < 0.0).count();
-    out.push(format!(
-        "  {ahead} rows are ahead of their reference and {behind} behind (95% CI excludes 0); {} are within noise; see summary.csv",
-        compared.len() - ahead - behind
-    ));
-    out
 }
 
 #[cfg(test)]

@@ -1,14 +1,21 @@
 //! Athlete populations: every model parameter a fixed value or a distribution, drawn from the
-//! athlete's own `params` stream at the parameter's fixed slot (see [`super::rng`]).
+//! athlete's own `params` stream at the parameter's fixed slot (see [`rng`]).
+//!
+//! This layer sits below both scenario validation and the engine: random streams ([`rng`], the
+//! vertical ChaCha8 of [`chacha_lanes`]), population types ([`spec`]) and the sampler.
+
+pub(crate) mod chacha_lanes;
+pub mod rng;
+pub mod spec;
 
 use rand::Rng;
 
 use chacha20::ChaCha8Rng;
 
-use super::chacha_lanes::{ChaChaLanes, word};
-use super::simd::Form;
-use super::rng::{self, GROUP, PARAM_SLOTS, inv_norm, inv_norm_lanes, u53};
-use crate::scenario::{Dist, Joint, ModelSpec};
+use chacha_lanes::{ChaChaLanes, word};
+use crate::simd::Form;
+use rng::{GROUP, PARAM_SLOTS, inv_norm, inv_norm_lanes, u53};
+use spec::{Dist, Joint, ModelSpec};
 
 /// The most draws of one athlete under `require`: validation refuses populations that reject
 /// more than 99% of draws, so an athlete runs out with probability below 0.99^10000 = 2e-44.
@@ -64,7 +71,7 @@ impl Sampler {
     /// name or a distribution with bad values is an error naming it.
     ///
     /// ```
-    /// use periodize::montecarlo::population::Sampler;
+    /// use periodize::population::Sampler;
     /// use periodize::scenario::Dist;
     /// let tau1 = ("tau1".to_string(), Dist::Normal { mean: 42.0, sd: 5.0, min: 20.0, max: 70.0 });
     /// let s = Sampler::from_params(1, &[tau1.clone()]).unwrap();

@@ -18,47 +18,85 @@
 use chacha20::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 
-/// The slot of each parameter name in the `params` stream.
-pub const PARAM_SLOTS: [&str; 18] = [
-    "p0", "k1", "k2", "k3", "tau1", "tau2", "tau3", "g0", "h0", "fitness_days", "fatigue_days", "fitness0", "fatigue0",
-    "ds", "dr", "dso", "pp0", "scale",
-];
-
-/// The slot of a parameter name, at compile time.
-pub const fn slot(name: &str) -> Option<usize> {
-    let mut k = 0;
-    while k < PARAM_SLOTS.len() {
-        let (a, b) = (PARAM_SLOTS[k].as_bytes(), name.as_bytes());
-        if a.len() == b.len() {
-            let mut i = 0;
-            while i < a.len() && a[i] == b[i] {
-                i += 1;
-            }
-            if i == a.len() {
-                return Some(k);
-            }
-        }
-        k += 1;
+/// Whether two strings are equal, at compile time.
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
     }
-    None
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
-// Every registered model's parameters have a slot: a new parameter name must be appended to
-// PARAM_SLOTS (never inserted: that would move every later slot and change every stream), or
-// the crate does not compile.
-const _: () = {
+/// The number of parameter slots: one more than the largest slot a model declares.
+const fn slot_count() -> usize {
+    let models = crate::model::ModelKind::ALL;
+    let (mut n, mut m) = (0, 0);
+    while m < models.len() {
+        let params = models[m].info().params;
+        let mut p = 0;
+        while p < params.len() {
+            if params[p].slot + 1 > n {
+                n = params[p].slot + 1;
+            }
+            p += 1;
+        }
+        m += 1;
+    }
+    n
+}
+
+/// Every slot's parameter name, from the models' own declarations ([`crate::model::ParamDef::slot`]).
+/// The crate does not compile when two names share a slot, one name has two slots, or a slot
+/// is left unused.
+const fn slot_names() -> [&'static str; slot_count()] {
+    let mut names = [""; slot_count()];
     let models = crate::model::ModelKind::ALL;
     let mut m = 0;
     while m < models.len() {
         let params = models[m].info().params;
         let mut p = 0;
         while p < params.len() {
-            assert!(slot(params[p].name).is_some(), "a model parameter has no slot in PARAM_SLOTS: append it");
+            let (name, k) = (params[p].name, params[p].slot);
+            assert!(names[k].is_empty() || str_eq(names[k], name), "two parameter names share a stream slot: give the new one the next free slot");
+            names[k] = name;
             p += 1;
         }
         m += 1;
     }
-};
+    let mut k = 0;
+    while k < names.len() {
+        assert!(!names[k].is_empty(), "a parameter stream slot is unused: slots are numbered from 0 without gaps");
+        let mut j = k + 1;
+        while j < names.len() {
+            assert!(!str_eq(names[k], names[j]), "one parameter name has two stream slots");
+            j += 1;
+        }
+        k += 1;
+    }
+    names
+}
+
+/// The parameter name of each slot in the `params` stream, made from the models' declarations.
+pub const PARAM_SLOTS: [&str; slot_count()] = slot_names();
+
+/// The slot of a parameter name, at compile time.
+pub const fn slot(name: &str) -> Option<usize> {
+    let mut k = 0;
+    while k < PARAM_SLOTS.len() {
+        if str_eq(PARAM_SLOTS[k], name) {
+            return Some(k);
+        }
+        k += 1;
+    }
+    None
+}
 
 /// SplitMix64, to spread a seed into key material.
 fn splitmix(x: &mut u64) -> u64 {
@@ -239,6 +277,15 @@ pub fn seek_overflow(rng: &mut ChaCha8Rng, athlete: u64, slot: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slots_keep_their_published_positions() {
+        // The slots every earlier release drew from: moving one would change every athlete.
+        let published = ["p0", "k1", "k2", "k3", "tau1", "tau2", "tau3", "g0", "h0", "fitness_days", "fatigue_days", "fitness0", "fatigue0", "ds", "dr", "dso", "pp0", "scale"];
+        assert_eq!(PARAM_SLOTS[..published.len()], published);
+        assert_eq!(slot("tau1"), Some(4));
+        assert_eq!(slot("nope"), None);
+    }
 
     #[test]
     fn inv_norm_inverts_the_normal_cdf() {

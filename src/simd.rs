@@ -85,13 +85,14 @@ impl Form {
     /// independent recursions to hide the latency of one day's step behind the others, but not
     /// so many that the state leaves the registers. Chosen by measurement on a 2-core AVX2 machine
     /// (`bash benches/scaling.sh`, see docs/performance.md): without load noise 8 lanes (two
-    /// AVX2 registers per state) except for PerPot, whose divisions and clamps gain from 16;
+    /// AVX2 registers per state) except for models that declare 16 in their `avx2_lanes` (PerPot,
+    /// whose divisions and clamps gain from 16);
     /// with load noise 16, whose ChaCha8 and inverse normal keep more work in flight. AVX-512
     /// takes twice as many. (Measurement noise is drawn once per athlete, on race day, and does
     /// not change the day loop.) Every choice gives the same bits: each lane is one athlete's
     /// own arithmetic.
     pub fn lanes(self, kind: crate::model::ModelKind, load_noise: bool) -> usize {
-        let avx2 = if load_noise || kind == crate::model::ModelKind::Perpot { 16 } else { 8 };
+        let avx2 = if load_noise { 16 } else { kind.info().avx2_lanes };
         match self.0 {
             Kind::Avx512 => 2 * avx2,
             _ => avx2,

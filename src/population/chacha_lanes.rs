@@ -114,7 +114,7 @@ pub fn word<const L: usize>(block: &[[u32; L]; 16], j: usize, l: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::montecarlo::rng;
+    use crate::population::rng;
     use rand::Rng;
 
     fn check_streams<const L: usize>() {

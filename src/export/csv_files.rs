@@ -1,0 +1,145 @@
+//! summary.csv, athletes.csv and daily.csv.
+
+use super::{Context, Exporter};
+use crate::error::{Error, Result};
+use crate::montecarlo::DailyRow;
+use crate::population::rng;
+use crate::output::{AtomicFile, csv_writer, num};
+use crate::result::RunResult;
+use crate::scenario::{Row, Scenario};
+use crate::summary::{COLUMNS, METRICS, MetricColumns, Value};
+
+/// The summary.csv header: the row's name columns, then [`COLUMNS`].
+pub fn summary_header(sc: &Scenario) -> Vec<String> {
+    let mut h = vec!["variant".to_string()];
+    h.extend(sc.sweep_paths.iter().cloned());
+    h.extend(COLUMNS.iter().map(|c| c.name.to_string()));
+    h
+}
+
+/// A cell's text: numbers as the shortest text that reads back to the same f64, NaN empty.
+fn cell(v: &Value<'_>) -> String {
+    match *v {
+        Value::Num(x) => num(x),
+        Value::Count(n) => n.to_string(),
+        Value::Text(s) => s.to_string(),
+        Value::Empty => String::new(),
+    }
+}
+
+/// The cells that name a row in every CSV: the variant, then one per swept path.
+fn key_cells(row: &Row) -> Vec<String> {
+    std::iter::once(&row.variant).chain(&row.sweep).cloned().collect()
+}
+
+/// Write CSV records to an output file (through [`csv_writer`]).
+fn write_records<R: IntoIterator<Item: AsRef<[u8]>>>(f: &mut AtomicFile, records: impl IntoIterator<Item = R>) -> Result<()> {
+    let path = f.path().to_path_buf();
+    let io = |source: std::io::Error| Error::Write { path: path.clone(), source };
+    let mut w = csv_writer(f.writer());
+    for r in records {
+        w.write_record(r).map_err(|e| io(e.into()))?;
+    }
+    w.flush().map_err(io)
+}
+
+/// summary.csv: one row per scenario row, the columns of [`COLUMNS`].
+pub struct SummaryCsv;
+
+impl Exporter for SummaryCsv {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        let sc = r.scenario;
+        let mut f = AtomicFile::create(&cx.dir.join("summary.csv"))?;
+        let rows = (0..r.rows.len()).map(|ri| {
+            let mut c = key_cells(&sc.rows[ri]);
+            c.extend(r.figures(ri).values().iter().map(cell));
+            c
+        });
+        write_records(&mut f, std::iter::once(summary_header(sc)).chain(rows))?;
+        Ok(vec![f])
+    }
+}
+
+/// The parameter names of every row's model, in stream-slot order (athletes.csv's columns).
+fn all_param_names(sc: &Scenario) -> Vec<&'static str> {
+    rng::PARAM_SLOTS.into_iter().filter(|slot| sc.rows.iter().any(|r| r.model.params.iter().any(|(n, _)| n == slot))).collect()
+}
+
+/// athletes.csv: every athlete's metrics and parameters, row by row.
+pub struct AthletesCsv;
+
+impl Exporter for AthletesCsv {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        let sc = r.scenario;
+        let mut f = AtomicFile::create(&cx.dir.join("athletes.csv"))?;
+        let names = all_param_names(sc);
+        let header = std::iter::once("variant").chain(sc.sweep_paths.iter().map(String::as_str)).chain(["athlete"]).chain(METRICS).chain(names.iter().copied());
+        write_records(&mut f, [header])?;
+        for (row, out) in sc.rows.iter().zip(&r.rows) {
+            let Some(a) = out.athletes.as_ref() else {
+                return Err(Error::Failed("athletes.csv needs the run's per-athlete metrics (RunConfig::per_athlete)".into()));
+            };
+            let key = key_cells(row);
+            let np = row.model.params.len();
+            let cols: Vec<Option<usize>> = names.iter().map(|n| row.model.params.iter().position(|(p, _)| p == n)).collect();
+            let m = &a.metrics;
+            write_records(
+                &mut f,
+                (0..m.len()).map(|i| {
+                    let mut rec = key.clone();
+                    rec.push(i.to_string());
+                    rec.extend((0..METRICS.len()).map(|k| num(m.metric(k, i))));
+                    rec.extend(cols.iter().map(|c| match (c, a.params.as_ref()) {
+                        (Some(c), Some(p)) => num(p[i * np + c]),
+                        _ => String::new(),
+                    }));
+                    rec
+                }),
+            )?;
+        }
+        Ok(vec![f])
+    }
+}
+
+/// daily.csv: per-day means and quantiles of every row.
+pub struct DailyCsv;
+
+impl Exporter for DailyCsv {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        let sc = r.scenario;
+        let mut f = AtomicFile::create(&cx.dir.join("daily.csv"))?;
+        // A date column when a row's plan has a start date.
+        let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
+        let date = if dated { &["day", "date"][..] } else { &["day"] };
+        let stats = ["perf_mean", "perf_p05", "perf_p50", "perf_p95", "fitness_mean", "fatigue_mean", "load_mean", "race_day"];
+        let header = std::iter::once("variant").chain(sc.sweep_paths.iter().map(String::as_str)).chain(date.iter().copied()).chain(stats);
+        write_records(&mut f, [header])?;
+        for (row, out) in sc.rows.iter().zip(&r.rows) {
+            let Some(d) = out.daily.as_ref() else {
+                return Err(Error::Failed("daily.csv needs the run's per-day aggregates (RunConfig::daily)".into()));
+            };
+            let start = dated.then(|| row.plan.start_date());
+            write_daily(&mut f, &key_cells(row), start, d, out.summary.plan_days)?;
+        }
+        Ok(vec![f])
+    }
+}
+
+/// A row's days in daily.csv; `start`: Some when the file has a date column (the row's start
+/// date, if it has one).
+fn write_daily(f: &mut AtomicFile, key: &[String], start: Option<Option<i64>>, d: &DailyRow, plan_days: usize) -> Result<()> {
+    write_records(
+        f,
+        (0..d.perf_mean.len()).map(|day| {
+            let q = d.perf_q[day];
+            let mut rec = key.to_vec();
+            rec.push(day.to_string());
+            if let Some(s) = start {
+                rec.push(s.map_or(String::new(), |s| crate::daily::format_date(s + day as i64)));
+            }
+            rec.extend([d.perf_mean[day], q[0], q[1], q[2], d.fitness_mean[day], d.fatigue_mean[day], d.load_mean[day]].map(num));
+            rec.push(u8::from(day == plan_days).to_string());
+            rec
+        }),
+    )
+}

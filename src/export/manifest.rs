@@ -1,0 +1,40 @@
+//! manifest.json: what was run, how, and which files belong to the set (written last).
+
+use super::{Context, Exporter};
+use crate::error::{Error, Result};
+use crate::output::AtomicFile;
+use crate::result::RunResult;
+
+/// manifest.json.
+pub struct Manifest;
+
+impl Manifest {
+    /// The manifest's JSON.
+    pub fn json(r: &RunResult<'_>, cx: &Context<'_>) -> serde_json::Value {
+        let sc = r.scenario;
+        serde_json::json!({
+            "periodize_version": env!("CARGO_PKG_VERSION"),
+            "git_commit": option_env!("PERIODIZE_GIT_COMMIT"),
+            "created_utc": cx.created_utc,
+            "seed": r.seed,
+            "athletes": r.athletes,
+            "rows": sc.rows.len(),
+            "command_line": cx.command_line,
+            "scenario_file": sc.path,
+            "scenario_sha256": sc.sha256,
+            "scenario": sc,
+            "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
+            "simd": r.simd,
+            "files": cx.files,
+        })
+    }
+}
+
+impl Exporter for Manifest {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        let path = cx.dir.join("manifest.json");
+        let mut f = AtomicFile::create(&path)?;
+        serde_json::to_writer_pretty(f.writer(), &Self::json(r, cx)).map_err(|e| Error::Write { path, source: e.into() })?;
+        Ok(vec![f])
+    }
+}

@@ -1,0 +1,200 @@
+//! Exporters: every output of `periodize run` is one [`Exporter`] over a [`RunResult`]
+//! (summary.csv, athletes.csv, daily.csv, the SVG charts, report.html, manifest.json), in the way
+//! hyperfine's `export/` folder has one file per output format. Adding an output format is one
+//! new file here and one line in [`exporters`].
+//!
+//! [`write_set`] writes a result set into a folder, each file atomically and the manifest last;
+//! [`run_to_dir`] runs a scenario and writes its set through a staging folder, so a reader sees
+//! the old set or the new one, never a mix.
+
+mod csv_files;
+mod manifest;
+
+use std::path::{Path, PathBuf};
+
+pub use csv_files::{AthletesCsv, DailyCsv, SummaryCsv, summary_header};
+pub use manifest::Manifest;
+
+use crate::error::{Error, Result};
+use crate::output::AtomicFile;
+use crate::plots::Chart;
+use crate::result::{RunConfig, RunResult};
+use crate::scenario::Scenario;
+
+/// What an exporter may read besides the result: where it writes, the charts drawn once for
+/// every exporter that shows them, and the run's provenance.
+pub struct Context<'a> {
+    /// The folder the files go into.
+    pub dir: &'a Path,
+    /// The run's charts (empty unless charts or the report were asked for).
+    pub charts: &'a [Chart],
+    /// Charts made elsewhere (`optimize`'s convergence chart), shown first in the report.
+    pub extra_charts: &'a [Chart],
+    /// The command line, recorded in the manifest.
+    pub command_line: &'a [String],
+    /// When the set was made, ISO 8601 UTC.
+    pub created_utc: &'a str,
+    /// The names of the files written before the manifest, in order (for the manifest).
+    pub files: &'a [String],
+}
+
+/// One output format: writes its files (under temporary names, committed by the caller) from a
+/// run's result.
+pub trait Exporter {
+    /// Write the files; each is renamed into place when the whole set is complete.
+    fn write(&self, result: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>>;
+}
+
+/// The SVG charts (`--plots`).
+pub struct Svg;
+
+impl Exporter for Svg {
+    fn write(&self, _: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        cx.charts.iter().map(|c| crate::plots::save(&cx.dir.join(&c.file), &c.svg)).collect()
+    }
+}
+
+/// report.html (`--report`).
+pub struct Html;
+
+impl Exporter for Html {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        let meta = crate::html_report::Meta { seed: r.seed, athletes: r.athletes, created_utc: cx.created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT") };
+        let charts: Vec<Chart> = cx.extra_charts.iter().chain(cx.charts).cloned().collect();
+        let summaries: Vec<crate::summary::RowSummary> = r.rows.iter().map(|o| o.summary.clone()).collect();
+        let html = crate::html_report::render(r.scenario, &summaries, &charts, &meta);
+        Ok(vec![crate::plots::save(&cx.dir.join("report.html"), &html)?])
+    }
+}
+
+/// Which outputs to write.
+#[derive(Clone, Debug, Default)]
+pub struct ExportOptions {
+    /// athletes.csv.
+    pub per_athlete: bool,
+    /// daily.csv.
+    pub daily: bool,
+    /// The SVG charts.
+    pub plots: bool,
+    /// report.html.
+    pub report: bool,
+    /// The command line, recorded in the manifest.
+    pub command_line: Vec<String>,
+    /// Charts made elsewhere (`optimize`'s convergence chart) to show first in report.html.
+    pub extra_charts: Vec<Chart>,
+}
+
+/// The exporters of a result set, in the order their files are listed and committed (the
+/// manifest comes after them, from [`write_set`]).
+pub fn exporters(opts: &ExportOptions) -> Vec<Box<dyn Exporter>> {
+    let mut e: Vec<Box<dyn Exporter>> = vec![Box::new(SummaryCsv)];
+    if opts.per_athlete {
+        e.push(Box::new(AthletesCsv));
+    }
+    if opts.daily {
+        e.push(Box::new(DailyCsv));
+    }
+    if opts.plots {
+        e.push(Box::new(Svg));
+    }
+    if opts.report {
+        e.push(Box::new(Html));
+    }
+    e
+}
+
+/// What [`write_set`] wrote.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// The files' paths, the manifest last.
+    pub files: Vec<PathBuf>,
+    /// The manifest's JSON.
+    pub manifest: serde_json::Value,
+}
+
+/// Write a result's set into the folder `dir`: every file atomically (the set is not; see
+/// [`run_to_dir`]), the manifest last.
+pub fn write_set(r: &RunResult<'_>, dir: &Path, opts: &ExportOptions) -> Result<Written> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    let charts = if opts.plots || opts.report { crate::plots::charts(r)? } else { Vec::new() };
+    let created_utc = crate::output::utc_now();
+    let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[] };
+    let mut written = Vec::new();
+    for e in exporters(opts) {
+        written.extend(e.write(r, &cx)?);
+    }
+    let mut names: Vec<String> = written.iter().filter_map(|f| file_name(f.path())).collect();
+    names.push("manifest.json".into());
+    cx.files = &names;
+    let manifest = Manifest.write(r, &cx)?;
+    let mut files = Vec::new();
+    for f in written.into_iter().chain(manifest) {
+        files.push(f.path().to_path_buf());
+        f.commit()?;
+    }
+    Ok(Written { files, manifest: Manifest::json(r, &cx) })
+}
+
+fn file_name(p: &Path) -> Option<String> {
+    p.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
+/// How `periodize run` runs a scenario and what it writes.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// How to run it (athletes, seed, threads, progress, SIMD, cancellation).
+    pub run: RunConfig,
+    /// What to write.
+    pub export: ExportOptions,
+}
+
+/// What a run wrote.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// Rows run.
+    pub rows: usize,
+    /// The output folder.
+    pub out_dir: PathBuf,
+    /// The files written, the manifest last.
+    pub files: Vec<PathBuf>,
+    /// One line per compared row.
+    pub verdict: Vec<String>,
+    /// The closing line: rows, athletes, time and throughput.
+    pub line: String,
+}
+
+/// The [`RunConfig`] that keeps what `opts` writes.
+fn config_for(opts: &RunOptions) -> RunConfig {
+    let mut cfg = opts.run.clone();
+    cfg.per_athlete |= opts.export.per_athlete;
+    cfg.daily |= opts.export.daily;
+    cfg.views |= opts.export.plots || opts.export.report;
+    cfg
+}
+
+/// Run a validated scenario and write its files straight into the folder `out` (each file
+/// atomically, the set not: [`run_to_dir`] stages it).
+pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunReport> {
+    write_run_shown(sc, out, out, opts)
+}
+
+/// [`write_run`], naming `shown` as the results' folder in the closing line.
+fn write_run_shown(sc: &Scenario, out: &Path, shown: &Path, opts: &RunOptions) -> Result<RunReport> {
+    let r = crate::result::run(sc, &config_for(opts))?;
+    let files = write_set(&r, out, &opts.export)?.files;
+    Ok(RunReport { rows: r.rows.len(), out_dir: out.to_path_buf(), files, verdict: r.verdicts(12), line: r.line(shown) })
+}
+
+/// Run a validated scenario and write its results into `out` as one set: every file is written
+/// into a staging folder inside `out` (under the folder's lock) and moved into place when all are
+/// complete, the manifest last; files an earlier run listed in its manifest that this run does not
+/// write are removed, and files periodize did not write are never touched.
+pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunReport> {
+    let staging = crate::output::Staging::new(out)?;
+    let mut report = write_run_shown(sc, staging.path(), out, opts)?;
+    let names: Vec<String> = report.files.iter().filter_map(|f| file_name(f)).collect();
+    staging.commit(&names)?;
+    report.out_dir = out.to_path_buf();
+    report.files = names.iter().map(|n| out.join(n)).collect();
+    Ok(report)
+}
