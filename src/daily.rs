@@ -61,7 +61,7 @@ pub fn read_daily(path: &Path, with_performance: bool) -> Result<DailySeries> {
 
 /// Read a daily CSV with options.
 pub fn read_daily_with(path: &Path, opts: &ReadOptions<'_>) -> Result<DailySeries> {
-    let text = crate::output::read_input(path)?;
+    let text = crate::io::read_input(path)?;
     parse_daily_with(&text, path, opts)
 }
 
@@ -71,6 +71,8 @@ pub fn parse_daily(text: &str, path: &Path, with_performance: bool) -> Result<Da
 }
 
 /// Parse daily CSV text with options; `path` only names the source in errors.
+// Long on purpose: one pass over the rows, each column's check written where its value is read,
+// so that every error names the line and field it came from.
 pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Result<DailySeries> {
     let with_performance = opts.with_performance;
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());

@@ -5,7 +5,7 @@
 //! Every number in the verdict table carries its full-precision value in a `data-value`
 //! attribute (the same text as in summary.csv), so a test can check the page against the CSV.
 
-use crate::summary::{RowSummary, pct_decimals, percent, signed};
+use crate::summary::{Column, RowFigures, RowSummary, columns, pct_decimals, percent, signed};
 use crate::output::num;
 use crate::plan::WeekKind;
 use crate::plots::Chart;
@@ -100,8 +100,9 @@ fn inline_svg(svg: &str) -> &str {
     }
 }
 
-fn cell(col: &str, value: f64, shown: String, class: &str) -> String {
-    format!("<td class=\"{class}\" data-col=\"{col}\" data-value=\"{}\">{}</td>", num(value), esc(&shown))
+/// A table cell showing `shown`, with the column's full-precision value for tests and scripts.
+fn cell(col: &Column, f: &RowFigures<'_>, shown: String, class: &str) -> String {
+    format!("<td class=\"{class}\" data-col=\"{}\" data-value=\"{}\">{}</td>", col.name, num(col.get(f).as_f64()), esc(&shown))
 }
 
 fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
@@ -114,16 +115,17 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
     let unit = if sc.performance_unit.is_empty() { String::new() } else { format!(" {}", sc.performance_unit) };
     for (i, r) in rows.iter().enumerate().take(MAX_TABLE_ROWS) {
         let mean = r.perf_final_mean();
+        let f = RowFigures::of(r);
         // Each athlete's race day against where that athlete started, in percent (empty for pmc).
         let gain = match r.gain_pct {
-            Some(g) => cell("gain_pct_mean", g[0], format!("{}%", signed(g[0], 1)), ""),
+            Some(g) => cell(&columns::GAIN_PCT_MEAN, &f, format!("{}%", signed(g[0], 1)), ""),
             None => "<td></td>".to_string(),
         };
         h.push_str(&format!("<tr data-row=\"{i}\"><td class=\"l\">{}</td>", esc(&sc.short_label(i))));
         match &r.comparison {
             None => {
                 h.push_str("<td class=\"l\"><em>reference</em></td>");
-                h.push_str(&cell("perf_final_mean", mean, format!("{mean:.1}{unit}"), ""));
+                h.push_str(&cell(&columns::PERF_FINAL_MEAN, &f, format!("{mean:.1}{unit}"), ""));
                 h.push_str(&gain);
                 h.push_str("<td></td><td></td><td></td><td></td><td></td></tr>\n");
             }
@@ -133,9 +135,9 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
                 let (wl, wh) = c.win_rate_ci();
                 let class = if lo > 0.0 { "ahead" } else if hi < 0.0 { "behind" } else { "unsure" };
                 h.push_str(&format!("<td class=\"l\">{}</td>", esc(&sc.short_label(c.reference))));
-                h.push_str(&cell("perf_final_mean", mean, format!("{mean:.1}{unit}"), ""));
+                h.push_str(&cell(&columns::PERF_FINAL_MEAN, &f, format!("{mean:.1}{unit}"), ""));
                 h.push_str(&gain);
-                h.push_str(&cell("diff_mean", c.diff_mean, signed(c.diff_mean, d), class));
+                h.push_str(&cell(&columns::DIFF_MEAN, &f, signed(c.diff_mean, d), class));
                 h.push_str(&format!(
                     "<td data-col=\"diff_ci\" data-low=\"{}\" data-high=\"{}\">{} to {}</td>",
                     num(lo),
@@ -143,8 +145,8 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary]) {
                     esc(&signed(lo, d)),
                     esc(&signed(hi, d))
                 ));
-                h.push_str(&cell("diff_pct", c.diff_pct, format!("{}%", signed(c.diff_pct, pct_decimals(c))), class));
-                h.push_str(&cell("win_rate", c.win_rate(), percent(c.win_rate(), c.athletes), ""));
+                h.push_str(&cell(&columns::DIFF_PCT, &f, format!("{}%", signed(c.diff_pct, pct_decimals(c))), class));
+                h.push_str(&cell(&columns::WIN_RATE, &f, percent(c.win_rate(), c.athletes), ""));
                 h.push_str(&format!(
                     "<td data-col=\"win_rate_ci\" data-low=\"{}\" data-high=\"{}\">{} to {}</td></tr>\n",
                     num(wl),

@@ -2,6 +2,7 @@
 //! performance CSVs, `output` writes files atomically and reads inputs). It knows nothing of
 //! scenarios, fits or runs; [`crate::Error`] wraps it with the same messages and exit codes.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// What can go wrong reading an input or writing an output.
@@ -62,3 +63,31 @@ impl IoError {
 
 /// `Result` with the io layer's [`IoError`].
 pub type Result<T, E = IoError> = std::result::Result<T, E>;
+
+/// The largest input file periodize reads (scenarios, CSVs): 64 MiB.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// Read an input file as UTF-8 text, at most [`MAX_INPUT_BYTES`] (so `/dev/zero` or a wrong file
+/// fails fast instead of filling memory). Text that is not UTF-8 is refused with the line and
+/// column of the first bad byte.
+pub fn read_input(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let rerr = |source| IoError::Read { path: path.to_path_buf(), source };
+    let file = File::open(path).map_err(rerr)?;
+    if file.metadata().map_err(rerr)?.is_dir() {
+        return Err(IoError::Read { path: path.to_path_buf(), source: std::io::Error::other("is a folder; expected a file") });
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(rerr)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(IoError::Usage(format!("{}: larger than {} MiB, the most periodize reads from one input file", path.display(), MAX_INPUT_BYTES >> 20)));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        let byte = e.as_bytes().get(good.len()).copied().unwrap_or(0);
+        IoError::Usage(format!("{}:{line}:{col}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", path.display()))
+    })
+}
+

@@ -46,16 +46,28 @@ fn write_records<R: IntoIterator<Item: AsRef<[u8]>>>(f: &mut AtomicFile, records
 /// summary.csv: one row per scenario row, the columns of [`COLUMNS`].
 pub struct SummaryCsv;
 
-impl Exporter for SummaryCsv {
-    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+impl SummaryCsv {
+    /// summary.csv's text, written to `w` (the exporter writes it to a file; a program can
+    /// write it anywhere).
+    pub fn to_writer(r: &RunResult<'_>, w: impl std::io::Write) -> csv::Result<()> {
         let sc = r.scenario;
-        let mut f = AtomicFile::create(&cx.dir.join("summary.csv"))?;
-        let rows = (0..r.rows.len()).map(|ri| {
+        let mut csv = csv_writer(w);
+        csv.write_record(summary_header(sc))?;
+        for ri in 0..r.rows.len() {
             let mut c = key_cells(&sc.rows[ri]);
             c.extend(r.figures(ri).values().iter().map(cell));
-            c
-        });
-        write_records(&mut f, std::iter::once(summary_header(sc)).chain(rows))?;
+            csv.write_record(c)?;
+        }
+        csv.flush()?;
+        Ok(())
+    }
+}
+
+impl Exporter for SummaryCsv {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        let path = cx.dir.join("summary.csv");
+        let mut f = AtomicFile::create(&path)?;
+        Self::to_writer(r, f.writer()).map_err(|e| Error::Write { path, source: e.into() })?;
         Ok(vec![f])
     }
 }

@@ -481,7 +481,21 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
         replicates: Vec::new(),
         warnings: Vec::new(),
     };
-    let tau_names = &names[3..];
+    warn_rivals(&mut result, sse, sst, &names[3..]);
+    if opts.bootstrap > 0 {
+        bootstrap(&p, &grid, &tests, &taus, &beta, &mut result);
+    }
+    warn_wide_intervals(&mut result, opts);
+    warn_binding(&mut result, series, &tests, opts, &taus, &names[3..]);
+    if n < np + 3 {
+        result.warnings.push(format!("only {n} tests for {np} parameters: every estimate is fragile"));
+    }
+    Ok(result)
+}
+
+/// Other optima within 5% of the best SSE: a warning, and the time constants they move by more
+/// than 10% are not identified.
+fn warn_rivals(result: &mut FitResult, sse: f64, sst: f64, tau_names: &[&'static str]) {
     let rivals: Vec<&Optimum> = result.optima[1..].iter().filter(|o| o.sse <= sse * 1.05 + 1e-9 * sst).collect();
     if !rivals.is_empty() {
         let list: Vec<String> = rivals
@@ -498,10 +512,10 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
             }
         }
     }
-    if opts.bootstrap > 0 {
-        bootstrap(&p, &grid, &tests, &taus, &beta, &mut result);
-    }
-    // A time constant whose bootstrap interval is wide or reaches a bound is not identified.
+}
+
+/// A time constant whose bootstrap interval is wide or reaches a bound is not identified.
+fn warn_wide_intervals(result: &mut FitResult, opts: &FitOptions) {
     for (e, &(blo, bhi)) in result.params[3..].iter_mut().zip(&opts.bounds) {
         if let (Some((lo, hi)), true) = (e.ci, e.identified)
             && (hi / lo > 2.0 || lo <= blo * 1.001 || hi >= bhi * 0.999) {
@@ -512,7 +526,11 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
                 ));
             }
     }
-    // A binding bound or ratio constraint: the error would keep falling past it.
+}
+
+/// A binding bound or ratio constraint: the error would keep falling past it, so the fit's
+/// time constants and gains are not identified; the ratio's profile says how the error falls.
+fn warn_binding(result: &mut FitResult, series: &DailySeries, tests: &Tests, opts: &FitOptions, taus: &[f64], tau_names: &[&'static str]) {
     let mut binding = Vec::new();
     for (i, (lo, hi)) in opts.bounds.iter().enumerate() {
         if taus[i] <= lo * 1.001 || taus[i] >= hi * 0.999 {
@@ -526,7 +544,7 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
                 let mut o = opts.clone();
                 o.min_ratio = if r == 1.0 { 0.0 } else { r };
                 o.bootstrap = 0;
-                let q = Problem { series, tests: &tests, opts: &o };
+                let q = Problem { series, tests, opts: &o };
                 let label = if r == 1.0 { "no order".to_string() } else { format!(">= {r}") };
                 let Ok(g) = Grid::new(&q) else {
                     return format!("{label}: not computed (memory)");
@@ -551,10 +569,6 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
             e.identified = false;
         }
     }
-    if n < np + 3 {
-        result.warnings.push(format!("only {n} tests for {np} parameters: every estimate is fragile"));
-    }
-    Ok(result)
 }
 
 /// Residual bootstrap: fitted values plus resampled, rescaled residuals, refitted N times.

@@ -323,7 +323,7 @@ impl Constraint {
 pub struct ParamDef {
     /// The name in scenarios, on the command line and in CSV headers.
     pub name: &'static str,
-    /// The parameter's slot in every athlete's `params` stream ([`crate::population::rng`]):
+    /// The parameter's slot in every athlete's `params` stream (the population layer's `rng`):
     /// the same name has the same slot in every model, so athlete i has the same `tau1` under
     /// Banister and Busso. A new name takes the next free slot (the crate does not compile when
     /// two names share one); changing a slot changes every draw of that parameter.

@@ -199,6 +199,9 @@ impl<'a> RowKernel<'a> {
     /// peak, its day, the days below baseline and the day sink see the model's own performance:
     /// they describe the athlete, and a measurement error on every day would raise the peak by
     /// the largest of hundreds of errors (about 3 test_sd over a year).
+    // One body on purpose: the hot loop, inlined into each instruction set's copy so that every
+    // lane's state stays in registers; pieces that are not per-day (start, race day) are in it
+    // because they share those registers.
     #[inline(always)]
     fn run_with<M: LaneModel<N>, S: DaySink<N>, const N: usize, const LOAD: bool, const TEST: bool>(&self, b: Block<'_, N>, sink: &mut S) {
         let Block { values, first, valid, out } = b;

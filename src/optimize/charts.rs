@@ -138,6 +138,7 @@ fn ramp(t: f64) -> RGBColor {
     RGBColor((a.0 + f * (b.0 - a.0)) as u8, (a.1 + f * (b.1 - a.1)) as u8, (a.2 + f * (b.2 - a.2)) as u8)
 }
 
+// Long on purpose: one chart drawn top to bottom (cells, colour scale, axes, marks).
 fn heatmap(sc: &Scenario, opt: &Optimize, trace: &[Evaluation], outcomes: &[VariantOutcome]) -> Result<Option<String>> {
     let evals: Vec<&Evaluation> = trace.iter().filter(|e| e.stage != "as-written" && e.objective.is_finite()).collect();
     let Some((lo, hi)) = range(evals.iter().map(|e| e.objective)) else { return Ok(None) };

@@ -278,21 +278,7 @@ fn best_of(trace: &[Evaluation], variant: usize, direction: Direction) -> Option
 pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Result<OptimizeReport> {
     let opt = sc.optimize.as_ref().ok_or_else(|| Error::Usage(format!("{}: no [optimize] table; add one (see the README's \"Optimising a plan\") or use periodize run", sc.path.display())))?;
     let budget = opts.budget.unwrap_or(opt.budget);
-    if budget == 0 {
-        return Err(Error::Usage("--budget must be at least 1".into()));
-    }
-    if opt.method == Method::Grid {
-        match opt.grid_points() {
-            None => {
-                let cont: Vec<&str> = opt.vary.iter().filter(|v| v.domain.levels().is_none()).map(|v| v.path.as_str()).collect();
-                return Err(Error::Usage(format!("{}: method = \"grid\" needs a step for every numeric value; {} has none (add step = ..., or use method = \"auto\")", sc.path.display(), cont.join(", "))));
-            }
-            Some(n) if n > budget => {
-                return Err(Error::Usage(format!("{}: the grid has {n} points but the budget is {budget} evaluations; raise it (--budget {n}) or use method = \"auto\"", sc.path.display())));
-            }
-            Some(_) => {}
-        }
-    }
+    check_budget(sc, opt, budget)?;
     let seed = opts.seed.unwrap_or(sc.seed);
     let athletes = sc.athletes;
     let check_athletes = opts.athletes.unwrap_or(athletes.saturating_mul(10).min(100_000_000));
@@ -311,76 +297,194 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
     if let Some(b) = bar {
         b.start((budget * targets.len()) as u64, "evaluations");
     }
-    let mut done = 0u64;
-
-    let mut trace: Vec<Evaluation> = Vec::new();
+    let search = Search { sc, opt, seed, athletes, budget, simd: opts.simd, objective_col, constraint_cols, bar };
+    let mut state = SearchState { trace: Vec::new(), done: 0, warnings: Vec::new() };
     let mut outcomes = Vec::new();
-    let mut warnings = Vec::new();
     for &vi in &targets {
+        let outcome = pool.install(|| search.variant(vi, &mut state))?;
+        let optimum = optimum_name(&names, &names[vi], targets.len());
+        outcomes.push(VariantOutcome { optimum, ..outcome });
+    }
+    if let Some(b) = bar {
+        b.finish();
+    }
+    let SearchState { trace, warnings, .. } = state;
+
+    let text = best_toml(&search, out, &trace, &outcomes);
+    let best_path = out.join("best.toml");
+    let best_sc = crate::scenario::parse_scenario(&text, &best_path).map_err(|e| Error::Failed(format!("best.toml did not validate (a bug; please report it):\n{}", e.render())))?;
+
+    // The out-of-sample check: best.toml run with a fresh seed and more athletes.
+    let check = check_seed(seed);
+    let extra_charts = optimize_charts(sc, opt, &trace, &outcomes, opts)?;
+    let run = out_of_sample(&best_sc, staging.path(), opts, check, check_athletes, &extra_charts, &mut outcomes, &opt.objective)?;
+    // The rest of the set: trace.csv, best.toml, the charts, manifest.json.
+    write_trace(&staging.path().join("trace.csv"), sc, opt, &trace)?;
+    crate::output::write_to(Some(&staging.path().join("best.toml")), |w| w.write_all(text.as_bytes()))?;
+    let mut files: Vec<String> = run.files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).filter(|n| n != "manifest.json").collect();
+    files.extend(["trace.csv".to_string(), "best.toml".to_string()]);
+    if opts.plots {
+        for c in &extra_charts {
+            crate::plots::save(&staging.path().join(&c.file), &c.svg)?.commit()?;
+            files.push(c.file.clone());
+        }
+    }
+    files.push("manifest.json".into());
+    let checked_with = Checked { seed: check, athletes: check_athletes, manifest: run.manifest };
+    let manifest = manifest_json(&search, opts, &trace, &outcomes, &files, checked_with);
+    let mpath = staging.path().join("manifest.json");
+    crate::output::write_to(Some(&mpath), |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other).and_then(|_| writeln!(w)))?;
+    staging.commit(&files)?;
+
+    let lines = outcome_lines(&search, &trace, &outcomes, check, check_athletes);
+    Ok(OptimizeReport { evaluations: trace, outcomes, seed, athletes, check_seed: check, check_athletes, out_dir: out.to_path_buf(), files, lines, warnings })
+}
+
+/// The out-of-sample check: best.toml's scenario run with a fresh seed and more athletes and
+/// written into `dir`; each outcome gets the check's objective of its optimum and as written.
+#[allow(clippy::too_many_arguments)]
+fn out_of_sample(best_sc: &Scenario, dir: &Path, opts: &OptimizeOptions, check: u64, check_athletes: usize, extra_charts: &[crate::plots::Chart], outcomes: &mut [VariantOutcome], objective: &str) -> Result<crate::export::Written> {
+    let run_cfg = crate::result::RunConfig {
+        athletes: Some(check_athletes),
+        seed: Some(check),
+        threads: opts.threads,
+        views: opts.plots || opts.report,
+        progress: opts.progress.clone(),
+        simd: opts.simd,
+        ..Default::default()
+    };
+    let export = crate::export::ExportOptions {
+        plots: opts.plots,
+        report: opts.report,
+        command_line: opts.command_line.clone(),
+        extra_charts: extra_charts.to_vec(),
+        ..Default::default()
+    };
+    let checked_run = crate::result::run(best_sc, &run_cfg)?;
+    let run = crate::export::write_set(&checked_run, dir, &export)?;
+    // Each check row's variant and objective.
+    let checked: Vec<(&str, f64)> = (0..checked_run.rows.len()).map(|ri| (best_sc.rows[ri].variant.as_str(), checked_run.value(ri, objective).unwrap_or(f64::NAN))).collect();
+    for o in outcomes.iter_mut() {
+        let get = |name: &str| checked.iter().find(|(v, _)| *v == name).map(|(_, x)| *x);
+        if let (Some(a), Some(b)) = (get(&o.optimum), get(&o.variant)) {
+            o.check = Some((a, b));
+        }
+    }
+
+    Ok(run)
+}
+
+/// Refuse a budget of 0, and a grid without steps or with more points than the budget.
+fn check_budget(sc: &Scenario, opt: &Optimize, budget: usize) -> Result<()> {
+    if budget == 0 {
+        return Err(Error::Usage("--budget must be at least 1".into()));
+    }
+    if opt.method == Method::Grid {
+        match opt.grid_points() {
+            None => {
+                let cont: Vec<&str> = opt.vary.iter().filter(|v| v.domain.levels().is_none()).map(|v| v.path.as_str()).collect();
+                return Err(Error::Usage(format!("{}: method = \"grid\" needs a step for every numeric value; {} has none (add step = ..., or use method = \"auto\")", sc.path.display(), cont.join(", "))));
+            }
+            Some(n) if n > budget => {
+                return Err(Error::Usage(format!("{}: the grid has {n} points but the budget is {budget} evaluations; raise it (--budget {n}) or use method = \"auto\"", sc.path.display())));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// What every variant's search shares.
+struct Search<'a> {
+    sc: &'a Scenario,
+    opt: &'a Optimize,
+    seed: u64,
+    athletes: usize,
+    budget: usize,
+    simd: crate::montecarlo::Simd,
+    objective_col: &'static Column,
+    constraint_cols: Vec<&'static Column>,
+    bar: Option<&'a dyn crate::progress::Progress>,
+}
+
+/// What the searches add to as they go.
+struct SearchState {
+    trace: Vec<Evaluation>,
+    /// Evaluations done over every optimised variant, for the progress display.
+    done: u64,
+    warnings: Vec<String>,
+}
+
+impl Search<'_> {
+    /// Search variant `vi`: the as-written reference, then the candidates; the outcome's
+    /// `optimum` name is left for the caller to give.
+    fn variant(&self, vi: usize, st: &mut SearchState) -> Result<VariantOutcome> {
+        let (sc, opt) = (self.sc, self.opt);
+        let names = sc.variant_names();
         let as_written_row = sc.rows.iter().find(|r| r.variant == names[vi]).ok_or_else(|| Error::Failed(format!("no row for variant {}", names[vi])))?;
-        let (reference, written_index) = pool.install(|| -> Result<_> {
-            let res = run_row(as_written_row, seed, athletes, RowOptions { simd: opts.simd, ..Default::default() }, &AtomicU64::new(0));
-            let s = res.summary();
-            let (objective, constrained) = values(as_written_row, &s, None, objective_col, &constraint_cols);
-            let violation = violation(opt, &constrained);
-            trace.push(Evaluation { variant: vi, stage: "as-written", point: Vec::new(), objective, constrained, violation });
-            Ok(((res.metrics.perf_final.clone(), s.perf_final_mean(), as_written_row.label(&[])), trace.len() - 1))
-        })?;
+        let res = run_row(as_written_row, self.seed, self.athletes, RowOptions { simd: self.simd, ..Default::default() }, &AtomicU64::new(0));
+        let s = res.summary();
+        let (objective, constrained) = values(as_written_row, &s, None, self.objective_col, &self.constraint_cols);
+        let violation = violation(opt, &constrained);
+        st.trace.push(Evaluation { variant: vi, stage: "as-written", point: Vec::new(), objective, constrained, violation });
+        let written_index = st.trace.len() - 1;
+        let reference = (res.metrics.perf_final.clone(), s.perf_final_mean(), as_written_row.label(&[]));
         // The search starts from the plan as written, each value outside its domain at its centre.
         let start_point: Vec<Level> = sc.as_written(vi).into_iter().zip(&opt.vary).map(|(l, v)| l.unwrap_or(v.domain.centre())).collect();
         let space: Vec<_> = opt.vary.iter().map(|v| v.domain.clone()).collect();
-        let before = trace.len();
+        let before = st.trace.len();
         {
             let mut ev = Evaluator {
                 sc,
                 opt,
                 variant: vi,
-                seed,
-                athletes,
-                simd: opts.simd,
-                objective_col,
-                constraint_cols: constraint_cols.clone(),
+                seed: self.seed,
+                athletes: self.athletes,
+                simd: self.simd,
+                objective_col: self.objective_col,
+                constraint_cols: self.constraint_cols.clone(),
                 reference,
                 memo: HashMap::new(),
-                trace: &mut trace,
-                remaining: budget,
-                bar,
-                done: &mut done,
+                trace: &mut st.trace,
+                remaining: self.budget,
+                bar: self.bar,
+                done: &mut st.done,
                 best: None,
             };
-            pool.install(|| match opt.method {
-                Method::Grid => search::Objective::eval(&mut ev, &search::grid(&space), "grid").map(|_| ()),
-                Method::Auto => search::auto(&space, start_point, &mut ev),
-            })?;
+            match opt.method {
+                Method::Grid => search::Objective::eval(&mut ev, &search::grid(&space), "grid").map(|_| ())?,
+                Method::Auto => search::auto(&space, start_point, &mut ev)?,
+            }
         }
-        let best = best_of(&trace, vi, opt.direction).ok_or_else(|| Error::Failed("no candidate was evaluated".into()))?;
-        let feasible = trace[best].feasible();
+        let best = best_of(&st.trace, vi, opt.direction).ok_or_else(|| Error::Failed("no candidate was evaluated".into()))?;
+        let feasible = st.trace[best].feasible();
         if !feasible {
-            warnings.push(format!(
-                "{}: no evaluated plan satisfies [optimize.subject_to]; best.toml holds the least infeasible one, marked as such",
-                names[vi]
-            ));
+            st.warnings.push(format!("{}: no evaluated plan satisfies [optimize.subject_to]; best.toml holds the least infeasible one, marked as such", names[vi]));
         }
-        // An optimum on the edge of a numeric range may lie beyond it.
-        for (i, v) in opt.vary.iter().enumerate() {
-            if let (Level::Num(x), crate::scenario::optimize::Domain::Continuous { min, max } | crate::scenario::optimize::Domain::Steps { min, max, .. }) = (trace[best].point[i], &v.domain)
+        self.edge_warnings(vi, &st.trace[best], &mut st.warnings);
+        Ok(VariantOutcome { variant: names[vi].clone(), optimum: String::new(), as_written: written_index, best, feasible, evaluations: st.trace.len() - before, check: None })
+    }
+
+    /// An optimum on the edge of a numeric range may lie beyond it.
+    fn edge_warnings(&self, vi: usize, best: &Evaluation, warnings: &mut Vec<String>) {
+        use crate::scenario::optimize::Domain;
+        for (i, v) in self.opt.vary.iter().enumerate() {
+            if let (Level::Num(x), Domain::Continuous { min, max } | Domain::Steps { min, max, .. }) = (best.point[i], &v.domain)
                 && max > min
                 && (x <= *min || x >= *max)
             {
                 let side = if x <= *min { "bottom" } else { "top" };
-                warnings.push(format!("{}: {} = {} is at the {side} of its range; the optimum may lie beyond it (widen the range to check)", names[vi], v.path, sc.level_text(i, trace[best].point[i])));
+                warnings.push(format!("{}: {} = {} is at the {side} of its range; the optimum may lie beyond it (widen the range to check)", self.sc.variant_names()[vi], v.path, self.sc.level_text(i, best.point[i])));
             }
         }
-        let optimum = optimum_name(&names, &names[vi], targets.len());
-        outcomes.push(VariantOutcome { variant: names[vi].clone(), optimum, as_written: written_index, best, feasible, evaluations: trace.len() - before, check: None });
     }
-    if let Some(b) = bar {
-        b.finish();
-    }
+}
 
-    // best.toml: the file as written (relative paths made to work from `out`), the optimum
-    // variants appended.
-    let best_path = out.join("best.toml");
+/// best.toml: the file as written (relative paths made to work from `out`), the optimum
+/// variants appended.
+fn best_toml(s: &Search<'_>, out: &Path, trace: &[Evaluation], outcomes: &[VariantOutcome]) -> String {
+    let (sc, opt) = (s.sc, s.opt);
+    let names = sc.variant_names();
     let mut text = sc.relocated_text(out);
     if !text.ends_with('\n') {
         text.push('\n');
@@ -393,14 +497,14 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
             Direction::Min => "minimise",
         },
         opt.objective,
-        budget,
-        athletes,
-        seed
+        s.budget,
+        s.athletes,
+        s.seed
     ));
     if !sc.has_variants() {
         text.push_str(&format!("# The scenario as written, as a variant, so the optimum is compared with it.\n[[variant]]\nname = {}\n", toml::Value::String(names[0].clone())));
     }
-    for o in &outcomes {
+    for o in outcomes {
         let e = &trace[o.best];
         let vi = e.variant;
         let values: Vec<String> = opt.vary.iter().enumerate().map(|(i, v)| format!("{} = {}", v.path, sc.level_text(i, e.point[i]))).collect();
@@ -415,61 +519,34 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         ));
         text.push_str(&sc.optimum_variant_toml(vi, &e.point, &o.optimum));
     }
-    let best_sc = crate::scenario::parse_scenario(&text, &best_path).map_err(|e| Error::Failed(format!("best.toml did not validate (a bug; please report it):\n{}", e.render())))?;
+    text
+}
 
-    // The out-of-sample check: best.toml run with a fresh seed and more athletes.
-    let check = check_seed(seed);
-    #[cfg_attr(not(feature = "charts"), allow(unused_mut))]
-    let mut extra_charts = Vec::new();
-    if opts.plots || opts.report {
-        #[cfg(feature = "charts")]
-        {
-            extra_charts = charts::charts(sc, opt, &trace, &outcomes)?;
-        }
-        #[cfg(not(feature = "charts"))]
-        return Err(crate::plots::no_charts());
+/// The search's own charts (convergence, heatmap), when charts or the report are asked for.
+fn optimize_charts(sc: &Scenario, opt: &Optimize, trace: &[Evaluation], outcomes: &[VariantOutcome], opts: &OptimizeOptions) -> Result<Vec<crate::plots::Chart>> {
+    if !(opts.plots || opts.report) {
+        return Ok(Vec::new());
     }
-    let run_cfg = crate::result::RunConfig {
-        athletes: Some(check_athletes),
-        seed: Some(check),
-        threads: opts.threads,
-        views: opts.plots || opts.report,
-        progress: opts.progress.clone(),
-        simd: opts.simd,
-        ..Default::default()
-    };
-    let export = crate::export::ExportOptions {
-        plots: opts.plots,
-        report: opts.report,
-        command_line: opts.command_line.clone(),
-        extra_charts: extra_charts.clone(),
-        ..Default::default()
-    };
-    let checked_run = crate::result::run(&best_sc, &run_cfg)?;
-    let run = crate::export::write_set(&checked_run, staging.path(), &export)?;
-    // Each check row's variant and objective.
-    let checked: Vec<(&str, f64)> = (0..checked_run.rows.len()).map(|ri| (best_sc.rows[ri].variant.as_str(), checked_run.value(ri, &opt.objective).unwrap_or(f64::NAN))).collect();
-    for o in &mut outcomes {
-        let get = |name: &str| checked.iter().find(|(v, _)| *v == name).map(|(_, x)| *x);
-        if let (Some(a), Some(b)) = (get(&o.optimum), get(&o.variant)) {
-            o.check = Some((a, b));
-        }
+    #[cfg(feature = "charts")]
+    return charts::charts(sc, opt, trace, outcomes);
+    #[cfg(not(feature = "charts"))]
+    {
+        let _ = (sc, opt, trace, outcomes);
+        Err(crate::plots::no_charts())
     }
+}
 
-    // The rest of the set: trace.csv, best.toml, the charts, manifest.json.
-    write_trace(&staging.path().join("trace.csv"), sc, opt, &trace)?;
-    crate::output::write_to(Some(&staging.path().join("best.toml")), |w| w.write_all(text.as_bytes()))?;
-    let mut files: Vec<String> = run.files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).filter(|n| n != "manifest.json").collect();
-    files.extend(["trace.csv".to_string(), "best.toml".to_string()]);
-    if opts.plots {
-        for c in &extra_charts {
-            crate::plots::save(&staging.path().join(&c.file), &c.svg)?.commit()?;
-            files.push(c.file.clone());
-        }
-    }
-    files.push("manifest.json".into());
-    let run_manifest = run.manifest;
-    let manifest = serde_json::json!({
+/// The out-of-sample check: its seed, athletes and run manifest.
+struct Checked {
+    seed: u64,
+    athletes: usize,
+    manifest: serde_json::Value,
+}
+
+/// optimize's manifest.json.
+fn manifest_json(s: &Search<'_>, opts: &OptimizeOptions, trace: &[Evaluation], outcomes: &[VariantOutcome], files: &[String], checked: Checked) -> serde_json::Value {
+    let (sc, opt) = (s.sc, s.opt);
+    serde_json::json!({
         "periodize_version": env!("CARGO_PKG_VERSION"),
         "git_commit": option_env!("PERIODIZE_GIT_COMMIT"),
         "command": "optimize",
@@ -478,9 +555,9 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
         "scenario_file": sc.path,
         "scenario_sha256": sc.sha256,
         "optimize": opt,
-        "budget": budget,
-        "search": { "seed": seed, "athletes": athletes, "evaluations": trace.iter().filter(|e| e.stage != "as-written").count() },
-        "out_of_sample": { "seed": check, "athletes": check_athletes, "seed_rule": "SplitMix64 of the search seed" },
+        "budget": s.budget,
+        "search": { "seed": s.seed, "athletes": s.athletes, "evaluations": trace.iter().filter(|e| e.stage != "as-written").count() },
+        "out_of_sample": { "seed": checked.seed, "athletes": checked.athletes, "seed_rule": "SplitMix64 of the search seed" },
         "variants": outcomes.iter().map(|o| {
             let e = &trace[o.best];
             serde_json::json!({
@@ -494,17 +571,17 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
             })
         }).collect::<Vec<_>>(),
         "files": files,
-        "out_of_sample_run": run_manifest,
-    });
-    let mpath = staging.path().join("manifest.json");
-    crate::output::write_to(Some(&mpath), |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other).and_then(|_| writeln!(w)))?;
-    staging.commit(&files)?;
+        "out_of_sample_run": checked.manifest,
+    })
+}
 
-    let lines = outcomes
+/// One line per optimised variant: the optimum in and out of sample.
+fn outcome_lines(s: &Search<'_>, trace: &[Evaluation], outcomes: &[VariantOutcome], check: u64, check_athletes: usize) -> Vec<String> {
+    outcomes
         .iter()
         .map(|o| {
             let e = &trace[o.best];
-            let values: Vec<String> = opt.vary.iter().enumerate().map(|(i, v)| format!("{}={}", short(&v.path), sc.level_text(i, e.point[i]))).collect();
+            let values: Vec<String> = s.opt.vary.iter().enumerate().map(|(i, v)| format!("{}={}", short(&v.path), s.sc.level_text(i, e.point[i]))).collect();
             let delta = |a: f64, b: f64| format!("{} vs {} as written ({:+.4})", fmt(a), fmt(b), a - b);
             format!(
                 "{}: best {} after {} evaluations{}: {} in the search ({} athletes); out of sample ({} athletes, seed {}): {}",
@@ -513,14 +590,13 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
                 o.evaluations,
                 if o.feasible { "" } else { " (NONE FEASIBLE)" },
                 delta(e.objective, trace[o.as_written].objective),
-                athletes,
+                s.athletes,
                 check_athletes,
                 check,
                 o.check.map_or("no check row".into(), |(a, b)| delta(a, b)),
             )
         })
-        .collect();
-    Ok(OptimizeReport { evaluations: trace, outcomes, seed, athletes, check_seed: check, check_athletes, out_dir: out.to_path_buf(), files, lines, warnings })
+        .collect()
 }
 
 fn json_num(x: f64) -> serde_json::Value {

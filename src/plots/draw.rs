@@ -217,6 +217,8 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
 }
 
 #[allow(clippy::too_many_arguments)]
+// Long on purpose: one chart drawn top to bottom (panels, shading, bands, lines, load bars);
+// plotters' builders read best in the order they draw.
 fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize], title: &str, y: std::ops::Range<f64>, load_max: f64, days: usize) -> Result<String> {
     let cols = if group.len() == 1 { 1 } else { 2 };
     let grid_rows = group.len().div_ceil(cols);
@@ -246,7 +248,7 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize]
                 .y_label_area_size(58)
                 .build_cartesian_2d(0f64..x_max, y.clone())
                 .map_err(draw_err)?;
-            for (a, b, k) in kind_runs(&plans[i]) {
+            for (a, b, k) in kind_runs(plans[i]) {
                 if let Some(c) = shade(k) {
                     chart.draw_series(std::iter::once(Rectangle::new([(a as f64 / 7.0, y.start), (b as f64 / 7.0, y.end)], c.filled()))).map_err(draw_err)?;
                 }
@@ -287,7 +289,7 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize]
                 .y_label_area_size(58)
                 .build_cartesian_2d(0f64..x_max, 0f64..load_max)
                 .map_err(draw_err)?;
-            for (a, b, k) in kind_runs(&plans[i]) {
+            for (a, b, k) in kind_runs(plans[i]) {
                 if let Some(c) = shade(k) {
                     bars.draw_series(std::iter::once(Rectangle::new([(a as f64 / 7.0, 0.0), (b as f64 / 7.0, load_max)], c.filled()))).map_err(draw_err)?;
                 }

@@ -1,7 +1,7 @@
 //! The typed result of a run: [`run`] computes every row of a scenario, its summary and its
 //! pairing with its reference once, in memory, and returns a [`RunResult`]. Every output file
 //! (summary.csv, athletes.csv, daily.csv, manifest.json, the charts, report.html) is an exporter
-//! over it ([`crate::export`]); `optimize` ranks candidates on its values.
+//! over it (the `export` module, above this one); `optimize` ranks candidates on its values.
 //!
 //! ```
 //! use periodize::result::{RunConfig, run};
@@ -12,8 +12,9 @@
 //! // Two rows: the reference (spread) and clustered, compared athlete by athlete.
 //! assert_eq!(result.rows.len(), 2);
 //! assert!(result.rows[0].summary.comparison.is_none());
-//! let diff = result.value(1, "diff_mean").unwrap();
-//! let mean = |r: usize| result.value(r, "perf_final_mean").unwrap();
+//! use periodize::summary::columns::{DIFF_MEAN, PERF_FINAL_MEAN};
+//! let diff = result.value(1, DIFF_MEAN.name).unwrap();
+//! let mean = |r: usize| result.value(r, PERF_FINAL_MEAN.name).unwrap();
 //! // The mean paired difference is the difference of the means (the same athletes in both rows).
 //! assert!((diff - (mean(1) - mean(0))).abs() < 1e-9 * mean(0).abs());
 //! ```

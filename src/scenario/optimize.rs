@@ -421,33 +421,13 @@ pub(super) fn read(
     let objective = match o.get("objective") {
         Some(n) => column(v, n, "optimize.objective"),
         None => {
-            v.bad(&ospan, "optimize.objective: missing; expected a numeric summary.csv column, e.g. \"perf_final_mean\"");
+            v.bad(&ospan, format!("optimize.objective: missing; expected a numeric summary.csv column, e.g. \"{}\"", crate::summary::columns::PERF_FINAL_MEAN.name));
             None
         }
     };
-    let direction = match o.get("direction") {
-        None => Some(Direction::Max),
-        Some(n) => match &n.val {
-            Val::Str(s) if s == "max" => Some(Direction::Max),
-            Val::Str(s) if s == "min" => Some(Direction::Min),
-            _ => {
-                v.bad(&n.span, format!("optimize.direction = {}: expected \"max\" or \"min\"", n.show()));
-                None
-            }
-        },
-    };
+    let direction = read_direction(v, o);
     let budget = v.int(o, "budget", "optimize", 1, MAX_BUDGET).map_or(300, |b| b as usize);
-    let method = match o.get("method") {
-        None => Some(Method::Auto),
-        Some(n) => match &n.val {
-            Val::Str(s) if s == "auto" => Some(Method::Auto),
-            Val::Str(s) if s == "grid" => Some(Method::Grid),
-            _ => {
-                v.bad(&n.span, format!("optimize.method = {}: expected \"auto\" or \"grid\"", n.show()));
-                None
-            }
-        },
-    };
+    let method = read_method(v, o);
     let variant = v.string(o, "variant", "optimize").map(str::to_string);
     if let (Some(name), Some(n)) = (&variant, o.get("variant"))
         && !variants.iter().any(|(vn, _)| vn == name)
@@ -471,6 +451,62 @@ pub(super) fn read(
         }
         Some((n, None)) => v.bad(&n.span, "optimize.vary: expected a table of \"path\" = { min, max[, step] } or [values]"),
     }
+    let subject_to = read_subject_to(v, o);
+    if v.reported != errs {
+        return None;
+    }
+    let opt = Optimize { objective: objective?, direction: direction?, budget, method: method?, variant, vary, subject_to };
+    // Overrides as written, per variant, for best.toml.
+    let overrides: Vec<Vec<(String, Node)>> = match root.get("variant").map(|n| &n.val) {
+        Some(Val::Array(list)) => list
+            .iter()
+            .map(|var| ["model", "athlete", "plan", "noise"].iter().filter_map(|s| var.get(s).map(|n| (s.to_string(), n.clone()))).collect())
+            .collect(),
+        _ => vec![Vec::new()],
+    };
+    let src = Source {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        variants: variants.iter().zip(overrides).map(|((n, t), o)| (n.clone(), t.clone(), o)).collect(),
+        vary: src_vary,
+        has_variants: root.get("variant").is_some(),
+    };
+    check_domain_ends(v, &opt, &src, variants, path);
+    Some((opt, src))
+}
+
+/// `optimize.direction`: `max` (the default) or `min`.
+fn read_direction(v: &mut V, o: &Node) -> Option<Direction> {
+    match o.get("direction") {
+        None => Some(Direction::Max),
+        Some(n) => match &n.val {
+            Val::Str(s) if s == "max" => Some(Direction::Max),
+            Val::Str(s) if s == "min" => Some(Direction::Min),
+            _ => {
+                v.bad(&n.span, format!("optimize.direction = {}: expected \"max\" or \"min\"", n.show()));
+                None
+            }
+        },
+    }
+}
+
+/// `optimize.method`: `auto` (the default) or `grid`.
+fn read_method(v: &mut V, o: &Node) -> Option<Method> {
+    match o.get("method") {
+        None => Some(Method::Auto),
+        Some(n) => match &n.val {
+            Val::Str(s) if s == "auto" => Some(Method::Auto),
+            Val::Str(s) if s == "grid" => Some(Method::Grid),
+            _ => {
+                v.bad(&n.span, format!("optimize.method = {}: expected \"auto\" or \"grid\"", n.show()));
+                None
+            }
+        },
+    }
+}
+
+/// `optimize.subject_to`: bounds on numeric summary columns.
+fn read_subject_to(v: &mut V, o: &Node) -> Vec<Bound> {
     let mut subject_to = Vec::new();
     if let Some(s) = o.get("subject_to") {
         match s.table() {
@@ -501,33 +537,18 @@ pub(super) fn read(
             None => v.bad(&s.span, "optimize.subject_to: expected a table of column = { min = X } or { max = X }"),
         }
     }
-    if v.reported != errs {
-        return None;
-    }
-    let opt = Optimize { objective: objective?, direction: direction?, budget, method: method?, variant, vary, subject_to };
-    // Overrides as written, per variant, for best.toml.
-    let overrides: Vec<Vec<(String, Node)>> = match root.get("variant").map(|n| &n.val) {
-        Some(Val::Array(list)) => list
-            .iter()
-            .map(|var| ["model", "athlete", "plan", "noise"].iter().filter_map(|s| var.get(s).map(|n| (s.to_string(), n.clone()))).collect())
-            .collect(),
-        _ => vec![Vec::new()],
-    };
-    let src = Source {
-        path: path.to_path_buf(),
-        text: text.to_string(),
-        variants: variants.iter().zip(overrides).map(|((n, t), o)| (n.clone(), t.clone(), o)).collect(),
-        vary: src_vary,
-        has_variants: root.get("variant").is_some(),
-    };
-    // Each domain's ends and each listed value, with the rest as written, in every optimised
-    // variant: a wrong path or a value of the wrong type is found now, at its line.
+    subject_to
+}
+
+/// Each domain's ends and each listed value, with the rest as written, in every optimised
+/// variant: a wrong path or a value of the wrong type is found now, at its line.
+fn check_domain_ends(v: &mut V, opt: &Optimize, src: &Source, variants: &[(String, Node)], path: &Path) {
     let dir = path.parent().unwrap_or(Path::new("."));
     for (vi, (vname, tree)) in variants.iter().enumerate() {
         if opt.variant.as_ref().is_some_and(|n| n != vname) {
             continue;
         }
-        let written = written_or_first(&opt, &src, vi);
+        let written = written_or_first(opt, src, vi);
         for (i, var) in opt.vary.iter().enumerate() {
             let ends: Vec<Level> = match &var.domain {
                 Domain::Continuous { min, max } => vec![Level::Num(*min), Level::Num(*max)],
@@ -538,7 +559,7 @@ pub(super) fn read(
                 let mut point = written.clone();
                 point[i] = end;
                 let mut t = tree.clone();
-                apply(&mut t, &opt, &src, &point);
+                apply(&mut t, opt, src, &point);
                 let before = v.reported;
                 let warnings = v.warnings.len();
                 validate_row(v, &t, vname, Vec::new(), dir, &mut Vec::new());
@@ -549,7 +570,6 @@ pub(super) fn read(
             }
         }
     }
-    Some((opt, src))
 }
 
 /// Each varied path's value as written in variant `vi`, when it lies in its domain (on a step

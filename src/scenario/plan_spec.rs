@@ -77,44 +77,7 @@ pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path,
     }
     let load_column = v.string(p, "load_column", "plan").map(str::to_string);
     if let Some(file) = p.get("loads") {
-        for k in PHASE_KEYS.iter().chain(&["phase", "target_total_load", "weekly_loads", "race_weekday", "race_date"]) {
-            if let Some(s) = p.key_span(k) {
-                v.bad(&s, format!("plan.{k}: cannot be combined with plan.loads, which gives the whole daily plan"));
-            }
-        }
-        let Val::Str(rel) = &file.val else {
-            v.bad(&file.span, format!("plan.loads = {}: expected a file name (a CSV with day,load)", file.show()));
-            return None;
-        };
-        let full = dir.join(rel);
-        let key = format!("{}\u{0}{}", full.display(), load_column.as_deref().unwrap_or("load"));
-        if !files.iter().any(|(k, _)| *k == key) {
-            files.push((key.clone(), read_plan_file(&full, load_column.as_deref())));
-        }
-        let (_, res) = files.iter().find(|(k, _)| *k == key)?;
-        let taper = taper?;
-        if let (Ok(f), Some(t)) = (res, &taper)
-            && t.days > f.loads.len() {
-                v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({} days)", t.days, f.loads.len()));
-            }
-        return match res {
-            Ok(f) => {
-                if f.merged > 0 {
-                    v.warn(&file.span, format!("plan.loads = {}: {} rows shared a day with an earlier row; their loads were summed", file.show(), f.merged));
-                }
-                (v.reported == errs).then(|| PlanSpec::File {
-                    path: full,
-                    loads: f.loads.clone(),
-                    sessions: f.sessions.clone(),
-                    taper,
-                    start_date: start_date.flatten(),
-                })
-            }
-            Err(e) => {
-                v.bad(&file.span, format!("plan.loads = {}: {e}", file.show()));
-                None
-            }
-        };
+        return file_plan(v, p, file, dir, files, load_column.as_deref(), taper, start_date, errs);
     }
     if let Some(n) = p.get("load_column") {
         v.bad(&n.span, "plan.load_column: names the load column of plan.loads; there is no plan.loads here");
@@ -132,54 +95,8 @@ pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path,
             }
         },
     };
-    let race_weekday = p.get("race_weekday").map(|n| weekday(v, n, "plan.race_weekday"));
-    let race_date = date(v, p, "race_date", "plan");
-    // race_date gives the weeks and the race weekday, counted from start_date.
-    let mut weeks_from_date = None;
-    let mut race_wd = race_weekday.flatten();
-    if let (Some(Some(race)), Some(n)) = (race_date, p.get("race_date")) {
-        match start_date {
-            Some(Some(start)) if race > start => {
-                let d = (race - start) as usize;
-                weeks_from_date = Some(d / 7 + 1);
-                race_wd = Some(d % 7);
-                if d / 7 + 1 > MAX_WEEKS {
-                    v.bad(&n.span, format!("plan.race_date = {}: {} weeks after start_date; at most {MAX_WEEKS} are supported", n.show(), d / 7 + 1));
-                }
-            }
-            Some(Some(_)) => v.bad(&n.span, format!("plan.race_date = {}: must be after plan.start_date", n.show())),
-            Some(None) => v.bad(&n.span, format!("plan.race_date = {}: needs plan.start_date (the Monday of the first week) to count the weeks", n.show())),
-            None => {}
-        }
-        for k in ["weeks", "race_weekday"] {
-            if let Some(s) = p.key_span(k) {
-                v.bad(&s, format!("plan.{k}: plan.race_date sets the weeks and the race weekday; give one or the other"));
-            }
-        }
-    }
-    let mut phases = Vec::new();
-    match p.get("phase").map(|n| &n.val) {
-        None => phases.extend(validate_phase(v, p, None, "plan", &span, "main", weeks_from_date)),
-        Some(Val::Array(list)) => {
-            if let Some(s) = p.key_span("weeks") {
-                v.bad(&s, "plan.weeks: with [[plan.phase]] each phase sets its own weeks");
-            }
-            for (i, ph) in list.iter().enumerate() {
-                let path = format!("plan.phase[{i}]");
-                let mut keys = PHASE_KEYS.to_vec();
-                keys.push("name");
-                if !v.keys(ph, &path, &keys) {
-                    continue;
-                }
-                let name = v.string(ph, "name", &path).map_or(format!("phase{}", i + 1), str::to_string);
-                phases.extend(validate_phase(v, ph, Some(p), &path, &ph.span, &name, None));
-            }
-            if list.is_empty() {
-                v.bad(&span, "plan.phase: expected at least one [[plan.phase]]");
-            }
-        }
-        Some(_) => v.bad(&p.get("phase")?.span, "plan.phase: expected [[plan.phase]] tables"),
-    }
+    let (weeks_from_date, race_wd) = race_date_weeks(v, p, start_date);
+    let phases = validate_phases(v, p, &span, weeks_from_date)?;
     let weeks: usize = phases.iter().map(|ph| ph.weeks).sum();
     if let (Some(w), Some(n), true) = (weeks_from_date, p.get("race_date"), p.get("phase").is_some())
         && v.reported == errs
@@ -208,6 +125,108 @@ pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path,
         race_weekday: race_wd,
         start_date: start_date?,
     })
+}
+
+/// A plan given as a daily load file (`plan.loads`): read once per file and column.
+#[allow(clippy::too_many_arguments)]
+fn file_plan(v: &mut V, p: &Node, file: &Node, dir: &Path, files: &mut FileCache, load_column: Option<&str>, taper: Option<Option<Taper>>, start_date: Option<Option<i64>>, errs: usize) -> Option<Plan> {
+    for k in PHASE_KEYS.iter().chain(&["phase", "target_total_load", "weekly_loads", "race_weekday", "race_date"]) {
+        if let Some(s) = p.key_span(k) {
+            v.bad(&s, format!("plan.{k}: cannot be combined with plan.loads, which gives the whole daily plan"));
+        }
+    }
+    let Val::Str(rel) = &file.val else {
+        v.bad(&file.span, format!("plan.loads = {}: expected a file name (a CSV with day,load)", file.show()));
+        return None;
+    };
+    let full = dir.join(rel);
+    let key = format!("{}\u{0}{}", full.display(), load_column.unwrap_or("load"));
+    if !files.iter().any(|(k, _)| *k == key) {
+        files.push((key.clone(), read_plan_file(&full, load_column)));
+    }
+    let (_, res) = files.iter().find(|(k, _)| *k == key)?;
+    let taper = taper?;
+    if let (Ok(f), Some(t)) = (res, &taper)
+        && t.days > f.loads.len() {
+            v.bad(&p.get("taper")?.span, format!("plan.taper.days = {}: longer than the plan ({} days)", t.days, f.loads.len()));
+        }
+    match res {
+        Ok(f) => {
+            if f.merged > 0 {
+                v.warn(&file.span, format!("plan.loads = {}: {} rows shared a day with an earlier row; their loads were summed", file.show(), f.merged));
+            }
+            (v.reported == errs).then(|| PlanSpec::File {
+                path: full,
+                loads: f.loads.clone(),
+                sessions: f.sessions.clone(),
+                taper,
+                start_date: start_date.flatten(),
+            })
+        }
+        Err(e) => {
+            v.bad(&file.span, format!("plan.loads = {}: {e}", file.show()));
+            None
+        }
+    }
+}
+
+/// `race_date`: the weeks and the race weekday it gives, counted from `start_date` (the weeks
+/// are None without it), and the race weekday (from `race_weekday` without it).
+fn race_date_weeks(v: &mut V, p: &Node, start_date: Option<Option<i64>>) -> (Option<usize>, Option<usize>) {
+    let race_weekday = p.get("race_weekday").map(|n| weekday(v, n, "plan.race_weekday"));
+    let race_date = date(v, p, "race_date", "plan");
+    // race_date gives the weeks and the race weekday, counted from start_date.
+    let mut weeks_from_date = None;
+    let mut race_wd = race_weekday.flatten();
+    if let (Some(Some(race)), Some(n)) = (race_date, p.get("race_date")) {
+        match start_date {
+            Some(Some(start)) if race > start => {
+                let d = (race - start) as usize;
+                weeks_from_date = Some(d / 7 + 1);
+                race_wd = Some(d % 7);
+                if d / 7 + 1 > MAX_WEEKS {
+                    v.bad(&n.span, format!("plan.race_date = {}: {} weeks after start_date; at most {MAX_WEEKS} are supported", n.show(), d / 7 + 1));
+                }
+            }
+            Some(Some(_)) => v.bad(&n.span, format!("plan.race_date = {}: must be after plan.start_date", n.show())),
+            Some(None) => v.bad(&n.span, format!("plan.race_date = {}: needs plan.start_date (the Monday of the first week) to count the weeks", n.show())),
+            None => {}
+        }
+        for k in ["weeks", "race_weekday"] {
+            if let Some(s) = p.key_span(k) {
+                v.bad(&s, format!("plan.{k}: plan.race_date sets the weeks and the race weekday; give one or the other"));
+            }
+        }
+    }
+    (weeks_from_date, race_wd)
+}
+
+/// The plan's phases: `[[plan.phase]]`, or the plan itself as one phase named "main".
+fn validate_phases(v: &mut V, p: &Node, span: &Range<usize>, weeks_from_date: Option<usize>) -> Option<Vec<Phase>> {
+    let mut phases = Vec::new();
+    match p.get("phase").map(|n| &n.val) {
+        None => phases.extend(validate_phase(v, p, None, "plan", span, "main", weeks_from_date)),
+        Some(Val::Array(list)) => {
+            if let Some(s) = p.key_span("weeks") {
+                v.bad(&s, "plan.weeks: with [[plan.phase]] each phase sets its own weeks");
+            }
+            for (i, ph) in list.iter().enumerate() {
+                let path = format!("plan.phase[{i}]");
+                let mut keys = PHASE_KEYS.to_vec();
+                keys.push("name");
+                if !v.keys(ph, &path, &keys) {
+                    continue;
+                }
+                let name = v.string(ph, "name", &path).map_or(format!("phase{}", i + 1), str::to_string);
+                phases.extend(validate_phase(v, ph, Some(p), &path, &ph.span, &name, None));
+            }
+            if list.is_empty() {
+                v.bad(span, "plan.phase: expected at least one [[plan.phase]]");
+            }
+        }
+        Some(_) => v.bad(&p.get("phase")?.span, "plan.phase: expected [[plan.phase]] tables"),
+    }
+    Some(phases)
 }
 
 /// `weekly_loads = [...]`: one finite, non-negative total per plan week, instead of the week
@@ -251,6 +270,8 @@ pub(super) type Plan = PlanSpec;
 
 /// A phase's settings: its own keys, falling back to the plan's (`defaults`) for the rest.
 /// `weeks`: the number of weeks when plan.race_date gave it.
+// Long on purpose: one phase's keys checked in file order, each a few lines that share the
+// phase's table, path and span.
 pub(super) fn validate_phase(v: &mut V, ph: &Node, defaults: Option<&Node>, path: &str, span: &Range<usize>, name: &str, weeks: Option<usize>) -> Option<Phase> {
     let errs = v.reported;
     // Look a key up in the phase, then in the plan-level defaults; report with the right path.

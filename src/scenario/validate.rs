@@ -87,134 +87,12 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
             return Err(v.err);
         }
     };
-    let whole = 0..0;
-    v.keys(&root, "", TOP_KEYS);
-    match root.get("schema_version") {
-        None => v.bad(&whole, "schema_version: missing; expected schema_version = 1"),
-        Some(n) if n.val != Val::Int(1) => v.bad(&n.span, format!("schema_version = {}: expected 1, the only version this periodize reads", n.show())),
-        _ => {}
-    }
-    let name = v.string(&root, "name", "").map(str::to_string);
-    let name = name.unwrap_or_else(|| path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()));
-    let description = v.string(&root, "description", "").unwrap_or("").to_string();
-
-    let (mut seed, mut athletes) = (1u64, 1000usize);
-    let (mut load_unit, mut performance_unit) = (String::new(), String::new());
-    if let Some(run) = root.get("run")
-        && v.keys(run, "run", RUN_KEYS) {
-            seed = v.int(run, "seed", "run", 0, i64::MAX).map_or(seed, |s| s as u64);
-            athletes = v.int(run, "athletes", "run", 1, MAX_ATHLETES).map_or(athletes, |a| a as usize);
-            load_unit = v.string(run, "load_unit", "run").map(unit).unwrap_or_default();
-            performance_unit = v.string(run, "performance_unit", "run").map(unit).unwrap_or_default();
-        }
-    for section in ["model", "plan"] {
-        if root.get(section).is_none() {
-            v.bad(&whole, format!("[{section}]: missing; every scenario needs a [{section}] table"));
-        }
-    }
-
-    // Variants: each a name plus overrides of model, plan and noise.
-    let mut variants: Vec<(String, Node)> = Vec::new();
-    // Each row clones its variant's tree: without the sweep's value lists (which can be long)
-    // that is O(rows), not O(rows x values).
-    let mut base = root.clone();
-    base.remove("sweep");
-    // `compare_with = "OTHER"`: this variant's rows are compared with OTHER's (name, target, span).
-    let mut compare_with: Vec<(String, String, Range<usize>)> = Vec::new();
-    match root.get("variant").map(|n| &n.val) {
-        None => variants.push((name.clone(), base.clone())),
-        Some(Val::Array(list)) => {
-            for (i, var) in list.iter().enumerate() {
-                let vpath = format!("variant[{i}]");
-                if !v.keys(var, &vpath, VARIANT_KEYS) {
-                    continue;
-                }
-                let got = v.string(var, "name", &vpath).map(str::to_string);
-                let Some(vname) = v.required(got, var, "name", &vpath, &var.span, "a name for the variant") else {
-                    continue;
-                };
-                if vname.trim().is_empty() {
-                    v.bad(&var.get("name").map_or(var.span.clone(), |n| n.span.clone()), format!("{vpath}.name = \"{vname}\": a variant needs a name that is not empty"));
-                    continue;
-                }
-                if variants.iter().any(|(n, _)| *n == vname) {
-                    v.bad(&var.get("name").map_or(var.span.clone(), |n| n.span.clone()), format!("{vpath}.name = \"{vname}\": names must be unique"));
-                    continue;
-                }
-                let mut t = base.clone();
-                for section in ["model", "athlete", "plan", "noise"] {
-                    if let Some(over) = var.get(section) {
-                        let key_span = var.key_span(section).unwrap_or_default();
-                        // Another kind of model has other parameters: replace, don't merge.
-                        if section == "model" && over.get("kind").is_some() {
-                            t.remove(section);
-                        }
-                        t.set_path(&[section], over.clone(), &key_span);
-                    }
-                }
-                hidden_overrides(&mut v, var, &t, &vpath);
-                if let Some(target) = v.string(var, "compare_with", &vpath) {
-                    compare_with.push((vname.clone(), target.to_string(), var.get("compare_with").map_or(var.span.clone(), |n| n.span.clone())));
-                }
-                variants.push((vname, t));
-            }
-        }
-        Some(_) => v.bad(&root.get("variant").map_or(whole.clone(), |n| n.span.clone()), "variant: expected [[variant]] tables"),
-    }
-
-    // Sweep: dotted paths, each over a list of values; a grid (default) or zipped.
-    let mut sweep: Vec<(String, Range<usize>, Vec<Node>)> = Vec::new();
-    let mut zip = false;
-    if let Some(sw) = root.get("sweep") {
-        if let Some(t) = sw.table() {
-            for (k, n) in t {
-                if k.name == "mode" {
-                    match &n.val {
-                        Val::Str(s) if s == "zip" => zip = true,
-                        Val::Str(s) if s == "grid" => {}
-                        _ => v.bad(&n.span, format!("sweep.mode = {}: expected \"grid\" or \"zip\"", n.show())),
-                    }
-                    continue;
-                }
-                let first = k.name.split('.').next().unwrap_or("");
-                if !["model", "athlete", "plan", "noise"].contains(&first) || k.name.split('.').any(str::is_empty) {
-                    let why = if first == "run" { "run settings are the same for every row; set them in [run]" } else { "expected a path under model., athlete., plan. or noise." };
-                    v.bad(&k.span, format!("sweep.\"{}\": {why}", k.name));
-                    continue;
-                }
-                match &n.val {
-                    Val::Array(vals) if !vals.is_empty() => sweep.push((k.name.clone(), k.span.clone(), vals.clone())),
-                    _ => v.bad(&n.span, format!("sweep.\"{}\" = {}: expected a non-empty array of values", k.name, n.show())),
-                }
-            }
-        } else {
-            v.bad(&sw.span, "sweep: expected a table of \"path\" = [values]");
-        }
-    }
+    let head = read_head(&mut v, &root, path);
+    let (variants, compare_with) = read_variants(&mut v, &root, &head.name);
+    let (sweep, zip) = read_sweep(&mut v, &root);
     let points = sweep_points(&mut v, &sweep, zip);
     let optimize = super::optimize::read(&mut v, &root, &variants, root.get("sweep").is_some(), path, text);
-
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut rows = Vec::new();
-    let mut file_cache: FileCache = Vec::new();
-    for (vname, t) in &variants {
-        // A value written in the file is checked even where a sweep replaces it in every row.
-        if !sweep.is_empty() {
-            validate_row(&mut v, t, vname, Vec::new(), dir, &mut file_cache);
-        }
-        for point in &points {
-            let mut t = t.clone();
-            let mut labels = Vec::new();
-            for ((p, kspan, _), val) in sweep.iter().zip(point) {
-                let parts: Vec<&str> = p.split('.').collect();
-                t.set_path(&parts, val.clone(), kspan);
-                labels.push(val.label());
-            }
-            if let Some(row) = validate_row(&mut v, &t, vname, labels, dir, &mut file_cache) {
-                rows.push(row);
-            }
-        }
-    }
+    let mut rows = build_rows(&mut v, &variants, &sweep, &points, path.parent().unwrap_or(Path::new(".")));
     let sweep_paths: Vec<String> = sweep.iter().map(|(p, _, _)| p.clone()).collect();
     let names: Vec<String> = variants.iter().map(|(n, _)| n.clone()).collect();
     let first_values: Vec<String> = sweep.iter().map(|(_, _, vals)| vals[0].label()).collect();
@@ -230,7 +108,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         super::compare::apply_compare_with(&mut v, &compare, &names, &compare_with, &mut rows);
     }
     if v.err.is_empty() && variants.len().saturating_mul(points.len()) > MAX_ROWS {
-        v.bad(&whole, format!("{} variants x {} sweep points make more than {MAX_ROWS} rows, the most a scenario may have", variants.len(), points.len()));
+        v.bad(&(0..0), format!("{} variants x {} sweep points make more than {MAX_ROWS} rows, the most a scenario may have", variants.len(), points.len()));
     }
     if v.err.is_empty() {
         resolve_reference_totals(&mut rows);
@@ -240,15 +118,8 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         v.err.problems.sort_by_key(|p| (p.line, p.column));
         return Err(v.err);
     }
-    let mut warnings = std::mem::take(&mut v.warnings);
-    warnings.sort_by_key(|(s, _)| s.start);
-    let warnings = warnings
-        .into_iter()
-        .map(|(span, m)| {
-            let (line, col) = super::error::line_col(text, span.start);
-            format!("{}:{line}:{col}: {m}", path.display())
-        })
-        .collect();
+    let warnings = located_warnings(std::mem::take(&mut v.warnings), text, path);
+    let Head { name, description, seed, athletes, load_unit, performance_unit } = head;
     Ok(Scenario {
         name,
         description,
@@ -266,6 +137,181 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         optimize: optimize.as_ref().map(|(o, _)| o.clone()),
         source: optimize.map(|(_, s)| std::sync::Arc::new(s)),
     })
+}
+
+/// The scenario's top-level settings.
+struct Head {
+    name: String,
+    description: String,
+    seed: u64,
+    athletes: usize,
+    load_unit: String,
+    performance_unit: String,
+}
+
+/// The top-level keys, `schema_version`, the name and description, `[run]`, and that `[model]`
+/// and `[plan]` are there.
+fn read_head(v: &mut V, root: &Node, path: &Path) -> Head {
+    let whole = 0..0;
+    v.keys(root, "", TOP_KEYS);
+    match root.get("schema_version") {
+        None => v.bad(&whole, "schema_version: missing; expected schema_version = 1"),
+        Some(n) if n.val != Val::Int(1) => v.bad(&n.span, format!("schema_version = {}: expected 1, the only version this periodize reads", n.show())),
+        _ => {}
+    }
+    let name = v.string(root, "name", "").map(str::to_string);
+    let name = name.unwrap_or_else(|| path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()));
+    let description = v.string(root, "description", "").unwrap_or("").to_string();
+    let mut head = Head { name, description, seed: 1, athletes: 1000, load_unit: String::new(), performance_unit: String::new() };
+    if let Some(run) = root.get("run")
+        && v.keys(run, "run", RUN_KEYS) {
+            head.seed = v.int(run, "seed", "run", 0, i64::MAX).map_or(head.seed, |s| s as u64);
+            head.athletes = v.int(run, "athletes", "run", 1, MAX_ATHLETES).map_or(head.athletes, |a| a as usize);
+            head.load_unit = v.string(run, "load_unit", "run").map(unit).unwrap_or_default();
+            head.performance_unit = v.string(run, "performance_unit", "run").map(unit).unwrap_or_default();
+        }
+    for section in ["model", "plan"] {
+        if root.get(section).is_none() {
+            v.bad(&whole, format!("[{section}]: missing; every scenario needs a [{section}] table"));
+        }
+    }
+    head
+}
+
+/// `compare_with = "OTHER"` of each variant: (name, target, span).
+type CompareWith = Vec<(String, String, Range<usize>)>;
+
+/// Variants: each a name plus overrides of model, athlete, plan and noise, as the tree of its
+/// rows (the scenario itself, named `name`, when it has none).
+fn read_variants(v: &mut V, root: &Node, name: &str) -> (Vec<(String, Node)>, CompareWith) {
+    let mut variants: Vec<(String, Node)> = Vec::new();
+    // Each row clones its variant's tree: without the sweep's value lists (which can be long)
+    // that is O(rows), not O(rows x values).
+    let mut base = root.clone();
+    base.remove("sweep");
+    let mut compare_with = Vec::new();
+    match root.get("variant").map(|n| &n.val) {
+        None => variants.push((name.to_string(), base.clone())),
+        Some(Val::Array(list)) => {
+            for (i, var) in list.iter().enumerate() {
+                let vpath = format!("variant[{i}]");
+                if !v.keys(var, &vpath, VARIANT_KEYS) {
+                    continue;
+                }
+                let got = v.string(var, "name", &vpath).map(str::to_string);
+                let Some(vname) = v.required(got, var, "name", &vpath, &var.span, "a name for the variant") else {
+                    continue;
+                };
+                let name_span = var.get("name").map_or(var.span.clone(), |n| n.span.clone());
+                if vname.trim().is_empty() {
+                    v.bad(&name_span, format!("{vpath}.name = \"{vname}\": a variant needs a name that is not empty"));
+                    continue;
+                }
+                if variants.iter().any(|(n, _)| *n == vname) {
+                    v.bad(&name_span, format!("{vpath}.name = \"{vname}\": names must be unique"));
+                    continue;
+                }
+                let t = variant_tree(v, &base, var, &vpath);
+                if let Some(target) = v.string(var, "compare_with", &vpath) {
+                    compare_with.push((vname.clone(), target.to_string(), var.get("compare_with").map_or(var.span.clone(), |n| n.span.clone())));
+                }
+                variants.push((vname, t));
+            }
+        }
+        Some(_) => v.bad(&root.get("variant").map_or(0..0, |n| n.span.clone()), "variant: expected [[variant]] tables"),
+    }
+    (variants, compare_with)
+}
+
+/// The tree of one variant: the base with the variant's sections written over it.
+fn variant_tree(v: &mut V, base: &Node, var: &Node, vpath: &str) -> Node {
+    let mut t = base.clone();
+    for section in ["model", "athlete", "plan", "noise"] {
+        if let Some(over) = var.get(section) {
+            let key_span = var.key_span(section).unwrap_or_default();
+            // Another kind of model has other parameters: replace, don't merge.
+            if section == "model" && over.get("kind").is_some() {
+                t.remove(section);
+            }
+            t.set_path(&[section], over.clone(), &key_span);
+        }
+    }
+    hidden_overrides(v, var, &t, vpath);
+    t
+}
+
+/// A swept path: the path, the span of its key, its values.
+type SweptPath = (String, Range<usize>, Vec<Node>);
+
+/// Sweep: dotted paths, each over a list of values; a grid (default) or zipped (`true`).
+fn read_sweep(v: &mut V, root: &Node) -> (Vec<SweptPath>, bool) {
+    let mut sweep = Vec::new();
+    let mut zip = false;
+    let Some(sw) = root.get("sweep") else {
+        return (sweep, zip);
+    };
+    let Some(t) = sw.table() else {
+        v.bad(&sw.span, "sweep: expected a table of \"path\" = [values]");
+        return (sweep, zip);
+    };
+    for (k, n) in t {
+        if k.name == "mode" {
+            match &n.val {
+                Val::Str(s) if s == "zip" => zip = true,
+                Val::Str(s) if s == "grid" => {}
+                _ => v.bad(&n.span, format!("sweep.mode = {}: expected \"grid\" or \"zip\"", n.show())),
+            }
+            continue;
+        }
+        let first = k.name.split('.').next().unwrap_or("");
+        if !["model", "athlete", "plan", "noise"].contains(&first) || k.name.split('.').any(str::is_empty) {
+            let why = if first == "run" { "run settings are the same for every row; set them in [run]" } else { "expected a path under model., athlete., plan. or noise." };
+            v.bad(&k.span, format!("sweep.\"{}\": {why}", k.name));
+            continue;
+        }
+        match &n.val {
+            Val::Array(vals) if !vals.is_empty() => sweep.push((k.name.clone(), k.span.clone(), vals.clone())),
+            _ => v.bad(&n.span, format!("sweep.\"{}\" = {}: expected a non-empty array of values", k.name, n.show())),
+        }
+    }
+    (sweep, zip)
+}
+
+/// Every row: each variant at each sweep point, validated.
+fn build_rows(v: &mut V, variants: &[(String, Node)], sweep: &[SweptPath], points: &[Vec<Node>], dir: &Path) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut file_cache: FileCache = Vec::new();
+    for (vname, t) in variants {
+        // A value written in the file is checked even where a sweep replaces it in every row.
+        if !sweep.is_empty() {
+            validate_row(v, t, vname, Vec::new(), dir, &mut file_cache);
+        }
+        for point in points {
+            let mut t = t.clone();
+            let mut labels = Vec::new();
+            for ((p, kspan, _), val) in sweep.iter().zip(point) {
+                let parts: Vec<&str> = p.split('.').collect();
+                t.set_path(&parts, val.clone(), kspan);
+                labels.push(val.label());
+            }
+            if let Some(row) = validate_row(v, &t, vname, labels, dir, &mut file_cache) {
+                rows.push(row);
+            }
+        }
+    }
+    rows
+}
+
+/// Warnings with their file, line and column, in the order they appear in the file.
+fn located_warnings(mut warnings: Vec<(Range<usize>, String)>, text: &str, path: &Path) -> Vec<String> {
+    warnings.sort_by_key(|(s, _)| s.start);
+    warnings
+        .into_iter()
+        .map(|(span, m)| {
+            let (line, col) = super::error::line_col(text, span.start);
+            format!("{}:{line}:{col}: {m}", path.display())
+        })
+        .collect()
 }
 
 /// `target_total_load = "reference"`: each compared row is scaled to its reference's planned

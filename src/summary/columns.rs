@@ -48,6 +48,13 @@ pub struct RowFigures<'a> {
     pub reference: Option<&'a str>,
 }
 
+impl<'a> RowFigures<'a> {
+    /// The figures of a summary alone, without names: enough for every numeric column.
+    pub fn of(summary: &'a RowSummary) -> Self {
+        RowFigures { summary, model: "", convention: None, label: "", reference: None }
+    }
+}
+
 /// One summary.csv column.
 #[derive(Clone, Copy, Debug)]
 pub struct Column {
@@ -103,6 +110,21 @@ fn cmp(f: &RowFigures<'_>, get: fn(&super::Comparison) -> f64) -> Value<'static>
     f.summary.comparison.as_ref().map_or(Value::Empty, |c| Value::Num(get(c)))
 }
 
+/// The `perf_final_mean` column (the report shows it).
+pub const PERF_FINAL_MEAN: Column = num!("perf_final_mean", "perf", "mean race-day performance", |f| stat(f, 0, 0));
+
+/// The `gain_pct_mean` column (the report shows it).
+pub const GAIN_PCT_MEAN: Column = num!("gain_pct_mean", "%", "mean per-athlete gain, 100 (race day - start) / start (empty for pmc or a start at or below 0)", |f| gain(f, 0));
+
+/// The `win_rate` column (the report shows it).
+pub const WIN_RATE: Column = num!("win_rate", "share", "share of athletes strictly better on race day than in the reference row", |f| cmp(f, |c| c.win_rate()));
+
+/// The `diff_mean` column (the report shows it).
+pub const DIFF_MEAN: Column = num!("diff_mean", "perf", "mean paired race-day difference, this row minus the reference, athlete by athlete", |f| cmp(f, |c| c.diff_mean));
+
+/// The `diff_pct` column (the report shows it).
+pub const DIFF_PCT: Column = num!("diff_pct", "%", "the mean difference in percent of the size of the reference's mean race-day performance", |f| cmp(f, |c| c.diff_pct));
+
 /// summary.csv's columns after the row's name columns, in file order.
 pub const COLUMNS: &[Column] = &[
     num!("athletes", "count", "athletes in the row", |f| Value::Count(f.summary.athletes)),
@@ -110,12 +132,12 @@ pub const COLUMNS: &[Column] = &[
         (Some(_), Some(r)) => Value::Text(r),
         _ => Value::Empty,
     }),
-    num!("perf_final_mean", "perf", "mean race-day performance", |f| stat(f, 0, 0)),
+    PERF_FINAL_MEAN,
     num!("perf_final_sd", "perf", "sd of race-day performance between athletes", |f| stat(f, 0, 1)),
     num!("perf_final_p05", "perf", "5% quantile of race-day performance", |f| stat(f, 0, 2)),
     num!("perf_final_p50", "perf", "median race-day performance", |f| stat(f, 0, 3)),
     num!("perf_final_p95", "perf", "95% quantile of race-day performance", |f| stat(f, 0, 4)),
-    num!("gain_pct_mean", "%", "mean per-athlete gain, 100 (race day - start) / start (empty for pmc or a start at or below 0)", |f| gain(f, 0)),
+    GAIN_PCT_MEAN,
     num!("gain_pct_sd", "%", "sd of the per-athlete gain", |f| gain(f, 1)),
     num!("gain_pct_p05", "%", "5% quantile of the per-athlete gain", |f| gain(f, 2)),
     num!("gain_pct_p50", "%", "median per-athlete gain", |f| gain(f, 3)),
@@ -123,13 +145,13 @@ pub const COLUMNS: &[Column] = &[
     num!("perf_peak_mean", "perf", "mean of each athlete's highest performance over the plan and race day", |f| stat(f, 1, 0)),
     num!("peak_day_mean", "days", "mean day of that peak (day 0 is the plan's first day; the plan's length is race day)", |f| stat(f, 2, 0)),
     num!("load_total_mean", "load", "mean total load done (after missed sessions and load noise)", |f| stat(f, 3, 0)),
-    num!("win_rate", "share", "share of athletes strictly better on race day than in the reference row", |f| cmp(f, |c| c.win_rate())),
+    WIN_RATE,
     num!("win_rate_ci_low", "share", "Wilson 95% interval of the win rate, low end", |f| cmp(f, |c| c.win_rate_ci().0)),
     num!("win_rate_ci_high", "share", "Wilson 95% interval of the win rate, high end", |f| cmp(f, |c| c.win_rate_ci().1)),
-    num!("diff_mean", "perf", "mean paired race-day difference, this row minus the reference, athlete by athlete", |f| cmp(f, |c| c.diff_mean)),
+    DIFF_MEAN,
     num!("diff_ci_low", "perf", "95% interval of the mean difference, low end", |f| cmp(f, |c| c.diff_ci().0)),
     num!("diff_ci_high", "perf", "95% interval of the mean difference, high end", |f| cmp(f, |c| c.diff_ci().1)),
-    num!("diff_pct", "%", "the mean difference in percent of the size of the reference's mean race-day performance", |f| cmp(f, |c| c.diff_pct)),
+    DIFF_PCT,
     num!("perf_peak_sd", "perf", "sd of the peak performance", |f| stat(f, 1, 1)),
     num!("perf_peak_p05", "perf", "5% quantile of the peak performance", |f| stat(f, 1, 2)),
     num!("perf_peak_p50", "perf", "median peak performance", |f| stat(f, 1, 3)),
@@ -168,9 +190,29 @@ pub fn numeric_names() -> impl Iterator<Item = &'static str> {
     COLUMNS.iter().filter(|c| c.is_numeric()).map(|c| c.name)
 }
 
+/// The column list as a Markdown table (the README's "summary.csv columns" section is this
+/// text, checked by a test).
+pub fn markdown_table() -> String {
+    let mut t = String::from("| column | unit | what it holds |\n|---|---|---|\n");
+    t.push_str("| `variant`, then one column per swept path | text | the row's variant and sweep point |\n");
+    for c in COLUMNS {
+        t.push_str(&format!("| `{}` | {} | {} |\n", c.name, c.unit, c.description));
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_lists_every_column() {
+        let readme = include_str!("../../README.md");
+        let (start, end) = ("<!-- summary-columns: start -->\n", "<!-- summary-columns: end -->");
+        let a = readme.find(start).expect("README has the summary-columns section") + start.len();
+        let b = readme[a..].find(end).expect("the section ends") + a;
+        assert_eq!(&readme[a..b], markdown_table(), "the README's summary.csv column table is out of date: replace it with the text above");
+    }
 
     #[test]
     fn names_are_unique() {

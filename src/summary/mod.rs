@@ -1,5 +1,5 @@
 //! A row's summary: the six metrics' mean, sd and quantiles, and the paired comparison with its
-//! reference row (see [`crate::scenario::Compare`]), as plain numbers; [`columns`] is the one
+//! reference row (the scenario's `[compare]`), as plain numbers; [`columns`] is the one
 //! table of summary.csv's columns (name, unit, description, how each is computed), which every
 //! writer, chart, the report, `optimize` and scenario validation read.
 //!
