@@ -55,7 +55,7 @@
 //! `banister-literature`, `clarke2013-cyclist`, `perpot-perl`). Parameters can be tied by a
 //! Gaussian copula, constrained (`require`, athletes redrawn deterministically) or taken as whole
 //! rows of a table (`sample_from`, e.g. a fit's bootstrap replicates); see
-//! [`montecarlo::population`]. Athletes start rested, in the exact steady state of a constant load
+//! [`population`]. Athletes start rested, in the exact steady state of a constant load
 //! ([`model::LaneModel::settle`]), or after their own history ([`scenario::Start`]); summaries
 //! report each athlete's gain relative to that start.
 //!
@@ -85,10 +85,15 @@
 //!
 //! ## Results
 //!
+//! [`run`] computes a scenario in memory: every row, its summary and its pairing with its
+//! reference, returned as a [`RunResult`]. Every output file is an exporter over it
+//! ([`export`]); `optimize` ranks candidates on its values.
+//!
 //! Every row is compared with one reference row ([`scenario::Compare`]: a chosen variant at the same
 //! sweep point, or the first value of a swept path), athlete by athlete. summary.csv carries the
 //! paired difference with its 95% interval, its percent of the reference's mean and the win rate with
-//! its Wilson interval ([`montecarlo::summary`]); `run` prints a verdict per compared row. `--plots`
+//! its Wilson interval ([`summary`], whose [`summary::columns`] is the one table of summary.csv's
+//! columns); `run` prints a verdict per compared row. `--plots`
 //! draws the forest plot of those differences, the daily panels over the planned load and the
 //! race-day distributions ([`plots`]); `--report` puts the question, verdict, charts, plans and
 //! population into one self-contained page ([`html_report`]).

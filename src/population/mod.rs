@@ -2,7 +2,7 @@
 //! athlete's own `params` stream at the parameter's fixed slot (see [`rng`]).
 //!
 //! This layer sits below both scenario validation and the engine: random streams ([`rng`], the
-//! vertical ChaCha8 of [`chacha_lanes`]), population types ([`spec`]) and the sampler.
+//! vertical ChaCha8 of `chacha_lanes`), population types ([`spec`]) and the sampler.
 
 pub(crate) mod chacha_lanes;
 pub mod rng;
@@ -61,7 +61,7 @@ const GROUPS: usize = PARAM_SLOTS.len().div_ceil(GROUP);
 
 impl Sampler {
     /// The sampler of a validated population: its parameters are its model's, which all have
-    /// slots (checked when the crate is compiled, in [`super::rng`]).
+    /// slots (checked when the crate is compiled, in [`rng`]).
     pub fn new(seed: u64, spec: &ModelSpec) -> Self {
         Self::build(seed, &spec.params, &spec.joint).expect("a model's parameters all have stream slots") // ok: ModelSpec holds only its model's parameters
     }
