@@ -356,13 +356,13 @@ fn init(path: &std::path::Path) -> Result<()> {
         if source.kind() == std::io::ErrorKind::AlreadyExists {
             Error::Usage(format!("{}: already exists; periodize init never overwrites a file (name another: periodize init my-plan.toml)", path.display()))
         } else {
-            Error::Write { path: path.to_path_buf(), source }
+            Error::write(path, source)
         }
     })?;
     let written = f.write_all(periodize::scenario::TEMPLATE.as_bytes()).and_then(|_| f.sync_all());
     if let Err(source) = written {
         let _ = std::fs::remove_file(path);
-        return Err(Error::Write { path: path.to_path_buf(), source });
+        return Err(Error::write(path, source));
     }
     periodize::output::note(format_args!("wrote {}; try: periodize validate --explain {0} && periodize run {0} --out out --report", path.display()));
     Ok(())

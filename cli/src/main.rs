@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     };
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(periodize::Error::Write { ref source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+        Err(periodize::Error::Io(periodize::io::IoError::Write { ref source, .. })) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
         }
         Err(periodize::Error::Scenario(e)) => {

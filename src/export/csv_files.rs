@@ -35,7 +35,7 @@ fn key_cells(row: &Row) -> Vec<String> {
 /// Write CSV records to an output file (through [`csv_writer`]).
 fn write_records<R: IntoIterator<Item: AsRef<[u8]>>>(f: &mut AtomicFile, records: impl IntoIterator<Item = R>) -> Result<()> {
     let path = f.path().to_path_buf();
-    let io = |source: std::io::Error| Error::Write { path: path.clone(), source };
+    let io = |source: std::io::Error| Error::write(&path, source);
     let mut w = csv_writer(f.writer());
     for r in records {
         w.write_record(r).map_err(|e| io(e.into()))?;
@@ -67,7 +67,7 @@ impl Exporter for SummaryCsv {
     fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
         let path = cx.dir.join("summary.csv");
         let mut f = AtomicFile::create(&path)?;
-        Self::to_writer(r, f.writer()).map_err(|e| Error::Write { path, source: e.into() })?;
+        Self::to_writer(r, f.writer()).map_err(|e| Error::write(&path, e.into()))?;
         Ok(vec![f])
     }
 }

@@ -34,7 +34,7 @@ impl Exporter for Manifest {
     fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
         let path = cx.dir.join("manifest.json");
         let mut f = AtomicFile::create(&path)?;
-        serde_json::to_writer_pretty(f.writer(), &Self::json(r, cx)).map_err(|e| Error::Write { path, source: e.into() })?;
+        serde_json::to_writer_pretty(f.writer(), &Self::json(r, cx)).map_err(|e| Error::write(&path, e.into()))?;
         Ok(vec![f])
     }
 }

@@ -115,7 +115,7 @@ pub struct Written {
 /// Write a result's set into the folder `dir`: every file atomically (the set is not; see
 /// [`run_to_dir`]), the manifest last.
 pub fn write_set(r: &RunResult<'_>, dir: &Path, opts: &ExportOptions) -> Result<Written> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::write(dir, source))?;
     let charts = if opts.plots || opts.report { crate::plots::charts(r)? } else { Vec::new() };
     let created_utc = crate::output::utc_now();
     let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[] };

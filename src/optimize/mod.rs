@@ -664,7 +664,7 @@ fn write_trace(path: &Path, sc: &Scenario, opt: &Optimize, trace: &[Evaluation])
             rec.push(if candidate { best.get(&e.variant).map_or(String::new(), |b| num(*b)) } else { String::new() });
             w.write_record(&rec).map_err(werr)?;
         }
-        w.flush().map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
+        w.flush().map_err(|source| Error::write(path, source))?;
     }
     Ok(crate::output::write_to(Some(path), |w| w.write_all(&buf))?)
 }

@@ -49,7 +49,7 @@ pub(crate) fn no_charts() -> Error {
 /// Write text to `path` under a temporary name; it is renamed into place with the rest.
 pub fn save(path: &Path, text: &str) -> Result<AtomicFile> {
     let mut f = AtomicFile::create(path)?;
-    f.writer().write_all(text.as_bytes()).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
+    f.writer().write_all(text.as_bytes()).map_err(|source| Error::write(path, source))?;
     Ok(f)
 }
 
