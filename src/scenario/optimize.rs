@@ -224,6 +224,15 @@ pub struct Source {
     vary: Vec<(Range<usize>, Range<usize>, Vec<Node>)>,
     /// Whether the file has `[[variant]]` tables.
     has_variants: bool,
+    /// The plan files validation read, so that candidates never read them again.
+    pub(super) files: super::validate::FileCache,
+}
+
+impl Source {
+    /// The source with the plan files validation read, for the candidates to reuse.
+    pub(super) fn with_files(self, files: super::validate::FileCache) -> Self {
+        Source { files, ..self }
+    }
 }
 
 impl Scenario {
@@ -243,9 +252,9 @@ impl Scenario {
         let row = match written {
             Some(w) if opt.vary.iter().all(|x| x.path.starts_with("plan.")) => t
                 .get("plan")
-                .and_then(|p| validate_plan(&mut v, p, t.key_span("plan").unwrap_or_default(), dir, &mut Vec::new()))
+                .and_then(|p| validate_plan(&mut v, p, t.key_span("plan").unwrap_or_default(), dir, &mut src.files.clone()))
                 .map(|plan| Row { plan, reference: None, ..w.clone() }),
-            _ => validate_row(&mut v, &t, name, Vec::new(), dir, &mut Vec::new()),
+            _ => validate_row(&mut v, &t, name, Vec::new(), dir, &mut src.files.clone()),
         };
         match row {
             Some(mut r) if v.err.is_empty() => {
@@ -470,6 +479,7 @@ pub(super) fn read(
         variants: variants.iter().zip(overrides).map(|((n, t), o)| (n.clone(), t.clone(), o)).collect(),
         vary: src_vary,
         has_variants: root.get("variant").is_some(),
+        files: Vec::new(),
     };
     check_domain_ends(v, &opt, &src, variants, path);
     Some((opt, src))

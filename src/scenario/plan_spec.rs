@@ -556,6 +556,7 @@ pub(super) fn validate_taper(v: &mut V, n: &Node) -> Option<Taper> {
 }
 
 /// An explicit plan read from a CSV.
+#[derive(Clone, Debug, PartialEq)]
 pub(super) struct PlanFile {
     loads: Vec<f64>,
     sessions: Option<Vec<Session>>,
@@ -567,8 +568,9 @@ pub(super) struct PlanFile {
 /// optional `session` column (the first row of a day names its session).
 pub(super) fn read_plan_file(path: &Path, load_column: Option<&str>) -> Result<PlanFile, String> {
     let opts = crate::daily::ReadOptions { load_column, ..Default::default() };
-    let series = crate::daily::read_daily_with(path, &opts).map_err(|e| e.to_string())?;
-    let text = crate::output::read_input(path).map_err(|e| e.to_string())?;
+    // The file is read once: its loads and its session column come from the same text.
+    let text = crate::io::read_input(path).map_err(|e| e.to_string())?;
+    let series = crate::daily::parse_daily_with(&text, path, &opts).map_err(|e| e.to_string())?;
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
     let done = |sessions| PlanFile { loads: series.load.clone(), sessions, merged: series.merged };

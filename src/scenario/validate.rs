@@ -92,7 +92,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
     let (sweep, zip) = read_sweep(&mut v, &root);
     let points = sweep_points(&mut v, &sweep, zip);
     let optimize = super::optimize::read(&mut v, &root, &variants, root.get("sweep").is_some(), path, text);
-    let mut rows = build_rows(&mut v, &variants, &sweep, &points, path.parent().unwrap_or(Path::new(".")));
+    let (mut rows, files) = build_rows(&mut v, &variants, &sweep, &points, path.parent().unwrap_or(Path::new(".")));
     let sweep_paths: Vec<String> = sweep.iter().map(|(p, _, _)| p.clone()).collect();
     let names: Vec<String> = variants.iter().map(|(n, _)| n.clone()).collect();
     let first_values: Vec<String> = sweep.iter().map(|(_, _, vals)| vals[0].label()).collect();
@@ -135,7 +135,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         sha256: sha256_hex(text.as_bytes()),
         warnings,
         optimize: optimize.as_ref().map(|(o, _)| o.clone()),
-        source: optimize.map(|(_, s)| std::sync::Arc::new(s)),
+        source: optimize.map(|(_, s)| std::sync::Arc::new(s.with_files(files))),
     })
 }
 
@@ -278,7 +278,7 @@ fn read_sweep(v: &mut V, root: &Node) -> (Vec<SweptPath>, bool) {
 }
 
 /// Every row: each variant at each sweep point, validated.
-fn build_rows(v: &mut V, variants: &[(String, Node)], sweep: &[SweptPath], points: &[Vec<Node>], dir: &Path) -> Vec<Row> {
+fn build_rows(v: &mut V, variants: &[(String, Node)], sweep: &[SweptPath], points: &[Vec<Node>], dir: &Path) -> (Vec<Row>, FileCache) {
     let mut rows = Vec::new();
     let mut file_cache: FileCache = Vec::new();
     for (vname, t) in variants {
@@ -299,7 +299,7 @@ fn build_rows(v: &mut V, variants: &[(String, Node)], sweep: &[SweptPath], point
             }
         }
     }
-    rows
+    (rows, file_cache)
 }
 
 /// Warnings with their file, line and column, in the order they appear in the file.
