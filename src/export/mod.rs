@@ -62,7 +62,7 @@ impl Exporter for Html {
         let meta = crate::html_report::Meta { seed: r.seed, athletes: r.athletes, created_utc: cx.created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT") };
         let charts: Vec<Chart> = cx.extra_charts.iter().chain(cx.charts).cloned().collect();
         let summaries: Vec<crate::summary::RowSummary> = r.rows.iter().map(|o| o.summary.clone()).collect();
-        let html = crate::html_report::render(r.scenario, &summaries, &charts, &meta);
+        let html = crate::html_report::render(r.scenario, &summaries, &r.verdict, &charts, &meta);
         Ok(vec![crate::plots::save(&cx.dir.join("report.html"), &html)?])
     }
 }
@@ -182,7 +182,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
 fn write_run_shown(sc: &Scenario, out: &Path, shown: &Path, opts: &RunOptions) -> Result<RunReport> {
     let r = crate::result::run(sc, &config_for(opts))?;
     let files = write_set(&r, out, &opts.export)?.files;
-    Ok(RunReport { rows: r.rows.len(), out_dir: out.to_path_buf(), files, verdict: r.verdicts(12), line: r.line(shown) })
+    Ok(RunReport { rows: r.rows.len(), out_dir: out.to_path_buf(), files, verdict: r.verdict.clone(), line: r.line(shown) })
 }
 
 /// Run a validated scenario and write its results into `out` as one set: every file is written

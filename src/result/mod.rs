@@ -98,7 +98,13 @@ pub struct RunResult<'s> {
     pub seconds: f64,
     /// The instruction set the engine ran on.
     pub simd: &'static str,
+    /// The verdict lines, built once (see [`verdict`]): every compared row, or the three best
+    /// and worst of more than [`MAX_VERDICT_LINES`].
+    pub verdict: Vec<String>,
 }
+
+/// Compared rows a verdict lists one by one; beyond it, the three best and three worst.
+pub const MAX_VERDICT_LINES: usize = 12;
 
 impl<'s> RunResult<'s> {
     /// Row `ri`'s figures, from which every summary column is computed.
@@ -122,12 +128,6 @@ impl<'s> RunResult<'s> {
     pub fn value(&self, ri: usize, name: &str) -> Option<f64> {
         let c = columns::column(name).filter(|c| c.is_numeric())?;
         Some(c.get(&self.figures(ri).get()).as_f64())
-    }
-
-    /// The verdict lines: every compared row, or the three best and worst of more than `max`.
-    pub fn verdicts(&self, max: usize) -> Vec<String> {
-        let summaries: Vec<RowSummary> = self.rows.iter().map(|r| r.summary.clone()).collect();
-        verdict(self.scenario, &summaries, max)
     }
 
     /// The rows' summaries, in row order.
@@ -215,7 +215,9 @@ pub fn run<'s>(sc: &'s Scenario, cfg: &RunConfig) -> Result<RunResult<'s>> {
     }
     let (rows, athlete_days) = outcome?;
     let simd = crate::montecarlo::Form::detect(cfg.simd).name();
-    Ok(RunResult { scenario: sc, seed, athletes, rows, athlete_days, seconds: start.elapsed().as_secs_f64(), simd })
+    let summaries: Vec<RowSummary> = rows.iter().map(|r| r.summary.clone()).collect();
+    let verdict = verdict(sc, &summaries, MAX_VERDICT_LINES);
+    Ok(RunResult { scenario: sc, seed, athletes, rows, athlete_days, seconds: start.elapsed().as_secs_f64(), simd, verdict })
 }
 
 /// The rows of a run, in the worker pool, and the athlete-days simulated.
