@@ -373,3 +373,20 @@ fn compare_with_pairs_a_variant_with_another_and_bad_names_are_refused() {
         assert!(code == 2 && err.contains(words) && err.contains("bad.toml:"), "{err}");
     }
 }
+
+#[test]
+fn small_budgets_end_the_search_without_a_panic() {
+    // argmin's Nelder-Mead unwraps the costs of its first simplex and of a shrink step: a
+    // budget spent inside either once panicked (exit 101). Every small budget ends the search.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/optimal-taper.toml")).unwrap();
+    let sc = write(dir.path(), "taper.toml", &text.replace("athletes = 2000", "athletes = 60"));
+    for budget in 1..=12 {
+        let out = dir.path().join(format!("b{budget}"));
+        let (code, _, err) = run(&["optimize", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--budget", &budget.to_string(), "--athletes", "60"]);
+        assert_eq!(code, 0, "--budget {budget}: {err}");
+        // The trace holds the as-written reference and at most `budget` candidates.
+        let t = trace(&out);
+        assert!(t.len() <= budget + 1 && t.len() >= 2, "--budget {budget}: {} trace rows", t.len());
+    }
+}

@@ -198,11 +198,10 @@ impl<'a> Cube<'a> {
         let stop = obj.remaining().saturating_sub(budget);
         let problem = Problem { cube: self, from, obj: std::cell::RefCell::new(obj), stop, best: Default::default(), failed: Default::default() };
         let solver = NelderMead::new(simplex).with_sd_tolerance(1e-9).map_err(|e| crate::Error::Failed(format!("Nelder-Mead: {e}")))?;
-        // Stops when the budget share is spent (the cost function says so), when the simplex's
-        // costs agree, or after many iterations on points seen before.
+        // Stops when the simplex's costs agree, or at the iteration limit (reached quickly once
+        // the budget share is spent: every new point then costs infinity without an evaluation).
         let max_iters = 20 * budget as u64 + 100;
-        // The solver's own result is not needed: the objective records every point, and a
-        // stop on the budget share comes back as an error by design.
+        // The solver's own result is not needed: the objective records every point.
         drop(Executor::new(&problem, solver).configure(|s| s.max_iters(max_iters)).run());
         if let Some(e) = problem.failed.into_inner() {
             return Err(e);
@@ -286,18 +285,21 @@ impl CostFunction for &Problem<'_, '_> {
         for (&i, &x) in self.cube.numeric.iter().zip(u) {
             p[i] = self.cube.value(i, x);
         }
+        // Never an error: argmin unwraps the costs of a shrink step (and of the first simplex),
+        // so a spent budget or a failed evaluation is an infinite cost, which no step prefers;
+        // the solver then stops at its iteration limit without evaluating anything more.
         let mut obj = self.obj.borrow_mut();
-        if obj.remaining() <= self.stop {
-            return Err(argmin::core::Error::msg("budget share spent"));
+        if obj.remaining() <= self.stop || self.failed.borrow().is_some() {
+            return Ok(f64::INFINITY);
         }
         let got = match obj.eval(std::slice::from_ref(&p), "nelder-mead") {
             Ok(c) => c.first().copied().flatten(),
             Err(e) => {
                 *self.failed.borrow_mut() = Some(e);
-                return Err(argmin::core::Error::msg("evaluation failed"));
+                return Ok(f64::INFINITY);
             }
         };
-        let Some(c) = got else { return Err(argmin::core::Error::msg("budget spent")) };
+        let Some(c) = got else { return Ok(f64::INFINITY) };
         // Points outside the cube are evaluated at its edge; a small penalty on the distance
         // keeps the simplex from wandering off along a flat edge.
         let outside: f64 = u.iter().map(|x| (x - x.clamp(0.0, 1.0)).abs()).sum();
