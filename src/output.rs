@@ -88,6 +88,9 @@ const STAGING_PREFIX: &str = ".periodize-staging-";
 impl Staging {
     /// Create `out` if needed and a staging folder inside it.
     pub fn new(out: &Path) -> Result<Self> {
+        if out.exists() && !out.is_dir() {
+            return Err(Error::Usage(format!("{}: is a file; --out names a folder for the result set", out.display())));
+        }
         let werr = |source| Error::Write { path: out.to_path_buf(), source };
         let created = !out.exists();
         std::fs::create_dir_all(out).map_err(werr)?;

@@ -145,6 +145,12 @@ fn every_bad_input_is_refused_cleanly() {
         case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[optimize]\nobjective = \"perf_final_mean\"\nmethod = \"grid\"\n[optimize.vary]\n\"plan.key_workouts\" = {{ min = 1, max = 7, step = 1 }}\n")))], &["optimize", "{d}/s.toml", "--out", "{d}/out", "--budget", "3"], 2, &["the grid has 7 points but the budget is 3"]),
         case(&[("s.toml", &good)], &["nonsense"], 2, &["unrecognized subcommand"]),
     ];
+    // Issue 26: the week limit holds for the whole plan, not each phase (phases summing to
+    // 1,040,000 weeks validated, and a --daily run grew until the kernel killed it).
+    let long = "[plan]\nkey_workouts = 3\nkey_load = 100.0\n[[plan.phase]]\nname = \"a\"\nweeks = 1000\n[[plan.phase]]\nname = \"b\"\nweeks = 1000\n";
+    cases.push(case(&[("s.toml", &with_model(MODEL, long))], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["s.toml:", "plan.phase", "add up to 2000 weeks", "at most 1040"]));
+    // Issue 26: --out naming a file is a usage error (exit 2), and the file is left as it was.
+    cases.push(case(&[("s.toml", &good), ("out", "not a folder")], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["is a file", "--out names a folder"]));
     // Wrong files given as inputs.
     cases.push(case(&[], &["validate", "/dev/zero"], 2, &["larger than 64 MiB"]));
     cases.push(case(&[], &["plan", "{d}"], 2, &["is a folder"]));

@@ -119,3 +119,29 @@ fn bad_input_catalogue() {
         assert!(err.contains(want), "expected {want:?} in {err:?}");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_failure() {
+    // `periodize simulate ... | head -1`: the pipe closes after the first line; the CSV writer's
+    // broken pipe (inside an io::Error) exits 0, as a closed stdout always has for plain writes.
+    use std::io::{BufRead, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let mut loads = String::from("day,load\n");
+    for d in 0..30_000 {
+        loads.push_str(&format!("{d},{}\n", d % 7 * 20));
+    }
+    let path = dir.path().join("l.csv");
+    std::fs::File::create(&path).unwrap().write_all(loads.as_bytes()).unwrap();
+    let mut child = common::bin()
+        .args(["simulate", "--model", "pmc", "--loads", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("day,load"), "{first}");
+    // The reader is dropped here: the rest of the 30,000 days meet a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -19,6 +19,30 @@ fn install_signal_handlers() {
     }
 }
 
+/// Whether an error is, or wraps (a CSV writer's error inside an io::Error), a broken pipe.
+fn broken_pipe(e: &std::io::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return true;
+            }
+            // An io::Error made from another error (io::Error::other) holds it inside.
+            if let Some(inner) = io.get_ref() {
+                cur = Some(inner);
+                continue;
+            }
+        }
+        if let Some(c) = err.downcast_ref::<csv::Error>()
+            && let csv::ErrorKind::Io(io) = c.kind()
+        {
+            return io.kind() == std::io::ErrorKind::BrokenPipe;
+        }
+        cur = err.source();
+    }
+    false
+}
+
 fn main() -> ExitCode {
     install_signal_handlers();
     let cli = match cli::Cli::try_parse() {
@@ -30,9 +54,8 @@ fn main() -> ExitCode {
     };
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(periodize::Error::Io(periodize::io::IoError::Write { ref source, .. })) if source.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
+        // A reader that stopped early (`periodize simulate ... | head`) is not a failure.
+        Err(periodize::Error::Io(periodize::io::IoError::Write { ref source, .. })) if broken_pipe(source) => ExitCode::SUCCESS,
         Err(periodize::Error::Scenario(e)) => {
             let _ = write!(std::io::stderr(), "error: {}", e.render());
             ExitCode::from(2)

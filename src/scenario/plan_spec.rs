@@ -98,6 +98,10 @@ pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path,
     let (weeks_from_date, race_wd) = race_date_weeks(v, p, start_date);
     let phases = validate_phases(v, p, &span, weeks_from_date)?;
     let weeks: usize = phases.iter().map(|ph| ph.weeks).sum();
+    // The limit holds for the whole plan, not only for each phase.
+    if weeks > MAX_WEEKS && v.reported == errs {
+        v.bad(&p.key_span("phase").unwrap_or(span.clone()), format!("plan.phase: the phases add up to {weeks} weeks; a plan may have at most {MAX_WEEKS} weeks (20 years)"));
+    }
     if let (Some(w), Some(n), true) = (weeks_from_date, p.get("race_date"), p.get("phase").is_some())
         && v.reported == errs
         && w != weeks
