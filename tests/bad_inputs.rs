@@ -151,6 +151,13 @@ fn every_bad_input_is_refused_cleanly() {
     cases.push(case(&[("s.toml", &with_model(MODEL, long))], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["s.toml:", "plan.phase", "add up to 2000 weeks", "at most 1040"]));
     // Issue 26: --out naming a file is a usage error (exit 2), and the file is left as it was.
     cases.push(case(&[("s.toml", &good), ("out", "not a folder")], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["is a file", "--out names a folder"]));
+    // Issue 26: fit --scenario-out never replaces a file it did not write (an athlete's
+    // runner-history.csv was destroyed), nor the --data file.
+    // (Real data that fits, so that without the check the files would have been written.)
+    let cyclist = include_str!("data/clarke2013_cyclist.csv");
+    cases.push(case(&[("f.csv", cyclist), ("runner-history.csv", "day,load\n0,50\n")], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--scenario-out", "{d}/runner.toml"], 2, &["runner-history.csv exists and periodize did not write it", "nothing was written"]));
+    cases.push(case(&[("f.csv", cyclist)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--scenario-out", "{d}/f.csv"], 2, &["is the --data file", "nothing was written"]));
+    cases.push(case(&[("f.csv", cyclist)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "-o", "{d}/f.csv"], 2, &["-o:", "is the --data file"]));
     // Wrong files given as inputs.
     cases.push(case(&[], &["validate", "/dev/zero"], 2, &["larger than 64 MiB"]));
     cases.push(case(&[], &["plan", "{d}"], 2, &["is a folder"]));
