@@ -155,6 +155,10 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
                     return Err(Error::data(path, line, "performance", format!("\"{raw_day}\" has a second performance test; give one test a day")));
                 }
                 last.1 += load;
+                // The limit holds for the day's total, not only for each row.
+                if last.1 > MAX_LOAD {
+                    return Err(Error::data(path, line, "load", format!("\"{raw_day}\": the day's rows add up to a load of {:e}, beyond {MAX_LOAD:e}", last.1)));
+                }
                 last.2 = last.2.or(perf);
                 merged += 1;
             }

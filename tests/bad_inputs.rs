@@ -158,6 +158,13 @@ fn every_bad_input_is_refused_cleanly() {
     cases.push(case(&[("f.csv", cyclist), ("runner-history.csv", "day,load\n0,50\n")], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--scenario-out", "{d}/runner.toml"], 2, &["runner-history.csv exists and periodize did not write it", "nothing was written"]));
     cases.push(case(&[("f.csv", cyclist)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--scenario-out", "{d}/f.csv"], 2, &["is the --data file", "nothing was written"]));
     cases.push(case(&[("f.csv", cyclist)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "-o", "{d}/f.csv"], 2, &["-o:", "is the --data file"]));
+    // Issue 26 defect 9: silent nonsense is refused. PerPot's potential is on a 0-1 scale.
+    cases.push(case(&[("s.toml", &with_model("[model]\npreset = \"perpot-perl\"\npp0 = 5\n", PLAN))], &["validate", "{d}/s.toml"], 2, &["s.toml:", "pp0 = 5", "from 0 to 1"]));
+    cases.push(case(&[("s.toml", &with_model("[model]\npreset = \"perpot-perl\"\npp0 = { dist = \"normal\", mean = 0.3, sd = 0.1, min = 0 }\n", PLAN))], &["validate", "{d}/s.toml"], 2, &["model.pp0", "set max"]));
+    // A NaN bound in [optimize.subject_to] was ignored.
+    cases.push(case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[optimize]\nobjective = \"perf_final_mean\"\n[optimize.vary]\n\"plan.key_load\" = {{ min = 80.0, max = 120.0 }}\n[optimize.subject_to]\nacwr_max_p95 = {{ max = nan }}\n")))], &["validate", "{d}/s.toml"], 2, &["optimize.subject_to.acwr_max_p95.max", "expected a finite number"]));
+    // The 1e9 load limit holds for a day's summed rows, not each row (simulate wrote -8.8e37).
+    cases.push(sim(&[("l.csv", "day,load\n0,9e8\n0,9e8\n1,0\n")], &P, 2, &["l.csv:3: load", "add up to a load of 1.8e9", "beyond 1e9"]));
     // Wrong files given as inputs.
     cases.push(case(&[], &["validate", "/dev/zero"], 2, &["larger than 64 MiB"]));
     cases.push(case(&[], &["plan", "{d}"], 2, &["is a folder"]));

@@ -279,6 +279,8 @@ pub enum Constraint {
     NonNegative,
     /// Finite and > 0.
     Positive,
+    /// From 0 to 1 (a potential on PerPot's 0-1 scale).
+    Unit,
 }
 
 impl Constraint {
@@ -289,6 +291,7 @@ impl Constraint {
                 Constraint::Finite => true,
                 Constraint::NonNegative => x >= 0.0,
                 Constraint::Positive => x > 0.0,
+                Constraint::Unit => (0.0..=1.0).contains(&x),
             };
         if ok {
             Ok(())
@@ -297,12 +300,13 @@ impl Constraint {
         }
     }
 
-    /// Whether draws whose lowest possible value is `lowest` all satisfy the constraint.
-    pub fn allows_all_draws_from(self, lowest: f64) -> bool {
+    /// Whether draws between `lowest` and `highest` all satisfy the constraint.
+    pub fn allows_all_draws(self, lowest: f64, highest: f64) -> bool {
         match self {
             Constraint::Finite => true,
             Constraint::NonNegative => lowest >= 0.0,
             Constraint::Positive => lowest > 0.0,
+            Constraint::Unit => lowest >= 0.0 && highest <= 1.0,
         }
     }
 
@@ -312,6 +316,7 @@ impl Constraint {
             Constraint::Finite => "a finite number",
             Constraint::NonNegative => "a finite number >= 0",
             Constraint::Positive => "a finite number > 0",
+            Constraint::Unit => "a number from 0 to 1",
         }
     }
 }
@@ -343,7 +348,7 @@ pub(crate) const fn opt(name: &'static str, slot: usize, default: f64, constrain
     ParamDef { name, slot, default: Some(default), constraint, typical: default }
 }
 
-pub(crate) use Constraint::{Finite, NonNegative, Positive};
+pub(crate) use Constraint::{Finite, NonNegative, Positive, Unit};
 
 impl ModelKind {
     /// The name in scenarios and on the command line (`banister`, `fitness-delay`, ...).

@@ -14,7 +14,7 @@
 //! convention does not apply. The row of day t shows the states after day t's update.
 
 use super::{Day, LaneModel, ModelConfig, lanes};
-use super::{ModelInfo, NonNegative, ParamDef, Positive, Finite, opt, req};
+use super::{ModelInfo, NonNegative, ParamDef, Positive, Unit, opt, req};
 /// PerPot's registration (`scale` divides the loads; 250 suits loads of about 100 a session).
 pub const INFO: ModelInfo = ModelInfo {
     name: "perpot",
@@ -23,7 +23,7 @@ pub const INFO: ModelInfo = ModelInfo {
         req("ds", 13, Positive, 2.75),
         req("dr", 14, Positive, 4.0),
         req("dso", 15, NonNegative, 3.0),
-        opt("pp0", 16, 0.0, Finite),
+        opt("pp0", 16, 0.0, Unit),
         ParamDef { name: "scale", slot: 17, default: Some(1.0), constraint: Positive, typical: 250.0 },
     ],
     options: &[],

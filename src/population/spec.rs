@@ -53,6 +53,15 @@ impl Dist {
         matches!(self, Dist::Fixed { .. })
     }
 
+    /// The highest value a draw can take (infinity for a lognormal).
+    pub fn highest(&self) -> f64 {
+        match *self {
+            Dist::Fixed { value } => value,
+            Dist::Normal { max, .. } | Dist::Uniform { max, .. } => max,
+            Dist::Lognormal { .. } => f64::INFINITY,
+        }
+    }
+
     /// The lowest value a draw can take (the smallest positive number for a lognormal).
     pub fn lowest(&self) -> f64 {
         match *self {
@@ -109,7 +118,14 @@ impl Dist {
                 }
             }
         }
-        if c.allows_all_draws_from(self.lowest()) { Ok(()) } else { Err(format!("draws can reach {}, but {} is expected; set min", self.lowest(), c.expected())) }
+        let (lo, hi) = (self.lowest(), self.highest());
+        if c.allows_all_draws(lo, hi) {
+            Ok(())
+        } else if c.allows_all_draws(lo, f64::NEG_INFINITY) {
+            Err(format!("draws can reach {hi}, but {} is expected; set max", c.expected()))
+        } else {
+            Err(format!("draws can reach {lo}, but {} is expected; set min", c.expected()))
+        }
     }
 }
 

@@ -530,8 +530,9 @@ fn read_subject_to(v: &mut V, o: &Node) -> Vec<Bound> {
                     if !v.keys(n, &p, &["min", "max"]) {
                         continue;
                     }
-                    let min = v.float(n, "min", &p, |_| None);
-                    let max = v.float(n, "max", &p, |_| None);
+                    let finite = |x: f64| (!x.is_finite()).then(|| "expected a finite number".to_string());
+                    let min = v.float(n, "min", &p, finite);
+                    let max = v.float(n, "max", &p, finite);
                     if min.is_none() && max.is_none() && n.get("min").is_none() && n.get("max").is_none() {
                         v.bad(&n.span, format!("{p}: expected {{ min = X }}, {{ max = X }} or both"));
                     } else if let (Some(a), Some(b)) = (min, max)
