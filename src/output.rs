@@ -7,11 +7,48 @@ use std::path::{Path, PathBuf};
 
 use crate::io::{IoError as Error, Result};
 
+/// A file that hashes (SHA-256) everything written to it, so a result set's manifest can record
+/// each file's checksum without reading it back.
+pub struct HashingFile {
+    file: File,
+    hash: sha2::Sha256,
+}
+
+impl Write for HashingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.file.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// The lower-case hex SHA-256 of a file's bytes (None if it cannot be read as a regular file;
+/// a link is not followed).
+pub fn file_sha256(path: &Path) -> Option<String> {
+    use sha2::Digest;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut f = File::open(path).ok()?;
+    let mut h = sha2::Sha256::new();
+    std::io::copy(&mut f, &mut h).ok()?;
+    Some(hex(&h.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A file being written; it appears under its final name only on [`AtomicFile::commit`].
 pub struct AtomicFile {
     path: PathBuf,
     tmp: PathBuf,
-    writer: Option<BufWriter<File>>,
+    writer: Option<BufWriter<HashingFile>>,
 }
 
 impl AtomicFile {
@@ -24,11 +61,12 @@ impl AtomicFile {
         let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
         let file = File::create(&tmp).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
         cleanup::register(&tmp);
+        let file = HashingFile { file, hash: Default::default() };
         Ok(AtomicFile { path: path.to_path_buf(), tmp, writer: Some(BufWriter::new(file)) })
     }
 
     /// The buffered writer of the temporary file.
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
+    pub fn writer(&mut self) -> &mut BufWriter<HashingFile> {
         self.writer.as_mut().expect("writer is present until commit") // ok: taken only in commit(self)
     }
 
@@ -37,19 +75,22 @@ impl AtomicFile {
         &self.path
     }
 
-    /// Flush, sync and rename into place.
-    pub fn commit(mut self) -> Result<()> {
+    /// Flush, sync and rename into place; returns the hex SHA-256 of the file's bytes.
+    pub fn commit(mut self) -> Result<String> {
         let done = (|| {
-            if let Some(mut w) = self.writer.take() {
-                w.flush()?;
-                w.get_ref().sync_all()?;
+            let mut digest = String::new();
+            if let Some(w) = self.writer.take() {
+                use sha2::Digest;
+                let inner = w.into_inner().map_err(|e| e.into_error())?;
+                inner.file.sync_all()?;
+                digest = hex(&inner.hash.finalize());
             }
-            std::fs::rename(&self.tmp, &self.path)
+            std::fs::rename(&self.tmp, &self.path).map(|_| digest)
         })();
         match done {
-            Ok(()) => {
+            Ok(digest) => {
                 cleanup::unregister(&self.tmp);
-                Ok(())
+                Ok(digest)
             }
             // Drop removes the temporary file (a full disk, a folder in the way, ...).
             Err(source) => Err(Error::Write { path: self.path.clone(), source }),
@@ -126,15 +167,24 @@ impl Staging {
         &self.dir
     }
 
-    /// The files in the output folder with the names periodize gives its outputs.
-    fn earlier_outputs(&self) -> Vec<String> {
-        const NAMES: [&str; 11] =
-            ["summary.csv", "athletes.csv", "daily.csv", "diff.svg", "final.svg", "perf_final.svg", "report.html", "trace.csv", "best.toml", "convergence.svg", "heatmap.svg"];
-        let Ok(entries) = std::fs::read_dir(&self.out) else { return Vec::new() };
-        entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| NAMES.contains(&n.as_str()) || (n.starts_with("daily") && n.ends_with(".svg")))
+    /// The files of the earlier set in the folder that periodize may remove: only files periodize
+    /// wrote, never a file someone else put there or changed since: a file the earlier
+    /// manifest lists whose bytes still have the SHA-256 it records. A manifest without
+    /// checksums (an older version's, or one periodize did not write) removes nothing; a name
+    /// with a path separator, `..` or a link is never removed.
+    fn removable(&self, manifest: Option<&serde_json::Value>) -> Vec<String> {
+        let Some(m) = manifest.filter(|m| m.get("periodize_version").is_some()) else {
+            return Vec::new();
+        };
+        let plain = |f: &String| !f.contains(['/', '\\']) && f != ".." && f != "." && !f.is_empty();
+        let (Some(listed), Some(sums)) = (m.get("files").and_then(|f| f.as_array()), m.get("sha256").and_then(|s| s.as_object())) else {
+            return Vec::new();
+        };
+        listed
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .filter(plain)
+            .filter(|f| sums.get(f).and_then(|v| v.as_str()).is_some_and(|want| file_sha256(&self.out.join(f)).as_deref() == Some(want)))
             .collect()
     }
 
@@ -143,20 +193,12 @@ impl Staging {
     /// the staging folder.
     pub fn commit(mut self, files: &[String]) -> Result<()> {
         let manifest = std::fs::read(self.out.join("manifest.json")).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
-        let old: Vec<String> = match &manifest {
-            Some(m) => match m.get("files").and_then(|f| f.as_array()) {
-                Some(a) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
-                // A manifest from before file lists: periodize's own file names, if it is one.
-                None if m.get("periodize_version").is_some() => self.earlier_outputs(),
-                None => Vec::new(),
-            },
-            None => Vec::new(),
-        };
+        let old = self.removable(manifest.as_ref());
         for f in files {
             let to = self.out.join(f);
             std::fs::rename(self.dir.join(f), &to).map_err(|source| Error::Write { path: to, source })?;
         }
-        for f in old.iter().filter(|f| !files.contains(f) && !f.contains(['/', '\\']) && *f != "..") {
+        for f in old.iter().filter(|f| !files.contains(f)) {
             let _ = std::fs::remove_file(self.out.join(f));
         }
         self.committed = true;
@@ -245,7 +287,7 @@ pub fn write_to(path: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> std::io::
         Some(Destination::Regular(p)) => {
             let mut file = AtomicFile::create(&p)?;
             f(file.writer()).map_err(|source| Error::Write { path: p.clone(), source })?;
-            file.commit()
+            file.commit().map(|_| ())
         }
         Some(Destination::Special(p)) => {
             let file = std::fs::OpenOptions::new().write(true).open(&p).map_err(|source| Error::Write { path: p.clone(), source })?;

@@ -79,6 +79,92 @@ fn a_set_replaces_the_earlier_set_and_leaves_other_files_alone() {
 }
 
 #[test]
+fn only_files_periodize_wrote_are_removed_never_a_file_a_manifest_merely_names() {
+    // Issue 26 defect 8: a foreign manifest.json with a `files` list made `run` delete those
+    // files. The manifest records each file's SHA-256, and a file of an earlier set is removed
+    // only while its bytes are the ones recorded.
+    let dir = tempfile::tempdir().unwrap();
+    let sc = scenario(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("thesis.txt"), "years of work").unwrap();
+    std::fs::write(out.join("daily.csv"), "my own daily log").unwrap();
+    let forged = serde_json::json!({ "periodize_version": "0.1.0", "files": ["thesis.txt", "daily.csv", "manifest.json"] });
+    std::fs::write(out.join("manifest.json"), forged.to_string()).unwrap();
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(out.join("thesis.txt")).unwrap(), "years of work");
+    // Nor a file with one of periodize's own names: a manifest without checksums removes nothing.
+    assert_eq!(std::fs::read_to_string(out.join("daily.csv")).unwrap(), "my own daily log");
+    // The new manifest records checksums that match the files on disk.
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let sums = m["sha256"].as_object().unwrap();
+    assert_eq!(sums.len(), m["files"].as_array().unwrap().len() - 1, "every file but the manifest has a checksum");
+    for (name, want) in sums {
+        let bytes = std::fs::read(out.join(name)).unwrap();
+        assert_eq!(want.as_str().unwrap(), sha256_hex(&bytes), "{name}");
+    }
+    // A set with athletes.csv, then one without: athletes.csv goes, as before ...
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100", "--per-athlete"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("athletes.csv").exists());
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.join("athletes.csv").exists(), "a file periodize wrote and nobody changed is removed");
+    // ... but one that someone edited since is theirs now, and stays.
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100", "--per-athlete"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(out.join("athletes.csv"), "edited by hand").unwrap();
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(out.join("athletes.csv")).unwrap(), "edited by hand");
+    assert_eq!(std::fs::read_to_string(out.join("thesis.txt")).unwrap(), "years of work");
+}
+
+/// SHA-256 by the FIPS 180-4 algorithm, written out here (no code shared with periodize).
+fn sha256_hex(data: &[u8]) -> String {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74,
+        0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d,
+        0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e,
+        0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5,
+        0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend(((data.len() as u64) * 8).to_be_bytes());
+    for block in msg.chunks(64) {
+        let mut w = [0u32; 64];
+        for i in 0..16 {
+            w[i] = u32::from_be_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+        }
+        let mut v = h;
+        for i in 0..64 {
+            let s1 = v[4].rotate_right(6) ^ v[4].rotate_right(11) ^ v[4].rotate_right(25);
+            let ch = (v[4] & v[5]) ^ (!v[4] & v[6]);
+            let t1 = v[7].wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
+            let s0 = v[0].rotate_right(2) ^ v[0].rotate_right(13) ^ v[0].rotate_right(22);
+            let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+            let t2 = s0.wrapping_add(maj);
+            v = [t1.wrapping_add(t2), v[0], v[1], v[2], v[3].wrapping_add(t1), v[4], v[5], v[6]];
+        }
+        for i in 0..8 {
+            h[i] = h[i].wrapping_add(v[i]);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
+}
+
+#[test]
 fn a_second_run_into_a_folder_in_use_is_refused_with_the_holders_pid() {
     let dir = tempfile::tempdir().unwrap();
     let sc = scenario(dir.path());

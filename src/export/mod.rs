@@ -36,6 +36,9 @@ pub struct Context<'a> {
     pub created_utc: &'a str,
     /// The names of the files written before the manifest, in order (for the manifest).
     pub files: &'a [String],
+    /// Each of those files' SHA-256 (hex), by name: the manifest records them, and the next run
+    /// removes only listed files whose bytes still have them.
+    pub sha256: &'a [(String, String)],
 }
 
 /// One output format: writes its files (under temporary names, committed by the caller) from a
@@ -110,6 +113,8 @@ pub struct Written {
     pub files: Vec<PathBuf>,
     /// The manifest's JSON.
     pub manifest: serde_json::Value,
+    /// Each file's SHA-256 (hex) but the manifest's, by name.
+    pub sha256: Vec<(String, String)>,
 }
 
 /// Write a result's set into the folder `dir`: every file atomically (the set is not; see
@@ -118,21 +123,28 @@ pub fn write_set(r: &RunResult<'_>, dir: &Path, opts: &ExportOptions) -> Result<
     std::fs::create_dir_all(dir).map_err(|source| Error::write(dir, source))?;
     let charts = if opts.plots || opts.report { crate::plots::charts(r)? } else { Vec::new() };
     let created_utc = crate::output::utc_now();
-    let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[] };
+    let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[], sha256: &[] };
     let mut written = Vec::new();
     for e in exporters(opts) {
         written.extend(e.write(r, &cx)?);
     }
     let mut names: Vec<String> = written.iter().filter_map(|f| file_name(f.path())).collect();
     names.push("manifest.json".into());
-    cx.files = &names;
-    let manifest = Manifest.write(r, &cx)?;
+    // The data files first, each with its checksum, then the manifest that records them.
     let mut files = Vec::new();
-    for f in written.into_iter().chain(manifest) {
+    let mut sums = Vec::new();
+    for f in written {
+        let path = f.path().to_path_buf();
+        sums.push((file_name(&path).unwrap_or_default(), f.commit()?));
+        files.push(path);
+    }
+    cx.files = &names;
+    cx.sha256 = &sums;
+    for f in Manifest.write(r, &cx)? {
         files.push(f.path().to_path_buf());
         f.commit()?;
     }
-    Ok(Written { files, manifest: Manifest::json(r, &cx) })
+    Ok(Written { files, manifest: Manifest::json(r, &cx), sha256: sums })
 }
 
 fn file_name(p: &Path) -> Option<String> {

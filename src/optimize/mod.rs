@@ -329,9 +329,19 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
             files.push(c.file.clone());
         }
     }
+    // Every file's checksum (the check run's from its writer, the search's own read back).
+    let mut sha256: serde_json::Map<String, serde_json::Value> = run.sha256.iter().map(|(n, h)| (n.clone(), serde_json::Value::String(h.clone()))).collect();
+    for f in &files {
+        if !sha256.contains_key(f)
+            && let Some(h) = crate::output::file_sha256(&staging.path().join(f))
+        {
+            sha256.insert(f.clone(), h.into());
+        }
+    }
     files.push("manifest.json".into());
     let checked_with = Checked { seed: check, athletes: check_athletes, manifest: run.manifest };
-    let manifest = manifest_json(&search, opts, &trace, &outcomes, &files, checked_with);
+    let mut manifest = manifest_json(&search, opts, &trace, &outcomes, &files, checked_with);
+    manifest["sha256"] = sha256.into();
     let mpath = staging.path().join("manifest.json");
     crate::output::write_to(Some(&mpath), |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other).and_then(|_| writeln!(w)))?;
     staging.commit(&files)?;
