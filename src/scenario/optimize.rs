@@ -487,32 +487,26 @@ pub(super) fn read(
 
 /// `optimize.direction`: `max` (the default) or `min`.
 fn read_direction(v: &mut V, o: &Node) -> Option<Direction> {
-    match o.get("direction") {
-        None => Some(Direction::Max),
-        Some(n) => match &n.val {
-            Val::Str(s) if s == "max" => Some(Direction::Max),
-            Val::Str(s) if s == "min" => Some(Direction::Min),
-            _ => {
-                v.bad(&n.span, format!("optimize.direction = {}: expected \"max\" or \"min\"", n.show()));
-                None
-            }
-        },
-    }
+    read_choice(v, o, "direction", [("max", Direction::Max), ("min", Direction::Min)])
 }
 
 /// `optimize.method`: `auto` (the default) or `grid`.
 fn read_method(v: &mut V, o: &Node) -> Option<Method> {
-    match o.get("method") {
-        None => Some(Method::Auto),
-        Some(n) => match &n.val {
-            Val::Str(s) if s == "auto" => Some(Method::Auto),
-            Val::Str(s) if s == "grid" => Some(Method::Grid),
-            _ => {
-                v.bad(&n.span, format!("optimize.method = {}: expected \"auto\" or \"grid\"", n.show()));
-                None
-            }
-        },
+    read_choice(v, o, "method", [("auto", Method::Auto), ("grid", Method::Grid)])
+}
+
+/// `optimize.KEY`: one of two names, the first the default when the key is absent.
+fn read_choice<T: Copy>(v: &mut V, o: &Node, key: &str, choices: [(&str, T); 2]) -> Option<T> {
+    let Some(n) = o.get(key) else {
+        return Some(choices[0].1);
+    };
+    if let Val::Str(s) = &n.val
+        && let Some((_, x)) = choices.iter().find(|(name, _)| name == s)
+    {
+        return Some(*x);
     }
+    v.bad(&n.span, format!("optimize.{key} = {}: expected \"{}\" or \"{}\"", n.show(), choices[0].0, choices[1].0));
+    None
 }
 
 /// `optimize.subject_to`: bounds on numeric summary columns.
