@@ -62,7 +62,7 @@ td.overreach{background:#fde2d6}td.recovery{background:#dcf1d6}td.taper{backgrou
 .meta td{text-align:left}.small{font-size:.85em;color:#555}";
 
 /// The whole page.
-pub fn render(sc: &Scenario, rows: &[RowSummary], verdict: &[String], charts: &[Chart], meta: &Meta<'_>) -> String {
+pub fn render(sc: &Scenario, rows: &[&RowSummary], verdict: &[String], charts: &[Chart], meta: &Meta<'_>) -> String {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -105,7 +105,7 @@ fn cell(col: &Column, f: &RowFigures<'_>, shown: String, class: &str) -> String 
     format!("<td class=\"{class}\" data-col=\"{}\" data-value=\"{}\">{}</td>", col.name, num(col.get(f).as_f64()), esc(&shown))
 }
 
-fn verdict_table(h: &mut String, sc: &Scenario, rows: &[RowSummary], verdict: &[String]) {
+fn verdict_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], verdict: &[String]) {
     h.push_str("<h2>The answer: each row against its reference</h2>\n<ul class=\"verdict\">\n");
     for line in verdict {
         h.push_str(&format!("<li>{}</li>\n", esc(line.trim_start())));

@@ -110,6 +110,13 @@ impl Drop for AtomicFile {
     }
 }
 
+/// Write `bytes` to `path` atomically ([`AtomicFile`]); returns their hex SHA-256.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<String> {
+    let mut f = AtomicFile::create(path)?;
+    f.writer().write_all(bytes).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
+    f.commit()
+}
+
 /// A result set being written: a staging folder inside the output folder, whose files are moved
 /// into place together by [`Staging::commit`] (the manifest last), and removed with the folder
 /// on any error. Staging folders left by killed processes are removed by the next set written

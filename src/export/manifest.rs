@@ -31,11 +31,18 @@ impl Manifest {
     }
 }
 
+impl Manifest {
+    /// manifest.json in `dir` holding `json` (renamed into place on commit).
+    pub fn file(dir: &std::path::Path, json: &serde_json::Value) -> Result<AtomicFile> {
+        let path = dir.join("manifest.json");
+        let mut f = AtomicFile::create(&path)?;
+        serde_json::to_writer_pretty(f.writer(), json).map_err(|e| Error::write(&path, e.into()))?;
+        Ok(f)
+    }
+}
+
 impl Exporter for Manifest {
     fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
-        let path = cx.dir.join("manifest.json");
-        let mut f = AtomicFile::create(&path)?;
-        serde_json::to_writer_pretty(f.writer(), &Self::json(r, cx)).map_err(|e| Error::write(&path, e.into()))?;
-        Ok(vec![f])
+        Ok(vec![Self::file(cx.dir, &Self::json(r, cx))?])
     }
 }

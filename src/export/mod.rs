@@ -64,8 +64,7 @@ impl Exporter for Html {
     fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
         let meta = crate::html_report::Meta { seed: r.seed, athletes: r.athletes, created_utc: cx.created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT") };
         let charts: Vec<Chart> = cx.extra_charts.iter().chain(cx.charts).cloned().collect();
-        let summaries: Vec<crate::summary::RowSummary> = r.rows.iter().map(|o| o.summary.clone()).collect();
-        let html = crate::html_report::render(r.scenario, &summaries, &r.verdict, &charts, &meta);
+        let html = crate::html_report::render(r.scenario, &r.summaries(), &r.verdict, &charts, &meta);
         Ok(vec![crate::plots::save(&cx.dir.join("report.html"), &html)?])
     }
 }
@@ -140,11 +139,11 @@ pub fn write_set(r: &RunResult<'_>, dir: &Path, opts: &ExportOptions) -> Result<
     }
     cx.files = &names;
     cx.sha256 = &sums;
-    for f in Manifest.write(r, &cx)? {
-        files.push(f.path().to_path_buf());
-        f.commit()?;
-    }
-    Ok(Written { files, manifest: Manifest::json(r, &cx), sha256: sums })
+    let manifest = Manifest::json(r, &cx);
+    let f = Manifest::file(dir, &manifest)?;
+    files.push(f.path().to_path_buf());
+    f.commit()?;
+    Ok(Written { files, manifest, sha256: sums })
 }
 
 fn file_name(p: &Path) -> Option<String> {

@@ -319,25 +319,18 @@ pub fn optimize_to_dir(sc: &Scenario, out: &Path, opts: &OptimizeOptions) -> Res
     let extra_charts = optimize_charts(sc, opt, &trace, &outcomes, opts)?;
     let run = out_of_sample(&best_sc, staging.path(), opts, check, check_athletes, &extra_charts, &mut outcomes, &opt.objective)?;
     // The rest of the set: trace.csv, best.toml, the charts, manifest.json.
-    write_trace(&staging.path().join("trace.csv"), sc, opt, &trace)?;
-    crate::output::write_to(Some(&staging.path().join("best.toml")), |w| w.write_all(text.as_bytes()))?;
-    let mut files: Vec<String> = run.files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).filter(|n| n != "manifest.json").collect();
-    files.extend(["trace.csv".to_string(), "best.toml".to_string()]);
+    // Every file's checksum, each from its writer: the check run's, then the search's own.
+    let mut sums = run.sha256.clone();
+    sums.push(("trace.csv".into(), write_trace(&staging.path().join("trace.csv"), sc, opt, &trace)?));
+    sums.push(("best.toml".into(), crate::output::write_file(&staging.path().join("best.toml"), text.as_bytes())?));
     if opts.plots {
         for c in &extra_charts {
-            crate::plots::save(&staging.path().join(&c.file), &c.svg)?.commit()?;
-            files.push(c.file.clone());
+            sums.push((c.file.clone(), crate::output::write_file(&staging.path().join(&c.file), c.svg.as_bytes())?));
         }
     }
-    // Every file's checksum (the check run's from its writer, the search's own read back).
-    let mut sha256: serde_json::Map<String, serde_json::Value> = run.sha256.iter().map(|(n, h)| (n.clone(), serde_json::Value::String(h.clone()))).collect();
-    for f in &files {
-        if !sha256.contains_key(f)
-            && let Some(h) = crate::output::file_sha256(&staging.path().join(f))
-        {
-            sha256.insert(f.clone(), h.into());
-        }
-    }
+    let mut files: Vec<String> = run.files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).filter(|n| n != "manifest.json").collect();
+    files.extend(sums[run.sha256.len()..].iter().map(|(n, _)| n.clone()));
+    let sha256: serde_json::Map<String, serde_json::Value> = sums.into_iter().map(|(n, h)| (n, serde_json::Value::String(h))).collect();
     files.push("manifest.json".into());
     let checked_with = Checked { seed: check, athletes: check_athletes, manifest: run.manifest };
     let mut manifest = manifest_json(&search, opts, &trace, &outcomes, &files, checked_with);
@@ -635,7 +628,8 @@ fn optimum_name(names: &[String], variant: &str, targets: usize) -> String {
 }
 
 /// trace.csv: one row per evaluation, the as-written reference of each variant first.
-fn write_trace(path: &Path, sc: &Scenario, opt: &Optimize, trace: &[Evaluation]) -> Result<()> {
+/// Returns the file's hex SHA-256.
+fn write_trace(path: &Path, sc: &Scenario, opt: &Optimize, trace: &[Evaluation]) -> Result<String> {
     let names = sc.variant_names();
     let mut header = vec!["evaluation".to_string(), "variant".into(), "stage".into()];
     header.extend(opt.vary.iter().map(|v| v.path.clone()));
@@ -676,5 +670,5 @@ fn write_trace(path: &Path, sc: &Scenario, opt: &Optimize, trace: &[Evaluation])
         }
         w.flush().map_err(|source| Error::write(path, source))?;
     }
-    Ok(crate::output::write_to(Some(path), |w| w.write_all(&buf))?)
+    Ok(crate::output::write_file(path, &buf)?)
 }

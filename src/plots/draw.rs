@@ -26,7 +26,7 @@ pub const MAX_DAILY_FILES: usize = 10;
 pub const MAX_CHART_ROWS: usize = 60;
 
 /// Every chart of a run. A chart with no finite value to draw is left out.
-pub fn charts(sc: &Scenario, rows: &[RowSummary], views: &[RowView]) -> Result<Vec<Chart>> {
+pub fn charts(sc: &Scenario, rows: &[&RowSummary], views: &[RowView]) -> Result<Vec<Chart>> {
     let mut out = Vec::new();
     if let Some(svg) = forest(sc, rows)? {
         out.push(Chart { file: "diff.svg".into(), title: "Paired difference from the reference on race day".into(), svg });
@@ -54,7 +54,7 @@ fn text_width(s: &str) -> u32 {
     (s.chars().count() as u32) * 8 + 10
 }
 
-fn forest(sc: &Scenario, rows: &[RowSummary]) -> Result<Option<String>> {
+fn forest(sc: &Scenario, rows: &[&RowSummary]) -> Result<Option<String>> {
     let mut compared: Vec<(usize, &crate::summary::Comparison)> = rows
         .iter()
         .enumerate()

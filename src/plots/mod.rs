@@ -57,8 +57,7 @@ pub fn save(path: &Path, text: &str) -> Result<AtomicFile> {
 pub fn charts(r: &RunResult<'_>) -> Result<Vec<Chart>> {
     #[cfg(feature = "charts")]
     {
-        let rows: Vec<crate::summary::RowSummary> = r.rows.iter().map(|o| o.summary.clone()).collect();
-        draw::charts(r.scenario, &rows, &r.rows)
+        draw::charts(r.scenario, &r.summaries(), &r.rows)
     }
     #[cfg(not(feature = "charts"))]
     {

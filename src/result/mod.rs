@@ -215,7 +215,7 @@ pub fn run<'s>(sc: &'s Scenario, cfg: &RunConfig) -> Result<RunResult<'s>> {
     }
     let (rows, athlete_days) = outcome?;
     let simd = crate::montecarlo::Form::detect(cfg.simd).name();
-    let summaries: Vec<RowSummary> = rows.iter().map(|r| r.summary.clone()).collect();
+    let summaries: Vec<&RowSummary> = rows.iter().map(|r| &r.summary).collect();
     let verdict = verdict(sc, &summaries, MAX_VERDICT_LINES);
     Ok(RunResult { scenario: sc, seed, athletes, rows, athlete_days, seconds: start.elapsed().as_secs_f64(), simd, verdict })
 }

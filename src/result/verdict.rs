@@ -24,7 +24,7 @@ pub fn verdict_line(sc: &Scenario, i: usize, c: &Comparison) -> String {
 
 /// The verdict lines of a run: every compared row, or with more than `max` compared rows the
 /// three best and three worst by mean difference, and a line counting the rest.
-pub fn verdict(sc: &Scenario, rows: &[RowSummary], max: usize) -> Vec<String> {
+pub fn verdict(sc: &Scenario, rows: &[&RowSummary], max: usize) -> Vec<String> {
     let compared: Vec<(usize, &Comparison)> = rows.iter().enumerate().filter_map(|(i, r)| r.comparison.as_ref().map(|c| (i, c))).collect();
     if compared.len() <= max {
         return compared.iter().map(|(i, c)| verdict_line(sc, *i, c)).collect();
