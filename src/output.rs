@@ -44,6 +44,37 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+/// 64 bits that differ between calls and processes (temporary names only, never results):
+/// std's randomly keyed hasher over a counter, the time and the process id.
+fn random_word() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.write_u32(std::process::id());
+    h.finish()
+}
+
+/// Make a rename in `path`'s folder durable (fsync of the folder; best effort: a file system
+/// that cannot sync folders loses nothing more than it would without it).
+fn sync_parent(path: &Path) {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    sync_dir(dir);
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 /// A file being written; it appears under its final name only on [`AtomicFile::commit`].
 pub struct AtomicFile {
     path: PathBuf,
@@ -53,16 +84,29 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     /// Create the temporary file now, so that a bad output path fails before any work is done.
+    ///
+    /// The temporary name is new and random (`.NAME.tmp-PID-RANDOM`) and created exclusively
+    /// (`O_CREAT|O_EXCL`, which never follows a link): a file or link planted under a
+    /// predictable name in a shared folder cannot redirect the write.
     pub fn create(path: &Path) -> Result<Self> {
         if path.is_dir() {
             return Err(Error::Write { path: path.to_path_buf(), source: std::io::Error::other("is a folder; name a file") });
         }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let file = File::create(&tmp).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
-        cleanup::register(&tmp);
-        let file = HashingFile { file, hash: Default::default() };
-        Ok(AtomicFile { path: path.to_path_buf(), tmp, writer: Some(BufWriter::new(file)) })
+        let mut last = None;
+        for _ in 0..16 {
+            let tmp = path.with_file_name(format!(".{name}.tmp-{}-{:016x}", std::process::id(), random_word()));
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+                Ok(file) => {
+                    cleanup::register(&tmp);
+                    let file = HashingFile { file, hash: Default::default() };
+                    return Ok(AtomicFile { path: path.to_path_buf(), tmp, writer: Some(BufWriter::new(file)) });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(source) => return Err(Error::Write { path: path.to_path_buf(), source }),
+            }
+        }
+        Err(Error::Write { path: path.to_path_buf(), source: last.unwrap_or_else(|| std::io::Error::other("no free temporary name")) })
     }
 
     /// The buffered writer of the temporary file.
@@ -85,7 +129,9 @@ impl AtomicFile {
                 inner.file.sync_all()?;
                 digest = hex(&inner.hash.finalize());
             }
-            std::fs::rename(&self.tmp, &self.path).map(|_| digest)
+            std::fs::rename(&self.tmp, &self.path)?;
+            sync_parent(&self.path);
+            Ok(digest)
         })();
         match done {
             Ok(digest) => {
@@ -151,6 +197,11 @@ impl Staging {
                 return Err(e);
             }
         };
+        // A commit a killed process left half done is completed first (its staging folder is
+        // the journal's source).
+        if let Some(n) = repair(out)? {
+            note(format_args!("note: {}: completed the result set an interrupted run was moving into place ({n} files moved)", out.display()));
+        }
         // Staging folders of processes that no longer run (Linux: no /proc/PID) are garbage.
         if let Ok(entries) = std::fs::read_dir(out) {
             for e in entries.flatten() {
@@ -164,7 +215,14 @@ impl Staging {
         }
         let dir = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir).map_err(werr)?;
+        if let Err(e) = std::fs::create_dir(&dir) {
+            // A full disk (no inodes left): leave no empty folder behind.
+            drop(lock);
+            if created {
+                let _ = std::fs::remove_dir(out);
+            }
+            return Err(werr(e));
+        }
         cleanup::register(&dir);
         Ok(Staging { out: out.to_path_buf(), dir, committed: false, created, _lock: lock })
     }
@@ -179,7 +237,7 @@ impl Staging {
     /// manifest lists whose bytes still have the SHA-256 it records. A manifest without
     /// checksums (an older version's, or one periodize did not write) removes nothing; a name
     /// with a path separator, `..` or a link is never removed.
-    fn removable(&self, manifest: Option<&serde_json::Value>) -> Vec<String> {
+    fn removable(&self, manifest: Option<&serde_json::Value>) -> Vec<(String, String)> {
         let Some(m) = manifest.filter(|m| m.get("periodize_version").is_some()) else {
             return Vec::new();
         };
@@ -191,28 +249,170 @@ impl Staging {
             .iter()
             .filter_map(|x| x.as_str().map(String::from))
             .filter(plain)
-            .filter(|f| sums.get(f).and_then(|v| v.as_str()).is_some_and(|want| file_sha256(&self.out.join(f)).as_deref() == Some(want)))
+            .filter_map(|f| {
+                let want = sums.get(&f).and_then(|v| v.as_str())?;
+                (file_sha256(&self.out.join(&f)).as_deref() == Some(want)).then(|| (f, want.to_string()))
+            })
             .collect()
     }
 
     /// Move `files` (names in the staging folder, `manifest.json` last) into the output folder,
     /// remove the files an earlier set's manifest named that this set does not write, and remove
     /// the staging folder.
+    ///
+    /// The move is journaled: `.periodize-commit.json` (written durably before the first rename)
+    /// lists the moves and removals, and is removed after the last. SIGINT/SIGTERM wait until the
+    /// move is over ([`cleanup::remove_all`]); after a kill (SIGKILL, power loss) the journal stays,
+    /// and the next run into the folder, or `periodize verify`, completes the move
+    /// ([`repair`]). The manifest, moved last, is the set's commit point: until it is in place the
+    /// earlier manifest's checksums no longer match and the journal says why.
     pub fn commit(mut self, files: &[String]) -> Result<()> {
+        let _deferred = cleanup::defer();
         let manifest = std::fs::read(self.out.join("manifest.json")).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
-        let old = self.removable(manifest.as_ref());
-        for f in files {
-            let to = self.out.join(f);
-            std::fs::rename(self.dir.join(f), &to).map_err(|source| Error::Write { path: to, source })?;
-        }
-        for f in old.iter().filter(|f| !files.contains(f)) {
-            let _ = std::fs::remove_file(self.out.join(f));
-        }
+        let old: Vec<(String, String)> = self.removable(manifest.as_ref()).into_iter().filter(|(f, _)| !files.contains(f)).collect();
+        let staging = self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let journal = Journal { staging, moves: files.to_vec(), remove: old };
+        let journal_path = self.out.join(JOURNAL);
+        write_file(&journal_path, &serde_json::to_vec(&journal).unwrap_or_default())?;
+        // From here on the journal owns the staging folder: an error or a kill leaves both for
+        // the next run to complete.
         self.committed = true;
-        let _ = std::fs::remove_dir_all(&self.dir);
         cleanup::unregister(&self.dir);
-        Ok(())
+        journal.finish(&self.out).map(|_| ())
     }
+}
+
+/// The commit journal's name inside an output folder.
+pub const JOURNAL: &str = ".periodize-commit.json";
+
+/// What a result set's commit does, written before it starts ([`Staging::commit`]).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Journal {
+    /// The staging folder's name inside the output folder.
+    staging: String,
+    /// Files to move from the staging folder, in order (the manifest last).
+    moves: Vec<String>,
+    /// Files of the earlier set to remove, with the SHA-256 they must still have.
+    remove: Vec<(String, String)>,
+}
+
+impl Journal {
+    /// Do (or finish) the commit: move what is still in the staging folder, remove the earlier
+    /// set's files that still have their checksums, then the journal and the staging folder.
+    /// Returns how many files were moved.
+    fn finish(&self, out: &Path) -> Result<usize> {
+        let plain = |f: &str| !f.is_empty() && !f.contains(['/', '\\']) && f != "." && f != "..";
+        let dir = out.join(&self.staging);
+        let mut moved = 0;
+        for f in self.moves.iter().filter(|f| plain(f)) {
+            let from = dir.join(f);
+            if std::fs::symlink_metadata(&from).is_ok() {
+                let to = out.join(f);
+                std::fs::rename(&from, &to).map_err(|source| Error::Write { path: to, source })?;
+                moved += 1;
+            }
+        }
+        let missing = self.moves.iter().find(|f| plain(f) && std::fs::symlink_metadata(out.join(f)).is_err());
+        if let Some(f) = missing {
+            // Someone removed part of the staging folder: the set cannot be completed. Its
+            // manifest goes, so no reader takes what is there for a set; the earlier set's files
+            // stay.
+            note(format_args!("warning: {}: an interrupted commit could not be completed ({f} is gone); the folder holds no complete result set: run again", out.display()));
+            let _ = std::fs::remove_file(out.join("manifest.json"));
+        }
+        for (f, want) in self.remove.iter().filter(|(f, _)| plain(f) && missing.is_none()) {
+            if file_sha256(&out.join(f)).as_deref() == Some(want.as_str()) {
+                let _ = std::fs::remove_file(out.join(f));
+            }
+        }
+        sync_dir(out);
+        let _ = std::fs::remove_file(out.join(JOURNAL));
+        if self.staging.starts_with(STAGING_PREFIX) && plain(&self.staging) {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        sync_dir(out);
+        Ok(moved)
+    }
+}
+
+/// Complete a commit that a killed process left half done in output folder `out` (the caller
+/// holds its lock): the journal's remaining moves and removals are done, so the folder holds the
+/// new set whole. Returns the number of files moved, None when there was nothing to repair.
+/// A journal that cannot be read marks the set incomplete: the earlier manifest is removed (its
+/// checksums no longer describe the folder), so no reader takes the mixed files for a set.
+pub fn repair(out: &Path) -> Result<Option<usize>> {
+    let path = out.join(JOURNAL);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    let text = read_regular(&path, 1 << 24);
+    match text.ok().and_then(|b| serde_json::from_slice::<Journal>(&b).ok()) {
+        Some(j) => j.finish(out).map(Some),
+        None => {
+            let _ = std::fs::remove_file(out.join("manifest.json"));
+            let _ = std::fs::remove_file(&path);
+            Ok(Some(0))
+        }
+    }
+}
+
+/// A regular file's bytes, at most `limit` (a link, FIFO or device is refused: reading a FIFO
+/// would wait for a writer).
+fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut buf = Vec::new();
+    File::open(path)?.take(limit).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// What `periodize verify` found in a result folder.
+#[derive(Debug, Default)]
+pub struct Verified {
+    /// Files moved into place to complete an interrupted commit (None: nothing was interrupted).
+    pub repaired: Option<usize>,
+    /// Files the manifest lists whose bytes match its SHA-256.
+    pub ok: usize,
+    /// What does not match: a missing file, a changed checksum, a manifest without checksums.
+    pub problems: Vec<String>,
+}
+
+/// Check a result folder: complete an interrupted commit ([`repair`]), then compare every file
+/// its manifest lists with the SHA-256 recorded for it.
+pub fn verify(out: &Path) -> Result<Verified> {
+    if !out.is_dir() {
+        return Err(Error::Usage(format!("{}: not a folder; verify reads a result folder (run --out)", out.display())));
+    }
+    let _lock = Lock::take(out)?;
+    let repaired = repair(out)?;
+    let mut v = Verified { repaired, ..Default::default() };
+    let manifest = out.join("manifest.json");
+    let m = match read_regular(&manifest, 1 << 26).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) {
+        Some(m) => m,
+        None => {
+            v.problems.push(format!("{}: missing or not JSON: the folder holds no complete result set", manifest.display()));
+            return Ok(v);
+        }
+    };
+    let sums = m.get("sha256").and_then(|s| s.as_object());
+    let listed = m.get("files").and_then(|f| f.as_array()).cloned().unwrap_or_default();
+    let Some(sums) = sums else {
+        v.problems.push(format!("{}: lists no checksums (written by another program or an older periodize)", manifest.display()));
+        return Ok(v);
+    };
+    for f in listed.iter().filter_map(|f| f.as_str()).filter(|f| *f != "manifest.json") {
+        let want = sums.get(f).and_then(|x| x.as_str());
+        match (want, file_sha256(&out.join(f))) {
+            (Some(w), Some(got)) if w == got => v.ok += 1,
+            (None, _) => v.problems.push(format!("{f}: no checksum in the manifest")),
+            (Some(_), None) => v.problems.push(format!("{f}: missing")),
+            (Some(_), Some(_)) => v.problems.push(format!("{f}: changed since it was written (SHA-256 differs)")),
+        }
+    }
+    Ok(v)
 }
 
 /// Whether process `pid` runs (this one always does). Without /proc (not Linux) every process
@@ -242,7 +442,11 @@ impl Lock {
                     return Ok(Lock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse::<u32>().ok());
+                    // Only a regular file can be a lock (reading a planted FIFO would hang).
+                    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+                        return Err(Error::Failed(format!("{}: {} is not a regular file, so it is not periodize's lock; remove it", dir.display(), path.display())));
+                    }
+                    let holder = read_regular(&path, 64).ok().and_then(|t| String::from_utf8(t).ok()).and_then(|t| t.trim().parse::<u32>().ok());
                     let alive = holder.is_some_and(process_alive);
                     if alive {
                         let who = holder.map_or("another periodize".to_string(), |p| format!("periodize (pid {p})"));
@@ -345,6 +549,19 @@ pub mod cleanup {
     use std::sync::Mutex;
 
     static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    /// Held while a result set is moved into place: a signal handler waits for it.
+    static COMMIT: Mutex<()> = Mutex::new(());
+
+    /// Defer [`remove_all`] (the signal handler) until the guard is dropped.
+    pub(crate) fn defer() -> std::sync::MutexGuard<'static, ()> {
+        COMMIT.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What [`remove_all`] holds until the process exits.
+    pub struct Held {
+        _commit: std::sync::MutexGuard<'static, ()>,
+        _paths: std::sync::MutexGuard<'static, Vec<PathBuf>>,
+    }
 
     pub(crate) fn register(p: &Path) {
         if let Ok(mut v) = PATHS.lock() {
@@ -363,8 +580,10 @@ pub mod cleanup {
     /// Remove everything registered, newest first, holding the registry so that nothing new is
     /// registered in between. A program's signal handler calls it before exiting (the library
     /// itself never exits the process nor installs handlers; the command line does both).
-    /// Returns the guard: keep it until the process exits, so no new path is registered.
-    pub fn remove_all() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    /// A result set being moved into place is moved whole first (the call waits for it).
+    /// Returns the guards: keep them until the process exits, so nothing new starts.
+    pub fn remove_all() -> Held {
+        let commit = COMMIT.lock().unwrap_or_else(|e| e.into_inner());
         let v = PATHS.lock().unwrap_or_else(|e| e.into_inner());
         for p in v.iter().rev() {
             if p.is_dir() {
@@ -373,7 +592,7 @@ pub mod cleanup {
                 let _ = std::fs::remove_file(p);
             }
         }
-        v
+        Held { _commit: commit, _paths: v }
     }
 }
 

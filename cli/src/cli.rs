@@ -33,6 +33,9 @@ pub enum Command {
     Init(InitArgs),
     /// List the named populations (`[model] preset = "NAME"`): source, units, calibration.
     Presets(PresetsArgs),
+    /// Check a result folder: complete a commit a killed run left half done, then compare every
+    /// file with the SHA-256 its manifest records (exit 1 when something does not match).
+    Verify(VerifyArgs),
     /// Search the plan values named in the scenario's `[optimize]` table for the best objective,
     /// then check the optimum out of sample (fresh seed, more athletes).
     Optimize(OptimizeArgs),
@@ -65,6 +68,12 @@ pub struct OptimizeArgs {
     /// Also write report.html of the check, with the convergence chart.
     #[arg(long)]
     pub report: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The result folder (`run --out` or `optimize --out`).
+    pub out: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -280,6 +289,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Fit(a) => fit(a),
+        Command::Verify(a) => verify(&a.out),
         Command::Optimize(a) => {
             let simd = periodize::montecarlo::Simd::from_env().map_err(Error::Usage)?;
             let sc = load_scenario(&a.scenario)?;
@@ -312,6 +322,23 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(periodize::output::write_to(None, |w| w.write_all(text.as_bytes()))?)
         }
+    }
+}
+
+/// `periodize verify OUT`: repair an interrupted commit, then check every file's checksum.
+fn verify(out: &std::path::Path) -> Result<()> {
+    let v = periodize::output::verify(out)?;
+    if let Some(n) = v.repaired {
+        periodize::output::note(format_args!("{}: completed the result set an interrupted run was moving into place ({n} files moved)", out.display()));
+    }
+    for p in &v.problems {
+        periodize::output::note(format_args!("{}: {p}", out.display()));
+    }
+    if v.problems.is_empty() {
+        periodize::output::note(format_args!("{}: complete: {} files match manifest.json", out.display(), v.ok));
+        Ok(())
+    } else {
+        Err(Error::Failed(format!("{}: {} of {} files do not match manifest.json", out.display(), v.problems.len(), v.ok + v.problems.len())))
     }
 }
 
