@@ -232,3 +232,35 @@ fn odd_file_names_give_a_valid_scenario() {
     let o = common::bin().args(["validate", sc.to_str().unwrap()]).output().unwrap();
     assert!(o.status.success(), "{}\n{text}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// Issue 26 (defect 7): a fit killed between its files leaves an old scenario beside a new
+/// history; the scenario records each file's SHA-256, so `run` refuses the pair.
+#[test]
+fn a_scenario_beside_a_history_it_was_not_written_with_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = dir.path().join("athlete.toml");
+    let o = common::bin().args(["fit", "--model", "banister", "--data", cyclist().to_str().unwrap(), "--bootstrap", "20", "--scenario-out", sc.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&sc).unwrap();
+    let history = std::fs::read(dir.path().join("athlete-history.csv")).unwrap();
+    assert!(text.contains(&format!("sha256 = \"{}\"", periodize::output::sha256_hex(&history))), "{text}");
+    assert!(common::bin().args(["validate", sc.to_str().unwrap()]).output().unwrap().status.success());
+    // What the killed fit left: the history of another athlete (a day more) beside the scenario.
+    let mut other = history.clone();
+    other.extend_from_slice(format!("{},0\n", history.iter().filter(|b| **b == b'\n').count() - 1).as_bytes());
+    std::fs::write(dir.path().join("athlete-history.csv"), &other).unwrap();
+    let o = common::bin().args(["validate", sc.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("athlete.start.sha256") && err.contains("the file changed after the scenario"), "{err}");
+    std::fs::write(dir.path().join("athlete-history.csv"), &history).unwrap();
+    // The replicates likewise.
+    let reps = dir.path().join("athlete-replicates.csv");
+    let mut r = std::fs::read_to_string(&reps).unwrap();
+    r.push_str(&r.lines().nth(1).unwrap().to_string());
+    r.push('\n');
+    std::fs::write(&reps, r).unwrap();
+    let o = common::bin().args(["validate", sc.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("model.sample_from_sha256"), "{}", String::from_utf8_lossy(&o.stderr));
+}

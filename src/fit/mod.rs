@@ -687,6 +687,16 @@ pub fn scenario_files(r: &FitResult, opts: &FitOptions, series: &DailySeries, so
         comment(&history_name),
         series.days(),
     );
+    let mut history = String::from("day,load\n");
+    for (d, w) in series.load.iter().enumerate() {
+        history.push_str(&format!("{d},{}\n", crate::output::num(*w)));
+    }
+    let replicates = boot.then(|| {
+        let mut t = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = write_replicate_rows(&mut t, opts, r, false);
+        String::from_utf8_lossy(&t).into_owned()
+    });
     // The data part through the toml serializer, so any file name or value is quoted correctly.
     let mut top = toml::Table::new();
     top.insert("schema_version".into(), 1.into());
@@ -704,6 +714,9 @@ pub fn scenario_files(r: &FitResult, opts: &FitOptions, series: &DailySeries, so
     }
     if boot {
         model.insert("sample_from".into(), replicates_name.clone().into());
+        // The checksum ties the scenario to the replicates written with it: a scenario left
+        // beside other replicates (a killed fit, a copied file) is refused.
+        model.insert("sample_from_sha256".into(), crate::output::sha256_hex(replicates.as_deref().unwrap_or("").as_bytes()).into());
     }
     if opts.min_ratio > 0.0 {
         model.insert("require".into(), toml::Value::Array(vec![format!("tau1 >= {} * tau2", opts.min_ratio).into()]));
@@ -712,6 +725,7 @@ pub fn scenario_files(r: &FitResult, opts: &FitOptions, series: &DailySeries, so
     let mut athlete = toml::Table::new();
     let mut start = toml::Table::new();
     start.insert("history".into(), history_name.clone().into());
+    start.insert("sha256".into(), crate::output::sha256_hex(history.as_bytes()).into());
     athlete.insert("start".into(), start.into());
     top.insert("athlete".into(), athlete.into());
     s.push_str(&toml::to_string(&top).unwrap_or_default());
@@ -727,16 +741,6 @@ pub fn scenario_files(r: &FitResult, opts: &FitOptions, series: &DailySeries, so
          [[variant]]\nname = \"recover-to-train\"\nplan.spacing = \"clustered\"\nplan.easy_load = 0.0\n\n\
          [compare]\nreference = \"train-to-recover\"\n"
     ));
-    let mut history = String::from("day,load\n");
-    for (d, w) in series.load.iter().enumerate() {
-        history.push_str(&format!("{d},{}\n", crate::output::num(*w)));
-    }
-    let replicates = boot.then(|| {
-        let mut t = Vec::new();
-        // Writing into a Vec cannot fail.
-        let _ = write_replicate_rows(&mut t, opts, r, false);
-        String::from_utf8_lossy(&t).into_owned()
-    });
     ScenarioFiles { scenario: s, history, replicates }
 }
 

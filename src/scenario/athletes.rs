@@ -118,6 +118,9 @@ pub(super) fn validate_joint(v: &mut V, m: &Node, kind: ModelKind, params: &[(St
             v.bad(&s.span, format!("model.sample_from = {}: expected a CSV file name", s.show()));
             return None;
         };
+        if let Some(sum) = m.get("sample_from_sha256") {
+            checksum(v, sum, &dir.join(file), "model.sample_from_sha256", file)?;
+        }
         match read_table(&dir.join(file), kind, params) {
             Ok(t) => joint.sample_from = Some(t),
             Err(e) => v.bad(&s.span, format!("model.sample_from = \"{file}\": {e}")),
@@ -343,6 +346,32 @@ fn pilot(kind: ModelKind, params: &[(String, Dist)], joint: &Joint) -> Option<St
 
 /// A `sample_from` table: a header of parameter names, then rows of finite values that satisfy
 /// each parameter's constraint.
+/// A file named with its SHA-256 (`fit --scenario-out` writes both) must still have it: a
+/// scenario beside a history or replicates it was not written with (a fit killed between its
+/// files, a file edited or copied in) is refused instead of run.
+fn checksum(v: &mut V, sum: &Node, path: &Path, field: &str, file: &str) -> Option<()> {
+    let Val::Str(want) = &sum.val else {
+        v.bad(&sum.span, format!("{field} = {}: expected the file's SHA-256 as 64 hex digits", sum.show()));
+        return None;
+    };
+    let want = want.to_ascii_lowercase();
+    if want.len() != 64 || !want.bytes().all(|b| b.is_ascii_hexdigit()) {
+        v.bad(&sum.span, format!("{field} = \"{want}\": expected the file's SHA-256 as 64 hex digits"));
+        return None;
+    }
+    match crate::output::file_sha256(path) {
+        Some(got) if got == want => Some(()),
+        Some(got) => {
+            v.bad(&sum.span, format!("{field}: \"{file}\" has SHA-256 {got}, not the {want} this scenario was written with; the file changed after the scenario (re-run periodize fit --scenario-out, or remove {field} to accept the file as it is)"));
+            None
+        }
+        None => {
+            v.bad(&sum.span, format!("{field}: \"{file}\" cannot be read as a regular file"));
+            None
+        }
+    }
+}
+
 fn read_table(path: &Path, kind: ModelKind, params: &[(String, Dist)]) -> Result<SampleTable, String> {
     let shown = path.display();
     let text = crate::output::read_input(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
@@ -409,13 +438,20 @@ pub(super) fn validate_athlete(v: &mut V, a: &Node, dir: &Path) -> Option<Start>
                 }
             }
         }
-        Val::Table(t) if t.len() == 1 && t[0].0.name == "history" => {
-            let n = &t[0].1;
+        Val::Table(t) if t.iter().any(|(k, _)| k.name == "history") => {
+            let n = &t.iter().find(|(k, _)| k.name == "history")?.1;
+            if let Some((k, _)) = t.iter().find(|(k, _)| k.name != "history" && k.name != "sha256") {
+                v.bad(&k.span, format!("athlete.start.{}: unknown key; a history start takes history and sha256", k.name));
+                return None;
+            }
             let Val::Str(file) = &n.val else {
                 v.bad(&n.span, format!("athlete.start.history = {}: expected a CSV file name (day,load or date,load)", n.show()));
                 return None;
             };
             let path = dir.join(file);
+            if let Some((_, sum)) = t.iter().find(|(k, _)| k.name == "sha256") {
+                checksum(v, sum, &path, "athlete.start.sha256", file)?;
+            }
             let opts = crate::daily::ReadOptions { contiguous: true, ..Default::default() };
             match crate::daily::read_daily_with(&path, &opts) {
                 Ok(series) => Some(Start::History { path, days: series.load.len(), loads: Arc::new(series.load) }),
