@@ -184,8 +184,21 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
     Ok(DailySeries { first_day: first, first_date, load, performance, merged })
 }
 
+///
+/// What an error shows of a file it did not understand is bounded: at most 12 names of at most
+/// 40 characters each (a path that names the wrong file, such as a process's environment, must
+/// not have its contents printed).
 fn list(headers: &csv::StringRecord) -> String {
-    let names: Vec<_> = headers.iter().map(|h| format!("`{h}`")).collect();
+    const NAMES: usize = 12;
+    const CHARS: usize = 40;
+    let mut names: Vec<String> = headers
+        .iter()
+        .take(NAMES)
+        .map(|h| if h.chars().count() > CHARS { format!("`{}...`", h.chars().take(CHARS).collect::<String>()) } else { format!("`{h}`") })
+        .collect();
+    if headers.len() > NAMES {
+        names.push(format!("and {} more", headers.len() - NAMES));
+    }
     if names.is_empty() { "no columns".into() } else { names.join(", ") }
 }
 

@@ -73,10 +73,20 @@ pub const MAX_INPUT_BYTES: u64 = 64 << 20;
 pub fn read_input(path: &Path) -> Result<String> {
     use std::io::Read;
     let rerr = |source| IoError::Read { path: path.to_path_buf(), source };
-    let file = File::open(path).map_err(rerr)?;
-    if file.metadata().map_err(rerr)?.is_dir() {
+    // Only regular files are inputs: opening a FIFO would wait for a writer, and a device or a
+    // system pseudo-file (/proc, /sys) is not data.
+    let meta = std::fs::metadata(path).map_err(rerr)?;
+    if meta.is_dir() {
         return Err(IoError::Read { path: path.to_path_buf(), source: std::io::Error::other("is a folder; expected a file") });
     }
+    if !meta.is_file() {
+        return Err(IoError::Read { path: path.to_path_buf(), source: std::io::Error::other("not a regular file (a FIFO, device or socket); inputs are read from regular files") });
+    }
+    let pseudo = std::fs::canonicalize(path).is_ok_and(|p| p.starts_with("/proc") || p.starts_with("/sys"));
+    if pseudo {
+        return Err(IoError::Read { path: path.to_path_buf(), source: std::io::Error::other("a system pseudo-file under /proc or /sys, not an input file") });
+    }
+    let file = File::open(path).map_err(rerr)?;
     let mut bytes = Vec::new();
     file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(rerr)?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {

@@ -598,8 +598,36 @@ pub mod cleanup {
 
 /// Write one message line to stderr. A stderr that cannot be written (closed, or `2>/dev/full`)
 /// is ignored: messages are for the user, never a reason to fail or to panic as `eprintln!` does.
+///
+/// Control characters other than line breaks and tabs (an ESC from a file name, a NUL from an
+/// input) are written as `\u{1b}`: a message never drives the terminal.
 pub fn note(msg: impl std::fmt::Display) {
-    let _ = writeln!(std::io::stderr(), "{msg}");
+    let _ = writeln!(std::io::stderr(), "{}", escape_controls(&msg.to_string()));
+}
+
+/// `s` with every control character other than `\n` and `\t` written as `\u{XX}`.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A text cell of an output CSV (a variant's name, a sweep value, a phase): one that a
+/// spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return and is not a number) gets a leading apostrophe, which spreadsheets show as text.
+/// Numbers (`-0.5`, `+1e3`) are left as they are.
+pub fn text_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.trim().parse::<f64>().is_err();
+    if risky { std::borrow::Cow::Owned(format!("'{s}")) } else { std::borrow::Cow::Borrowed(s) }
 }
 
 /// Format a float for CSV: the shortest representation that round-trips, empty for NaN.

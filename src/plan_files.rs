@@ -50,19 +50,19 @@ pub fn write_plans(out: &mut dyn std::io::Write, sc: &Scenario) -> std::io::Resu
         let start = row.plan.start_date();
         for d in 0..plan.days() {
             let mut rec = vec![
-                row.variant.clone(),
+                crate::output::text_cell(&row.variant).into_owned(),
                 d.to_string(),
                 (d / 7).to_string(),
                 WEEKDAYS[d % 7].to_string(),
                 plan.session[d].name().to_string(),
                 crate::output::num(plan.load[d]),
-                plan.phase_names[plan.phase[d] as usize].clone(),
+                crate::output::text_cell(&plan.phase_names[plan.phase[d] as usize]).into_owned(),
                 plan.kind[d].name().to_string(),
             ];
             if dated {
                 rec.push(start.map_or(String::new(), |s| crate::daily::format_date(s + d as i64)));
             }
-            rec.extend(row.sweep.iter().cloned());
+            rec.extend(row.sweep.iter().map(|c| crate::output::text_cell(c).into_owned()));
             w.write_record(&rec).map_err(csv_io)?;
         }
     }
@@ -84,16 +84,16 @@ pub fn write_weekly(out: &mut dyn std::io::Write, sc: &Scenario) -> std::io::Res
     for row in &sc.rows {
         let plan = generate(&row.plan);
         for wk in weeks(&plan) {
-            let mut rec = vec![row.variant.clone(), wk.week.to_string(), wk.days.start.to_string(), (wk.days.end - 1).to_string()];
+            let mut rec = vec![crate::output::text_cell(&row.variant).into_owned(), wk.week.to_string(), wk.days.start.to_string(), (wk.days.end - 1).to_string()];
             if dated {
                 let s = row.plan.start_date();
                 rec.push(s.map_or(String::new(), |s| crate::daily::format_date(s + wk.days.start as i64)));
                 rec.push(s.map_or(String::new(), |s| crate::daily::format_date(s + wk.days.end as i64 - 1)));
             }
-            rec.extend([wk.kind.name().to_string(), plan.phase_names[wk.phase as usize].clone()]);
+            rec.extend([wk.kind.name().to_string(), crate::output::text_cell(&plan.phase_names[wk.phase as usize]).into_owned()]);
             rec.extend(wk.counts.iter().map(|c| c.to_string()));
             rec.push(crate::output::num(wk.load));
-            rec.extend(row.sweep.iter().cloned());
+            rec.extend(row.sweep.iter().map(|c| crate::output::text_cell(c).into_owned()));
             w.write_record(&rec).map_err(csv_io)?;
         }
     }

@@ -165,7 +165,24 @@ fn every_bad_input_is_refused_cleanly() {
     // The 1e9 load limit holds for a day's summed rows, not each row (simulate wrote -8.8e37).
     cases.push(sim(&[("l.csv", "day,load\n0,9e8\n0,9e8\n1,0\n")], &P, 2, &["l.csv:3: load", "add up to a load of 1.8e9", "beyond 1e9"]));
     // Wrong files given as inputs.
-    cases.push(case(&[], &["validate", "/dev/zero"], 2, &["larger than 64 MiB"]));
+    cases.push(case(&[], &["validate", "/dev/zero"], 2, &["/dev/zero", "not a regular file"]));
+    // Defect 13: an input naming a pseudo-file (a process's environment) is refused, and what an
+    // error echoes of a file it did not understand is bounded.
+    let environ: Vec<&str> = ["simulate", "--model", "banister", "--loads", "/proc/self/environ"].into_iter().chain(P).collect();
+    cases.push(case(&[], &environ, 2, &["pseudo-file"]));
+    let wide = format!("{}\n1,2\n", (0..30).map(|i| format!("secret{i}{}", "x".repeat(60))).collect::<Vec<_>>().join(","));
+    cases.push(sim(&[("l.csv", &wide)], &P, 2, &["missing column", "and 18 more", "secret0xxx"]));
+    // Defect 10: control and invisible characters in names, look-alike names, and more variants
+    // than rows are allowed, all refused.
+    let named = |names: &[&str]| with_model(MODEL, &format!("{PLAN}{}", names.iter().map(|n| format!("[[variant]]\nname = \"{n}\"\n")).collect::<String>()));
+    cases.push(case(&[("s.toml", &named(&["a\\u0007b"]))], &["validate", "{d}/s.toml"], 2, &["s.toml:", "control character U+0007"]));
+    cases.push(case(&[("s.toml", &named(&["a\\u001b[31mb"]))], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["control character U+001B"]));
+    cases.push(case(&[("s.toml", &named(&["fast", "fa\\u200Bst"]))], &["validate", "{d}/s.toml"], 2, &["invisible format character U+200B"]));
+    cases.push(case(&[("s.toml", &named(&["fast", "fast "]))], &["validate", "{d}/s.toml"], 2, &["variant[1].name = \"fast \"", "names must be unique", "trimmed and NFC-normalised"]));
+    cases.push(case(&[("s.toml", &named(&["caf\\u00e9", "cafe\\u0301"]))], &["validate", "{d}/s.toml"], 2, &["names must be unique"]));
+    let many: Vec<String> = (0..100_001).map(|i| format!("v{i}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    cases.push(case(&[("s.toml", &named(&many))], &["validate", "{d}/s.toml"], 2, &["100001 variants make more than 100000 rows"]));
     cases.push(case(&[], &["plan", "{d}"], 2, &["is a folder"]));
     assert!(cases.len() >= 60, "{} cases", cases.len());
     let mut failures = Vec::new();

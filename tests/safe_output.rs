@@ -399,3 +399,46 @@ fn a_fit_that_needs_more_memory_than_the_machine_has_is_refused_up_front() {
     assert!(!out.exists());
     assert!(t.elapsed() < Duration::from_secs(60), "refused before the solvers were built");
 }
+
+/// Issue 26 (defect 10): a text cell that a spreadsheet would run as a formula gets a leading
+/// apostrophe in every CSV; numbers that start with `-` stay numbers.
+#[test]
+fn formula_like_names_are_quoted_in_every_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "schema_version = 1\n[model]\nkind = \"banister\"\np0 = 100\nk1 = 0.1\nk2 = 0.2\ntau1 = 42\ntau2 = 7\n\
+        [plan]\nweeks = 4\nkey_workouts = 3\nkey_load = 100.0\neasy_load = 20.0\n\
+        [[variant]]\nname = \"=HYPERLINK(\\\"http://x\\\")\"\n[[variant]]\nname = \"-fast\"\n[[variant]]\nname = \"@sum\"\n\
+        [sweep]\n\"model.p0\" = [-5.0, 100.0]\n";
+    let sc = write(dir.path(), "s.toml", text);
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "5", "--per-athlete", "--daily"]);
+    assert_eq!(code, 0, "{err}");
+    let plan = dir.path().join("plan.csv");
+    let (code, _, err) = run(&["plan", sc.to_str().unwrap(), "-o", plan.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for f in [out.join("summary.csv"), out.join("athletes.csv"), out.join("daily.csv"), plan] {
+        let mut r = csv::Reader::from_path(&f).unwrap();
+        let h = r.headers().unwrap().clone();
+        let (vi, si) = (h.iter().position(|c| c == "variant").unwrap(), h.iter().position(|c| c == "model.p0").unwrap());
+        let mut names = std::collections::BTreeSet::new();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            names.insert(rec[vi].to_string());
+            // The swept number stays a number.
+            assert!(rec[si].parse::<f64>().is_ok(), "{}: {:?}", f.display(), &rec[si]);
+        }
+        let want: std::collections::BTreeSet<String> = ["'=HYPERLINK(\"http://x\")", "'-fast", "'@sum"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(names, want, "{}", f.display());
+    }
+}
+
+/// Issue 26 (defect 10): control characters from a file name never reach the terminal raw.
+#[test]
+fn control_characters_in_messages_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("loads\x1b[31m.csv");
+    let (code, _, err) = run(&["simulate", "--model", "banister", "--loads", bad.to_str().unwrap(), "--param", "p0=100", "--param", "k1=0.1", "--param", "k2=0.2", "--param", "tau1=42", "--param", "tau2=7"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+    assert!(err.contains("loads\\u{1b}[31m.csv"), "{err:?}");
+}

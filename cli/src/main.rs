@@ -57,7 +57,7 @@ fn main() -> ExitCode {
         // A reader that stopped early (`periodize simulate ... | head`) is not a failure.
         Err(periodize::Error::Io(periodize::io::IoError::Write { ref source, .. })) if broken_pipe(source) => ExitCode::SUCCESS,
         Err(periodize::Error::Scenario(e)) => {
-            let _ = write!(std::io::stderr(), "error: {}", e.render());
+            let _ = write!(std::io::stderr(), "error: {}", periodize::output::escape_controls(&e.render()));
             ExitCode::from(2)
         }
         Err(e) => {

@@ -22,14 +22,14 @@ fn cell(v: &Value<'_>) -> String {
     match *v {
         Value::Num(x) => num(x),
         Value::Count(n) => n.to_string(),
-        Value::Text(s) => s.to_string(),
+        Value::Text(s) => crate::output::text_cell(s).into_owned(),
         Value::Empty => String::new(),
     }
 }
 
 /// The cells that name a row in every CSV: the variant, then one per swept path.
 fn key_cells(row: &Row) -> Vec<String> {
-    std::iter::once(&row.variant).chain(&row.sweep).cloned().collect()
+    std::iter::once(&row.variant).chain(&row.sweep).map(|c| crate::output::text_cell(c).into_owned()).collect()
 }
 
 /// Write CSV records to an output file (through [`csv_writer`]).

@@ -646,7 +646,7 @@ fn write_trace(path: &Path, sc: &Scenario, opt: &Optimize, trace: &[Evaluation])
         let mut n = 0;
         for e in trace {
             let candidate = e.stage != "as-written";
-            let mut rec = vec![if candidate { n += 1; n.to_string() } else { "0".into() }, names[e.variant].clone(), e.stage.to_string()];
+            let mut rec = vec![if candidate { n += 1; n.to_string() } else { "0".into() }, crate::output::text_cell(&names[e.variant]).into_owned(), e.stage.to_string()];
             if candidate {
                 rec.extend((0..opt.vary.len()).map(|i| sc.level_text(i, e.point[i])));
             } else {

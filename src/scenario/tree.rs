@@ -150,10 +150,39 @@ pub fn parse(text: &str) -> Result<Node, (Range<usize>, String)> {
     convert_table(doc.into_inner(), span)
 }
 
+/// Whether `c` is an invisible format character (Unicode category Cf: soft hyphen, zero-width
+/// spaces and joiners, bidirectional controls, the byte-order mark, tags): a name holding one
+/// looks like another name.
+pub fn is_format_char(c: char) -> bool {
+    matches!(c as u32,
+        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E
+        | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// Text of a scenario is printed on terminals, written to CSV and drawn in SVG: control
+/// characters (other than tab and line breaks) and invisible format characters are refused.
+fn printable(s: &str, span: &Range<usize>) -> Result<(), (Range<usize>, String)> {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let crlf = c == '\r' && chars.peek() == Some(&'\n');
+        let bad_control = c.is_control() && !matches!(c, '\n' | '\t') && !crlf;
+        if bad_control || is_format_char(c) {
+            let what = if bad_control { "the control character" } else { "the invisible format character" };
+            return Err((
+                span.clone(),
+                format!("contains {what} U+{:04X}; text in a scenario is printed, written to CSV and drawn, so control characters (other than tab and line breaks) and invisible ones (zero-width spaces, bidirectional controls) are not allowed", c as u32),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn convert_table(t: DeTable<'_>, span: Range<usize>) -> Result<Node, (Range<usize>, String)> {
     let mut out = Vec::with_capacity(t.len());
     for (k, v) in t {
         let key = Key { name: k.get_ref().to_string(), span: k.span() };
+        printable(&key.name, &key.span)?;
         out.push((key, convert(v)?));
     }
     Ok(Node { val: Val::Table(out), span })
@@ -162,7 +191,10 @@ fn convert_table(t: DeTable<'_>, span: Range<usize>) -> Result<Node, (Range<usiz
 fn convert(v: Spanned<DeValue<'_>>) -> Result<Node, (Range<usize>, String)> {
     let span = v.span();
     let val = match v.into_inner() {
-        DeValue::String(s) => Val::Str(s.into_owned()),
+        DeValue::String(s) => {
+            printable(&s, &span)?;
+            Val::Str(s.into_owned())
+        }
         DeValue::Integer(i) => {
             let digits = i.as_str().replace('_', "");
             Val::Int(i64::from_str_radix(&digits, i.radix()).map_err(|_| (span.clone(), "integer out of range".to_string()))?)

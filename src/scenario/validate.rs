@@ -88,6 +88,12 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         }
     };
     let head = read_head(&mut v, &root, path);
+    if let Some(Val::Array(list)) = root.get("variant").map(|n| &n.val)
+        && list.len() > MAX_ROWS
+    {
+        v.bad(&root.get("variant").map_or(0..0, |n| n.span.clone()), format!("{} variants make more than {MAX_ROWS} rows, the most a scenario may have", list.len()));
+        return Err(v.err);
+    }
     let (variants, compare_with) = read_variants(&mut v, &root, &head.name);
     let (sweep, zip) = read_sweep(&mut v, &root);
     let points = sweep_points(&mut v, &sweep, zip);
@@ -187,9 +193,14 @@ fn read_variants(v: &mut V, root: &Node, name: &str) -> (Vec<(String, Node)>, Co
     let mut variants: Vec<(String, Node)> = Vec::new();
     // Each row clones its variant's tree: without the sweep's value lists (which can be long)
     // that is O(rows), not O(rows x values).
+    // Nor the variant list itself: each variant's tree holding every variant made memory
+    // quadratic in their number.
     let mut base = root.clone();
     base.remove("sweep");
+    base.remove("variant");
+    base.remove("optimize");
     let mut compare_with = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     match root.get("variant").map(|n| &n.val) {
         None => variants.push((name.to_string(), base.clone())),
         Some(Val::Array(list)) => {
@@ -203,14 +214,18 @@ fn read_variants(v: &mut V, root: &Node, name: &str) -> (Vec<(String, Node)>, Co
                     continue;
                 };
                 let name_span = var.get("name").map_or(var.span.clone(), |n| n.span.clone());
-                if vname.trim().is_empty() {
-                    v.bad(&name_span, format!("{vpath}.name = \"{vname}\": a variant needs a name that is not empty"));
+                let written = vname;
+                let vname = normal_name(&written);
+                if vname.is_empty() {
+                    v.bad(&name_span, format!("{vpath}.name = \"{written}\": a variant needs a name that is not empty"));
                     continue;
                 }
-                if variants.iter().any(|(n, _)| *n == vname) {
-                    v.bad(&name_span, format!("{vpath}.name = \"{vname}\": names must be unique"));
+                if let Some(&j) = seen.get(&vname) {
+                    let same = if written == variants[j].0 { String::new() } else { format!(" (the same name as variant {j}'s once trimmed and NFC-normalised)") };
+                    v.bad(&name_span, format!("{vpath}.name = \"{written}\": names must be unique{same}"));
                     continue;
                 }
+                seen.insert(vname.clone(), variants.len());
                 let t = variant_tree(v, &base, var, &vpath);
                 if let Some(target) = v.string(var, "compare_with", &vpath) {
                     compare_with.push((vname.clone(), target.to_string(), var.get("compare_with").map_or(var.span.clone(), |n| n.span.clone())));
@@ -221,6 +236,13 @@ fn read_variants(v: &mut V, root: &Node, name: &str) -> (Vec<(String, Node)>, Co
         Some(_) => v.bad(&root.get("variant").map_or(0..0, |n| n.span.clone()), "variant: expected [[variant]] tables"),
     }
     (variants, compare_with)
+}
+
+/// A name as periodize keeps it: trimmed and in Unicode normal form C, so that "é" typed as one
+/// character or as e + accent, or with a trailing space, is one name.
+pub(super) fn normal_name(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.trim().nfc().collect()
 }
 
 /// The tree of one variant: the base with the variant's sections written over it.
