@@ -400,3 +400,25 @@ fn small_budgets_end_the_search_without_a_panic() {
         }
     }
 }
+
+/// Issue 26 (defect 9): a candidate is checked as `run` checks a row. A plan with no load to
+/// scale to its target is refused by `run`; `optimize` counts it infeasible and says so, instead
+/// of ranking it (a best.toml holding it failed to validate, "a bug").
+#[test]
+fn candidates_run_would_refuse_are_infeasible_not_ranked() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = BASE.replace("rest_days = 1\n", "rest_days = 1\ntarget_total_load = 30000.0\n");
+    let opt = "[optimize]\nobjective = \"perf_final_mean\"\nmethod = \"grid\"\n[optimize.vary]\n\"plan.key_load\" = { min = 0.0, max = 150.0, step = 75.0 }\n\"plan.easy_load\" = [0.0, 50.0]\n";
+    let sc = write(dir.path(), "s.toml", &format!("{base}\n{opt}"));
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&["optimize", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "300"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 of 6 candidates are plans run would refuse") && err.contains("no load to scale"), "{err}");
+    let rows = trace(&out);
+    let refused: Vec<_> = rows.iter().filter(|r| r["plan.key_load"] == "0" && r["plan.easy_load"] == "0.0").collect();
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0]["perf_final_mean"].is_empty() && refused[0]["feasible"] == "no", "{:?}", refused[0]);
+    // best.toml holds a plan run accepts.
+    let (code, _, err) = run(&["validate", out.join("best.toml").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+}

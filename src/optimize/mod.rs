@@ -155,6 +155,9 @@ struct Evaluator<'a> {
     done: &'a mut u64,
     /// The best feasible objective so far, for the progress bar.
     best: Option<f64>,
+    /// Candidates that `run` would refuse (validation of the row failed): how many, and the
+    /// first one's message. They count as infeasible, never ranked.
+    refused: (usize, Option<String>),
 }
 
 impl Evaluator<'_> {
@@ -212,8 +215,18 @@ impl search::Objective for Evaluator<'_> {
         }
         let runs: Vec<Result<(f64, Vec<f64>)>> = fresh.par_iter().map(|p| self.run(p)).collect();
         for (p, r) in fresh.into_iter().zip(runs) {
-            let (objective, constrained) = r?;
-            let violation = self.violation(&constrained);
+            let (objective, constrained, violation) = match r {
+                Ok((objective, constrained)) => {
+                    let violation = self.violation(&constrained);
+                    (objective, constrained, violation)
+                }
+                Err(Error::Scenario(e)) => {
+                    self.refused.0 += 1;
+                    self.refused.1.get_or_insert_with(|| e.problems.first().map_or_else(|| e.render(), |p| p.message.clone()));
+                    (f64::NAN, vec![f64::NAN; self.constraint_cols.len()], f64::INFINITY)
+                }
+                Err(e) => return Err(e),
+            };
             let e = Evaluation { variant: self.variant, stage, point: p.clone(), objective, constrained, violation };
             let c = self.cost(&e);
             if e.feasible() && self.best.is_none_or(|b| c < self.cost_of(b)) {
@@ -453,10 +466,18 @@ impl Search<'_> {
                 bar: self.bar,
                 done: &mut st.done,
                 best: None,
+                refused: (0, None),
             };
             match opt.method {
                 Method::Grid => search::Objective::eval(&mut ev, &search::grid(&space), "grid").map(|_| ())?,
                 Method::Auto => search::auto(&space, start_point, &mut ev)?,
+            }
+            if let (n, Some(first)) = &ev.refused {
+                let evaluated = st.trace.len() - before;
+                if *n == evaluated {
+                    return Err(Error::Usage(format!("{}: every one of the {n} candidates [optimize.vary] gives is a plan run would refuse; narrow the ranges. The first: {first}", names[vi])));
+                }
+                st.warnings.push(format!("{}: {n} of {evaluated} candidates are plans run would refuse; they count as infeasible (the first: {first})", names[vi]));
             }
         }
         let best = best_of(&st.trace, vi, opt.direction).ok_or_else(|| Error::Failed("no candidate was evaluated".into()))?;

@@ -14,7 +14,7 @@ use super::spec::{PlanSpec, Row, Scenario, TotalTarget};
 use super::tree::{Key, Node, Val};
 use super::collector::V;
 use super::plan_spec::validate_plan;
-use super::validate::validate_row;
+use super::validate::{check_row, validate_row};
 
 /// Whether `name` is a numeric column of summary.csv that an objective or a constraint may name.
 fn is_numeric_column(name: &str) -> bool {
@@ -253,7 +253,7 @@ impl Scenario {
             Some(w) if opt.vary.iter().all(|x| x.path.starts_with("plan.")) => t
                 .get("plan")
                 .and_then(|p| validate_plan(&mut v, p, t.key_span("plan").unwrap_or_default(), dir, &mut src.files.clone()))
-                .map(|plan| Row { plan, reference: None, ..w.clone() }),
+                .and_then(|plan| check_row(&mut v, &t, Row { plan, reference: None, ..w.clone() })),
             _ => validate_row(&mut v, &t, name, Vec::new(), dir, &mut src.files.clone()),
         };
         match row {

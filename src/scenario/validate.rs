@@ -474,6 +474,13 @@ pub(super) fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String
         Some(n) => validate_noise(v, n),
     };
     let row = Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise?, start: start?, reference: None, generated: Default::default() };
+    check_row(v, t, row)
+}
+
+/// The checks of a whole row (its plan's loads, load targets, the model at the plan's load), for
+/// every row a scenario or `optimize` builds: a candidate `optimize` ranks is one `run` accepts.
+pub(super) fn check_row(v: &mut V, t: &Node, row: Row) -> Option<Row> {
+    let variant = row.variant.as_str();
     // Plans whose loads overflow (a progression compounded over years, a factor of 1e300), for
     // every row a scenario or `optimize` builds. A `target_total_load = "reference"` is resolved
     // later; an unscaled plan that overflows would scale to NaN.
