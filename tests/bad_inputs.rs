@@ -164,6 +164,13 @@ fn every_bad_input_is_refused_cleanly() {
     cases.push(case(&[("s.toml", &scen(&format!("{MODEL}{PLAN}[optimize]\nobjective = \"perf_final_mean\"\n[optimize.vary]\n\"plan.key_load\" = {{ min = 80.0, max = 120.0 }}\n[optimize.subject_to]\nacwr_max_p95 = {{ max = nan }}\n")))], &["validate", "{d}/s.toml"], 2, &["optimize.subject_to.acwr_max_p95.max", "expected a finite number"]));
     // The 1e9 load limit holds for a day's summed rows, not each row (simulate wrote -8.8e37).
     cases.push(sim(&[("l.csv", "day,load\n0,9e8\n0,9e8\n1,0\n")], &P, 2, &["l.csv:3: load", "add up to a load of 1.8e9", "beyond 1e9"]));
+    // target_total_load = "reference" between rows that take their totals from each other was
+    // resolved by swapping their plans' totals.
+    let cycle = with_model(MODEL, &format!("{PLAN}target_total_load = \"reference\"\n[[variant]]\nname = \"a\"\ncompare_with = \"b\"\n[[variant]]\nname = \"b\"\ncompare_with = \"a\"\nplan.key_load = 50.0\n"));
+    cases.push(case(&[("s.toml", &cycle)], &["run", "{d}/s.toml", "--out", "{d}/out"], 2, &["s.toml:", "plan.target_total_load = \"reference\"", "a -> b", "a cycle"]));
+    // A fitness-delay tau3 drawn mostly above tau1 lost 95% of its mass to redraws, silently.
+    let fd = "[model]\nkind = \"fitness-delay\"\np0 = 100\nk1 = 0.1\nk2 = 0.2\ntau1 = { dist = \"normal\", mean = 20.0, sd = 3.0, min = 5.0 }\ntau2 = 5\ntau3 = { dist = \"normal\", mean = 30.0, sd = 5.0, min = 1.0 }\n";
+    cases.push(case(&[("s.toml", &with_model(fd, PLAN))], &["validate", "{d}/s.toml"], 2, &["s.toml:", "model.tau3", "needs tau1 > tau3", "silently truncate"]));
     // Wrong files given as inputs.
     cases.push(case(&[], &["validate", "/dev/zero"], 2, &["/dev/zero", "not a regular file"]));
     // Defect 13: an input naming a pseudo-file (a process's environment) is refused, and what an

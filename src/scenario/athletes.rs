@@ -142,9 +142,9 @@ pub(super) fn validate_joint(v: &mut V, m: &Node, kind: ModelKind, params: &[(St
             }
         }
     };
-    if let Some(msg) = verdict {
-        let span = m.get("require").map_or(m.span.clone(), |r| r.span.clone());
-        v.bad(&span, format!("model.require: {msg}"));
+    if let Some((field, msg)) = verdict {
+        let span = m.get(&field).map_or(m.span.clone(), |r| r.span.clone());
+        v.bad(&span, format!("model.{field}: {msg}"));
         return None;
     }
     Some(joint)
@@ -311,7 +311,15 @@ fn sum(s: &str, names: &[&str]) -> Result<Vec<(f64, Vec<usize>)>, String> {
 }
 
 /// Estimate the share of first draws that break a constraint; a message when too many do.
-fn pilot(kind: ModelKind, params: &[(String, Dist)], joint: &Joint) -> Option<String> {
+/// The share of drawn athletes a model's own order between two parameters (fitness-delay:
+/// tau1 > tau3) may redraw: more would silently truncate both distributions (a tau3 drawn
+/// mostly above tau1 kept only its lowest 5%).
+const MAX_IMPLICIT_REJECTED: f64 = 0.05;
+
+/// Draw trial athletes without the constraints: None when they reject few enough, else the
+/// field to point at and what is wrong. A user's `require` may reject up to [`MAX_REJECTED`]
+/// (a deliberate truncation); the model's own orders at most [`MAX_IMPLICIT_REJECTED`].
+fn pilot(kind: ModelKind, params: &[(String, Dist)], joint: &Joint) -> Option<(String, String)> {
     let free = Joint { require: Vec::new(), ..joint.clone() };
     let spec = super::ModelSpec { config: crate::model::ModelConfig::new(kind), params: params.to_vec(), joint: free };
     let sampler = crate::population::Sampler::new(0, &spec);
@@ -330,22 +338,40 @@ fn pilot(kind: ModelKind, params: &[(String, Dist)], joint: &Joint) -> Option<St
         }
         rejected += bad as u64;
     }
+    let pct = |n: u64| 100.0 * n as f64 / PILOT as f64;
+    for &(a, b) in kind.info().requires {
+        let text = format!("{a} > {b}");
+        if let Some(k) = joint.require.iter().position(|r| r.text == text)
+            && by[k] as f64 / PILOT as f64 > MAX_IMPLICIT_REJECTED
+        {
+            return Some((
+                b.to_string(),
+                format!(
+                    "{} needs {a} > {b}, but {:.1}% of {PILOT} trial athletes drawn from these distributions have {b} >= {a}; redrawing them would silently truncate both distributions (at most {:.0}% may be redrawn). Put {b}'s distribution below {a}'s (a lower median, or max = below {a}'s lowest values)",
+                    kind.name(),
+                    pct(by[k]),
+                    100.0 * MAX_IMPLICIT_REJECTED
+                ),
+            ));
+        }
+    }
     let share = rejected as f64 / PILOT as f64;
     if share <= MAX_REJECTED {
         return None;
     }
     let worst = (0..by.len()).max_by_key(|&k| by[k]).unwrap_or(0);
-    Some(format!(
-        "\"{}\" rejects {:.1}% of the drawn athletes (all constraints together {:.1}% of {PILOT} trial draws); at most {:.0}% may be rejected. Widen the distributions or loosen the constraint",
-        joint.require[worst].text,
-        100.0 * by[worst] as f64 / PILOT as f64,
-        100.0 * share,
-        100.0 * MAX_REJECTED
+    Some((
+        "require".to_string(),
+        format!(
+            "\"{}\" rejects {:.1}% of the drawn athletes (all constraints together {:.1}% of {PILOT} trial draws); at most {:.0}% may be rejected. Widen the distributions or loosen the constraint",
+            joint.require[worst].text,
+            pct(by[worst]),
+            100.0 * share,
+            100.0 * MAX_REJECTED
+        ),
     ))
 }
 
-/// A `sample_from` table: a header of parameter names, then rows of finite values that satisfy
-/// each parameter's constraint.
 /// A file named with its SHA-256 (`fit --scenario-out` writes both) must still have it: a
 /// scenario beside a history or replicates it was not written with (a fit killed between its
 /// files, a file edited or copied in) is refused instead of run.
@@ -372,6 +398,8 @@ fn checksum(v: &mut V, sum: &Node, path: &Path, field: &str, file: &str) -> Opti
     }
 }
 
+/// A `sample_from` table: a header of parameter names, then rows of finite values that satisfy
+/// each parameter's constraint.
 fn read_table(path: &Path, kind: ModelKind, params: &[(String, Dist)]) -> Result<SampleTable, String> {
     let shown = path.display();
     let text = crate::output::read_input(path).map_err(|e| format!("cannot read {shown}: {e}"))?;

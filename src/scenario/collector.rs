@@ -18,7 +18,7 @@ pub(super) struct V {
     pub reported: usize,
     /// The population-constraint pilot's verdict per model (rows of a sweep over the plan share
     /// one model: the 4096 trial athletes are drawn once).
-    pub pilots: std::collections::HashMap<String, Option<String>>,
+    pub pilots: std::collections::HashMap<String, Option<(String, String)>>,
     /// Whether an overflowing plan was reported (the first one is enough: a sweep would repeat it
     /// for every row).
     pub plan_overflow: bool,

@@ -117,7 +117,8 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         v.bad(&(0..0), format!("{} variants x {} sweep points make more than {MAX_ROWS} rows, the most a scenario may have", variants.len(), points.len()));
     }
     if v.err.is_empty() {
-        resolve_reference_totals(&mut rows);
+        let span = root.get("plan").and_then(|p| p.get("target_total_load")).map_or(0..0, |n| n.span.clone());
+        resolve_reference_totals(&mut v, &span, &mut rows);
         plan_warnings(&mut v, &root, &rows, &sweep_paths);
     }
     if !v.err.is_empty() {
@@ -338,14 +339,36 @@ fn located_warnings(mut warnings: Vec<(Range<usize>, String)>, text: &str, path:
 
 /// `target_total_load = "reference"`: each compared row is scaled to its reference's planned
 /// total; a reference row keeps its own plan.
-pub(super) fn resolve_reference_totals(rows: &mut [Row]) {
-    let totals: Vec<Option<f64>> = rows
-        .iter()
-        .map(|r| match (&r.plan, r.reference) {
-            (PlanSpec::Generated { target_total_load: Some(TotalTarget::Reference), .. }, Some(i)) => Some(crate::plan::generate(&rows[i].plan).total()),
-            _ => None,
-        })
-        .collect();
+pub(super) fn resolve_reference_totals(v: &mut V, span: &Range<usize>, rows: &mut [Row]) {
+    let takes = |r: &Row| matches!(&r.plan, PlanSpec::Generated { target_total_load: Some(TotalTarget::Reference), .. });
+    // A row whose reference takes its total from its own reference in turn is resolved after
+    // it (a chain); rows that take their totals from each other (a cycle) have none to take.
+    let mut totals: Vec<Option<f64>> = vec![None; rows.len()];
+    for start in 0..rows.len() {
+        if !takes(&rows[start]) || totals[start].is_some() {
+            continue;
+        }
+        let mut chain = vec![start];
+        let mut at = start;
+        let source = loop {
+            match rows[at].reference {
+                Some(r) if takes(&rows[r]) && totals[r].is_none() => {
+                    if chain.contains(&r) {
+                        let labels: Vec<String> = chain.iter().map(|&i| rows[i].label(&[])).collect();
+                        v.bad(span, format!("plan.target_total_load = \"reference\": {} take their total load from each other's (a cycle through their references); give one of them a number, or compare them with a row that has its own total", labels.join(" -> ")));
+                        return;
+                    }
+                    chain.push(r);
+                    at = r;
+                }
+                Some(r) => break Some(totals[r].unwrap_or_else(|| crate::plan::generate(&rows[r].plan).total())),
+                None => break None,
+            }
+        };
+        for &i in chain.iter().rev() {
+            totals[i] = source;
+        }
+    }
     for (row, total) in rows.iter_mut().zip(totals) {
         if let PlanSpec::Generated { target_total_load: t @ Some(TotalTarget::Reference), .. } = &mut row.plan {
             *t = total.map(TotalTarget::Load);
