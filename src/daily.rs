@@ -79,9 +79,11 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
     let csv_err = |source| Error::Csv { path: path.to_path_buf(), source };
     let headers = rdr.headers().map_err(csv_err)?.clone();
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    // A header named twice (two `load` columns) would silently read one of them.
-    for (i, h) in headers.iter().enumerate() {
-        if headers.iter().take(i).any(|o| o.eq_ignore_ascii_case(h)) && !h.is_empty() {
+    // A header named twice (two `load` columns) would silently read one of them. (A set: a
+    // header of 100,000 columns is checked in linear time.)
+    let mut seen = std::collections::HashSet::with_capacity(headers.len());
+    for h in headers.iter().filter(|h| !h.is_empty()) {
+        if !seen.insert(h.to_ascii_lowercase()) {
             return Err(Error::data(path, 1, h, format!("the column `{h}` appears twice; keep one")));
         }
     }

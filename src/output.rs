@@ -647,14 +647,36 @@ pub fn utc_iso(secs: i64) -> String {
     format!("{}T{:02}:{:02}:{:02}Z", crate::daily::format_date(days), rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
-/// MemAvailable from /proc/meminfo, in bytes (None where there is no such file).
+/// The memory this process may still use, in bytes: the least of the machine's MemAvailable
+/// (/proc/meminfo), the address-space limit (`ulimit -v`, less what the process has mapped) and
+/// the cgroup's memory.max (less its memory.current). None where none of them can be read.
+/// A run that needs more is refused before it starts, instead of aborting under a limit.
 pub fn available_memory() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok().and_then(|t| kib_field(&t, "MemAvailable:"));
+    let status = std::fs::read_to_string("/proc/self/status").ok();
+    let mapped = status.as_deref().and_then(|t| kib_field(t, "VmSize:")).unwrap_or(0.0);
+    let address_space = std::fs::read_to_string("/proc/self/limits").ok().and_then(|t| {
+        let line = t.lines().find(|l| l.starts_with("Max address space"))?;
+        let soft = line.split_whitespace().nth(3)?;
+        soft.parse::<f64>().ok().map(|limit| (limit - mapped).max(0.0))
+    });
+    let cgroup = (|| {
+        let cg = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+        let rel = cg.lines().find_map(|l| l.strip_prefix("0::"))?.trim();
+        let dir = Path::new("/sys/fs/cgroup").join(rel.trim_start_matches('/'));
+        let max: f64 = std::fs::read_to_string(dir.join("memory.max")).ok()?.trim().parse().ok()?;
+        let current: f64 = std::fs::read_to_string(dir.join("memory.current")).ok()?.trim().parse().unwrap_or(0.0);
+        Some((max - current).max(0.0))
+    })();
+    [meminfo, address_space, cgroup].into_iter().flatten().reduce(f64::min)
+}
+
+/// A `Name:   123 kB` field of a /proc file, in bytes.
+fn kib_field(text: &str, name: &str) -> Option<f64> {
+    let line = text.lines().find(|l| l.starts_with(name))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024.0)
 }
-
 
 /// The CSV writer of every output table: records as given (no header of its own), RFC 4180
 /// quoting of the fields that need it, `\n` line ends, every record as long as the first.

@@ -171,6 +171,12 @@ fn every_bad_input_is_refused_cleanly() {
     // A fitness-delay tau3 drawn mostly above tau1 lost 95% of its mass to redraws, silently.
     let fd = "[model]\nkind = \"fitness-delay\"\np0 = 100\nk1 = 0.1\nk2 = 0.2\ntau1 = { dist = \"normal\", mean = 20.0, sd = 3.0, min = 5.0 }\ntau2 = 5\ntau3 = { dist = \"normal\", mean = 30.0, sd = 5.0, min = 1.0 }\n";
     cases.push(case(&[("s.toml", &with_model(fd, PLAN))], &["validate", "{d}/s.toml"], 2, &["s.toml:", "model.tau3", "needs tau1 > tau3", "silently truncate"]));
+    // Defect 12: limits on the total of a run, checked before any work, each naming its flag.
+    cases.push(case(&[("s.toml", &good)], &["run", "{d}/s.toml", "--out", "{d}/out", "--athletes", "100000", "--max-athlete-days", "1e6"], 2, &["athlete-days", "--max-athlete-days"]));
+    let wide = with_model(MODEL, &format!("{PLAN}[sweep]\n\"model.p0\" = [{}]\n", (0..400).map(|i| format!("{}.0", 100 + i)).collect::<Vec<_>>().join(", ")));
+    cases.push(case(&[("s.toml", &wide)], &["run", "{d}/s.toml", "--out", "{d}/out", "--athletes", "100000000"], 2, &["1.160e12 athlete-days", "more than the 1e12 allowed (--max-athlete-days)"]));
+    cases.push(case(&[("s.toml", &good)], &["run", "{d}/s.toml", "--out", "{d}/out", "--athletes", "100000000", "--per-athlete"], 2, &["athletes.csv", "--max-output-bytes"]));
+    cases.push(case(&[("s.toml", &good)], &["run", "{d}/s.toml", "--out", "{d}/out", "--max-athlete-days=-1"], 2, &["expected a positive number"]));
     // Wrong files given as inputs.
     cases.push(case(&[], &["validate", "/dev/zero"], 2, &["/dev/zero", "not a regular file"]));
     // Defect 13: an input naming a pseudo-file (a process's environment) is refused, and what an

@@ -334,7 +334,8 @@ fn a_run_that_needs_more_memory_than_the_machine_has_is_refused_up_front() {
     let sc = scenario(dir.path());
     let out = dir.path().join("out");
     let t = Instant::now();
-    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100000000", "--per-athlete"]);
+    // (athletes.csv would be larger than the output limit too: raised, so memory is checked.)
+    let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100000000", "--per-athlete", "--max-output-bytes", "1e12"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("need about") && err.contains("GiB") && err.contains("use fewer athletes"), "{err} (available {avail})");
     assert!(!out.exists());
@@ -441,4 +442,21 @@ fn control_characters_in_messages_are_escaped() {
     assert_eq!(code, 2, "{err}");
     assert!(!err.contains('\x1b'), "{err:?}");
     assert!(err.contains("loads\\u{1b}[31m.csv"), "{err:?}");
+}
+
+/// Issue 26 (defect 11): under a memory limit (`ulimit -v`) a run that would not fit is refused
+/// before it starts (exit 2, a message naming the limit), instead of aborting with a backtrace
+/// and leaving its lock and staging folder.
+#[test]
+fn a_run_beyond_a_memory_limit_is_refused_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = scenario(dir.path());
+    let out = dir.path().join("out");
+    let exe = bin().get_program().to_owned();
+    let cmd = format!("ulimit -v 1500000; exec '{}' run '{}' --out '{}' --athletes 40000000 --threads 1", exe.to_str().unwrap(), sc.display(), out.display());
+    let o = Command::new("sh").arg("-c").arg(&cmd).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("GiB are available") && err.contains("ulimit or cgroup limit"), "{err}");
+    assert!(!out.exists(), "nothing is left behind");
 }

@@ -153,6 +153,13 @@ pub struct FitArgs {
     pub csv: CsvArgs,
 }
 
+fn parse_positive(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("'{s}': expected a positive number (such as 5e12)")),
+    }
+}
+
 fn parse_bounds(s: &str) -> std::result::Result<(f64, f64), String> {
     let (a, b) = s.split_once(':').ok_or_else(|| format!("'{s}': expected LO:HI, e.g. 5:60"))?;
     let (a, b): (f64, f64) = (a.trim().parse().map_err(|_| format!("'{a}' is not a number"))?, b.trim().parse().map_err(|_| format!("'{b}' is not a number"))?);
@@ -193,6 +200,14 @@ pub struct RunArgs {
     /// population in one self-contained page.
     #[arg(long)]
     pub report: bool,
+    /// The most athlete-days (rows x athletes x days) the run may simulate; more is refused
+    /// before any work. Default 1e12 (about 17 minutes of the engine).
+    #[arg(long, value_parser = parse_positive, default_value_t = periodize::result::MAX_ATHLETE_DAYS)]
+    pub max_athlete_days: f64,
+    /// The most bytes athletes.csv and daily.csv may take (estimated before any work). Default
+    /// 16 GiB.
+    #[arg(long, value_parser = parse_positive, default_value_t = periodize::export::MAX_OUTPUT_BYTES)]
+    pub max_output_bytes: f64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -270,6 +285,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     threads: a.threads.map(|n| n as usize),
                     progress: terminal_bar(),
                     simd,
+                    max_athlete_days: a.max_athlete_days,
                     ..Default::default()
                 },
                 export: periodize::export::ExportOptions {
@@ -279,6 +295,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     report: a.report,
                     command_line: std::env::args().collect(),
                     extra_charts: Vec::new(),
+                    max_output_bytes: Some(a.max_output_bytes),
                 },
             };
             let report = periodize::export::run_to_dir(&sc, &a.out, &opts)?;

@@ -84,6 +84,41 @@ pub struct ExportOptions {
     pub command_line: Vec<String>,
     /// Charts made elsewhere (`optimize`'s convergence chart) to show first in report.html.
     pub extra_charts: Vec<Chart>,
+    /// The most bytes the set's files may take, estimated before any work (None:
+    /// [`MAX_OUTPUT_BYTES`]; `--max-output-bytes`).
+    pub max_output_bytes: Option<f64>,
+}
+
+/// The most bytes a result set is estimated to take unless told otherwise: 16 GiB.
+pub const MAX_OUTPUT_BYTES: f64 = 16.0 * (1u64 << 30) as f64;
+
+/// Refuse, before any work, a result set whose athletes.csv and daily.csv would be larger than
+/// allowed (about 20 bytes a cell: a full-precision number and its comma).
+pub fn check_output_size(sc: &Scenario, opts: &RunOptions) -> Result<()> {
+    const CELL: f64 = 20.0;
+    let athletes = opts.run.athletes.unwrap_or(sc.athletes) as f64;
+    let rows = sc.rows.len() as f64;
+    let keys = 1.0 + sc.sweep_paths.len() as f64;
+    let mut bytes = 0.0;
+    if opts.export.per_athlete {
+        let cols = keys + 1.0 + crate::summary::METRICS.len() as f64 + crate::population::rng::PARAM_SLOTS.len() as f64;
+        bytes += rows * athletes * cols * CELL;
+    }
+    if opts.export.daily {
+        let days: f64 = sc.rows.iter().map(|r| (r.generated().days() + 1) as f64).sum();
+        bytes += days * (keys + 12.0) * CELL;
+    }
+    let most = opts.export.max_output_bytes.unwrap_or(MAX_OUTPUT_BYTES);
+    if bytes > most {
+        let gib = |b: f64| b / (1u64 << 30) as f64;
+        return Err(Error::Usage(format!(
+            "the result set would take about {:.1} GiB ({}), more than the {:.1} GiB allowed (--max-output-bytes {most:.3e}); raise --max-output-bytes if you mean it, or write fewer athletes or rows",
+            gib(bytes),
+            [opts.export.per_athlete.then_some("athletes.csv"), opts.export.daily.then_some("daily.csv")].into_iter().flatten().collect::<Vec<_>>().join(" and "),
+            gib(most)
+        )));
+    }
+    Ok(())
 }
 
 /// The exporters of a result set, in the order their files are listed and committed (the
@@ -201,6 +236,7 @@ fn write_run_shown(sc: &Scenario, out: &Path, shown: &Path, opts: &RunOptions) -
 /// complete, the manifest last; files an earlier run listed in its manifest that this run does not
 /// write are removed, and files periodize did not write are never touched.
 pub fn run_to_dir(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunReport> {
+    check_output_size(sc, opts)?;
     let staging = crate::output::Staging::new(out)?;
     let mut report = write_run_shown(sc, staging.path(), out, opts)?;
     let names: Vec<String> = report.files.iter().filter_map(|f| file_name(f)).collect();

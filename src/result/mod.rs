@@ -35,7 +35,7 @@ use crate::summary::{COLUMNS, Comparison, RowFigures, RowSummary, Value, columns
 pub use verdict::{verdict, verdict_line};
 
 /// How to run a scenario in memory.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RunConfig {
     /// Athletes per row (overrides `[run] athletes`).
     pub athletes: Option<usize>,
@@ -56,6 +56,26 @@ pub struct RunConfig {
     /// Set it (from a signal handler, another thread, a notebook) to stop the run at the next
     /// row: [`run`] then returns [`Error::Cancelled`].
     pub cancel: Option<Arc<AtomicBool>>,
+    /// The most athlete-days (rows x athletes x days, histories included) the run may simulate;
+    /// more is refused before any work ([`MAX_ATHLETE_DAYS`] by default).
+    pub max_athlete_days: f64,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            athletes: None,
+            seed: None,
+            threads: None,
+            per_athlete: false,
+            daily: false,
+            views: false,
+            progress: None,
+            simd: Default::default(),
+            cancel: None,
+            max_athlete_days: MAX_ATHLETE_DAYS,
+        }
+    }
 }
 
 /// Every athlete of one row: metrics and, when the row's model draws any, parameters.
@@ -220,6 +240,20 @@ pub fn run<'s>(sc: &'s Scenario, cfg: &RunConfig) -> Result<RunResult<'s>> {
     Ok(RunResult { scenario: sc, seed, athletes, rows, athlete_days, seconds: start.elapsed().as_secs_f64(), simd, verdict })
 }
 
+/// A duration for a message: seconds, minutes, hours or days.
+fn human_seconds(s: f64) -> String {
+    match s {
+        s if s < 120.0 => format!("{s:.0} s"),
+        s if s < 7200.0 => format!("{:.0} minutes", s / 60.0),
+        s if s < 172_800.0 => format!("{:.0} hours", s / 3600.0),
+        s => format!("{:.0} days", s / 86_400.0),
+    }
+}
+
+/// The most athlete-days a run simulates unless told otherwise (`--max-athlete-days`): about 17
+/// minutes of the engine on a laptop; a run beyond it is more likely a typo than a plan.
+pub const MAX_ATHLETE_DAYS: f64 = 1e12;
+
 /// The rows of a run, in the worker pool, and the athlete-days simulated.
 fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Result<(Vec<RowOutcome>, f64)> {
     let progress = AtomicU64::new(0);
@@ -319,16 +353,29 @@ fn check_finite(sc: &Scenario, ri: usize, seed: u64, res: &crate::montecarlo::Ro
 /// race-day values kept for pairing (8 per reference row); with per-athlete output every row's
 /// metrics and parameters are kept; a factor of 1.5 covers the summaries' scratch columns.
 fn check_memory(sc: &Scenario, athletes: usize, cfg: &RunConfig) -> Result<()> {
+    let days: f64 = sc.rows.iter().map(|r| (r.generated().days() + 1 + r.start.history_days()) as f64).sum();
+    let total = days * athletes as f64;
+    if total > cfg.max_athlete_days {
+        return Err(Error::Usage(format!(
+            "this run simulates {total:.3e} athlete-days ({} rows, {athletes} athletes, {:.0} days a row on average), more than the {:.0e} allowed (--max-athlete-days); at about 1e9 a second that is {}. Raise --max-athlete-days if you mean it, or use fewer athletes or rows",
+            sc.rows.len(),
+            days / sc.rows.len().max(1) as f64,
+            cfg.max_athlete_days,
+            human_seconds(total / 1e9)
+        )));
+    }
     let refs = sc.rows.iter().filter_map(|r| r.reference).collect::<std::collections::BTreeSet<_>>().len() + 1;
     let kept = if cfg.per_athlete { sc.rows.len() as f64 * (56 + 8 * rng::PARAM_SLOTS.len()) as f64 } else { 0.0 };
     let per_athlete = (56 + 8 * refs) as f64 + kept;
-    let need = (athletes as f64) * per_athlete * 1.5;
+    // Worker threads map stacks and allocator arenas: counted against an address-space limit.
+    let threads = cfg.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())) as f64;
+    let need = (athletes as f64) * per_athlete * 1.5 + 256.0 * (1u64 << 20) as f64 + threads * 72.0 * (1u64 << 20) as f64;
     if let Some(avail) = crate::output::available_memory()
         && need > avail
     {
         let gib = |b: f64| b / (1u64 << 30) as f64;
         return Err(Error::Usage(format!(
-            "{} athletes per row need about {:.1} GiB of memory; this machine has {:.1} GiB available: use fewer athletes (--athletes)",
+            "{} athletes per row need about {:.1} GiB of memory; {:.1} GiB are available (the machine's free memory, or a ulimit or cgroup limit): use fewer athletes (--athletes)",
             athletes,
             gib(need),
             gib(avail)

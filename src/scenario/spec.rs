@@ -28,6 +28,16 @@ pub enum Start {
 }
 
 impl Start {
+    /// The days of history each athlete runs before the plan (0 without a history).
+    pub fn history_days(&self) -> usize {
+        match self {
+            Start::History { days, .. } => *days,
+            _ => 0,
+        }
+    }
+}
+
+impl Start {
     /// Whether athletes start from the model's initial state.
     pub fn is_rested(&self) -> bool {
         matches!(self, Start::Rested)
