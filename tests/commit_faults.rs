@@ -136,3 +136,39 @@ fn verify_reports_a_changed_file_and_a_missing_manifest() {
     assert_eq!(none.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&none.stderr).contains("no complete result set"));
 }
+
+/// Issue 26 (defect 6): a single-file output is written to a temporary name that is random and
+/// created exclusively (O_CREAT|O_EXCL, which never follows a link planted under that name),
+/// then renamed into place.
+#[test]
+fn single_files_are_written_through_an_exclusive_random_temporary_name() {
+    if !strace() {
+        assert!(std::env::var_os("PERIODIZE_REQUIRE_STRACE").is_none(), "strace is required (PERIODIZE_REQUIRE_STRACE=1) but not found");
+        println!("SKIP: strace is not installed; the exclusive-temporary test did not run");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let text = std::fs::read_to_string(root.join("scenarios/busso-train-to-recover.toml")).unwrap();
+    let sc = write(dir.path(), "s.toml", &text);
+    let out = dir.path().join("plan.csv");
+    let exe = bin().get_program().to_owned();
+    let mut temps = Vec::new();
+    for _ in 0..2 {
+        let log = dir.path().join("trace.log");
+        let st = std::process::Command::new("strace")
+            .args(["-f", "-qq", "-e", "trace=open,openat", "-o"])
+            .arg(&log)
+            .arg(&exe)
+            .args(["plan", sc.to_str().unwrap(), "-o", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        let log = std::fs::read_to_string(&log).unwrap();
+        let open = log.lines().find(|l| l.contains(".plan.csv.tmp-")).unwrap_or_else(|| panic!("no temporary file opened:\n{log}"));
+        assert!(open.contains("O_CREAT") && open.contains("O_EXCL"), "{open}");
+        let name = open.split('"').nth(1).unwrap().to_string();
+        temps.push(name);
+    }
+    assert_ne!(temps[0], temps[1], "the temporary name is not predictable");
+}
