@@ -55,6 +55,10 @@ pub struct FitOptions {
     pub seed: u64,
     /// Where to report bootstrap progress (replicates done).
     pub progress: Option<std::sync::Arc<dyn crate::progress::Progress>>,
+    /// Keep every grid point's linear solver in memory (Some(true)), build them again at each
+    /// evaluation (Some(false)), or keep them when twice their size fits in the memory available
+    /// (None, the default). The results are the same numbers either way.
+    pub keep_solvers: Option<bool>,
 }
 
 impl FitOptions {
@@ -63,7 +67,7 @@ impl FitOptions {
     pub fn new(kind: ModelKind, convention: Convention) -> Result<Self, FitError> {
         let info = kind.info().fit.as_ref().ok_or(FitError::NotFittable { model: kind })?;
         let bounds = info.taus.iter().map(|&(_, lo, hi)| (lo, hi)).collect();
-        Ok(FitOptions { kind, convention, bounds, min_ratio: DEFAULT_MIN_RATIO, grid: 0, bootstrap: 0, seed: 1, progress: None })
+        Ok(FitOptions { kind, convention, bounds, min_ratio: DEFAULT_MIN_RATIO, grid: 0, bootstrap: 0, seed: 1, progress: None, keep_solvers: None })
     }
 
     /// The default grid: 80 points per time constant for two, 24 for three.
@@ -111,18 +115,6 @@ pub enum FitError {
     NoFeasibleTaus {
         /// The order constraint tau1 >= min_ratio x tau2.
         min_ratio: f64,
-    },
-    /// The grid's solvers would not fit in memory.
-    #[error("a grid of {points} time-constant points over {tests} tests needs about {need_gib:.1} GiB of memory; this machine has {avail_gib:.1} GiB available: use a smaller --grid")]
-    TooMuchMemory {
-        /// Grid points.
-        points: usize,
-        /// Performance tests.
-        tests: usize,
-        /// Memory needed, GiB.
-        need_gib: f64,
-        /// Memory available, GiB.
-        avail_gib: f64,
     },
     /// Every grid point failed (no finite least-squares solution).
     #[error("no fit found within the bounds")]
@@ -327,7 +319,8 @@ struct Grid {
     points: Vec<Vec<f64>>,
     /// Index of each point along each axis, for finding local minima.
     index: Vec<Vec<usize>>,
-    solvers: Vec<Linear>,
+    /// Each point's linear solver, when they fit in memory (see [`Grid::new`]).
+    solvers: Option<Vec<Linear>>,
     size: usize,
 }
 
@@ -336,7 +329,7 @@ fn axis(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 }
 
 impl Grid {
-    fn new(p: &Problem) -> Result<Self, FitError> {
+    fn new(p: &Problem) -> Self {
         let n = p.opts.grid_size();
         let axes: Vec<Vec<f64>> = p.opts.bounds.iter().map(|(lo, hi)| axis(*lo, *hi, n)).collect();
         let mut points = Vec::new();
@@ -351,21 +344,23 @@ impl Grid {
                 index.push(idx);
             }
         }
-        // Each point keeps four designs and their pseudo-inverses: 16 numbers per test.
+        // Each point's solver keeps four designs and their pseudo-inverses: 16 numbers per test.
+        // They are kept (the bootstrap evaluates the grid once per replicate) only when twice
+        // that fits in the memory available; otherwise each evaluation builds them again, one
+        // per worker at a time: slower, with the same numbers, and memory that no grid size,
+        // history length or allocator behaviour can exhaust.
         let need = points.len() as f64 * (p.tests.days.len() as f64 * 16.0 * 8.0 + 512.0);
-        if let Some(avail) = crate::output::available_memory()
-            && need > avail
-        {
-            let gib = |b: f64| b / (1u64 << 30) as f64;
-            return Err(FitError::TooMuchMemory { points: points.len(), tests: p.tests.days.len(), need_gib: gib(need), avail_gib: gib(avail) });
-        }
-        let solvers = points.par_iter().map(|t| p.linear(t)).collect();
-        Ok(Grid { points, index, solvers, size: n })
+        let room = crate::output::available_memory().unwrap_or(2.0 * (1u64 << 30) as f64);
+        let solvers = p.opts.keep_solvers.unwrap_or(2.0 * need <= room).then(|| points.par_iter().map(|t| p.linear(t)).collect());
+        Grid { points, index, solvers, size: n }
     }
 
-    /// SSE at every grid point for the data y.
-    fn evaluate(&self, y: &DVector<f64>) -> Vec<f64> {
-        self.solvers.iter().map(|s| s.solve(y).1).collect()
+    /// SSE at every grid point for the data y (the same numbers whether the solvers are kept).
+    fn evaluate(&self, p: &Problem, y: &DVector<f64>) -> Vec<f64> {
+        match &self.solvers {
+            Some(solvers) => solvers.iter().map(|s| s.solve(y).1).collect(),
+            None => self.points.par_iter().map(|t| p.linear(t).solve(y).1).collect(),
+        }
     }
 
     /// Grid points that are no worse than every feasible neighbour, best first.
@@ -404,7 +399,7 @@ impl Grid {
 
 /// Fit the time constants and gains to y: the best optimum and the distinct others.
 fn fit_once(p: &Problem, grid: &Grid, y: &DVector<f64>, starts: usize) -> Vec<(Vec<f64>, [f64; 3], f64)> {
-    let sse = grid.evaluate(y);
+    let sse = grid.evaluate(p, y);
     let minima = grid.local_minima(&sse);
     let mut found: Vec<(Vec<f64>, [f64; 3], f64)> = Vec::new();
     for &k in minima.iter().take(starts) {
@@ -459,7 +454,7 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
     }
     let tests = Tests { days, y };
     let p = Problem { series, tests: &tests, opts };
-    let grid = Grid::new(&p)?;
+    let grid = Grid::new(&p);
     if grid.points.is_empty() {
         return Err(FitError::NoFeasibleTaus { min_ratio: opts.min_ratio });
     }
@@ -546,9 +541,7 @@ fn warn_binding(result: &mut FitResult, series: &DailySeries, tests: &Tests, opt
                 o.bootstrap = 0;
                 let q = Problem { series, tests, opts: &o };
                 let label = if r == 1.0 { "no order".to_string() } else { format!(">= {r}") };
-                let Ok(g) = Grid::new(&q) else {
-                    return format!("{label}: not computed (memory)");
-                };
+                let g = Grid::new(&q);
                 let best = fit_once(&q, &g, &tests.y, 4);
                 best.first().map_or(format!("{label}: none"), |b| format!("tau1/tau2 {label}: SSE {:.3} at ({:.1}, {:.1})", b.2, b.0[0], b.0[1]))
             })
