@@ -56,7 +56,7 @@ h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.2em;margin-top:1.8em;border-bott
 .question{background:#f3f6fa;border-left:4px solid #2171b5;padding:10px 14px;white-space:pre-wrap;font-size:.95em}
 table{border-collapse:collapse;font-size:.9em;margin:8px 0}th,td{padding:4px 9px;border-bottom:1px solid #e5e5e5;text-align:right}
 th{background:#f0f0f0;font-weight:600}td.l,th.l{text-align:left}
-.ahead{color:#2171b5;font-weight:600}.behind{color:#cb181d;font-weight:600}.unsure{color:#666}
+.ahead{color:#2171b5;font-weight:600}.behind{color:#cb181d;font-weight:600}.unsure{color:#666}.trivial{color:#238b45}
 .scroll{overflow-x:auto}.chart svg{max-width:100%;height:auto}
 td.overreach{background:#fde2d6}td.recovery{background:#dcf1d6}td.taper{background:#dce8f6}
 .meta td{text-align:left}.small{font-size:.85em;color:#555}";
@@ -111,7 +111,7 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], verdict: &
         h.push_str(&format!("<li>{}</li>\n", esc(line.trim_start())));
     }
     h.push_str("</ul>\n<div class=\"scroll\"><table id=\"verdict\">\n");
-    h.push_str("<tr><th class=\"l\">row</th><th class=\"l\">compared with</th><th>race-day mean</th><th>gain vs start</th><th>difference</th><th>95% CI</th><th>difference %</th><th>better for</th><th>95% CI</th></tr>\n");
+    h.push_str("<tr><th class=\"l\">row</th><th class=\"l\">compared with</th><th>race-day mean</th><th>gain vs start</th><th>difference</th><th>95% CI</th><th>difference %</th><th>verdict</th><th>better by more than swc</th><th>worse by more than swc</th></tr>\n");
     let unit = if sc.performance_unit.is_empty() { String::new() } else { format!(" {}", sc.performance_unit) };
     for (i, r) in rows.iter().enumerate().take(MAX_TABLE_ROWS) {
         let mean = r.perf_final_mean();
@@ -127,13 +127,18 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], verdict: &
                 h.push_str("<td class=\"l\"><em>reference</em></td>");
                 h.push_str(&cell(&columns::PERF_FINAL_MEAN, &f, format!("{mean:.1}{unit}"), ""));
                 h.push_str(&gain);
-                h.push_str("<td></td><td></td><td></td><td></td><td></td></tr>\n");
+                h.push_str("<td></td><td></td><td></td><td></td><td></td><td></td></tr>\n");
             }
             Some(c) => {
                 let d = c.decimals();
                 let (lo, hi) = c.diff_ci();
-                let (wl, wh) = c.win_rate_ci();
-                let class = if lo > 0.0 { "ahead" } else if hi < 0.0 { "behind" } else { "unsure" };
+                let verdict = c.verdict();
+                let class = match verdict {
+                    Some(crate::summary::Verdict::Better) => "ahead",
+                    Some(crate::summary::Verdict::Worse) => "behind",
+                    Some(crate::summary::Verdict::Trivial) => "trivial",
+                    Some(crate::summary::Verdict::Unclear) | None => "unsure",
+                };
                 h.push_str(&format!("<td class=\"l\">{}</td>", esc(&sc.short_label(c.reference))));
                 h.push_str(&cell(&columns::PERF_FINAL_MEAN, &f, format!("{mean:.1}{unit}"), ""));
                 h.push_str(&gain);
@@ -146,14 +151,11 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], verdict: &
                     esc(&signed(hi, d))
                 ));
                 h.push_str(&cell(&columns::DIFF_PCT, &f, format!("{}%", signed(c.diff_pct, pct_decimals(c))), class));
-                h.push_str(&cell(&columns::WIN_RATE, &f, percent(c.win_rate(), c.athletes), ""));
-                h.push_str(&format!(
-                    "<td data-col=\"win_rate_ci\" data-low=\"{}\" data-high=\"{}\">{} to {}</td></tr>\n",
-                    num(wl),
-                    num(wh),
-                    percent(wl, c.athletes),
-                    percent(wh, c.athletes)
-                ));
+                let name = verdict.map_or("", |v| v.name());
+                h.push_str(&format!("<td class=\"{class}\" data-col=\"verdict\" data-value=\"{name}\" title=\"{}\">{name}</td>", esc(&crate::result::judgement(c))));
+                h.push_str(&cell(&columns::BETTER_SHARE, &f, percent(c.better_share(), c.athletes), ""));
+                h.push_str(&cell(&columns::WORSE_SHARE, &f, percent(c.worse_share(), c.athletes), ""));
+                h.push_str("</tr>\n");
             }
         }
     }
@@ -249,7 +251,9 @@ fn how_to_read(h: &mut String, sc: &Scenario) {
     h.push_str("<li><strong>The answer is the paired difference</strong>, not the spread between athletes. Every row runs the same simulated athletes, so \
         the difference for athlete i is measured against athlete i's own result in the reference row. The spread of race-day performance \
         (final chart) mostly shows how different the athletes are.</li>\n");
-    h.push_str("<li><strong>better for</strong> is the share of athletes who do strictly better than in the reference; 50% means a coin toss.</li>\n");
+    h.push_str("<li><strong>verdict</strong> weighs the difference against the smallest worthwhile change (swc): a difference whose 95% interval lies inside \
+        +/-swc is <em>trivial</em> whatever its sign. <strong>better/worse by more than swc</strong> are the shares of athletes whose own difference exceeds it \
+        either way; the rest gain or lose less than it matters.</li>\n");
     h.push_str("<li><strong>difference %</strong> is relative to the reference's mean race-day performance, whose level is set by the model's p0; \
         compare rows with each other, not with real race times.</li>\n");
     if linear {

@@ -51,6 +51,27 @@ fn check_against(row: &HashMap<String, String>, this: &[f64], reference: &[f64],
     let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
     close("win_rate_ci_low", (c - h).max(0.0));
     close("win_rate_ci_high", (c + h).min(1.0));
+    // Against the smallest worthwhile change (percent of the reference's mean).
+    let swc = f(row, "swc_pct");
+    let thr = swc / 100.0 * reference_mean.abs();
+    let better = d.iter().filter(|x| **x > thr).count() as f64 / n;
+    let worse = d.iter().filter(|x| **x < -thr).count() as f64 / n;
+    close("better_share", better);
+    close("worse_share", worse);
+    close("trivial_share", 1.0 - better - worse);
+    let (lo, hi) = (100.0 * (mean - z * sd / n.sqrt()) / reference_mean.abs(), 100.0 * (mean + z * sd / n.sqrt()) / reference_mean.abs());
+    close("diff_ci_low_pct", lo);
+    close("diff_ci_high_pct", hi);
+    let verdict = if lo > swc {
+        "better"
+    } else if hi < -swc {
+        "worse"
+    } else if lo >= -swc && hi <= swc {
+        "trivial"
+    } else {
+        "unclear"
+    };
+    assert_eq!(row["verdict"], verdict, "lo {lo} hi {hi} swc {swc}");
 }
 
 #[test]
@@ -83,10 +104,13 @@ fn a_named_reference_variant_is_compared_at_each_sweep_point() {
     // The verdict names both rows and the shared sweep point, with the rounded numbers.
     let clustered2 = rows.iter().find(|x| x["variant"] == "clustered" && x["plan.key_workouts"] == "2").unwrap();
     let line = err.lines().find(|l| l.starts_with("clustered vs spread (key_workouts=2): ")).unwrap_or_else(|| panic!("no verdict line in {err}"));
-    let shown: f64 = line.split(": ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
-    let half = f(clustered2, "diff_ci_high") - f(clustered2, "diff_mean");
-    assert!((shown - f(clustered2, "diff_mean")).abs() <= half, "{line}");
-    assert!(line.contains("95% CI") && line.contains("of athletes"), "{line}");
+    // `A vs B (same): VERDICT: +1.23% (95% CI ...), ...`
+    let parts: Vec<&str> = line.splitn(3, ": ").collect();
+    assert_eq!(parts[1], clustered2["verdict"], "{line}");
+    let shown: f64 = parts[2].split('%').next().unwrap().parse().unwrap();
+    let half = f(clustered2, "diff_ci_high_pct") - f(clustered2, "diff_pct");
+    assert!((shown - f(clustered2, "diff_pct")).abs() <= half, "{line}");
+    assert!(line.contains("95% CI") && line.contains("of athletes") && line.contains("0.5%"), "{line}");
 }
 
 #[test]
@@ -155,4 +179,113 @@ fn bad_compare_tables_point_at_the_value() {
         }
         assert!(!out.exists(), "case {i}: a bad scenario must write nothing");
     }
+}
+
+/// Issue 27: a difference far smaller than the smallest worthwhile change reads `trivial`
+/// everywhere (summary.csv, the verdict line), however consistent it is across athletes; the
+/// same difference under `swc = 0` is `better` or `worse`.
+#[test]
+fn a_tiny_consistent_difference_is_trivial_under_the_smallest_worthwhile_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = format!("schema_version = 1\n[run]\nathletes = 2000\n{MODEL}{PLAN}[[variant]]\nname = \"a\"\n[[variant]]\nname = \"b\"\nplan.key_load = 150.3\n");
+    for (swc, want) in [(None, "trivial"), (Some("0.0"), "")] {
+        let text = match swc {
+            Some(x) => format!("{base}[compare]\nswc = {x}\n"),
+            None => base.clone(),
+        };
+        let sc = write(dir.path(), "s.toml", &text);
+        let out = dir.path().join(format!("out{}", swc.unwrap_or("d")));
+        let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"]);
+        assert_eq!(code, 0, "{err}");
+        let rows = summary(&out);
+        let b = &rows[1];
+        let perf = finals(&out, 0);
+        check_against(b, &perf["b"], &perf["a"], f(&rows[0], "perf_final_mean"));
+        // A real but tiny difference: its interval excludes 0.
+        assert!(f(b, "diff_pct").abs() < 0.2 && (f(b, "diff_ci_low") > 0.0 || f(b, "diff_ci_high") < 0.0), "{b:?}");
+        let line = err.lines().find(|l| l.starts_with("b vs a: ")).unwrap();
+        if want == "trivial" {
+            assert_eq!(b["swc_pct"], "0.5");
+            assert_eq!(b["verdict"], "trivial");
+            assert!(f(b, "trivial_share") > 0.99, "{b:?}");
+            assert!(line.starts_with("b vs a: trivial: ") && line.contains("inside +/-0.5%"), "{line}");
+        } else {
+            assert!(b["verdict"] == "better" || b["verdict"] == "worse", "{b:?}");
+            assert!(f(b, "trivial_share") < 0.05);
+        }
+        // The reference row leaves every comparison cell empty.
+        for col in ["swc_pct", "better_share", "worse_share", "trivial_share", "verdict", "diff_ci_low_pct"] {
+            assert_eq!(rows[0][col], "", "{col}");
+        }
+    }
+    let sc = write(dir.path(), "bad.toml", &format!("{base}[compare]\nswc = 60\n"));
+    let (code, err) = run(&["validate", sc.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("compare.swc = 60: expected a percent from 0 to 50"), "{err}");
+}
+
+/// Issue 27 (rule 4): rows of different models are never compared by accident: without
+/// `[compare]` each model's first variant is its reference; a reference of another model is
+/// refused unless `across_models = true`, and then the verdict names both models.
+#[test]
+fn rows_of_different_models_are_compared_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = format!(
+        "schema_version = 1\n[run]\nathletes = 300\n{MODEL}{PLAN}[[variant]]\nname = \"busso-spread\"\n[[variant]]\nname = \"busso-clustered\"\nplan.spacing = \"clustered\"\n\
+         [[variant]]\nname = \"banister-spread\"\nmodel = {{ kind = \"banister\", preset = \"banister-literature\" }}\n[[variant]]\nname = \"banister-clustered\"\nmodel = {{ kind = \"banister\", preset = \"banister-literature\" }}\nplan.spacing = \"clustered\"\n"
+    );
+    let sc = write(dir.path(), "m.toml", &base);
+    let out = dir.path().join("out");
+    let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let rows = summary(&out);
+    let refs: Vec<&str> = rows.iter().map(|r| r["reference"].as_str()).collect();
+    assert_eq!(refs, ["", "busso-spread", "", "banister-spread"]);
+    assert!(!err.contains("banister-spread vs busso"), "{err}");
+    let named = format!("{base}[compare]\nreference = \"busso-spread\"\n");
+    let sc = write(dir.path(), "n.toml", &named);
+    let (code, err) = run(&["validate", sc.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("rows of different models are compared only with [compare] across_models = true") && err.contains("(banister-literature)"), "{err}");
+    let across = format!("{base}[compare]\nreference = \"busso-spread\"\nacross_models = true\n");
+    let sc = write(dir.path(), "a.toml", &across);
+    let out = dir.path().join("out-a");
+    let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.lines().any(|l| l.starts_with("banister-spread (banister-literature) vs busso-spread (busso), across models: ")), "{err}");
+}
+
+/// Issue 27 (rule 5): rows whose athletes are all identical (pmc; fixed values without noise)
+/// are one athlete: no win rate, no interval, `athletes = 1` in the verdict; a form (TSB) has no
+/// level, so no percent and no verdict.
+#[test]
+fn identical_athletes_are_one_athlete_and_a_form_has_no_percent() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = "[model]\nkind = \"banister\"\np0 = 100.0\nk1 = 0.1\nk2 = 0.2\ntau1 = 42.0\ntau2 = 7.0\n";
+    let text = format!("schema_version = 1\n[run]\nathletes = 500\n{fixed}{PLAN}[[variant]]\nname = \"spread\"\n[[variant]]\nname = \"heavy\"\nplan.key_load = 200.0\n");
+    let sc = write(dir.path(), "f.toml", &text);
+    let out = dir.path().join("out");
+    let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let rows = summary(&out);
+    for col in ["win_rate", "win_rate_ci_low", "diff_ci_low", "diff_ci_low_pct"] {
+        assert_eq!(rows[1][col], "", "{col}");
+    }
+    assert!(f(&rows[1], "diff_pct").abs() > 0.0);
+    assert!(["better", "worse", "trivial"].contains(&rows[1]["verdict"].as_str()), "{:?}", rows[1]);
+    let line = err.lines().find(|l| l.starts_with("heavy vs spread: ")).unwrap();
+    assert!(line.contains("athletes = 1") && !line.contains("95% CI"), "{line}");
+    // pmc: a form chart, one athlete, no percent.
+    let pmc = format!("schema_version = 1\n[run]\nathletes = 200\n[model]\nkind = \"pmc\"\n{PLAN}[[variant]]\nname = \"spread\"\n[[variant]]\nname = \"clustered\"\nplan.spacing = \"clustered\"\n");
+    let sc = write(dir.path(), "p.toml", &pmc);
+    let out = dir.path().join("out-p");
+    let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let rows = summary(&out);
+    for col in ["diff_pct", "win_rate", "verdict", "better_share", "swc_pct"] {
+        assert_eq!(rows[1][col], "", "pmc {col}");
+    }
+    assert!(!rows[1]["diff_mean"].is_empty());
+    let line = err.lines().find(|l| l.starts_with("clustered vs spread: ")).unwrap();
+    assert!(line.contains("a form has no level") && line.contains("athletes = 1"), "{line}");
 }

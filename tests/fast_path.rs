@@ -72,7 +72,8 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
         if p > peak {
             (peak, peak_day) = (p, d as f64);
         }
-        if p < base {
+        // Below the level by more than 1e-9 of it (rounding at a steady state is not a day below).
+        if p < base - 1e-9 * base.abs() {
             below += 1.0;
         }
         total += w;

@@ -257,7 +257,8 @@ fn a_scenario_beside_a_history_it_was_not_written_with_is_refused() {
     // The replicates likewise.
     let reps = dir.path().join("athlete-replicates.csv");
     let mut r = std::fs::read_to_string(&reps).unwrap();
-    r.push_str(&r.lines().nth(1).unwrap().to_string());
+    let first = r.lines().nth(1).unwrap().to_string();
+    r.push_str(&first);
     r.push('\n');
     std::fs::write(&reps, r).unwrap();
     let o = common::bin().args(["validate", sc.to_str().unwrap()]).output().unwrap();

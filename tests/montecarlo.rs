@@ -96,13 +96,17 @@ fn a_population_matches_the_closed_form_of_the_linear_model() {
 fn rows_are_paired_identical_variants_tie_and_p0_plus_one_always_wins() {
     let dir = tempfile::tempdir().unwrap();
     let model = MODEL.replace("k1 = 0.1", "k1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }").replace("tau2 = 7.0", "tau2 = { dist = \"uniform\", min = 5.0, max = 10.0 }");
-    let text = format!("schema_version = 1\n[run]\nathletes = 3000\n{model}{PLAN}[noise]\nload_cv = 0.2\nmiss_rate = 0.1\ntest_sd = 2.0\n\
+    // (Load noise only: a race-day test error is drawn anew in every row, see below.)
+    let text = format!("schema_version = 1\n[run]\nathletes = 3000\n{model}{PLAN}[noise]\nload_cv = 0.2\nmiss_rate = 0.1\n\
         [[variant]]\nname = \"a\"\n[[variant]]\nname = \"same\"\n[[variant]]\nname = \"plus-one\"\nmodel.p0 = 101.0\n");
     let sc = write(dir.path(), "pair.toml", &text);
     let out = dir.path().join("out");
     assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"]).0, 0);
     let rows = summary(&out);
-    let comparison = ["reference", "win_rate", "win_rate_ci_low", "win_rate_ci_high", "diff_mean", "diff_ci_low", "diff_ci_high", "diff_pct"];
+    let comparison = [
+        "reference", "win_rate", "win_rate_ci_low", "win_rate_ci_high", "diff_mean", "diff_ci_low", "diff_ci_high", "diff_pct", "diff_ci_low_pct",
+        "diff_ci_high_pct", "swc_pct", "better_share", "worse_share", "trivial_share", "verdict",
+    ];
     for (k, v) in &rows[0] {
         if !["variant", "label"].contains(&k.as_str()) && !comparison.contains(&k.as_str()) {
             assert_eq!(&rows[1][k], v, "identical variants differ in {k}");
@@ -224,10 +228,25 @@ fn every_shipped_scenario_runs_end_to_end() {
                 assert!(f(r, col).is_finite(), "{}: {col}", path.display());
             }
             // Every row is either a reference (empty comparison) or compared with a finite result.
+            // (Rows of identical athletes are one athlete: no win rate or interval; a form,
+            // pmc's, has no percent or verdict.)
             if !r["reference"].is_empty() {
-                for col in ["win_rate", "diff_mean", "diff_pct", "win_rate_ci_low", "win_rate_ci_high"] {
+                assert!(f(r, "diff_mean").is_finite(), "{}: diff_mean", path.display());
+                let one = r["win_rate"].is_empty();
+                let form = r["model"] == "pmc";
+                let cols: &[&str] = match (one, form) {
+                    (false, false) => &["win_rate", "diff_pct", "win_rate_ci_low", "win_rate_ci_high", "better_share", "diff_ci_low_pct"],
+                    (true, false) => &["diff_pct", "better_share"],
+                    (false, true) => &["win_rate", "win_rate_ci_low"],
+                    (true, true) => &[],
+                };
+                for col in cols {
                     assert!(f(r, col).is_finite(), "{}: {col}", path.display());
                 }
+                if one {
+                    assert_eq!(r["diff_ci_low"], "", "{}: one athlete, no interval", path.display());
+                }
+                assert_eq!(r["verdict"].is_empty(), form, "{}: verdict {:?}", path.display(), r["verdict"]);
             }
         }
         assert!(rows.iter().any(|r| !r["reference"].is_empty()) || rows.len() == 1, "{}: nothing compared", path.display());
@@ -427,4 +446,49 @@ fn measurement_noise_moves_only_the_race_day_result() {
     // The mean's standard error is sd/sqrt(n); the variance's is about sd^2 sqrt(2/n).
     assert!(mean.abs() < 4.0 * sd / (n as f64).sqrt(), "mean error {mean}");
     assert!((var / (sd * sd) - 1.0).abs() < 4.0 * (2.0 / n as f64).sqrt(), "error variance {var}");
+}
+
+/// Issue 27 (rule 7): with `test_sd`, each row's race-day result is a new test, drawn from the
+/// row's own stream words: two identical variants then differ only by two independent errors
+/// (win rate near 0.5, paired sd sqrt(2) test_sd), while everything the errors do not touch
+/// (peak, load, days below) stays identical.
+#[test]
+fn each_row_gets_its_own_race_day_measurement_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("schema_version = 1\n[run]\nathletes = 4000\n{MODEL}{PLAN}[noise]\ntest_sd = 50.0\n[[variant]]\nname = \"a\"\n[[variant]]\nname = \"same\"\n");
+    let sc = write(dir.path(), "t.toml", &text);
+    let out = dir.path().join("out");
+    assert_eq!(run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"]).0, 0);
+    let rows = summary(&out);
+    let n = 4000.0;
+    let w = f(&rows[1], "win_rate");
+    // Binomial(4000, 1/2): 4 sd is 0.032.
+    assert!((w - 0.5).abs() < 0.032, "win rate {w}");
+    let mut r = csv::Reader::from_path(out.join("athletes.csv")).unwrap();
+    let recs: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let d: Vec<f64> = (0..4000).map(|i| recs[4000 + i][2].parse::<f64>().unwrap() - recs[i][2].parse::<f64>().unwrap()).collect();
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    // The difference of two independent N(0, 50^2): variance 5000, its estimate within 4 se.
+    let se = 5000.0 * (2.0 / (n - 1.0)).sqrt();
+    assert!((var - 5000.0).abs() < 4.0 * se, "variance {var}");
+    assert!(mean.abs() < 4.0 * (5000.0 / n).sqrt(), "mean {mean}");
+    for col in ["perf_peak_mean", "peak_day_mean", "load_total_mean", "days_below_mean"] {
+        assert_eq!(rows[0][col], rows[1][col], "{col}");
+    }
+}
+
+/// Issue 27 (rule 7): at an exact steady state (a steady-load start trained on at that load)
+/// rounding in the last bit is not a day below the starting level.
+#[test]
+fn an_exact_steady_state_has_no_days_below() {
+    let dir = tempfile::tempdir().unwrap();
+    // (banister-literature's population counted 1.12 such days on average before.)
+    let text = "schema_version = 1\n[run]\nathletes = 50\n[model]\npreset = \"banister-literature\"\n[athlete]\nstart = { steady_load = 60.0 }\n[plan]\nweeks = 8\nkey_workouts = 0\neasy_load = 60.0\nrest_days = 0\n";
+    let sc = write(dir.path(), "s.toml", text);
+    let out = dir.path().join("out");
+    let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let rows = summary(&out);
+    assert_eq!(f(&rows[0], "days_below_mean"), 0.0, "{:?}", rows[0]);
 }

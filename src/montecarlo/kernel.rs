@@ -84,6 +84,10 @@ pub struct RowKernel<'a> {
     pub plan_total: f64,
     load_key: [u8; 32],
     test_key: [u8; 32],
+    /// The row whose race-day measurement error this kernel draws: block `row << 32 | days / 8`
+    /// of the athlete's `test` stream, so each row's test is a new one (row 0 reads block
+    /// `days / 8`, as before rows had their own).
+    test_row: u64,
     /// Lognormal load factor: ln f ~ N(mu, sigma^2) with E f = 1.
     mu: f64,
     sigma: f64,
@@ -93,7 +97,8 @@ pub struct RowKernel<'a> {
 impl<'a> RowKernel<'a> {
     /// The kernel of a row: its model, plan loads, noise, seed and start, with loops compiled for
     /// the widest instruction set the processor has within `simd`.
-    pub fn new(config: &'a crate::model::ModelConfig, days: &'a crate::plan::Plan, noise: Noise, seed: u64, start: &'a crate::scenario::Start, simd: Simd) -> Self {
+    /// `row` keys the race-day measurement error (each row's test is drawn anew).
+    pub fn new(config: &'a crate::model::ModelConfig, days: &'a crate::plan::Plan, noise: Noise, seed: u64, start: &'a crate::scenario::Start, simd: Simd, row: usize) -> Self {
         let plan = &days.load[..];
         let sigma2 = (1.0 + noise.load_cv * noise.load_cv).ln();
         let mut acwr = Acwr::default();
@@ -114,6 +119,7 @@ impl<'a> RowKernel<'a> {
             plan_total: plan.iter().sum(),
             load_key: rng::key(seed, "load"),
             test_key: rng::key(seed, "test"),
+            test_row: row as u64,
             mu: -0.5 * sigma2,
             sigma: sigma2.sqrt(),
             form: Form::detect(simd),
@@ -218,6 +224,9 @@ impl<'a> RowKernel<'a> {
         } else {
             [0.0; N]
         };
+        // A day counts below the level only by more than 1e-9 of it: at an exact steady state
+        // the last bit of rounding is not a day below.
+        let floor: [f64; N] = lanes_from(|l| base[l] - 1e-9 * base[l].abs());
         let load_gen = ChaChaLanes::<N>::new(&self.load_key, first);
         let mut load_words = [[0u32; N]; 16];
         let mut acwr = AcwrLanes::<N>::default();
@@ -249,7 +258,7 @@ impl<'a> RowKernel<'a> {
                 let better = mask(p[l] > peak[l]);
                 peak[l] = select(better, p[l], peak[l]);
                 peak_day[l] = select(better, day, peak_day[l]);
-                below[l] += select(mask(p[l] < base[l]), 1.0, 0.0);
+                below[l] += select(mask(p[l] < floor[l]), 1.0, 0.0);
             }
             if LOAD {
                 for l in 0..N {
@@ -271,7 +280,7 @@ impl<'a> RowKernel<'a> {
         sink.day(days, valid, &last, &model.fitness(), &model.fatigue(), &w);
         if TEST {
             let mut test_words = [[0u32; N]; 16];
-            ChaChaLanes::<N>::new(&self.test_key, first).block((days / 8) as u64, &mut test_words);
+            ChaChaLanes::<N>::new(&self.test_key, first).block((self.test_row << 32) | (days / 8) as u64, &mut test_words);
             self.add_test_errors(&test_words, days, &mut last);
         }
         for (l, o) in out.iter_mut().enumerate().take(valid) {

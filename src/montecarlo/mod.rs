@@ -238,6 +238,9 @@ pub struct RowOptions {
     pub daily: bool,
     /// The widest instruction set the loops may use (every form gives the same bits).
     pub simd: Simd,
+    /// The row's index in its run: it keys the race-day measurement error (`test_sd`), so each
+    /// row's test is an independent draw and paired comparisons carry it.
+    pub row: usize,
 }
 
 /// Run one row over `athletes` athletes (athlete i's draws are fixed by (seed, i), so the same
@@ -257,9 +260,9 @@ pub struct RowOptions {
 /// assert_eq!(res.metrics.perf_final, again.metrics.perf_final);
 /// ```
 pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress: &AtomicU64) -> RowResult {
-    let RowOptions { keep_params, daily, simd } = opts;
+    let RowOptions { keep_params, daily, simd, row: index } = opts;
     let plan = row.generated();
-    let kernel = RowKernel::new(&row.model.config, plan, row.noise, seed, &row.start, simd);
+    let kernel = RowKernel::new(&row.model.config, plan, row.noise, seed, &row.start, simd, index);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes };
     struct Run<'a, 'j> {
@@ -285,7 +288,7 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress
 /// lane. For error messages only.
 pub fn first_non_finite_day(row: &Row, seed: u64, athlete: usize) -> Option<usize> {
     let plan = row.generated();
-    let kernel = RowKernel::new(&row.model.config, plan, row.noise, seed, &row.start, Simd::Auto);
+    let kernel = RowKernel::new(&row.model.config, plan, row.noise, seed, &row.start, Simd::Auto, 0);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes: athlete + 1 };
     struct Find<'a, 'j>(&'a Job<'j>, usize);

@@ -174,10 +174,11 @@ impl Evaluator<'_> {
     /// Run one candidate: its objective and constrained values.
     fn run(&self, point: &[Level]) -> Result<(f64, Vec<f64>)> {
         let row = self.sc.optimize_row(self.variant, point)?;
-        let res = run_row(&row, self.seed, self.athletes, RowOptions { simd: self.simd, ..Default::default() }, &AtomicU64::new(0));
+        // Row 1: a candidate's race-day test is drawn apart from the as-written row's (row 0).
+        let res = run_row(&row, self.seed, self.athletes, RowOptions { simd: self.simd, row: 1, ..Default::default() }, &AtomicU64::new(0));
         let mut s = res.summary();
         let (perf, mean, label) = &self.reference;
-        s.comparison = Some(Comparison::new(0, &res.metrics.perf_final, perf, *mean));
+        s.comparison = Some(Comparison::new(0, &res.metrics.perf_final, perf, *mean, self.sc.compare.swc, !row.model.config.kind.info().form_chart));
         Ok(values(&row, &s, Some(label), self.objective_col, &self.constraint_cols))
     }
 

@@ -80,7 +80,17 @@ fn forest(sc: &Scenario, rows: &[&RowSummary]) -> Result<Option<String>> {
     };
     let notes: Vec<String> = compared
         .iter()
-        .map(|(_, c)| format!("{} ({}%), better for {}", signed(c.diff_mean, c.decimals()), signed(c.diff_pct, pct_decimals(c)), percent(c.win_rate(), c.athletes)))
+        .map(|(_, c)| {
+            format!(
+                "{}: {} ({}%); > {}%: {} better, {} worse",
+                c.verdict().map_or("difference", |v| v.name()),
+                signed(c.diff_mean, c.decimals()),
+                signed(c.diff_pct, pct_decimals(c)),
+                c.swc_pct,
+                percent(c.better_share(), c.athletes),
+                percent(c.worse_share(), c.athletes)
+            )
+        })
         .collect();
     let ends = |c: &crate::summary::Comparison| {
         let (lo, hi) = c.diff_ci();

@@ -32,7 +32,7 @@ use crate::scenario::Scenario;
 use crate::stats::quantiles;
 use crate::summary::{COLUMNS, Comparison, RowFigures, RowSummary, Value, columns};
 
-pub use verdict::{verdict, verdict_line};
+pub use verdict::{verdict, verdict_line, judgement};
 
 /// How to run a scenario in memory.
 #[derive(Clone, Debug)]
@@ -261,7 +261,7 @@ fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Resul
     let mut pairing = Pairing::new(sc);
     let mut rows: Vec<RowOutcome> = Vec::with_capacity(sc.rows.len());
     let mut athlete_days = 0.0;
-    let opts = RowOptions { keep_params: cfg.per_athlete, daily: cfg.daily || cfg.views, simd: cfg.simd };
+    let opts = RowOptions { keep_params: cfg.per_athlete, daily: cfg.daily || cfg.views, simd: cfg.simd, row: 0 };
     for (ri, row) in sc.rows.iter().enumerate() {
         if cfg.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Error::Cancelled);
@@ -269,7 +269,7 @@ fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Resul
         if let Some(b) = bar {
             b.message(format!("row {}/{}", ri + 1, sc.rows.len()));
         }
-        let res = crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, opts, &progress));
+        let res = crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, RowOptions { row: ri, ..opts }, &progress));
         check_finite(sc, ri, seed, &res)?;
         athlete_days += (res.plan_days + 1) as f64 * athletes as f64;
         rows.push(RowOutcome { summary: res.summary(), athletes: None, daily: None, final_q: None });
@@ -285,6 +285,11 @@ fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Resul
         }
     }
     Ok((rows, athlete_days))
+}
+
+/// Whether a row's performance has a level to take percents of (not a form chart's TSB).
+fn has_level(row: &crate::scenario::Row) -> bool {
+    !row.model.config.kind.info().form_chart
 }
 
 /// Race-day performances kept for pairing: of reference rows (until the run ends) and of rows
@@ -309,7 +314,7 @@ impl Pairing {
     fn add(&mut self, sc: &Scenario, ri: usize, perf: &[f64], rows: &mut [RowOutcome]) {
         if let Some(r) = sc.rows[ri].reference {
             match self.kept.get(&r) {
-                Some(other) => rows[ri].summary.comparison = Some(Comparison::new(r, perf, other, rows[r].summary.perf_final_mean())),
+                Some(other) => rows[ri].summary.comparison = Some(Comparison::new(r, perf, other, rows[r].summary.perf_final_mean(), sc.compare.swc, has_level(&sc.rows[r]))),
                 None => self.pending.push((ri, perf.to_vec())),
             }
         }
@@ -317,7 +322,7 @@ impl Pairing {
             let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending).into_iter().partition(|(i, _)| sc.rows[*i].reference == Some(ri));
             self.pending = rest;
             for (i, theirs) in ready {
-                rows[i].summary.comparison = Some(Comparison::new(ri, &theirs, perf, rows[ri].summary.perf_final_mean()));
+                rows[i].summary.comparison = Some(Comparison::new(ri, &theirs, perf, rows[ri].summary.perf_final_mean(), sc.compare.swc, has_level(&sc.rows[ri])));
             }
             self.kept.insert(ri, perf.to_vec());
         }

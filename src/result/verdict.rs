@@ -1,25 +1,68 @@
 //! The readable verdict of a run: one line per compared row.
 
 use crate::scenario::Scenario;
-use crate::summary::{Comparison, RowSummary, pct_decimals, percent, signed};
+use crate::summary::{Comparison, RowSummary, Verdict, pct_decimals, percent, signed};
 
-/// The verdict of a compared row, e.g.
-/// `clustered vs spread (key_workouts=3): -8.2 (-2.9%, 95% CI -8.4 to -8.0), better for 4% of athletes`.
+/// The verdict of a compared row against the smallest worthwhile change, e.g.
+/// `clustered vs spread (key_workouts=3): trivial: -0.07% (95% CI -0.08 to -0.06%), inside
+/// +/-0.5%; mean difference -0.21; better by more than 0.5% for 2% of athletes, worse for 1%`.
 pub fn verdict_line(sc: &Scenario, i: usize, c: &Comparison) -> String {
-    let d = c.decimals();
-    let (lo, hi) = c.diff_ci();
-    let ci = if lo.is_finite() { format!(", 95% CI {} to {}", signed(lo, d), signed(hi, d)) } else { String::new() };
-    let who = match sc.diff_parts(i) {
-        Some((a, b, same)) if !same.is_empty() => format!("{a} vs {b} ({same})"),
-        Some((a, b, _)) => format!("{a} vs {b}"),
-        None => sc.short_label(i),
+    let (row, reference) = (&sc.rows[i], &sc.rows[c.reference]);
+    let who = if !row.same_model(reference) {
+        // Rows of two models ([compare] across_models): name both, whatever else differs.
+        format!("{} ({}) vs {} ({}), across models", sc.short_label(i), row.model_name(), sc.short_label(c.reference), reference.model_name())
+    } else {
+        match sc.diff_parts(i) {
+            Some((a, b, same)) if !same.is_empty() => format!("{a} vs {b} ({same})"),
+            Some((a, b, _)) => format!("{a} vs {b}"),
+            None => sc.short_label(i),
+        }
     };
+    format!("{who}: {}", judgement(c))
+}
+
+/// What a comparison means, in words: the verdict, the percent difference with its interval,
+/// where it lies against the smallest worthwhile change, the mean difference and the shares of
+/// athletes beyond it either way.
+pub fn judgement(c: &Comparison) -> String {
+    let Some(verdict) = c.verdict() else {
+        // A form (TSB) has no level: no percent, no verdict against a percent.
+        let d = c.decimals();
+        let (lo, hi) = c.diff_ci();
+        let ci = if lo.is_finite() { format!(" (95% CI {} to {})", signed(lo, d), signed(hi, d)) } else { String::new() };
+        return format!("{}{ci}{} (a form has no level: no percent or verdict)", signed(c.diff_mean, d), one(c));
+    };
+    let pd = pct_decimals(c);
+    let (lo, hi) = c.diff_pct_ci();
+    let ci = if lo.is_finite() { format!(" (95% CI {} to {}%)", signed(lo, pd), signed(hi, pd)) } else { String::new() };
+    let swc = trim(c.swc_pct);
+    let relation = match verdict {
+        Verdict::Better => format!("above +{swc}%"),
+        Verdict::Worse => format!("below -{swc}%"),
+        Verdict::Trivial => format!("inside +/-{swc}%"),
+        Verdict::Unclear => format!("straddles +/-{swc}%: more athletes would tell"),
+    };
+    if c.athletes == 1 {
+        return format!("{}: {}%, {relation}; difference {}{}", verdict.name(), signed(c.diff_pct, pd), signed(c.diff_mean, c.decimals()), one(c));
+    }
     format!(
-        "{who}: {} ({}%{ci}), better for {} of athletes",
-        signed(c.diff_mean, d),
-        signed(c.diff_pct, pct_decimals(c)),
-        percent(c.win_rate(), c.athletes)
+        "{}: {}%{ci}, {relation}; mean difference {}; better by more than {swc}% for {} of athletes, worse for {}",
+        verdict.name(),
+        signed(c.diff_pct, pd),
+        signed(c.diff_mean, c.decimals()),
+        percent(c.better_share(), c.athletes),
+        percent(c.worse_share(), c.athletes)
     )
+}
+
+/// For a comparison of identical athletes: says there is one.
+fn one(c: &Comparison) -> &'static str {
+    if c.athletes == 1 { "; athletes = 1 (every simulated athlete is identical: no spread, no interval)" } else { "" }
+}
+
+/// A percent as written: 0.5, not 0.500000.
+fn trim(x: f64) -> String {
+    format!("{x}")
 }
 
 /// The verdict lines of a run: every compared row, or with more than `max` compared rows the
@@ -34,11 +77,13 @@ pub fn verdict(sc: &Scenario, rows: &[&RowSummary], max: usize) -> Vec<String> {
     let mut out = vec![format!("{} compared rows; the three best and the three worst by percent difference:", compared.len())];
     out.extend(by_diff[..3].iter().map(|(i, c)| format!("  best:  {}", verdict_line(sc, *i, c))));
     out.extend(by_diff[by_diff.len() - 3..].iter().map(|(i, c)| format!("  worst: {}", verdict_line(sc, *i, c))));
-    let ahead = compared.iter().filter(|(_, c)| c.diff_ci().0 > 0.0).count();
-    let behind = compared.iter().filter(|(_, c)| c.diff_ci().1 < 0.0).count();
+    let count = |v: Verdict| compared.iter().filter(|(_, c)| c.verdict() == Some(v)).count();
     out.push(format!(
-        "  {ahead} rows are ahead of their reference and {behind} behind (95% CI excludes 0); {} are within noise; see summary.csv",
-        compared.len() - ahead - behind
+        "  against the smallest worthwhile change: {} better, {} worse, {} trivial, {} unclear; see summary.csv",
+        count(Verdict::Better),
+        count(Verdict::Worse),
+        count(Verdict::Trivial),
+        count(Verdict::Unclear)
     ));
     out
 }

@@ -13,16 +13,28 @@ use super::spec::{Compare, Row};
 use super::tree::Node;
 use super::collector::V;
 
-const KEYS: &[&str] = &["reference", "across"];
+const KEYS: &[&str] = &["reference", "across", "swc", "across_models"];
 
 /// Read the table's keys (types only).
 pub(super) fn read(v: &mut V, c: &Node) -> Option<Compare> {
     if !v.keys(c, "compare", KEYS) {
         return None;
     }
+    let swc = v.float(c, "swc", "compare", |x| (!(0.0..=50.0).contains(&x)).then(|| "expected a percent from 0 to 50 (the smallest worthwhile change; 0.5 by default)".to_string()));
     Some(Compare {
         reference: v.string(c, "reference", "compare").map(str::to_string),
         across: v.string(c, "across", "compare").map(str::to_string),
+        swc: swc.unwrap_or(super::spec::DEFAULT_SWC_PCT),
+        across_models: match c.get("across_models") {
+            None => false,
+            Some(n) => match n.val {
+                super::tree::Val::Bool(b) => b,
+                _ => {
+                    v.bad(&n.span, format!("compare.across_models = {}: expected true or false", n.show()));
+                    false
+                }
+            },
+        },
     })
 }
 
@@ -104,12 +116,47 @@ pub(super) fn apply_compare_with(v: &mut V, compare: &Compare, variants: &[Strin
 }
 
 /// Rows are in variant order, then sweep order, with the same number of points per variant.
-/// With several variants each row is compared with `reference`'s row (default the first
-/// variant's) at the same point; with one variant, every row with the first row.
+/// With several variants each row is compared with `reference`'s row at the same point, by
+/// default the first variant's *with the same model* (a variant of another model starts its
+/// own comparisons); with one variant, every row with the first row of its model.
 fn assign(variants: &[String], rows: &mut [Row], reference: Option<usize>) {
     let points = (rows.len() / variants.len().max(1)).max(1);
-    for (i, row) in rows.iter_mut().enumerate() {
-        let target = if variants.len() > 1 { reference.unwrap_or(0) * points + i % points } else { 0 };
+    let targets: Vec<usize> = (0..rows.len())
+        .map(|i| match (variants.len() > 1, reference) {
+            (true, Some(r)) => r * points + i % points,
+            (true, None) => (0..variants.len()).map(|v| v * points + i % points).find(|&j| same_model(&rows[j], &rows[i])).unwrap_or(i),
+            (false, _) => (0..rows.len()).find(|&j| same_model(&rows[j], &rows[i])).unwrap_or(i),
+        })
+        .collect();
+    for (i, (row, target)) in rows.iter_mut().zip(targets).enumerate() {
         row.reference = (target != i).then_some(target);
+    }
+}
+
+fn same_model(a: &Row, b: &Row) -> bool {
+    a.same_model(b)
+}
+
+fn model_name(r: &Row) -> String {
+    r.model_name()
+}
+
+/// Refuse a comparison between rows of different models unless `[compare] across_models =
+/// true` says it is meant (the percent between two models' levels answers no training question).
+pub(super) fn check_models(v: &mut V, compare: &Compare, span: &std::ops::Range<usize>, rows: &[Row], paths: &[String]) {
+    if compare.across_models {
+        return;
+    }
+    if let Some((i, r)) = rows.iter().enumerate().find_map(|(i, row)| row.reference.filter(|&r| !same_model(row, &rows[r])).map(|r| (i, r))) {
+        v.bad(
+            span,
+            format!(
+                "row \"{}\" ({}) would be compared with row \"{}\" ({}): rows of different models are compared only with [compare] across_models = true; compare each model's variants with a variant of the same model",
+                rows[i].label(paths),
+                model_name(&rows[i]),
+                rows[r].label(paths),
+                model_name(&rows[r])
+            ),
+        );
     }
 }

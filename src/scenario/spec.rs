@@ -110,6 +110,19 @@ impl std::fmt::Debug for PlanCache {
 }
 
 impl Row {
+    /// Whether two rows run the same model: the same kind and the same preset (parameters may
+    /// differ: that is a variant of the model, not another model).
+    pub fn same_model(&self, other: &Row) -> bool {
+        self.model.config.kind == other.model.config.kind && self.model.joint.preset == other.model.joint.preset
+    }
+
+    /// The model the row runs, as a person names it: the preset, else the kind.
+    pub fn model_name(&self) -> String {
+        self.model.joint.preset.clone().unwrap_or_else(|| self.model.config.kind.name().to_string())
+    }
+}
+
+impl Row {
     /// The plan's days ([`crate::plan::generate`] of [`Row::plan`]), generated once per row and
     /// shared by the engine, the charts, the report and the plan files.
     pub fn generated(&self) -> &crate::plan::Plan {
@@ -191,12 +204,30 @@ pub struct Scenario {
 }
 
 /// The `[compare]` table as written.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Compare {
     /// The variant every other variant is compared with at the same sweep point.
     pub reference: Option<String>,
     /// A swept path: each row is compared with the row at this path's first value, all else equal.
     pub across: Option<String>,
+    /// The smallest worthwhile change, in percent of the reference row's mean race-day
+    /// performance (default [`DEFAULT_SWC_PCT`]).
+    pub swc: f64,
+    /// Whether a row may be compared with a row of another model (`[compare] across_models`).
+    pub across_models: bool,
+}
+
+/// The default smallest worthwhile change: 0.5% of race-day performance. Hopkins' smallest
+/// worthwhile change for an athlete's competitive performance is about 0.3 of the
+/// race-to-race variation (coefficient of variation) of top athletes, which is 0.5-1.5% in
+/// running, cycling and swimming events (Hopkins, Hawley & Burke 1999, Med Sci Sports Exerc
+/// 31:472-485; Hopkins 2004, Sportscience 8:1-7): 0.3 x 1.5% is about 0.5%.
+pub const DEFAULT_SWC_PCT: f64 = 0.5;
+
+impl Default for Compare {
+    fn default() -> Self {
+        Compare { reference: None, across: None, swc: DEFAULT_SWC_PCT, across_models: false }
+    }
 }
 
 impl Scenario {

@@ -113,6 +113,10 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
     if v.err.is_empty() {
         super::compare::apply_compare_with(&mut v, &compare, &names, &compare_with, &mut rows);
     }
+    if v.err.is_empty() {
+        let span = root.key_span("compare").unwrap_or(0..0);
+        super::compare::check_models(&mut v, &compare, &span, &rows, &sweep_paths);
+    }
     if v.err.is_empty() && variants.len().saturating_mul(points.len()) > MAX_ROWS {
         v.bad(&(0..0), format!("{} variants x {} sweep points make more than {MAX_ROWS} rows, the most a scenario may have", variants.len(), points.len()));
     }

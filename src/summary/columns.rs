@@ -125,6 +125,12 @@ pub const DIFF_MEAN: Column = num!("diff_mean", "perf", "mean paired race-day di
 /// The `diff_pct` column (the report shows it).
 pub const DIFF_PCT: Column = num!("diff_pct", "%", "the mean difference in percent of the size of the reference's mean race-day performance", |f| cmp(f, |c| c.diff_pct));
 
+/// The `better_share` column (the report shows it).
+pub const BETTER_SHARE: Column = num!("better_share", "share", "share of athletes whose paired difference is above +swc", |f| cmp(f, |c| c.better_share()));
+
+/// The `worse_share` column (the report shows it).
+pub const WORSE_SHARE: Column = num!("worse_share", "share", "share of athletes whose paired difference is below -swc", |f| cmp(f, |c| c.worse_share()));
+
 /// summary.csv's columns after the row's name columns, in file order.
 pub const COLUMNS: &[Column] = &[
     num!("athletes", "count", "athletes in the row", |f| Value::Count(f.summary.athletes)),
@@ -152,6 +158,16 @@ pub const COLUMNS: &[Column] = &[
     num!("diff_ci_low", "perf", "95% interval of the mean difference, low end", |f| cmp(f, |c| c.diff_ci().0)),
     num!("diff_ci_high", "perf", "95% interval of the mean difference, high end", |f| cmp(f, |c| c.diff_ci().1)),
     DIFF_PCT,
+    num!("diff_ci_low_pct", "%", "95% interval of the percent difference, low end", |f| cmp(f, |c| c.diff_pct_ci().0)),
+    num!("diff_ci_high_pct", "%", "95% interval of the percent difference, high end", |f| cmp(f, |c| c.diff_pct_ci().1)),
+    num!("swc_pct", "%", "the smallest worthwhile change ([compare] swc), in percent of the reference's mean race-day performance", |f| cmp(f, |c| if c.has_level() { c.swc_pct } else { f64::NAN })),
+    BETTER_SHARE,
+    WORSE_SHARE,
+    num!("trivial_share", "share", "share of athletes whose paired difference lies within +/-swc", |f| cmp(f, |c| c.trivial_share())),
+    text!("verdict", "better or worse (the 95% interval of diff_pct lies above +swc or below -swc), trivial (inside +/-swc) or unclear (straddles one of them); empty for a reference row", |f| match &f.summary.comparison {
+        Some(c) => c.verdict().map_or(Value::Empty, |v| Value::Text(v.name())),
+        None => Value::Empty,
+    }),
     num!("perf_peak_sd", "perf", "sd of the peak performance", |f| stat(f, 1, 1)),
     num!("perf_peak_p05", "perf", "5% quantile of the peak performance", |f| stat(f, 1, 2)),
     num!("perf_peak_p50", "perf", "median peak performance", |f| stat(f, 1, 3)),

@@ -92,26 +92,124 @@ pub struct Comparison {
     pub diff_sd: f64,
     /// 100 * diff_mean / |the reference's mean race-day performance|.
     pub diff_pct: f64,
+    /// The smallest worthwhile change, in percent of the reference's mean race-day performance
+    /// (`[compare] swc`).
+    pub swc_pct: f64,
+    /// Athletes whose paired difference is above +swc.
+    pub better: usize,
+    /// Athletes whose paired difference is below -swc.
+    pub worse: usize,
+    /// |the reference's mean race-day performance|, the base of every percent.
+    pub base: f64,
+}
+
+/// What a comparison means against the smallest worthwhile change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The 95% interval of the difference lies above +swc.
+    Better,
+    /// It lies below -swc.
+    Worse,
+    /// It lies inside [-swc, +swc]: whichever way, the difference does not matter.
+    Trivial,
+    /// It straddles +swc or -swc: more athletes are needed to tell.
+    Unclear,
+}
+
+impl Verdict {
+    /// `better`, `worse`, `trivial` or `unclear` (summary.csv's `verdict`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Better => "better",
+            Verdict::Worse => "worse",
+            Verdict::Trivial => "trivial",
+            Verdict::Unclear => "unclear",
+        }
+    }
 }
 
 impl Comparison {
     /// Compare race-day performances `this` with `reference` (same athletes, same order).
-    pub fn new(reference: usize, this: &[f64], other: &[f64], reference_mean: f64) -> Self {
+    /// `swc_pct` is the smallest worthwhile change in percent of the reference's mean; `level`
+    /// says whether performance has a level that percents can be taken of (not a form, TSB,
+    /// whose zero is arbitrary: then every percent, share and verdict is left undefined).
+    ///
+    /// Rows whose athletes are all identical (pmc, fixed values without noise) are one athlete:
+    /// `athletes` is 1, and there is no win rate and no interval.
+    pub fn new(reference: usize, this: &[f64], other: &[f64], reference_mean: f64, swc_pct: f64, level: bool) -> Self {
+        let identical = this.len() > 1 && this.iter().all(|x| x.to_bits() == this[0].to_bits()) && other.iter().all(|x| x.to_bits() == other[0].to_bits());
+        let (this, other) = if identical { (&this[..1], &other[..1]) } else { (this, other) };
         let n = this.len();
         let wins = this.iter().zip(other).filter(|(a, b)| a > b).count();
         let [s] = summarize_columns(n, |i| [this[i] - other[i]]);
         // Percent of the reference level's size, so the sign is the difference's even where the
-        // level is negative (a collapsed PerPot potential, a pmc form).
-        Comparison { reference, wins, athletes: n, diff_mean: s[0], diff_sd: s[1], diff_pct: 100.0 * s[0] / reference_mean.abs() }
+        // level is negative (a collapsed PerPot potential).
+        let base = if level { reference_mean.abs() } else { f64::NAN };
+        let threshold = swc_pct / 100.0 * base;
+        let better = this.iter().zip(other).filter(|(a, b)| *a - *b > threshold).count();
+        let worse = this.iter().zip(other).filter(|(a, b)| *a - *b < -threshold).count();
+        Comparison { reference, wins, athletes: n, diff_mean: s[0], diff_sd: s[1], diff_pct: 100.0 * s[0] / base, swc_pct, better, worse, base }
     }
 
-    /// The share of athletes better in this row than in the reference.
+    /// The share of athletes whose difference is above +swc.
+    pub fn better_share(&self) -> f64 {
+        if self.has_level() { self.better as f64 / self.athletes as f64 } else { f64::NAN }
+    }
+
+    /// The share of athletes whose difference is below -swc.
+    pub fn worse_share(&self) -> f64 {
+        if self.has_level() { self.worse as f64 / self.athletes as f64 } else { f64::NAN }
+    }
+
+    /// The share of athletes whose difference lies within +/-swc.
+    pub fn trivial_share(&self) -> f64 {
+        if self.has_level() { (self.athletes - self.better - self.worse) as f64 / self.athletes as f64 } else { f64::NAN }
+    }
+
+    /// The 95% interval of the mean difference in percent of the reference's mean.
+    pub fn diff_pct_ci(&self) -> (f64, f64) {
+        let (lo, hi) = self.diff_ci();
+        (100.0 * lo / self.base, 100.0 * hi / self.base)
+    }
+
+    /// The verdict against the smallest worthwhile change, from the 95% interval of the percent
+    /// difference (from the difference itself where there is no interval: one athlete). None
+    /// without a level to take percents of (a form).
+    pub fn verdict(&self) -> Option<Verdict> {
+        if !self.has_level() {
+            return None;
+        }
+        let (lo, hi) = self.diff_pct_ci();
+        let (lo, hi) = if lo.is_finite() && hi.is_finite() { (lo, hi) } else { (self.diff_pct, self.diff_pct) };
+        Some(if !(lo.is_finite() && hi.is_finite()) {
+            Verdict::Unclear
+        } else if lo > self.swc_pct {
+            Verdict::Better
+        } else if hi < -self.swc_pct {
+            Verdict::Worse
+        } else if lo >= -self.swc_pct && hi <= self.swc_pct {
+            Verdict::Trivial
+        } else {
+            Verdict::Unclear
+        })
+    }
+
+    /// The share of athletes better in this row than in the reference (NaN for one athlete:
+    /// a share of one says nothing a difference does not).
     pub fn win_rate(&self) -> f64 {
-        self.wins as f64 / self.athletes as f64
+        if self.athletes > 1 { self.wins as f64 / self.athletes as f64 } else { f64::NAN }
+    }
+
+    /// Whether performance has a level to take percents of (see [`Comparison::new`]).
+    pub fn has_level(&self) -> bool {
+        self.base.is_finite()
     }
 
     /// The Wilson score 95% interval of the win rate.
     pub fn win_rate_ci(&self) -> (f64, f64) {
+        if self.athletes <= 1 {
+            return (f64::NAN, f64::NAN);
+        }
         let n = self.athletes as f64;
         let p = self.win_rate();
         let z2 = Z95 * Z95;
@@ -186,7 +284,7 @@ mod tests {
     #[test]
     fn wilson_interval_is_the_score_test_interval() {
         for (wins, n) in [(40, 100), (0, 50), (50, 50), (1, 3), (9_990, 10_000), (1234, 2000)] {
-            let c = Comparison { reference: 0, wins, athletes: n, diff_mean: 0.0, diff_sd: 0.0, diff_pct: 0.0 };
+            let c = Comparison { reference: 0, wins, athletes: n, diff_mean: 0.0, diff_sd: 0.0, diff_pct: 0.0, swc_pct: 0.5, better: 0, worse: 0, base: 1.0 };
             let (lo, hi) = c.win_rate_ci();
             let (a, b) = score_interval(wins, n);
             assert!((lo - a).abs() < 1e-9 && (hi - b).abs() < 1e-9, "{wins}/{n}: {lo} {hi} vs {a} {b}");
