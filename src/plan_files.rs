@@ -52,7 +52,8 @@ pub fn write_plans(out: &mut dyn std::io::Write, sc: &Scenario) -> std::io::Resu
             let mut rec = vec![
                 crate::output::text_cell(&row.variant).into_owned(),
                 d.to_string(),
-                (d / 7).to_string(),
+                // Weeks a person reads count from 1 (days stay 0-based, as the engine's).
+                (d / 7 + 1).to_string(),
                 WEEKDAYS[d % 7].to_string(),
                 plan.session[d].name().to_string(),
                 crate::output::num(plan.load[d]),
@@ -84,7 +85,7 @@ pub fn write_weekly(out: &mut dyn std::io::Write, sc: &Scenario) -> std::io::Res
     for row in &sc.rows {
         let plan = generate(&row.plan);
         for wk in weeks(&plan) {
-            let mut rec = vec![crate::output::text_cell(&row.variant).into_owned(), wk.week.to_string(), wk.days.start.to_string(), (wk.days.end - 1).to_string()];
+            let mut rec = vec![crate::output::text_cell(&row.variant).into_owned(), (wk.week + 1).to_string(), wk.days.start.to_string(), (wk.days.end - 1).to_string()];
             if dated {
                 let s = row.plan.start_date();
                 rec.push(s.map_or(String::new(), |s| crate::daily::format_date(s + wk.days.start as i64)));

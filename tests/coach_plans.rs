@@ -152,7 +152,8 @@ fn dates_start_on_a_monday_and_race_date_sets_weeks_and_weekday() {
     assert_eq!(code, 0);
     let mut lines = out.lines();
     assert_eq!(lines.next().unwrap(), "variant,day,week,weekday,session,load,phase,week_kind,date");
-    assert_eq!(lines.next().unwrap(), "d,0,0,mon,easy,0,main,normal,2027-03-01".replace("easy", "rest"));
+    // Weeks count from 1 in every output a person reads; days stay 0-based.
+    assert_eq!(lines.next().unwrap(), "d,0,1,mon,easy,0,main,normal,2027-03-01".replace("easy", "rest"));
     assert!(out.lines().last().unwrap().ends_with(",2027-03-14"));
     let o = dir.path().join("o");
     assert_eq!(run(&["run", f.to_str().unwrap(), "--out", o.to_str().unwrap(), "--daily"]).0, 0);
@@ -173,7 +174,8 @@ fn plan_weekly_and_explain_show_each_week() {
     assert_eq!(code, 0);
     let rows: Vec<Vec<String>> = out.lines().map(|l| l.split(',').map(String::from).collect()).collect();
     assert_eq!(rows[0], ["variant", "week", "first_day", "last_day", "week_kind", "phase", "key", "long", "easy", "rest", "load"]);
-    assert_eq!(rows[1], ["w", "0", "0", "6", "normal", "main", "2", "0", "4", "1", "240"]);
+    assert_eq!(rows[1], ["w", "1", "0", "6", "normal", "main", "2", "0", "4", "1", "240"]);
+    assert_eq!(rows.last().unwrap()[1], "4", "the last of 4 weeks is week 4");
     assert_eq!(rows[2][4], "recovery");
     // Week 4 is a recovery week cut into by the taper: the taper wins the label.
     assert_eq!(rows[4][4], "taper");
