@@ -21,6 +21,8 @@ pub struct Meta<'a> {
     pub created_utc: &'a str,
     /// The commit of the periodize build, when known.
     pub git_commit: Option<&'a str>,
+    /// The run's validity warnings (manifest.json's `warnings`).
+    pub warnings: &'a [crate::result::RunWarning],
 }
 
 /// Rows shown in the page's tables at most; summary.csv and `periodize plan` have every row.
@@ -59,7 +61,7 @@ th{background:#f0f0f0;font-weight:600}td.l,th.l{text-align:left}
 .ahead{color:#2171b5;font-weight:600}.behind{color:#cb181d;font-weight:600}.unsure{color:#666}.trivial{color:#238b45}
 .scroll{overflow-x:auto}.chart svg{max-width:100%;height:auto}
 td.overreach{background:#fde2d6}td.recovery{background:#dcf1d6}td.taper{background:#dce8f6}
-.meta td{text-align:left}.small{font-size:.85em;color:#555}";
+.warnings li{color:#8c2d04}.meta td{text-align:left}.small{font-size:.85em;color:#555}";
 
 /// The whole page.
 pub fn render(sc: &Scenario, rows: &[&RowSummary], verdict: &[String], charts: &[Chart], meta: &Meta<'_>) -> String {
@@ -81,6 +83,13 @@ pub fn render(sc: &Scenario, rows: &[&RowSummary], verdict: &[String], charts: &
         meta.seed
     ));
     verdict_table(&mut h, sc, rows, verdict);
+    if !meta.warnings.is_empty() {
+        h.push_str("<h2>Warnings: read these rows with care</h2>\n<ul class=\"warnings\">\n");
+        for w in meta.warnings {
+            h.push_str(&format!("<li data-kind=\"{}\" data-row=\"{}\"><strong>{}</strong>: {}</li>\n", w.kind, w.row, w.kind.replace('_', " "), esc(&w.message)));
+        }
+        h.push_str("</ul>\n");
+    }
     for c in charts {
         h.push_str(&format!("<h2>{}</h2>\n<div class=\"chart\">{}</div>\n", esc(&c.title), inline_svg(&c.svg)));
     }

@@ -289,3 +289,26 @@ fn identical_athletes_are_one_athlete_and_a_form_has_no_percent() {
     let line = err.lines().find(|l| l.starts_with("clustered vs spread: ")).unwrap();
     assert!(line.contains("a form has no level") && line.contains("athletes = 1"), "{line}");
 }
+
+/// Issue 26 (defect 9): `target_total_load = "reference"` follows a chain of references in
+/// order (c takes b's total, which b took from a), and a reference row that has none of its own
+/// keeps its plan's total; only rows that take totals from each other are refused.
+#[test]
+fn reference_totals_follow_chains_of_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "schema_version = 1\n[run]\nathletes = 20\n{MODEL}{PLAN}target_total_load = \"reference\"\n\
+         [[variant]]\nname = \"a\"\n[[variant]]\nname = \"b\"\ncompare_with = \"a\"\nplan.key_load = 100.0\n[[variant]]\nname = \"c\"\ncompare_with = \"b\"\nplan.key_load = 300.0\nplan.spacing = \"clustered\"\n"
+    );
+    let sc = write(dir.path(), "chain.toml", &text);
+    let out = dir.path().join("out");
+    let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let rows = summary(&out);
+    // a's own plan: 6 weeks of 3 keys at 150 and 3 easy days at 50 (rest_days = 1).
+    let own = 6.0 * (3.0 * 150.0 + 3.0 * 50.0);
+    for r in &rows {
+        assert!((f(r, "load_total_mean") - own).abs() < 1e-6, "{}: {}", r["variant"], r["load_total_mean"]);
+    }
+    assert_eq!(rows[2]["reference"], "b");
+}

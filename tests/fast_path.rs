@@ -58,6 +58,7 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
         if noise.test_sd > 0.0 { noise.test_sd * rng::normal_lanes(&[rng::u53(x)])[0] } else { 0.0 }
     };
     let (mut peak, mut peak_day, mut below, mut total, mut acwr_max) = (f64::NEG_INFINITY, 0.0, 0.0, 0.0, f64::NAN);
+    let mut lowest = f64::INFINITY;
     for (d, &planned) in plan.iter().enumerate() {
         use rand::Rng;
         let x = load_rng.next_u64();
@@ -72,6 +73,7 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
         if p > peak {
             (peak, peak_day) = (p, d as f64);
         }
+        lowest = lowest.min(p);
         // Below the level by more than 1e-9 of it (rounding at a steady state is not a day below).
         if p < base - 1e-9 * base.abs() {
             below += 1.0;
@@ -86,7 +88,8 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
     if last > peak {
         (peak, peak_day) = (last, plan.len() as f64);
     }
-    AthleteMetrics { perf_final: last + race_error, perf_peak: peak, peak_day, load_total: total, days_below: below, acwr_max, perf_start: start }
+    lowest = lowest.min(last);
+    AthleteMetrics { perf_final: last + race_error, perf_peak: peak, peak_day, perf_min: lowest, load_total: total, days_below: below, acwr_max, perf_start: start }
 }
 
 /// The model block of a scenario for each model: distributed parameters, so athletes differ.
@@ -115,7 +118,7 @@ fn run(row: &Row, athletes: usize, simd: Simd) -> RowResult {
 /// Every performance metric of `a` and `b` has the same bits; load totals too; the ACWR maxima
 /// agree to 1e-12 (the kernel keeps running sums, the oracle sums each window afresh).
 fn assert_same(a: &AthleteMetrics, b: &AthleteMetrics, what: &str) {
-    for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total), (a.perf_start, b.perf_start)] {
+    for (x, y) in [(a.perf_final, b.perf_final), (a.perf_peak, b.perf_peak), (a.peak_day, b.peak_day), (a.days_below, b.days_below), (a.load_total, b.load_total), (a.perf_start, b.perf_start), (a.perf_min, b.perf_min)] {
         assert_eq!(x.to_bits(), y.to_bits(), "{what}: {a:?} vs {b:?}");
     }
     assert!(a.acwr_max.is_nan() && b.acwr_max.is_nan() || (a.acwr_max - b.acwr_max).abs() <= 1e-12 * b.acwr_max.abs(), "{what}: ACWR {} vs {}", a.acwr_max, b.acwr_max);

@@ -302,6 +302,9 @@ pub fn run(cli: Cli) -> Result<()> {
             for line in &report.verdict {
                 periodize::output::note(format_args!("{line}"));
             }
+            for w in &report.warnings {
+                periodize::output::note(format_args!("warning: {w}"));
+            }
             periodize::output::note(format_args!("{}", report.line));
             Ok(())
         }
@@ -365,14 +368,17 @@ fn presets(name: Option<&str>) -> Result<()> {
     let text = match name {
         Some(n) => {
             let p = find(n).ok_or_else(|| Error::Usage(format!("preset \"{n}\": unknown; expected one of {}", names().join(", "))))?;
-            format!("# {}: {}\n# source: {}\n# load unit: {}; performance: {}\n# calibrated: {}\n[model]{}", p.name, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated, p.toml)
+            format!(
+                "# {}: {}\n# source: {}\n# load unit: {}; performance: {}\n# calibrated: {}\n# calibrated at a mean daily load of {:.1}\n[model]{}",
+                p.name, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated, p.calibration_load, p.toml
+            )
         }
         None => {
             let mut s = String::new();
             for p in PRESETS {
                 s.push_str(&format!(
-                    "{} ({})\n  {}\n  source:      {}\n  load unit:   {}\n  performance: {}\n  calibrated:  {}\n\n",
-                    p.name, p.kind, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated
+                    "{} ({})\n  {}\n  source:      {}\n  load unit:   {}\n  performance: {}\n  calibrated:  {}\n  daily load:  {:.1} (the calibration's mean; plans beyond 2x either way get a beyond_calibration warning)\n\n",
+                    p.name, p.kind, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated, p.calibration_load
                 ));
             }
             s.push_str("Use one with [model] preset = \"NAME\"; keys written in [model] override it. periodize presets NAME prints its values.\n");

@@ -25,6 +25,7 @@ impl Manifest {
             "scenario": sc,
             "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
             "simd": r.simd,
+            "warnings": r.warnings,
             "files": cx.files,
             "sha256": cx.sha256.iter().map(|(n, h)| (n.clone(), serde_json::Value::String(h.clone()))).collect::<serde_json::Map<_, _>>(),
         })

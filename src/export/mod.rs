@@ -62,7 +62,7 @@ pub struct Html;
 
 impl Exporter for Html {
     fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
-        let meta = crate::html_report::Meta { seed: r.seed, athletes: r.athletes, created_utc: cx.created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT") };
+        let meta = crate::html_report::Meta { seed: r.seed, athletes: r.athletes, created_utc: cx.created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT"), warnings: &r.warnings };
         let charts: Vec<Chart> = cx.extra_charts.iter().chain(cx.charts).cloned().collect();
         let html = crate::html_report::render(r.scenario, &r.summaries(), &r.verdict, &charts, &meta);
         Ok(vec![crate::plots::save(&cx.dir.join("report.html"), &html)?])
@@ -205,6 +205,8 @@ pub struct RunReport {
     pub files: Vec<PathBuf>,
     /// One line per compared row.
     pub verdict: Vec<String>,
+    /// The run's validity warnings, one line each (`row N (kind): message`).
+    pub warnings: Vec<String>,
     /// The closing line: rows, athletes, time and throughput.
     pub line: String,
 }
@@ -228,7 +230,7 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
 fn write_run_shown(sc: &Scenario, out: &Path, shown: &Path, opts: &RunOptions) -> Result<RunReport> {
     let r = crate::result::run(sc, &config_for(opts))?;
     let files = write_set(&r, out, &opts.export)?.files;
-    Ok(RunReport { rows: r.rows.len(), out_dir: out.to_path_buf(), files, verdict: r.verdict.clone(), line: r.line(shown) })
+    Ok(RunReport { rows: r.rows.len(), out_dir: out.to_path_buf(), files, verdict: r.verdict.clone(), warnings: r.warnings.iter().map(|w| format!("{} ({})", w.message, w.kind)).collect(), line: r.line(shown) })
 }
 
 /// Run a validated scenario and write its results into `out` as one set: every file is written

@@ -33,6 +33,9 @@ pub struct AthleteMetrics {
     pub perf_peak: f64,
     /// The first day of the highest performance (the plan's length for race day).
     pub peak_day: f64,
+    /// The lowest performance over the plan days and race day (the model's own, without a
+    /// measurement error): where a model leaves its documented range.
+    pub perf_min: f64,
     /// The load actually done (after missed sessions and load noise).
     pub load_total: f64,
     /// Plan days (before race day) with performance below the model's baseline.
@@ -238,6 +241,7 @@ impl<'a> RowKernel<'a> {
             }
         }
         let mut peak = [f64::NEG_INFINITY; N];
+        let mut lowest = [f64::INFINITY; N];
         let mut peak_day = [0.0; N];
         let mut below = [0.0; N];
         let mut total = [0.0; N];
@@ -258,6 +262,7 @@ impl<'a> RowKernel<'a> {
                 let better = mask(p[l] > peak[l]);
                 peak[l] = select(better, p[l], peak[l]);
                 peak_day[l] = select(better, day, peak_day[l]);
+                lowest[l] = select(mask(p[l] < lowest[l]), p[l], lowest[l]);
                 below[l] += select(mask(p[l] < floor[l]), 1.0, 0.0);
             }
             if LOAD {
@@ -276,6 +281,7 @@ impl<'a> RowKernel<'a> {
             let better = mask(last[l] > peak[l]);
             peak[l] = select(better, last[l], peak[l]);
             peak_day[l] = select(better, days as f64, peak_day[l]);
+            lowest[l] = select(mask(last[l] < lowest[l]), last[l], lowest[l]);
         }
         sink.day(days, valid, &last, &model.fitness(), &model.fatigue(), &w);
         if TEST {
@@ -288,6 +294,7 @@ impl<'a> RowKernel<'a> {
                 perf_final: last[l],
                 perf_peak: peak[l],
                 peak_day: peak_day[l],
+                perf_min: lowest[l],
                 load_total: if LOAD { total[l] } else { self.plan_total },
                 days_below: below[l],
                 acwr_max: if LOAD { acwr_max[l] } else { self.plan_acwr_max },

@@ -57,6 +57,8 @@ pub struct Metrics {
     pub perf_peak: Vec<f64>,
     /// Performance at the start of the plan.
     pub perf_start: Vec<f64>,
+    /// The lowest performance over the plan and race day (see [`AthleteMetrics::perf_min`]).
+    pub perf_min: Vec<f64>,
     peak_day: Vec<u32>,
     days_below: Vec<u32>,
     /// Per-athlete load totals and ACWR maxima, or None for the plan's.
@@ -73,6 +75,7 @@ impl Metrics {
             perf_final: vec![0.0; n],
             perf_peak: vec![0.0; n],
             perf_start: vec![0.0; n],
+            perf_min: vec![0.0; n],
             peak_day: vec![0; n],
             days_below: vec![0; n],
             loads: load_noise.then(|| (vec![0.0; n], vec![0.0; n])),
@@ -101,6 +104,7 @@ impl Metrics {
             days_below: self.days_below[i] as f64,
             acwr_max: self.acwr_max(i),
             perf_start: self.perf_start[i],
+            perf_min: self.perf_min[i],
         }
     }
 
@@ -141,6 +145,7 @@ impl Metrics {
         }
         .into_iter();
         let mut starts = self.perf_start.chunks_mut(size);
+        let mut mins = self.perf_min.chunks_mut(size);
         self.perf_final
             .chunks_mut(size)
             .zip(self.perf_peak.chunks_mut(size))
@@ -149,6 +154,7 @@ impl Metrics {
                 perf_final,
                 perf_peak,
                 perf_start: starts.next().unwrap_or_default(),
+                perf_min: mins.next().unwrap_or_default(),
                 peak_day,
                 days_below,
                 loads: loads.next(),
@@ -190,6 +196,7 @@ struct MetricsChunk<'a> {
     perf_final: &'a mut [f64],
     perf_peak: &'a mut [f64],
     perf_start: &'a mut [f64],
+    perf_min: &'a mut [f64],
     peak_day: &'a mut [u32],
     days_below: &'a mut [u32],
     loads: Option<(&'a mut [f64], &'a mut [f64])>,
@@ -203,6 +210,7 @@ impl MetricsChunk<'_> {
             self.perf_final[i] = a.perf_final;
             self.perf_peak[i] = a.perf_peak;
             self.perf_start[i] = a.perf_start;
+            self.perf_min[i] = a.perf_min;
             self.peak_day[i] = a.peak_day as u32;
             self.days_below[i] = a.days_below as u32;
             if let Some((t, x)) = self.loads.as_mut() {
@@ -287,18 +295,47 @@ pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress
 /// is run again up to that athlete (its draws are fixed by the seed) with a sink that watches its
 /// lane. For error messages only.
 pub fn first_non_finite_day(row: &Row, seed: u64, athlete: usize) -> Option<usize> {
+    first_day_where(row, seed, athlete, Bounds::Finite)
+}
+
+/// The first day (0 = the plan's first day, the plan's length = race day) on which athlete
+/// `athlete`'s performance in `row` lies outside [lo, hi] (or is not finite), found as
+/// [`first_non_finite_day`] is. For warnings only.
+pub fn first_day_outside(row: &Row, seed: u64, athlete: usize, lo: f64, hi: f64) -> Option<usize> {
+    first_day_where(row, seed, athlete, Bounds::Within(lo, hi))
+}
+
+/// What a watched lane must stay within.
+#[derive(Clone, Copy)]
+enum Bounds {
+    /// Finite and within the model's state limit.
+    Finite,
+    /// Within [lo, hi].
+    Within(f64, f64),
+}
+
+impl Bounds {
+    fn holds(self, p: f64) -> bool {
+        match self {
+            Bounds::Finite => crate::model::in_range(p),
+            Bounds::Within(lo, hi) => p >= lo && p <= hi,
+        }
+    }
+}
+
+fn first_day_where(row: &Row, seed: u64, athlete: usize, bounds: Bounds) -> Option<usize> {
     let plan = row.generated();
     let kernel = RowKernel::new(&row.model.config, plan, row.noise, seed, &row.start, Simd::Auto, 0);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes: athlete + 1 };
-    struct Find<'a, 'j>(&'a Job<'j>, usize);
+    struct Find<'a, 'j>(&'a Job<'j>, usize, Bounds);
     impl<const N: usize> LaneVisitor<N> for Find<'_, '_> {
         type Output = Option<usize>;
         fn visit<M: LaneModel<N>>(self) -> Option<usize> {
-            self.0.first_non_finite::<M, N>(self.1)
+            self.0.first_outside::<M, N>(self.1, self.2)
         }
     }
-    visit_row(row, &kernel, Find(&job, athlete))
+    visit_row(row, &kernel, Find(&job, athlete, bounds))
 }
 
 /// Run `visitor` with the row's model type at the lane count its kernel's form takes for the
@@ -315,12 +352,13 @@ where
     }
 }
 
-/// A sink that finds the first day on which one lane of one block of a chunk is not finite.
+/// A sink that finds the first day on which one lane of one block of a chunk leaves its bounds.
 struct Watch {
     /// The block being run (blocks run in order within a chunk; each starts on day 0).
     block: usize,
     target: Option<(usize, usize)>,
     found: Option<usize>,
+    bounds: Bounds,
 }
 
 impl<const N: usize> DaySink<N> for Watch {
@@ -331,7 +369,7 @@ impl<const N: usize> DaySink<N> for Watch {
         if let Some((b, l)) = self.target
             && self.found.is_none()
             && self.block == b
-            && !crate::model::in_range(perf[l])
+            && !self.bounds.holds(perf[l])
         {
             self.found = Some(d);
         }
@@ -403,10 +441,10 @@ impl Job<'_> {
         }
     }
 
-    fn first_non_finite<M: LaneModel<N>, const N: usize>(&self, athlete: usize) -> Option<usize> {
+    fn first_outside<M: LaneModel<N>, const N: usize>(&self, athlete: usize, bounds: Bounds) -> Option<usize> {
         let (chunk, within) = (athlete / CHUNK, athlete % CHUNK);
         let found = std::sync::Mutex::new(None);
-        let sink = |c: usize| Watch { block: usize::MAX, target: (c == chunk).then_some((within / N, within % N)), found: None };
+        let sink = |c: usize| Watch { block: usize::MAX, target: (c == chunk).then_some((within / N, within % N)), found: None, bounds };
         self.chunks::<M, Watch, N>(None, None, &sink, &|_, w| {
             if let (Some(d), Ok(mut f)) = (w.found, found.lock()) {
                 *f = Some(d);

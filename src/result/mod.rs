@@ -20,6 +20,7 @@
 //! ```
 
 mod verdict;
+mod warnings;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -33,6 +34,7 @@ use crate::stats::quantiles;
 use crate::summary::{COLUMNS, Comparison, RowFigures, RowSummary, Value, columns};
 
 pub use verdict::{verdict, verdict_line, judgement};
+pub use warnings::{RunWarning, documented_range};
 
 /// How to run a scenario in memory.
 #[derive(Clone, Debug)]
@@ -121,6 +123,8 @@ pub struct RunResult<'s> {
     /// The verdict lines, built once (see [`verdict`]): every compared row, or the three best
     /// and worst of more than [`MAX_VERDICT_LINES`].
     pub verdict: Vec<String>,
+    /// Where the numbers should not be read at face value (see [`RunWarning`]), in row order.
+    pub warnings: Vec<RunWarning>,
 }
 
 /// Compared rows a verdict lists one by one; beyond it, the three best and three worst.
@@ -233,11 +237,20 @@ pub fn run<'s>(sc: &'s Scenario, cfg: &RunConfig) -> Result<RunResult<'s>> {
     if let Some(b) = bar {
         b.finish();
     }
-    let (rows, athlete_days) = outcome?;
+    let (rows, athlete_days, mut warnings) = outcome?;
+    for (ri, r) in rows.iter().enumerate() {
+        warnings.extend(warnings::peak_before_race(sc, ri, &r.summary));
+        warnings.extend(warnings::beyond_calibration(sc, ri));
+        if let Some(c) = &r.summary.comparison {
+            warnings.extend(warnings::unequal_load(sc, ri, &r.summary, &rows[c.reference].summary));
+        }
+    }
+    // Row order, then the order above (range first).
+    warnings.sort_by_key(|w| w.row);
     let simd = crate::montecarlo::Form::detect(cfg.simd).name();
     let summaries: Vec<&RowSummary> = rows.iter().map(|r| &r.summary).collect();
     let verdict = verdict(sc, &summaries, MAX_VERDICT_LINES);
-    Ok(RunResult { scenario: sc, seed, athletes, rows, athlete_days, seconds: start.elapsed().as_secs_f64(), simd, verdict })
+    Ok(RunResult { scenario: sc, seed, athletes, rows, athlete_days, seconds: start.elapsed().as_secs_f64(), simd, verdict, warnings })
 }
 
 /// A duration for a message: seconds, minutes, hours or days.
@@ -255,7 +268,8 @@ fn human_seconds(s: f64) -> String {
 pub const MAX_ATHLETE_DAYS: f64 = 1e12;
 
 /// The rows of a run, in the worker pool, and the athlete-days simulated.
-fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Result<(Vec<RowOutcome>, f64)> {
+fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Result<(Vec<RowOutcome>, f64, Vec<RunWarning>)> {
+    let mut found = Vec::new();
     let progress = AtomicU64::new(0);
     let bar = cfg.progress.as_deref();
     let mut pairing = Pairing::new(sc);
@@ -271,6 +285,7 @@ fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Resul
         }
         let res = crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, RowOptions { row: ri, ..opts }, &progress));
         check_finite(sc, ri, seed, &res)?;
+        found.extend(warnings::out_of_range(sc, ri, seed, &res.metrics));
         athlete_days += (res.plan_days + 1) as f64 * athletes as f64;
         rows.push(RowOutcome { summary: res.summary(), athletes: None, daily: None, final_q: None });
         pairing.add(sc, ri, &res.metrics.perf_final, &mut rows);
@@ -284,7 +299,7 @@ fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Resul
             out.athletes = Some(Athletes { metrics: res.metrics, params: res.params });
         }
     }
-    Ok((rows, athlete_days))
+    Ok((rows, athlete_days, found))
 }
 
 /// Whether a row's performance has a level to take percents of (not a form chart's TSB).

@@ -22,6 +22,9 @@ pub struct Preset {
     pub performance_unit: &'static str,
     /// What the population was calibrated or checked against.
     pub calibrated: &'static str,
+    /// The mean daily load of the calibration protocol (in `load_unit`): a plan far from it
+    /// (more than 2x either way) gets a `beyond_calibration` warning.
+    pub calibration_load: f64,
     /// The `[model]` table.
     pub toml: &'static str,
 }
@@ -36,6 +39,8 @@ pub const PRESETS: &[Preset] = &[
         load_unit: "one interval session = 100",
         performance_unit: "% of the untrained level (p0 = 100)",
         calibrated: "Busso's protocol (3 sessions/week for 8 weeks, 5/week for 4 weeks, 100 units each) raises performance after week 12 by a mean of 30% (sd 7%): scenarios/calibration-busso2003.toml, tests/presets.rs",
+        // Busso's protocol: 44 sessions of 100 in 12 weeks.
+        calibration_load: 4400.0 / 84.0,
         toml: r#"
 kind = "busso"
 convention = "lagged"
@@ -56,6 +61,8 @@ require = ["tau1 >= 2 * tau2"]
         load_unit: "one interval session = 100",
         performance_unit: "% of the untrained level (p0 = 100)",
         calibrated: "time constants and k2/k1 span the cited fits; k1's scale puts the mean gain of Busso's protocol near +30%, as busso2003 (tests/presets.rs)",
+        // the same protocol as busso2003.
+        calibration_load: 4400.0 / 84.0,
         toml: r#"
 kind = "banister"
 convention = "lagged"
@@ -76,6 +83,8 @@ require = ["tau1 >= 1.5 * tau2", "k1 * tau1 >= k2 * tau2"]
         load_unit: "BikeScore",
         performance_unit: "W (5-min power)",
         calibrated: "reproduces the paper's fit: SSE 20.25 W^2 over the nine tests (tests/fit.rs)",
+        // the cyclist's mean daily load over the fitted history (165 days).
+        calibration_load: 27.6,
         toml: r#"
 kind = "banister"
 convention = "same-day"
@@ -94,6 +103,8 @@ tau2 = 21.34
         load_unit: "one interval session = 100",
         performance_unit: "performance potential (0-1; pp0 = 0.3)",
         calibrated: "shape, not a fit: after a block of loads performance dips, then rises above pp0 (tests/presets.rs)",
+        // the blocks of 100 a day it is checked on.
+        calibration_load: 100.0,
         toml: r#"
 kind = "perpot"
 ds = { dist = "uniform", min = 2.5, max = 3.0 }

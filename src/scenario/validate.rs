@@ -356,7 +356,9 @@ pub(super) fn resolve_reference_totals(v: &mut V, span: &Range<usize>, rows: &mu
         let mut at = start;
         let source = loop {
             match rows[at].reference {
-                Some(r) if takes(&rows[r]) && totals[r].is_none() => {
+                // A reference that takes its own reference's total is resolved first; one
+                // without a reference keeps its plan's total.
+                Some(r) if takes(&rows[r]) && totals[r].is_none() && rows[r].reference.is_some() => {
                     if chain.contains(&r) {
                         let labels: Vec<String> = chain.iter().map(|&i| rows[i].label(&[])).collect();
                         v.bad(span, format!("plan.target_total_load = \"reference\": {} take their total load from each other's (a cycle through their references); give one of them a number, or compare them with a row that has its own total", labels.join(" -> ")));
