@@ -15,6 +15,9 @@ const COLORS: [RGBColor; 6] =
 const AHEAD: RGBColor = RGBColor(33, 113, 181);
 const BEHIND: RGBColor = RGBColor(203, 24, 29);
 const UNSURE: RGBColor = RGBColor(120, 120, 120);
+const TRIVIAL: RGBColor = RGBColor(35, 139, 69);
+/// The band of the smallest worthwhile change behind a forest plot.
+const SWC_BAND: RGBColor = RGBColor(229, 245, 224);
 const GREY: RGBColor = RGBColor(150, 150, 150);
 const FONT: &str = "sans-serif";
 /// Row panels per daily chart file.
@@ -96,8 +99,16 @@ fn forest(sc: &Scenario, rows: &[&RowSummary]) -> Result<Option<String>> {
         let (lo, hi) = c.diff_ci();
         if lo.is_finite() { (lo, hi) } else { (c.diff_mean, c.diff_mean) }
     };
-    let lo = compared.iter().map(|(_, c)| ends(c).0).fold(0.0f64, f64::min);
-    let hi = compared.iter().map(|(_, c)| ends(c).1).fold(0.0f64, f64::max);
+    // The smallest worthwhile change as a band, when the rows share its size (one reference
+    // level, within 10%): a difference inside it does not matter, however sure it is.
+    let halves: Vec<f64> = compared.iter().filter(|(_, c)| c.has_level()).map(|(_, c)| c.swc_pct / 100.0 * c.base).collect();
+    let band = match (halves.iter().copied().reduce(f64::min), halves.iter().copied().reduce(f64::max)) {
+        (Some(a), Some(b)) if halves.len() == compared.len() && b > 0.0 && b <= 1.1 * a => Some((a + b) / 2.0),
+        _ => None,
+    };
+    let reach = band.unwrap_or(0.0);
+    let lo = compared.iter().map(|(_, c)| ends(c).0).fold(-reach, f64::min);
+    let hi = compared.iter().map(|(_, c)| ends(c).1).fold(reach, f64::max);
     let pad = ((hi - lo) * 0.08).max(1e-9);
     let n = compared.len();
     let label_w = labels.iter().map(|l| text_width(l)).max().unwrap_or(60).clamp(80, 560) + 24;
@@ -117,17 +128,35 @@ fn forest(sc: &Scenario, rows: &[&RowSummary]) -> Result<Option<String>> {
             .build_cartesian_2d((lo - pad)..(hi + pad), -0.5f64..(n as f64 - 0.5))
             .map_err(draw_err)?;
         row_mesh(&mut chart, &labels, (hi - lo + 2.0 * pad) / 8.0, with_unit("difference in race-day performance, this row minus its reference", &sc.performance_unit))?;
+        if let Some(half) = band {
+            chart.draw_series(std::iter::once(Rectangle::new([(-half, -0.5), (half, n as f64 - 0.5)], SWC_BAND.filled()))).map_err(draw_err)?;
+        }
         chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, -0.5), (0.0, n as f64 - 0.5)], GREY.stroke_width(1)))).map_err(draw_err)?;
         for (k, (_, c)) in compared.iter().enumerate() {
             let y = (n - 1 - k) as f64;
             let (a, b) = ends(c);
-            let color = if a > 0.0 { AHEAD } else if b < 0.0 { BEHIND } else { UNSURE };
+            let color = match c.verdict() {
+                Some(crate::summary::Verdict::Better) => AHEAD,
+                Some(crate::summary::Verdict::Worse) => BEHIND,
+                Some(crate::summary::Verdict::Trivial) => TRIVIAL,
+                Some(crate::summary::Verdict::Unclear) => UNSURE,
+                None if a > 0.0 => AHEAD,
+                None if b < 0.0 => BEHIND,
+                None => UNSURE,
+            };
             chart.draw_series(std::iter::once(PathElement::new(vec![(a, y), (b, y)], color.stroke_width(3)))).map_err(draw_err)?;
             chart.draw_series(std::iter::once(Circle::new((c.diff_mean, y), 4, color.filled()))).map_err(draw_err)?;
             let (_, py) = chart.backend_coord(&(c.diff_mean, y));
             root.draw(&Text::new(notes[k].clone(), ((w - note_w) as i32, py - 7), (FONT, 13).into_font().color(&color))).map_err(draw_err)?;
         }
-        let key = "blue: ahead of the reference, red: behind, grey: the 95% CI includes 0";
+        let key = match band {
+            Some(half) => format!(
+                "green band: the smallest worthwhile change, +/-{} (+/-{}%). blue: better (95% CI above it), red: worse, green: trivial (inside it), grey: unclear",
+                tick(half, half / 4.0),
+                compared[0].1.swc_pct
+            ),
+            None => "blue: better than the reference by more than the smallest worthwhile change (95% CI), red: worse, green: trivial, grey: unclear".to_string(),
+        };
         root.draw(&Text::new(key, (label_w as i32, h as i32 - 22), (FONT, 12).into_font().color(&UNSURE))).map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }

@@ -385,8 +385,8 @@ fn check_memory(sc: &Scenario, athletes: usize, cfg: &RunConfig) -> Result<()> {
         )));
     }
     let refs = sc.rows.iter().filter_map(|r| r.reference).collect::<std::collections::BTreeSet<_>>().len() + 1;
-    let kept = if cfg.per_athlete { sc.rows.len() as f64 * (56 + 8 * rng::PARAM_SLOTS.len()) as f64 } else { 0.0 };
-    let per_athlete = (56 + 8 * refs) as f64 + kept;
+    let kept = if cfg.per_athlete { sc.rows.len() as f64 * (64 + 8 * rng::PARAM_SLOTS.len()) as f64 } else { 0.0 };
+    let per_athlete = (64 + 8 * refs) as f64 + kept;
     // Worker threads map stacks and allocator arenas: counted against an address-space limit.
     let threads = cfg.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())) as f64;
     let need = (athletes as f64) * per_athlete * 1.5 + 256.0 * (1u64 << 20) as f64 + threads * 72.0 * (1u64 << 20) as f64;

@@ -72,7 +72,7 @@ pub(super) fn peak_before_race(sc: &Scenario, ri: usize, s: &RowSummary) -> Opti
         row: ri,
         kind: "peak_before_race",
         message: format!(
-            "{}: the mean peak ({peak:.4}, day {peak_day:.1}) comes {:.1} days before race day and is {above_pct:.2}% above race day's mean: the taper is too long for this model",
+            "{}: the mean peak ({peak:.2}, day {peak_day:.1}) comes {:.1} days before race day and is {above_pct:.2}% above race day's mean: the taper is too long for this model",
             sc.short_label(ri),
             race_day - peak_day
         ),
