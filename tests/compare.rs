@@ -312,3 +312,48 @@ fn reference_totals_follow_chains_of_references() {
     }
     assert_eq!(rows[2]["reference"], "b");
 }
+
+/// Banister athletes whose race-day performance is above 0 (a time needs a speed or a power).
+const POSITIVE: &str = "[model]\nkind = \"banister\"\np0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.2 }\nk2 = 0.2\ntau1 = 42.0\ntau2 = 7.0\n";
+
+/// Issue 27 (rule 2): `[run] race_time` turns each athlete's race-day difference into seconds:
+/// the athlete races the reference's plan in race_time, and this row's plan in
+/// race_time x (P_ref / P)^e, e = 1 for a speed and 1/3 for a power.
+#[test]
+fn race_time_gives_the_difference_in_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    for (is, e) in [("speed", 1.0), ("power", 1.0 / 3.0)] {
+        let text = format!(
+            "schema_version = 1\n[run]\nathletes = 400\nrace_time = \"1:30:00\"\nperformance_is = \"{is}\"\n{POSITIVE}{PLAN}[[variant]]\nname = \"spread\"\n[[variant]]\nname = \"clustered\"\nplan.spacing = \"clustered\"\n"
+        );
+        let sc = write(dir.path(), &format!("{is}.toml"), &text);
+        let out = dir.path().join(is);
+        let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"]);
+        assert_eq!(code, 0, "{err}");
+        let rows = summary(&out);
+        let perf = finals(&out, 0);
+        let s: Vec<f64> = perf["clustered"].iter().zip(&perf["spread"]).map(|(p, r)| 5400.0 * ((r / p).powf(e) - 1.0)).collect();
+        let n = s.len() as f64;
+        let mean = s.iter().sum::<f64>() / n;
+        let sd = (s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let got = f(&rows[1], "diff_seconds_mean");
+        assert!((got - mean).abs() <= 1e-9 * mean.abs().max(1.0), "{is}: {got} vs {mean}");
+        let half = 1.959963984540054 * sd / n.sqrt();
+        assert!((f(&rows[1], "diff_seconds_ci_low") - (mean - half)).abs() < 1e-9 * half.max(1.0));
+        // Faster when better: the sign is the opposite of diff_mean's.
+        assert!(mean * f(&rows[1], "diff_mean") < 0.0);
+        assert_eq!(rows[0]["diff_seconds_mean"], "");
+        let line = err.lines().find(|l| l.starts_with("clustered vs spread: ")).unwrap();
+        assert!(line.contains(", race time ") && line.contains(" s (95% CI "), "{line}");
+    }
+    for (bad, want) in [
+        ("race_time = \"1:75:00\"", "run.race_time = \"1:75:00\": expected a race time"),
+        ("performance_is = \"speed\"", "run.performance_is: needs run.race_time"),
+        ("race_time = \"1:30:00\"\nperformance_is = \"pace\"", "run.performance_is = \"pace\": expected \"speed\""),
+    ] {
+        let sc = write(dir.path(), "bad.toml", &format!("schema_version = 1\n[run]\n{bad}\n{MODEL}{PLAN}"));
+        let (code, err) = run(&["validate", sc.to_str().unwrap()]);
+        assert_eq!(code, 2, "{bad}");
+        assert!(err.contains(want), "{bad}: {err}");
+    }
+}

@@ -178,7 +178,7 @@ impl Evaluator<'_> {
         let res = run_row(&row, self.seed, self.athletes, RowOptions { simd: self.simd, row: 1, ..Default::default() }, &AtomicU64::new(0));
         let mut s = res.summary();
         let (perf, mean, label) = &self.reference;
-        s.comparison = Some(Comparison::new(0, &res.metrics.perf_final, perf, *mean, self.sc.compare.swc, !row.model.config.kind.info().form_chart));
+        s.comparison = Some(Comparison::new(0, &res.metrics.perf_final, perf, *mean, self.sc.compare.swc, !row.model.config.kind.info().form_chart, self.sc.race.map(|r| (r.seconds, r.exponent))));
         Ok(values(&row, &s, Some(label), self.objective_col, &self.constraint_cols))
     }
 

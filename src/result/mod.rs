@@ -302,6 +302,11 @@ fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Resul
     Ok((rows, athlete_days, found))
 }
 
+/// `[run] race_time` as (seconds, exponent).
+fn race(sc: &Scenario) -> Option<(f64, f64)> {
+    sc.race.map(|r| (r.seconds, r.exponent))
+}
+
 /// Whether a row's performance has a level to take percents of (not a form chart's TSB).
 fn has_level(row: &crate::scenario::Row) -> bool {
     !row.model.config.kind.info().form_chart
@@ -329,7 +334,7 @@ impl Pairing {
     fn add(&mut self, sc: &Scenario, ri: usize, perf: &[f64], rows: &mut [RowOutcome]) {
         if let Some(r) = sc.rows[ri].reference {
             match self.kept.get(&r) {
-                Some(other) => rows[ri].summary.comparison = Some(Comparison::new(r, perf, other, rows[r].summary.perf_final_mean(), sc.compare.swc, has_level(&sc.rows[r]))),
+                Some(other) => rows[ri].summary.comparison = Some(Comparison::new(r, perf, other, rows[r].summary.perf_final_mean(), sc.compare.swc, has_level(&sc.rows[r]), race(sc))),
                 None => self.pending.push((ri, perf.to_vec())),
             }
         }
@@ -337,7 +342,7 @@ impl Pairing {
             let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending).into_iter().partition(|(i, _)| sc.rows[*i].reference == Some(ri));
             self.pending = rest;
             for (i, theirs) in ready {
-                rows[i].summary.comparison = Some(Comparison::new(ri, &theirs, perf, rows[ri].summary.perf_final_mean(), sc.compare.swc, has_level(&sc.rows[ri])));
+                rows[i].summary.comparison = Some(Comparison::new(ri, &theirs, perf, rows[ri].summary.perf_final_mean(), sc.compare.swc, has_level(&sc.rows[ri]), race(sc)));
             }
             self.kept.insert(ri, perf.to_vec());
         }

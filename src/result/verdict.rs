@@ -43,16 +43,26 @@ pub fn judgement(c: &Comparison) -> String {
         Verdict::Unclear => format!("straddles +/-{swc}%: more athletes would tell"),
     };
     if c.athletes == 1 {
-        return format!("{}: {}%, {relation}; difference {}{}", verdict.name(), signed(c.diff_pct, pd), signed(c.diff_mean, c.decimals()), one(c));
+        return format!("{}: {}%, {relation}; difference {}{}{}", verdict.name(), signed(c.diff_pct, pd), signed(c.diff_mean, c.decimals()), seconds(c), one(c));
     }
     format!(
-        "{}: {}%{ci}, {relation}; mean difference {}; better by more than {swc}% for {} of athletes, worse for {}",
+        "{}: {}%{ci}, {relation}; mean difference {}{}; better by more than {swc}% for {} of athletes, worse for {}",
         verdict.name(),
         signed(c.diff_pct, pd),
         signed(c.diff_mean, c.decimals()),
+        seconds(c),
         percent(c.better_share(), c.athletes),
         percent(c.worse_share(), c.athletes)
     )
+}
+
+/// With `[run] race_time`: the race-time difference, e.g. `, race time -3.2 s (95% CI -3.5 to -2.9)`.
+fn seconds(c: &Comparison) -> String {
+    let Some((m, _)) = c.seconds else { return String::new() };
+    let (lo, hi) = c.seconds_ci();
+    let d = if lo.is_finite() { crate::summary::decimals_for((hi - lo) / 2.0) } else { 1 };
+    let ci = if lo.is_finite() { format!(" (95% CI {} to {})", signed(lo, d), signed(hi, d)) } else { String::new() };
+    format!(", race time {} s{ci}", signed(m, d))
 }
 
 /// For a comparison of identical athletes: says there is one.

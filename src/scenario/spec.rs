@@ -189,6 +189,8 @@ pub struct Scenario {
     /// Axis units (`[run] load_unit`, `performance_unit`), empty when not declared.
     pub(crate) load_unit: String,
     pub(crate) performance_unit: String,
+    /// `[run] race_time` and `performance_is`: race-day differences in seconds.
+    pub(crate) race: Option<RaceTime>,
     /// The comment lines at the top of the file (the scenario's question), without `#`.
     pub(crate) opening_comment: String,
     /// SHA-256 of the scenario file's bytes, in hex.
@@ -201,6 +203,19 @@ pub struct Scenario {
     /// The variants' trees, for the rows `optimize` builds at new points (with `[optimize]` only).
     #[serde(skip)]
     pub(crate) source: Option<std::sync::Arc<super::optimize::Source>>,
+}
+
+/// `[run] race_time = "H:MM:SS"` (`performance_is = "speed"` or `"power"`): each athlete races
+/// the reference row's plan in this time, and a row's race-day performance P against the
+/// reference's P_ref changes it to race_time x (P_ref / P)^exponent: exponent 1 for a speed
+/// (time = distance / speed), 1/3 for a power (on flat ground, aerodynamic drag makes the power
+/// grow with the cube of speed).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct RaceTime {
+    /// The reference's race time, in seconds.
+    pub seconds: f64,
+    /// 1 for speed, 1/3 for power.
+    pub exponent: f64,
 }
 
 /// The `[compare]` table as written.

@@ -15,7 +15,7 @@ use crate::daily::MAX_LOAD;
 
 pub use crate::plan::WEEKDAYS;
 pub(super) const TOP_KEYS: &[&str] = &["schema_version", "name", "description", "run", "model", "athlete", "plan", "noise", "variant", "sweep", "compare", "optimize"];
-pub(super) const RUN_KEYS: &[&str] = &["seed", "athletes", "load_unit", "performance_unit"];
+pub(super) const RUN_KEYS: &[&str] = &["seed", "athletes", "load_unit", "performance_unit", "race_time", "performance_is"];
 pub(super) const NOISE_KEYS: &[&str] = &["load_cv", "miss_rate", "test_sd"];
 pub(super) const VARIANT_KEYS: &[&str] = &["name", "description", "compare_with", "model", "athlete", "plan", "noise"];
 pub(super) const PHASE_KEYS: &[&str] = &[
@@ -130,7 +130,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         return Err(v.err);
     }
     let warnings = located_warnings(std::mem::take(&mut v.warnings), text, path);
-    let Head { name, description, seed, athletes, load_unit, performance_unit } = head;
+    let Head { name, description, seed, athletes, load_unit, performance_unit, race } = head;
     Ok(Scenario {
         name,
         description,
@@ -142,6 +142,7 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
         compare,
         load_unit,
         performance_unit,
+        race,
         opening_comment: opening_comment(text),
         sha256: sha256_hex(text.as_bytes()),
         warnings,
@@ -158,6 +159,7 @@ struct Head {
     athletes: usize,
     load_unit: String,
     performance_unit: String,
+    race: Option<super::spec::RaceTime>,
 }
 
 /// The top-level keys, `schema_version`, the name and description, `[run]`, and that `[model]`
@@ -173,13 +175,14 @@ fn read_head(v: &mut V, root: &Node, path: &Path) -> Head {
     let name = v.string(root, "name", "").map(str::to_string);
     let name = name.unwrap_or_else(|| path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()));
     let description = v.string(root, "description", "").unwrap_or("").to_string();
-    let mut head = Head { name, description, seed: 1, athletes: 1000, load_unit: String::new(), performance_unit: String::new() };
+    let mut head = Head { name, description, seed: 1, athletes: 1000, load_unit: String::new(), performance_unit: String::new(), race: None };
     if let Some(run) = root.get("run")
         && v.keys(run, "run", RUN_KEYS) {
             head.seed = v.int(run, "seed", "run", 0, i64::MAX).map_or(head.seed, |s| s as u64);
             head.athletes = v.int(run, "athletes", "run", 1, MAX_ATHLETES).map_or(head.athletes, |a| a as usize);
             head.load_unit = v.string(run, "load_unit", "run").map(unit).unwrap_or_default();
             head.performance_unit = v.string(run, "performance_unit", "run").map(unit).unwrap_or_default();
+            head.race = race_time(v, run);
         }
     for section in ["model", "plan"] {
         if root.get(section).is_none() {
@@ -187,6 +190,57 @@ fn read_head(v: &mut V, root: &Node, path: &Path) -> Head {
         }
     }
     head
+}
+
+/// `[run] race_time = "H:MM:SS"` with `performance_is = "speed" | "power"`.
+fn race_time(v: &mut V, run: &Node) -> Option<super::spec::RaceTime> {
+    let is = match run.get("performance_is") {
+        None => None,
+        Some(n) => match &n.val {
+            Val::Str(x) if x == "speed" => Some(1.0),
+            Val::Str(x) if x == "power" => Some(1.0 / 3.0),
+            _ => {
+                v.bad(&n.span, format!("run.performance_is = {}: expected \"speed\" (race time scales with 1/performance) or \"power\" (with performance^(-1/3))", n.show()));
+                return None;
+            }
+        },
+    };
+    let Some(n) = run.get("race_time") else {
+        if let Some(p) = run.get("performance_is") {
+            v.bad(&p.span, "run.performance_is: needs run.race_time = \"H:MM:SS\" (the reference's race time)");
+        }
+        return None;
+    };
+    let seconds = match &n.val {
+        Val::Str(x) => parse_clock(x),
+        _ => None,
+    };
+    match seconds {
+        Some(s) if s > 0.0 && s <= 30.0 * 86_400.0 => Some(super::spec::RaceTime { seconds: s, exponent: is.unwrap_or(1.0) }),
+        _ => {
+            v.bad(&n.span, format!("run.race_time = {}: expected a race time as \"H:MM:SS\" or \"MM:SS\" (e.g. \"1:30:00\"), above 0", n.show()));
+            None
+        }
+    }
+}
+
+/// Seconds of `H:MM:SS`, `MM:SS` or `SS` (each part after the first below 60; decimals allowed
+/// in the seconds).
+fn parse_clock(t: &str) -> Option<f64> {
+    let parts: Vec<&str> = t.trim().split(':').collect();
+    if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    let mut total = 0.0;
+    for (i, p) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let x: f64 = if last { p.parse().ok()? } else { p.parse::<u32>().ok()? as f64 };
+        if !x.is_finite() || x < 0.0 || (i > 0 && x >= 60.0) {
+            return None;
+        }
+        total = total * 60.0 + x;
+    }
+    Some(total)
 }
 
 /// `compare_with = "OTHER"` of each variant: (name, target, span).

@@ -163,6 +163,9 @@ pub const COLUMNS: &[Column] = &[
     num!("swc_pct", "%", "the smallest worthwhile change ([compare] swc), in percent of the reference's mean race-day performance", |f| cmp(f, |c| if c.has_level() { c.swc_pct } else { f64::NAN })),
     BETTER_SHARE,
     WORSE_SHARE,
+    num!("diff_seconds_mean", "s", "with [run] race_time: the mean race-time difference in seconds, this row minus the reference (negative is faster); each athlete races the reference's plan in race_time", |f| cmp(f, |c| c.seconds.map_or(f64::NAN, |s| s.0))),
+    num!("diff_seconds_ci_low", "s", "95% interval of diff_seconds_mean, low end", |f| cmp(f, |c| c.seconds_ci().0)),
+    num!("diff_seconds_ci_high", "s", "95% interval of diff_seconds_mean, high end", |f| cmp(f, |c| c.seconds_ci().1)),
     num!("trivial_share", "share", "share of athletes whose paired difference lies within +/-swc", |f| cmp(f, |c| c.trivial_share())),
     text!("verdict", "better or worse (the 95% interval of diff_pct lies above +swc or below -swc), trivial (inside +/-swc) or unclear (straddles one of them); empty for a reference row", |f| match &f.summary.comparison {
         Some(c) => c.verdict().map_or(Value::Empty, |v| Value::Text(v.name())),

@@ -101,6 +101,10 @@ pub struct Comparison {
     pub worse: usize,
     /// |the reference's mean race-day performance|, the base of every percent.
     pub base: f64,
+    /// With `[run] race_time`: the mean and sd of each athlete's race-time difference in
+    /// seconds (this row minus the reference; negative is faster). None without it, or where a
+    /// performance is not above 0 (a time needs a speed or a power).
+    pub seconds: Option<(f64, f64)>,
 }
 
 /// What a comparison means against the smallest worthwhile change.
@@ -136,7 +140,10 @@ impl Comparison {
     ///
     /// Rows whose athletes are all identical (pmc, fixed values without noise) are one athlete:
     /// `athletes` is 1, and there is no win rate and no interval.
-    pub fn new(reference: usize, this: &[f64], other: &[f64], reference_mean: f64, swc_pct: f64, level: bool) -> Self {
+    ///
+    /// `race` is `[run] race_time` (seconds, exponent): each athlete's time changes from the
+    /// race time to race_time x (reference / this)^exponent.
+    pub fn new(reference: usize, this: &[f64], other: &[f64], reference_mean: f64, swc_pct: f64, level: bool, race: Option<(f64, f64)>) -> Self {
         let identical = this.len() > 1 && this.iter().all(|x| x.to_bits() == this[0].to_bits()) && other.iter().all(|x| x.to_bits() == other[0].to_bits());
         let (this, other) = if identical { (&this[..1], &other[..1]) } else { (this, other) };
         let n = this.len();
@@ -148,7 +155,11 @@ impl Comparison {
         let threshold = swc_pct / 100.0 * base;
         let better = this.iter().zip(other).filter(|(a, b)| *a - *b > threshold).count();
         let worse = this.iter().zip(other).filter(|(a, b)| *a - *b < -threshold).count();
-        Comparison { reference, wins, athletes: n, diff_mean: s[0], diff_sd: s[1], diff_pct: 100.0 * s[0] / base, swc_pct, better, worse, base }
+        let seconds = race.filter(|_| this.iter().chain(other).all(|x| *x > 0.0)).map(|(t, e)| {
+            let [d] = summarize_columns(n, |i| [t * ((other[i] / this[i]).powf(e) - 1.0)]);
+            (d[0], d[1])
+        });
+        Comparison { reference, wins, athletes: n, diff_mean: s[0], diff_sd: s[1], diff_pct: 100.0 * s[0] / base, swc_pct, better, worse, base, seconds }
     }
 
     /// The share of athletes whose difference is above +swc.
@@ -164,6 +175,18 @@ impl Comparison {
     /// The share of athletes whose difference lies within +/-swc.
     pub fn trivial_share(&self) -> f64 {
         if self.has_level() { (self.athletes - self.better - self.worse) as f64 / self.athletes as f64 } else { f64::NAN }
+    }
+
+    /// The 95% interval of the mean race-time difference in seconds (NaN without race_time or
+    /// for one athlete).
+    pub fn seconds_ci(&self) -> (f64, f64) {
+        match self.seconds {
+            Some((m, sd)) if self.athletes > 1 => {
+                let half = Z95 * sd / (self.athletes as f64).sqrt();
+                (m - half, m + half)
+            }
+            _ => (f64::NAN, f64::NAN),
+        }
     }
 
     /// The 95% interval of the mean difference in percent of the reference's mean.
@@ -284,7 +307,7 @@ mod tests {
     #[test]
     fn wilson_interval_is_the_score_test_interval() {
         for (wins, n) in [(40, 100), (0, 50), (50, 50), (1, 3), (9_990, 10_000), (1234, 2000)] {
-            let c = Comparison { reference: 0, wins, athletes: n, diff_mean: 0.0, diff_sd: 0.0, diff_pct: 0.0, swc_pct: 0.5, better: 0, worse: 0, base: 1.0 };
+            let c = Comparison { reference: 0, wins, athletes: n, diff_mean: 0.0, diff_sd: 0.0, diff_pct: 0.0, swc_pct: 0.5, better: 0, worse: 0, base: 1.0, seconds: None };
             let (lo, hi) = c.win_rate_ci();
             let (a, b) = score_interval(wins, n);
             assert!((lo - a).abs() < 1e-9 && (hi - b).abs() < 1e-9, "{wins}/{n}: {lo} {hi} vs {a} {b}");
