@@ -645,6 +645,21 @@ pub struct ScenarioFiles {
     pub replicates: Option<String>,
 }
 
+/// The history (`day,load`) and, with a bootstrap, the replicates a fitted scenario names.
+fn companion_texts(r: &FitResult, opts: &FitOptions, series: &DailySeries) -> (String, Option<String>) {
+    let mut history = String::from("day,load\n");
+    for (d, w) in series.load.iter().enumerate() {
+        history.push_str(&format!("{d},{}\n", crate::output::num(*w)));
+    }
+    let replicates = (!r.replicates.is_empty()).then(|| {
+        let mut t = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = write_replicate_rows(&mut t, opts, r, false);
+        String::from_utf8_lossy(&t).into_owned()
+    });
+    (history, replicates)
+}
+
 /// The fitted athlete as a scenario that `run` can run, with the files it names (`stem`-history.csv
 /// and `stem`-replicates.csv, next to the scenario):
 ///
@@ -680,16 +695,7 @@ pub fn scenario_files(r: &FitResult, opts: &FitOptions, series: &DailySeries, so
         comment(&history_name),
         series.days(),
     );
-    let mut history = String::from("day,load\n");
-    for (d, w) in series.load.iter().enumerate() {
-        history.push_str(&format!("{d},{}\n", crate::output::num(*w)));
-    }
-    let replicates = boot.then(|| {
-        let mut t = Vec::new();
-        // Writing into a Vec cannot fail.
-        let _ = write_replicate_rows(&mut t, opts, r, false);
-        String::from_utf8_lossy(&t).into_owned()
-    });
+    let (history, replicates) = companion_texts(r, opts, series);
     // The data part through the toml serializer, so any file name or value is quoted correctly.
     let mut top = toml::Table::new();
     top.insert("schema_version".into(), 1.into());

@@ -99,13 +99,7 @@ fn forest(sc: &Scenario, rows: &[&RowSummary]) -> Result<Option<String>> {
         let (lo, hi) = c.diff_ci();
         if lo.is_finite() { (lo, hi) } else { (c.diff_mean, c.diff_mean) }
     };
-    // The smallest worthwhile change as a band, when the rows share its size (one reference
-    // level, within 10%): a difference inside it does not matter, however sure it is.
-    let halves: Vec<f64> = compared.iter().filter(|(_, c)| c.has_level()).map(|(_, c)| c.swc_pct / 100.0 * c.base).collect();
-    let band = match (halves.iter().copied().reduce(f64::min), halves.iter().copied().reduce(f64::max)) {
-        (Some(a), Some(b)) if halves.len() == compared.len() && b > 0.0 && b <= 1.1 * a => Some((a + b) / 2.0),
-        _ => None,
-    };
+    let band = swc_band(&compared);
     let reach = band.unwrap_or(0.0);
     let lo = compared.iter().map(|(_, c)| ends(c).0).fold(-reach, f64::min);
     let hi = compared.iter().map(|(_, c)| ends(c).1).fold(reach, f64::max);
@@ -135,32 +129,52 @@ fn forest(sc: &Scenario, rows: &[&RowSummary]) -> Result<Option<String>> {
         for (k, (_, c)) in compared.iter().enumerate() {
             let y = (n - 1 - k) as f64;
             let (a, b) = ends(c);
-            let color = match c.verdict() {
-                Some(crate::summary::Verdict::Better) => AHEAD,
-                Some(crate::summary::Verdict::Worse) => BEHIND,
-                Some(crate::summary::Verdict::Trivial) => TRIVIAL,
-                Some(crate::summary::Verdict::Unclear) => UNSURE,
-                None if a > 0.0 => AHEAD,
-                None if b < 0.0 => BEHIND,
-                None => UNSURE,
-            };
+            let color = verdict_colour(c, a, b);
             chart.draw_series(std::iter::once(PathElement::new(vec![(a, y), (b, y)], color.stroke_width(3)))).map_err(draw_err)?;
             chart.draw_series(std::iter::once(Circle::new((c.diff_mean, y), 4, color.filled()))).map_err(draw_err)?;
             let (_, py) = chart.backend_coord(&(c.diff_mean, y));
             root.draw(&Text::new(notes[k].clone(), ((w - note_w) as i32, py - 7), (FONT, 13).into_font().color(&color))).map_err(draw_err)?;
         }
-        let key = match band {
-            Some(half) => format!(
-                "green band: the smallest worthwhile change, +/-{} (+/-{}%). blue: better (95% CI above it), red: worse, green: trivial (inside it), grey: unclear",
-                tick(half, half / 4.0),
-                compared[0].1.swc_pct
-            ),
-            None => "blue: better than the reference by more than the smallest worthwhile change (95% CI), red: worse, green: trivial, grey: unclear".to_string(),
-        };
+        let key = band_key(band, compared[0].1.swc_pct);
         root.draw(&Text::new(key, (label_w as i32, h as i32 - 22), (FONT, 12).into_font().color(&UNSURE))).map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
     Ok(Some(svg))
+}
+
+/// The smallest worthwhile change as a band (its half-width in performance units), when the
+/// compared rows share its size (one reference level, within 10%): a difference inside it does
+/// not matter, however sure it is.
+fn swc_band(compared: &[(usize, &crate::summary::Comparison)]) -> Option<f64> {
+    let halves: Vec<f64> = compared.iter().filter(|(_, c)| c.has_level()).map(|(_, c)| c.swc_pct / 100.0 * c.base).collect();
+    match (halves.iter().copied().reduce(f64::min), halves.iter().copied().reduce(f64::max)) {
+        (Some(a), Some(b)) if halves.len() == compared.len() && b > 0.0 && b <= 1.1 * a => Some((a + b) / 2.0),
+        _ => None,
+    }
+}
+
+/// A forest row's colour: its verdict's (by its interval `a` to `b` against 0 for a form).
+fn verdict_colour(c: &crate::summary::Comparison, a: f64, b: f64) -> RGBColor {
+    match c.verdict() {
+        Some(crate::summary::Verdict::Better) => AHEAD,
+        Some(crate::summary::Verdict::Worse) => BEHIND,
+        Some(crate::summary::Verdict::Trivial) => TRIVIAL,
+        Some(crate::summary::Verdict::Unclear) => UNSURE,
+        None if a > 0.0 => AHEAD,
+        None if b < 0.0 => BEHIND,
+        None => UNSURE,
+    }
+}
+
+/// The forest plot's key.
+fn band_key(band: Option<f64>, swc_pct: f64) -> String {
+    match band {
+        Some(half) => format!(
+            "green band: the smallest worthwhile change, +/-{} (+/-{swc_pct}%). blue: better (95% CI above it), red: worse, green: trivial (inside it), grey: unclear",
+            tick(half, half / 4.0)
+        ),
+        None => "blue: better than the reference by more than the smallest worthwhile change (95% CI), red: worse, green: trivial, grey: unclear".to_string(),
+    }
 }
 
 type RowChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
