@@ -177,6 +177,9 @@ fn every_bad_input_is_refused_cleanly() {
     cases.push(case(&[("s.toml", &wide)], &["run", "{d}/s.toml", "--out", "{d}/out", "--athletes", "100000000"], 2, &["1.160e12 athlete-days", "more than the 1e12 allowed (--max-athlete-days)"]));
     cases.push(case(&[("s.toml", &good)], &["run", "{d}/s.toml", "--out", "{d}/out", "--athletes", "100000000", "--per-athlete"], 2, &["athletes.csv", "--max-output-bytes"]));
     cases.push(case(&[("s.toml", &good)], &["run", "{d}/s.toml", "--out", "{d}/out", "--max-athlete-days=-1"], 2, &["expected a positive number"]));
+    // Found by the [optimize] fuzz target: a parameter given a table without `dist` went
+    // missing without an error, and the row's model panicked on the short parameter list.
+    cases.push(case(&[("s.toml", &with_model(&MODEL.replace("tau2 = 7\n", "tau2 = 7\ng0 = { x = 1 }\n"), PLAN))], &["validate", "{d}/s.toml"], 2, &["s.toml:", "model.g0 = { x = 1 }", "a distribution table needs dist"]));
     // Wrong files given as inputs.
     cases.push(case(&[], &["validate", "/dev/zero"], 2, &["/dev/zero", "not a regular file"]));
     // Defect 13: an input naming a pseudo-file (a process's environment) is refused, and what an

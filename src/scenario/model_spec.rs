@@ -96,7 +96,14 @@ pub(super) fn validate_dist(v: &mut V, n: &Node, path: &str, c: Constraint) -> O
         return None;
     }
     let errs = v.reported;
-    let kind = v.string(n, "dist", path)?.to_string();
+    let Some(kind) = v.string(n, "dist", path).map(str::to_string) else {
+        // A table without `dist` (or with one of the wrong type, reported by `string`) is no
+        // distribution: say so, or the parameter would go missing without an error.
+        if n.get("dist").is_none() {
+            v.bad(&n.span, format!("{path} = {}: a distribution table needs dist = \"normal\", \"lognormal\" or \"uniform\"", n.show()));
+        }
+        return None;
+    };
     let need = |v: &mut V, key: &str, check: fn(f64) -> Option<String>| {
         let x = v.float(n, key, path, check);
         v.required(x, n, key, path, &n.span, "a number")
