@@ -50,15 +50,25 @@ pub(super) fn out_of_range(sc: &Scenario, ri: usize, seed: u64, m: &Metrics) -> 
     let first = (0..n).find(|&i| outside(i))?;
     let day = crate::montecarlo::first_day_outside(row, seed, first, lo, hi).map_or(String::new(), |d| format!(", from day {d} for athlete {first}"));
     let range = if hi.is_finite() { format!("[{lo}, {hi}]") } else { format!("at or above {lo}") };
+    let share = count as f64 / n as f64;
+    // A few athletes out of range are outliers of the population; many mean the plan is not
+    // what the model describes.
+    let hint = if share >= 0.1 { "; with this many, the plan's load is likely beyond what the model describes (compare its load unit with the plan's)" } else { "; read those athletes' numbers with care" };
     Some(RunWarning {
         row: ri,
         kind: "out_of_range",
         message: format!(
-            "{}: performance leaves its range ({range}) for {} of athletes{day}: {why}; the plan's load is likely beyond what the model describes (compare its load unit with the plan's)",
+            "{}: performance leaves its range ({range}) for {count} of {n} athletes ({}%){day}: {why}{hint}",
             sc.short_label(ri),
-            crate::summary::percent(count as f64 / n as f64, n)
+            trim_pct(100.0 * share)
         ),
     })
+}
+
+/// A percent with two significant decimals at most (0.01, 2.5, 34).
+fn trim_pct(x: f64) -> String {
+    let d = if x >= 10.0 { 0 } else if x >= 1.0 { 1 } else { 2 };
+    format!("{x:.d$}")
 }
 
 /// A row's `peak_before_race` warning.
@@ -68,11 +78,17 @@ pub(super) fn peak_before_race(sc: &Scenario, ri: usize, s: &RowSummary) -> Opti
     let race_day = s.plan_days as f64;
     let (peak, peak_day, last) = (s.stats[1][0], s.stats[2][0], s.perf_final_mean());
     let above_pct = 100.0 * (peak - last) / last.abs();
+    // A peak in the plan's first half is the start's fitness fading, not a taper's timing.
+    let why = if peak_day < race_day / 2.0 {
+        "it comes early in the plan: the plan does not keep the fitness the athletes start with"
+    } else {
+        "the taper is too long for this model"
+    };
     (race_day - peak_day > 2.0 && above_pct > sc.compare.swc).then(|| RunWarning {
         row: ri,
         kind: "peak_before_race",
         message: format!(
-            "{}: the mean peak ({peak:.2}, day {peak_day:.1}) comes {:.1} days before race day and is {above_pct:.2}% above race day's mean: the taper is too long for this model",
+            "{}: the mean peak ({peak:.2}, day {peak_day:.1}) comes {:.1} days before race day and is {above_pct:.2}% above race day's mean: {why}",
             sc.short_label(ri),
             race_day - peak_day
         ),
