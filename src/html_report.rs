@@ -82,7 +82,7 @@ pub fn render(sc: &Scenario, rows: &[&RowSummary], verdict: &[String], charts: &
         meta.athletes,
         meta.seed
     ));
-    verdict_table(&mut h, sc, rows, verdict);
+    verdict_table(&mut h, sc, rows, verdict, meta.warnings);
     if !meta.warnings.is_empty() {
         h.push_str("<h2>Warnings: read these rows with care</h2>\n<ul class=\"warnings\">\n");
         for w in meta.warnings {
@@ -114,12 +114,18 @@ fn cell(col: &Column, f: &RowFigures<'_>, shown: String, class: &str) -> String 
     format!("<td class=\"{class}\" data-col=\"{}\" data-value=\"{}\">{}</td>", col.name, num(col.get(f).as_f64()), esc(&shown))
 }
 
-fn verdict_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], verdict: &[String]) {
+fn verdict_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], verdict: &[String], warnings: &[crate::result::RunWarning]) {
     h.push_str("<h2>The answer: each row against its reference</h2>\n<ul class=\"verdict\">\n");
     for line in verdict {
         h.push_str(&format!("<li>{}</li>\n", esc(line.trim_start())));
     }
-    h.push_str("</ul>\n<div class=\"scroll\"><table id=\"verdict\">\n");
+    h.push_str("</ul>\n");
+    // Under [compare] models the question-by-model table answers first; the rows follow.
+    if sc.by_model() {
+        by_model_table(h, sc, rows, warnings);
+        h.push_str("<h2>Every row against its reference</h2>\n");
+    }
+    h.push_str("<div class=\"scroll\"><table id=\"verdict\">\n");
     h.push_str("<tr><th class=\"l\">row</th><th class=\"l\">compared with</th><th>race-day mean</th><th>gain vs start</th><th>difference</th><th>95% CI</th><th>difference %</th><th>verdict</th><th>better by more than swc</th><th>worse by more than swc</th></tr>\n");
     let unit = if sc.performance_unit.is_empty() { String::new() } else { format!(" {}", sc.performance_unit) };
     for (i, r) in rows.iter().enumerate().take(MAX_TABLE_ROWS) {
@@ -142,12 +148,7 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], verdict: &
                 let d = c.decimals();
                 let (lo, hi) = c.diff_ci();
                 let verdict = c.verdict();
-                let class = match verdict {
-                    Some(crate::summary::Verdict::Better) => "ahead",
-                    Some(crate::summary::Verdict::Worse) => "behind",
-                    Some(crate::summary::Verdict::Trivial) => "trivial",
-                    Some(crate::summary::Verdict::Unclear) | None => "unsure",
-                };
+                let class = verdict_class(verdict);
                 h.push_str(&format!("<td class=\"l\">{}</td>", esc(&sc.short_label(c.reference))));
                 h.push_str(&cell(&columns::PERF_FINAL_MEAN, &f, format!("{mean:.1}{unit}"), ""));
                 h.push_str(&gain);
@@ -169,14 +170,70 @@ fn verdict_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], verdict: &
         }
     }
     h.push_str(&more_rows(rows.len(), 9));
-    h.push_str("</table></div>\n<p class=\"small\">Blue: ahead of the reference (the 95% CI is above 0); red: behind; grey: the interval includes 0. \
+    let swc = sc.compare.swc;
+    h.push_str(&format!("</table></div>\n<p class=\"small\">Against the smallest worthwhile change of {swc}% of the reference's race-day mean: blue, better (the 95% CI of the difference lies above +{swc}%); red, worse (below -{swc}%); green, trivial (inside +/-{swc}%); grey, unclear (the interval straddles one of them). \
         Differences are paired: athlete i in one row against athlete i in the reference, with the same parameters and noise. \
         Gain vs start: each athlete's race day against the level that athlete started the plan at, averaged. \
-        Numbers are rounded to what their interval supports; summary.csv has full precision.</p>\n");
+        Numbers are rounded to what their interval supports; summary.csv has full precision.</p>\n"));
+}
+
+/// The CSS class of a verdict.
+fn verdict_class(v: Option<crate::summary::Verdict>) -> &'static str {
+    match v {
+        Some(crate::summary::Verdict::Better) => "ahead",
+        Some(crate::summary::Verdict::Worse) => "behind",
+        Some(crate::summary::Verdict::Trivial) => "trivial",
+        Some(crate::summary::Verdict::Unclear) | None => "unsure",
+    }
+}
+
+/// `[compare] models`: one row per question, one column per model (verdicts.csv as a table),
+/// and whether the models agree.
+fn by_model_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], warnings: &[crate::result::RunWarning]) {
+    let questions = crate::result::questions(sc, rows);
+    h.push_str("<h2>Question by model</h2>\n<div class=\"scroll\"><table id=\"by-model\">\n<tr><th class=\"l\">question</th>");
+    for m in sc.models() {
+        h.push_str(&format!("<th data-model=\"{0}\">{0}</th>", esc(m)));
+    }
+    h.push_str("<th class=\"l\">models</th></tr>\n");
+    for (q, list) in questions.iter().take(MAX_TABLE_ROWS) {
+        h.push_str(&format!("<tr data-question=\"{0}\"><td class=\"l\">{0}</td>", esc(q)));
+        let mut names = Vec::new();
+        for m in sc.models() {
+            let found = list.iter().find(|&&i| sc.rows[i].model_name() == *m).and_then(|&i| rows[i].comparison.as_ref());
+            let Some(c) = found else {
+                h.push_str("<td></td>");
+                continue;
+            };
+            let v = c.verdict();
+            let name = v.map_or("no verdict", |v| v.name());
+            names.push(name);
+            let pct = if v.is_some() { format!(" {}%", signed(c.diff_pct, pct_decimals(c))) } else { String::new() };
+            // A model outside its range or calibration in this row or its reference: marked.
+            let i = list.iter().copied().find(|&i| sc.rows[i].model_name() == *m).unwrap_or(0);
+            let doubtful = warnings.iter().any(|w| (w.row == i || w.row == c.reference) && matches!(w.kind, "out_of_range" | "beyond_calibration"));
+            let pct = if doubtful { format!("{pct} *") } else { pct };
+            h.push_str(&format!(
+                "<td class=\"{}\" data-model=\"{}\" data-col=\"verdict\" data-value=\"{name}\" data-diff-pct=\"{}\" title=\"{}\">{name}{}</td>",
+                verdict_class(v),
+                esc(m),
+                num(c.diff_pct),
+                esc(&crate::result::judgement(c)),
+                esc(&pct)
+            ));
+        }
+        let agree = names.windows(2).all(|w| w[0] == w[1]);
+        let text = if agree { format!("agree ({} of {})", names.len(), names.len()) } else { "disagree".to_string() };
+        h.push_str(&format!("<td class=\"l\" data-col=\"agreement\" data-value=\"{}\">{text}</td></tr>\n", if agree { "agree" } else { "disagree" }));
+    }
+    h.push_str(&more_rows(questions.len(), sc.models().len() + 2));
+    h.push_str("</table></div>\n<p class=\"small\">Each cell: that model's verdict on the question and its mean percent difference (hover for the interval and shares); \
+        * marks a model that leaves its documented range or is run far from the load it was calibrated at, in that row or its reference (see Warnings): read it with care. \
+        The models are not fitted to one athlete: where they disagree, the answer depends on which model's assumptions hold for your athlete, and the seed-questions notebook walks through why.</p>\n");
 }
 
 fn weekly_table(h: &mut String, sc: &Scenario) {
-    let plans: Vec<&crate::plan::Plan> = sc.rows.iter().take(MAX_TABLE_ROWS).map(|r| r.generated()).collect();
+    let plans: Vec<&crate::plan::Plan> = sc.rows[sc.plan_rows()].iter().take(MAX_TABLE_ROWS).map(|r| r.generated()).collect();
     let weeks = plans.iter().map(|p| p.days().div_ceil(7)).max().unwrap_or(0);
     let unit = if sc.load_unit.is_empty() { String::new() } else { format!(" ({})", sc.load_unit) };
     h.push_str(&format!("<h2>Planned weekly load{}</h2>\n<div class=\"scroll\"><table id=\"weekly\">\n<tr><th class=\"l\">row</th>", esc(&unit)));
@@ -191,7 +248,7 @@ fn weekly_table(h: &mut String, sc: &Scenario) {
     }
     h.push_str("<th>total</th></tr>\n");
     for (i, p) in plans.iter().enumerate() {
-        h.push_str(&format!("<tr><td class=\"l\">{}</td>", esc(&sc.short_label(i))));
+        h.push_str(&format!("<tr><td class=\"l\">{}</td>", esc(&sc.plan_label(i))));
         let plan_weeks = crate::plan::weeks(p);
         for w in 0..weeks {
             match plan_weeks.get(w) {

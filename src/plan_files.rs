@@ -45,7 +45,8 @@ pub fn write_plans(out: &mut dyn std::io::Write, sc: &Scenario) -> std::io::Resu
     }
     header.extend(sc.sweep_paths.iter().map(String::as_str));
     w.write_record(&header).map_err(csv_io)?;
-    for row in &sc.rows {
+    // Every model of [compare] models runs the same plans: each once.
+    for row in &sc.rows[sc.plan_rows()] {
         let plan = generate(&row.plan);
         let start = row.plan.start_date();
         for d in 0..plan.days() {
@@ -82,7 +83,7 @@ pub fn write_weekly(out: &mut dyn std::io::Write, sc: &Scenario) -> std::io::Res
     header.extend(["week_kind", "phase", "key", "long", "easy", "rest", "load"]);
     header.extend(sc.sweep_paths.iter().map(String::as_str));
     w.write_record(&header).map_err(csv_io)?;
-    for row in &sc.rows {
+    for row in &sc.rows[sc.plan_rows()] {
         let plan = generate(&row.plan);
         for wk in weeks(&plan) {
             let mut rec = vec![crate::output::text_cell(&row.variant).into_owned(), (wk.week + 1).to_string(), wk.days.start.to_string(), (wk.days.end - 1).to_string()];

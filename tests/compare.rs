@@ -357,3 +357,90 @@ fn race_time_gives_the_difference_in_seconds() {
         assert!(err.contains(want), "{bad}: {err}");
     }
 }
+
+/// Issue 27 (rule 3): `[compare] models` runs every variant under each preset, compares within
+/// a model only, and writes verdicts.csv and one agreement line per question. Oracles: each
+/// model's rows equal a run of the same variants with that preset as the scenario's `[model]`
+/// (the same athletes), the verdict columns recomputed from athletes.csv, and the agreement
+/// line rebuilt from verdicts.csv.
+#[test]
+fn every_model_side_by_side_with_verdicts_and_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let variants = "[[variant]]\nname = \"spread\"\n[[variant]]\nname = \"clustered\"\nplan.spacing = \"clustered\"\n";
+    let models = ["busso2003", "banister-literature"];
+    let text = format!("schema_version = 1\n[run]\nathletes = 400\n{PLAN}{variants}[compare]\nmodels = [\"busso2003\", \"banister-literature\"]\n");
+    let sc = write(dir.path(), "m.toml", &text);
+    let out = dir.path().join("out");
+    let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--per-athlete"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = summary(&out);
+    let names: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r["variant"].as_str(), r["model"].as_str(), r["reference"].as_str())).collect();
+    assert_eq!(names, [("spread", "busso2003", ""), ("clustered", "busso2003", "spread model=busso2003"), ("spread", "banister-literature", ""), ("clustered", "banister-literature", "spread model=banister-literature")]);
+    // Every label is unique, and a reference names a label.
+    assert_eq!(rows[2]["label"], "spread model=banister-literature");
+    // athletes.csv names each row by variant and model; the comparison is within the model.
+    let perf = finals(&out, 1);
+    for (k, m) in models.iter().enumerate() {
+        let reference = &rows[2 * k];
+        check_against(&rows[2 * k + 1], &perf[&format!("clustered|{m}")], &perf[&format!("spread|{m}")], f(reference, "perf_final_mean"));
+        // The same rows as a scenario of that model alone.
+        let one = write(dir.path(), &format!("{m}.toml"), &format!("schema_version = 1\n[run]\nathletes = 400\n[model]\npreset = \"{m}\"\n{PLAN}{variants}"));
+        let o = dir.path().join(format!("out-{m}"));
+        let (code, err) = run(&["run", one.to_str().unwrap(), "--out", o.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        let alone = summary(&o);
+        for (a, b) in alone.iter().zip(&rows[2 * k..2 * k + 2]) {
+            for col in ["perf_final_mean", "perf_final_sd", "diff_mean", "diff_pct", "verdict", "better_share"] {
+                assert_eq!(a[col], b[col], "{m} {col}");
+            }
+        }
+    }
+    // verdicts.csv: one row per question and model, the same numbers as summary.csv.
+    let mut r = csv::Reader::from_path(out.join("verdicts.csv")).unwrap();
+    assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), ["comparison", "model", "diff_pct", "diff_ci_low_pct", "diff_ci_high_pct", "better_share", "worse_share", "trivial_share", "verdict"]);
+    let v: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(v.len(), 2);
+    for (rec, (m, row)) in v.iter().zip(models.iter().zip([&rows[1], &rows[3]])) {
+        assert_eq!(&rec[0], "clustered vs spread");
+        assert_eq!(&rec[1], *m);
+        for (i, col) in ["diff_pct", "diff_ci_low_pct", "diff_ci_high_pct", "better_share", "worse_share", "trivial_share", "verdict"].iter().enumerate() {
+            assert_eq!(&rec[i + 2], row[*col].as_str(), "{col}");
+        }
+    }
+    // The agreement line, from verdicts.csv's verdicts.
+    let want = if v[0][8] == v[1][8] {
+        format!("clustered vs spread: models agree: {} (2 of 2)", &v[0][8])
+    } else {
+        format!("clustered vs spread: models disagree: busso2003 {}, banister-literature {}", &v[0][8], &v[1][8])
+    };
+    assert!(err.lines().any(|l| l == want), "want {want:?} in\n{err}");
+    // Verdict lines name the model.
+    assert!(err.lines().any(|l| l.starts_with("clustered vs spread (busso2003): ")), "{err}");
+    // "all": every preset, in `periodize presets` order.
+    let all = write(dir.path(), "all.toml", &text.replace("models = [\"busso2003\", \"banister-literature\"]", "models = \"all\""));
+    let (code, out_text, err) = common::run(&["validate", all.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out_text.contains("ok, 8 row(s)"), "{out_text}");
+    let order: Vec<&str> = out_text.lines().skip(1).map(|l| l.split(' ').nth(1).unwrap_or("")).collect();
+    assert_eq!(order, ["busso2003", "busso2003", "banister-literature", "banister-literature", "clarke2013-cyclist", "clarke2013-cyclist", "perpot-perl", "perpot-perl"]);
+}
+
+/// `[compare] models` refuses what it would silently override, pointing at the line.
+#[test]
+fn compare_models_refuses_a_second_choice_of_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = format!("schema_version = 1\n{PLAN}[[variant]]\nname = \"a\"\n");
+    for (extra, want) in [
+        ("[compare]\nmodels = [\"busso2003\", \"bannister-literature\"]\n", "bad.toml:11:24: compare.models: \"bannister-literature\" is not a preset (did you mean \"banister-literature\"?)"),
+        ("[compare]\nmodels = [\"busso2003\", \"busso2003\"]\n", "compare.models: \"busso2003\" is listed twice"),
+        ("[compare]\nmodels = []\n", "compare.models = []: expected \"all\" or a list of preset names"),
+        ("[model]\npreset = \"busso2003\"\n[compare]\nmodels = \"all\"\n", "bad.toml:10:2: [model]: [compare] models runs every variant under each listed preset"),
+        ("[[variant]]\nname = \"b\"\nmodel.tau1 = 30.0\n[compare]\nmodels = \"all\"\n", "variant[1].model: [compare] models runs every variant under each listed preset"),
+        ("[sweep]\n\"model.tau1\" = [30.0, 40.0]\n[compare]\nmodels = \"all\"\n", "sweep \"model.tau1\": [compare] models runs every variant"),
+    ] {
+        let sc = write(dir.path(), "bad.toml", &format!("{base}{extra}"));
+        let (code, err) = run(&["validate", sc.to_str().unwrap()]);
+        assert_eq!(code, 2, "{extra}: {err}");
+        assert!(err.contains(want), "{extra}: want {want:?} in\n{err}");
+    }
+}

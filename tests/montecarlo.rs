@@ -233,7 +233,7 @@ fn every_shipped_scenario_runs_end_to_end() {
             if !r["reference"].is_empty() {
                 assert!(f(r, "diff_mean").is_finite(), "{}: diff_mean", path.display());
                 let one = r["win_rate"].is_empty();
-                let form = r["model"] == "pmc";
+                let form = r["kind"] == "pmc";
                 let cols: &[&str] = match (one, form) {
                     (false, false) => &["win_rate", "diff_pct", "win_rate_ci_low", "win_rate_ci_high", "better_share", "diff_ci_low_pct"],
                     (true, false) => &["diff_pct", "better_share"],

@@ -32,7 +32,7 @@ fn every_preset_validates_runs_and_is_listed() {
         let (code, _, err) = run(&["run", f.to_str().unwrap(), "--out", out.to_str().unwrap()]);
         assert_eq!(code, 0, "{}: {err}", p.name);
         let row = &summary(&out)[0];
-        assert_eq!(row["model"], p.kind);
+        assert_eq!((row["model"].as_str(), row["kind"].as_str()), (p.name, p.kind));
         assert!(cell(row, "perf_final_mean").is_finite());
         // `periodize presets NAME` prints a [model] table that validates as written.
         let (code, table, _) = run(&["presets", p.name]);

@@ -125,3 +125,68 @@ fn the_report_renders_in_headless_chromium() {
     assert!(inked > pixels.len() / 100, "only {inked} of {} pixels are inked", pixels.len());
     assert!(colours.len() > 10, "only {} colours", colours.len());
 }
+
+/// The shipped seed-questions scenario (`[compare] models = "all"`), run with a report.
+fn by_model_run() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let sc = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/seed-questions.toml");
+    let o = common::bin().args(["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "300", "--report"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    (dir, out)
+}
+
+/// (question, model, verdict, diff_pct) of every cell of the question-by-model table.
+fn by_model_cells(html: &str) -> Vec<(String, String, String, String)> {
+    let attr = |td: &str, name: &str| -> String {
+        let key = format!("{name}=\"");
+        let at = td.find(&key).unwrap_or_else(|| panic!("no {name} in {td}")) + key.len();
+        td[at..at + td[at..].find('"').unwrap()].replace("&gt;", ">").replace("&amp;", "&")
+    };
+    let table = &html[html.find("<table id=\"by-model\">").expect("the question-by-model table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let mut out = Vec::new();
+    for tr in table.split("<tr data-question=").skip(1) {
+        let q = attr(&format!("data-question={tr}"), "data-question");
+        for td in tr.split("<td ").skip(1).filter(|td| td.contains("data-model=")) {
+            out.push((q.clone(), attr(td, "data-model"), attr(td, "data-value"), attr(td, "data-diff-pct")));
+        }
+    }
+    out
+}
+
+/// The table says what verdicts.csv says, question by model, and every question has its
+/// agreement cell.
+fn check_by_model_table(html: &str, out: &Path) {
+    let mut r = csv::Reader::from_path(out.join("verdicts.csv")).unwrap();
+    let want: Vec<(String, String, String, String)> = r.records().map(Result::unwrap).map(|x| (x[0].to_string(), x[1].to_string(), x[8].to_string(), x[2].to_string())).collect();
+    // 6 questions x 4 presets.
+    assert_eq!(want.len(), 24);
+    assert_eq!(by_model_cells(html), want);
+    let table = &html[html.find("<table id=\"by-model\">").unwrap()..];
+    assert_eq!(table[..table.find("</table>").unwrap()].matches("data-col=\"agreement\"").count(), 6);
+}
+
+#[test]
+fn the_report_has_a_question_by_model_table_that_is_verdicts_csv() {
+    let (_dir, out) = by_model_run();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    check_by_model_table(&html, &out);
+    check_numbers_match_summary(&html, &out);
+}
+
+#[test]
+fn the_question_by_model_table_renders_in_headless_chromium() {
+    let Some(bin) = chromium() else {
+        assert!(std::env::var("PERIODIZE_REQUIRE_BROWSER").is_err(), "PERIODIZE_REQUIRE_BROWSER is set but no Chromium was found");
+        eprintln!("SKIPPED the_question_by_model_table_renders_in_headless_chromium: no Chromium (set PERIODIZE_CHROMIUM or install chromium)");
+        return;
+    };
+    let (_dir, out) = by_model_run();
+    let dom = browser(&bin, &["--dump-dom"], &out.join("report.html"));
+    assert!(dom.status.success(), "chromium --dump-dom failed");
+    let stderr = String::from_utf8_lossy(&dom.stderr);
+    let console: Vec<&str> = stderr.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:?}");
+    check_by_model_table(&String::from_utf8_lossy(&dom.stdout), &out);
+}

@@ -434,7 +434,8 @@ pub fn validate_report(sc: &periodize::scenario::Scenario) -> String {
         s.push_str(&format!(
             "{}: {} {}, {} weeks ({} days), {key} key{long}, {easy} easy, {rest} rest, total load {:.1}\n",
             row.label(sc.sweep_paths()),
-            row.model().config().kind,
+            // The preset's name where there is one ("busso2003"), else the kind.
+            row.model_name(),
             row.model().config().convention.name(),
             if plan.days().is_multiple_of(7) { (plan.days() / 7).to_string() } else { format!("{:.1}", plan.days() as f64 / 7.0) },
             plan.days(),

@@ -27,9 +27,16 @@ fn cell(v: &Value<'_>) -> String {
     }
 }
 
-/// The cells that name a row in every CSV: the variant, then one per swept path.
-fn key_cells(row: &Row) -> Vec<String> {
-    std::iter::once(&row.variant).chain(&row.sweep).map(|c| crate::output::text_cell(c).into_owned()).collect()
+/// The cells that name a row in athletes.csv and daily.csv: the variant, its model under
+/// `[compare] models` (where a variant has a row per model), then one per swept path.
+fn key_cells(sc: &Scenario, row: &Row) -> Vec<String> {
+    let model = sc.by_model().then(|| row.model_name());
+    std::iter::once(&row.variant).chain(model.as_ref()).chain(&row.sweep).map(|c| crate::output::text_cell(c).into_owned()).collect()
+}
+
+/// The names of [`key_cells`].
+fn key_header(sc: &Scenario) -> impl Iterator<Item = &str> {
+    std::iter::once("variant").chain(sc.by_model().then_some("model")).chain(sc.sweep_paths.iter().map(String::as_str))
 }
 
 /// Write CSV records to an output file (through [`csv_writer`]).
@@ -54,7 +61,7 @@ impl SummaryCsv {
         let mut csv = csv_writer(w);
         csv.write_record(summary_header(sc))?;
         for ri in 0..r.rows.len() {
-            let mut c = key_cells(&sc.rows[ri]);
+            let mut c = std::iter::once(&sc.rows[ri].variant).chain(&sc.rows[ri].sweep).map(|c| crate::output::text_cell(c).into_owned()).collect::<Vec<_>>();
             c.extend(r.figures(ri).values().iter().map(cell));
             csv.write_record(c)?;
         }
@@ -85,13 +92,13 @@ impl Exporter for AthletesCsv {
         let sc = r.scenario;
         let mut f = AtomicFile::create(&cx.dir.join("athletes.csv"))?;
         let names = all_param_names(sc);
-        let header = std::iter::once("variant").chain(sc.sweep_paths.iter().map(String::as_str)).chain(["athlete"]).chain(METRICS).chain(names.iter().copied());
+        let header = key_header(sc).chain(["athlete"]).chain(METRICS).chain(names.iter().copied());
         write_records(&mut f, [header])?;
         for (row, out) in sc.rows.iter().zip(&r.rows) {
             let Some(a) = out.athletes.as_ref() else {
                 return Err(Error::Failed("athletes.csv needs the run's per-athlete metrics (RunConfig::per_athlete)".into()));
             };
-            let key = key_cells(row);
+            let key = key_cells(sc, row);
             let np = row.model.params.len();
             let cols: Vec<Option<usize>> = names.iter().map(|n| row.model.params.iter().position(|(p, _)| p == n)).collect();
             let m = &a.metrics;
@@ -124,14 +131,14 @@ impl Exporter for DailyCsv {
         let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
         let date = if dated { &["day", "date"][..] } else { &["day"] };
         let stats = ["perf_mean", "perf_p05", "perf_p50", "perf_p95", "fitness_mean", "fatigue_mean", "load_mean", "race_day"];
-        let header = std::iter::once("variant").chain(sc.sweep_paths.iter().map(String::as_str)).chain(date.iter().copied()).chain(stats);
+        let header = key_header(sc).chain(date.iter().copied()).chain(stats);
         write_records(&mut f, [header])?;
         for (row, out) in sc.rows.iter().zip(&r.rows) {
             let Some(d) = out.daily.as_ref() else {
                 return Err(Error::Failed("daily.csv needs the run's per-day aggregates (RunConfig::daily)".into()));
             };
             let start = dated.then(|| row.plan.start_date());
-            write_daily(&mut f, &key_cells(row), start, d, out.summary.plan_days)?;
+            write_daily(&mut f, &key_cells(sc, row), start, d, out.summary.plan_days)?;
         }
         Ok(vec![f])
     }
@@ -154,4 +161,56 @@ fn write_daily(f: &mut AtomicFile, key: &[String], start: Option<Option<i64>>, d
             rec
         }),
     )
+}
+
+/// verdicts.csv: one row per comparison and model, the question in words (without the model,
+/// so a question reads the same under every model of `[compare] models`), then the verdict's
+/// figures. Written when a run has a compared row.
+pub struct VerdictsCsv;
+
+/// verdicts.csv's columns.
+pub const VERDICTS_HEADER: [&str; 9] = ["comparison", "model", "diff_pct", "diff_ci_low_pct", "diff_ci_high_pct", "better_share", "worse_share", "trivial_share", "verdict"];
+
+impl VerdictsCsv {
+    /// verdicts.csv's text, written to `w`.
+    pub fn to_writer(r: &RunResult<'_>, w: impl std::io::Write) -> csv::Result<()> {
+        let sc = r.scenario;
+        let summaries = r.summaries();
+        let mut csv = csv_writer(w);
+        csv.write_record(VERDICTS_HEADER)?;
+        for (q, list) in crate::result::questions(sc, &summaries) {
+            for i in list {
+                let Some(c) = summaries[i].comparison.as_ref() else { continue };
+                let (lo, hi) = c.diff_pct_ci();
+                let pct = |x: f64| if c.verdict().is_some() { num(x) } else { String::new() };
+                let name = crate::output::text_cell(&q).into_owned();
+                let model = crate::output::text_cell(&sc.rows()[i].model_name()).into_owned();
+                csv.write_record([
+                    name,
+                    model,
+                    pct(c.diff_pct),
+                    pct(lo),
+                    pct(hi),
+                    num(c.better_share()),
+                    num(c.worse_share()),
+                    num(c.trivial_share()),
+                    c.verdict().map_or(String::new(), |v| v.name().to_string()),
+                ])?;
+            }
+        }
+        csv.flush()?;
+        Ok(())
+    }
+}
+
+impl Exporter for VerdictsCsv {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        if r.rows.iter().all(|o| o.summary.comparison.is_none()) {
+            return Ok(Vec::new());
+        }
+        let path = cx.dir.join("verdicts.csv");
+        let mut f = AtomicFile::create(&path)?;
+        Self::to_writer(r, f.writer()).map_err(|e| Error::write(&path, e.into()))?;
+        Ok(vec![f])
+    }
 }

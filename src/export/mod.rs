@@ -12,7 +12,7 @@ mod manifest;
 
 use std::path::{Path, PathBuf};
 
-pub use csv_files::{AthletesCsv, DailyCsv, SummaryCsv, summary_header};
+pub use csv_files::{AthletesCsv, DailyCsv, SummaryCsv, VERDICTS_HEADER, VerdictsCsv, summary_header};
 pub use manifest::Manifest;
 
 use crate::error::{Error, Result};
@@ -124,7 +124,7 @@ pub fn check_output_size(sc: &Scenario, opts: &RunOptions) -> Result<()> {
 /// The exporters of a result set, in the order their files are listed and committed (the
 /// manifest comes after them, from [`write_set`]).
 pub fn exporters(opts: &ExportOptions) -> Vec<Box<dyn Exporter>> {
-    let mut e: Vec<Box<dyn Exporter>> = vec![Box::new(SummaryCsv)];
+    let mut e: Vec<Box<dyn Exporter>> = vec![Box::new(SummaryCsv), Box::new(VerdictsCsv)];
     if opts.per_athlete {
         e.push(Box::new(AthletesCsv));
     }

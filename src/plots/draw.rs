@@ -95,14 +95,19 @@ fn forest(sc: &Scenario, rows: &[&RowSummary]) -> Result<Option<String>> {
             )
         })
         .collect();
-    let ends = |c: &crate::summary::Comparison| {
-        let (lo, hi) = c.diff_ci();
-        if lo.is_finite() { (lo, hi) } else { (c.diff_mean, c.diff_mean) }
-    };
+    // Rows of several reference levels (several models, or units) share no performance axis:
+    // then the axis is the percent difference, and the band the smallest worthwhile change.
     let band = swc_band(&compared);
+    let in_pct = band.is_none() && compared.iter().all(|(_, c)| c.has_level());
+    let at = |c: &crate::summary::Comparison| {
+        let (lo, hi) = if in_pct { c.diff_pct_ci() } else { c.diff_ci() };
+        let mean = if in_pct { c.diff_pct } else { c.diff_mean };
+        if lo.is_finite() { (mean, lo, hi) } else { (mean, mean, mean) }
+    };
+    let band = if in_pct { Some(compared[0].1.swc_pct).filter(|_| compared.iter().all(|(_, c)| c.swc_pct == compared[0].1.swc_pct)) } else { band };
     let reach = band.unwrap_or(0.0);
-    let lo = compared.iter().map(|(_, c)| ends(c).0).fold(-reach, f64::min);
-    let hi = compared.iter().map(|(_, c)| ends(c).1).fold(reach, f64::max);
+    let lo = compared.iter().map(|(_, c)| at(c).1).fold(-reach, f64::min);
+    let hi = compared.iter().map(|(_, c)| at(c).2).fold(reach, f64::max);
     let pad = ((hi - lo) * 0.08).max(1e-9);
     let n = compared.len();
     let label_w = labels.iter().map(|l| text_width(l)).max().unwrap_or(60).clamp(80, 560) + 24;
@@ -121,21 +126,22 @@ fn forest(sc: &Scenario, rows: &[&RowSummary]) -> Result<Option<String>> {
             .y_label_area_size(label_w)
             .build_cartesian_2d((lo - pad)..(hi + pad), -0.5f64..(n as f64 - 0.5))
             .map_err(draw_err)?;
-        row_mesh(&mut chart, &labels, (hi - lo + 2.0 * pad) / 8.0, with_unit("difference in race-day performance, this row minus its reference", &sc.performance_unit))?;
+        let x_desc = if in_pct { "difference in race-day performance, % of the reference's mean (each row against its own model's reference)".to_string() } else { with_unit("difference in race-day performance, this row minus its reference", &sc.performance_unit) };
+        row_mesh(&mut chart, &labels, (hi - lo + 2.0 * pad) / 8.0, x_desc)?;
         if let Some(half) = band {
             chart.draw_series(std::iter::once(Rectangle::new([(-half, -0.5), (half, n as f64 - 0.5)], SWC_BAND.filled()))).map_err(draw_err)?;
         }
         chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, -0.5), (0.0, n as f64 - 0.5)], GREY.stroke_width(1)))).map_err(draw_err)?;
         for (k, (_, c)) in compared.iter().enumerate() {
             let y = (n - 1 - k) as f64;
-            let (a, b) = ends(c);
+            let (mean, a, b) = at(c);
             let color = verdict_colour(c, a, b);
             chart.draw_series(std::iter::once(PathElement::new(vec![(a, y), (b, y)], color.stroke_width(3)))).map_err(draw_err)?;
-            chart.draw_series(std::iter::once(Circle::new((c.diff_mean, y), 4, color.filled()))).map_err(draw_err)?;
-            let (_, py) = chart.backend_coord(&(c.diff_mean, y));
+            chart.draw_series(std::iter::once(Circle::new((mean, y), 4, color.filled()))).map_err(draw_err)?;
+            let (_, py) = chart.backend_coord(&(mean, y));
             root.draw(&Text::new(notes[k].clone(), ((w - note_w) as i32, py - 7), (FONT, 13).into_font().color(&color))).map_err(draw_err)?;
         }
-        let key = band_key(band, compared[0].1.swc_pct);
+        let key = if in_pct { band_key(None, compared[0].1.swc_pct).replace("blue:", &format!("green band: +/-{}%, the smallest worthwhile change. blue:", compared[0].1.swc_pct)) } else { band_key(band, compared[0].1.swc_pct) };
         root.draw(&Text::new(key, (label_w as i32, h as i32 - 22), (FONT, 12).into_font().color(&UNSURE))).map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
@@ -235,11 +241,13 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
         return Ok(Vec::new());
     }
     let plans: Vec<&Plan> = sc.rows.iter().map(|r| r.generated()).collect();
-    // One y scale for every panel, so panels compare at a glance.
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
+    // One y scale for every panel of a model, so its panels compare at a glance; models (whose
+    // units and levels differ) each get their own.
+    let mut ranges: Vec<(String, f64, f64)> = Vec::new();
     for &i in &drawable {
         let Some(d) = views[i].daily.as_ref() else { continue };
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
         for q in &d.perf_q {
             lo = lo.min(q[0]);
             hi = hi.max(q[2]);
@@ -250,9 +258,23 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
                 hi = hi.max(*x);
             }
         }
+        let name = sc.rows[i].model_name();
+        match ranges.iter_mut().find(|(m, _, _)| *m == name) {
+            Some(r) => {
+                r.1 = r.1.min(lo);
+                r.2 = r.2.max(hi);
+            }
+            None => ranges.push((name, lo, hi)),
+        }
     }
-    let pad = ((hi - lo) * 0.06).max(1e-6);
-    let y = (lo - pad)..(hi + pad);
+    let ys: Vec<std::ops::Range<f64>> = (0..views.len())
+        .map(|i| {
+            let name = sc.rows[i].model_name();
+            let (lo, hi) = ranges.iter().find(|(m, _, _)| *m == name).map_or((0.0, 1.0), |r| (r.1, r.2));
+            let pad = ((hi - lo) * 0.06).max(1e-6);
+            (lo - pad)..(hi + pad)
+        })
+        .collect();
     let load_max = drawable.iter().flat_map(|&i| plans[i].load.iter().copied()).fold(0.0f64, f64::max).max(1e-9) * 1.1;
     let days = drawable.iter().map(|&i| plans[i].days() + 1).max().unwrap_or(1);
     let files = drawable.len().div_ceil(PANELS_PER_FILE).min(MAX_DAILY_FILES);
@@ -263,7 +285,7 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
         if f + 1 == files && drawable.len() > files * PANELS_PER_FILE {
             title.push_str(&format!(" (the first {} of {} rows are drawn; daily.csv has all)", files * PANELS_PER_FILE, drawable.len()));
         }
-        let svg = daily_file(sc, views, &plans, group, &title, y.clone(), load_max, days)?;
+        let svg = daily_file(sc, views, &plans, group, &title, &ys, load_max, days)?;
         out.push(Chart { file, title, svg });
     }
     Ok(out)
@@ -272,7 +294,7 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
 #[allow(clippy::too_many_arguments)]
 // Long on purpose: one chart drawn top to bottom (panels, shading, bands, lines, load bars);
 // plotters' builders read best in the order they draw.
-fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize], title: &str, y: std::ops::Range<f64>, load_max: f64, days: usize) -> Result<String> {
+fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize], title: &str, ys: &[std::ops::Range<f64>], load_max: f64, days: usize) -> Result<String> {
     let cols = if group.len() == 1 { 1 } else { 2 };
     let grid_rows = group.len().div_ceil(cols);
     let (pw, ph) = (if cols == 1 { 1000 } else { 620 }, 330u32);
@@ -292,8 +314,12 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize]
             let view = views[i].daily.as_ref();
             let Some(d) = view else { continue };
             let pmc = sc.rows[i].model.config.kind.info().form_chart;
+            let y = ys[i].clone();
+            // A long unit goes into the caption: on the axis it would run into the load's label.
+            let unit = if pmc { sc.load_unit.clone() } else { sc.perf_unit(i) };
+            let (caption, unit) = if unit.chars().count() > 16 { (format!("{} (performance: {unit})", sc.short_label(i)), String::new()) } else { (sc.short_label(i), unit) };
             let mut chart = ChartBuilder::on(&top)
-                .caption(sc.short_label(i), (FONT, 14))
+                .caption(caption, (FONT, 14))
                 .margin_left(8)
                 .margin_right(14)
                 .margin_top(4)
@@ -312,7 +338,7 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize]
                 .disable_x_mesh()
                 .y_labels(6)
                 .y_label_formatter(&|v| tick(*v, ystep))
-                .y_desc(with_unit(if pmc { "fitness, fatigue, form" } else { "performance" }, if pmc { &sc.load_unit } else { &sc.performance_unit }))
+                .y_desc(with_unit(if pmc { "fitness, fatigue, form" } else { "performance" }, &unit))
                 .light_line_style(TRANSPARENT)
                 .label_style((FONT, 12))
                 .draw()
@@ -361,10 +387,12 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize]
             let plan = &plans[i];
             bars.draw_series(plan.load.iter().enumerate().filter(|(_, w)| **w > 0.0).map(|(day, w)| {
                 let c = match plan.session[day] {
-                    Session::Key => RGBColor(60, 60, 60),
-                    _ => RGBColor(160, 160, 160),
+                    Session::Key => KEY_BAR,
+                    Session::Long => LONG_BAR,
+                    _ => EASY_BAR,
                 };
-                Rectangle::new([(t(day) + 0.01, 0.0), (t(day + 1) - 0.01, *w)], c.filled())
+                // A fifth of each day left blank, so sessions on adjacent days stay two bars.
+                Rectangle::new([(t(day) + 0.1 / 7.0, 0.0), (t(day + 1) - 0.1 / 7.0, *w)], c.filled())
             }))
             .map_err(draw_err)?;
         }
@@ -372,6 +400,11 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize]
     }
     Ok(svg)
 }
+
+/// The load bars' colours: key sessions dark, easy sessions light, long runs their own.
+const KEY_BAR: RGBColor = RGBColor(60, 60, 60);
+const EASY_BAR: RGBColor = RGBColor(160, 160, 160);
+const LONG_BAR: RGBColor = RGBColor(140, 81, 10);
 
 /// A legend entry's symbol.
 enum Mark {
@@ -395,7 +428,10 @@ fn legend(area: &DrawingArea<SVGBackend<'_>, Shift>, sc: &Scenario) -> Result<()
     if sc.rows.iter().any(|r| r.reference.is_some()) {
         lines.push((Mark::Dashed, "reference row's median".into()));
     }
-    let mut shading = vec![(Mark::Patch(RGBColor(60, 60, 60)), "key session load".to_string()), (Mark::Patch(RGBColor(160, 160, 160)), "easy session load".into())];
+    let mut shading = vec![(Mark::Patch(KEY_BAR), "key session load".to_string()), (Mark::Patch(EASY_BAR), "easy session load".into())];
+    if sc.rows.iter().any(|r| r.generated().session.contains(&Session::Long)) {
+        shading.push((Mark::Patch(LONG_BAR), "long run load".into()));
+    }
     for k in [WeekKind::Overreach, WeekKind::Recovery, WeekKind::Taper] {
         if let Some(c) = shade(k) {
             shading.push((Mark::Patch(c), format!("{} week", k.name())));

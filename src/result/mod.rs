@@ -33,7 +33,7 @@ use crate::scenario::Scenario;
 use crate::stats::quantiles;
 use crate::summary::{COLUMNS, Comparison, RowFigures, RowSummary, Value, columns};
 
-pub use verdict::{verdict, verdict_line, judgement};
+pub use verdict::{agreement, judgement, questions, verdict, verdict_line};
 pub use warnings::{RunWarning, documented_range};
 
 /// How to run a scenario in memory.
@@ -136,13 +136,14 @@ impl<'s> RunResult<'s> {
         let sc = self.scenario;
         let row = &sc.rows[ri];
         let summary = &self.rows[ri].summary;
-        let reference = summary.comparison.as_ref().map(|c| sc.rows[c.reference].label(&sc.sweep_paths));
+        let reference = summary.comparison.as_ref().map(|c| sc.row_label(c.reference));
         let kind = row.model.config.kind;
         Figures {
             summary,
-            model: kind.name(),
+            model: row.model.joint.preset.as_deref().unwrap_or(kind.name()),
+            kind: kind.name(),
             convention: kind.has_convention().then(|| row.model.config.convention.name()),
-            label: row.label(&sc.sweep_paths),
+            label: sc.row_label(ri),
             reference,
         }
     }
@@ -177,7 +178,8 @@ impl<'s> RunResult<'s> {
 #[derive(Clone, Debug)]
 pub struct Figures<'a> {
     summary: &'a RowSummary,
-    model: &'static str,
+    model: &'a str,
+    kind: &'static str,
     convention: Option<&'static str>,
     label: String,
     reference: Option<String>,
@@ -186,7 +188,7 @@ pub struct Figures<'a> {
 impl Figures<'_> {
     /// The figures the column table reads.
     pub fn get(&self) -> RowFigures<'_> {
-        RowFigures { summary: self.summary, model: self.model, convention: self.convention, label: &self.label, reference: self.reference.as_deref() }
+        RowFigures { summary: self.summary, model: self.model, kind: self.kind, convention: self.convention, label: &self.label, reference: self.reference.as_deref() }
     }
 
     /// Every column's value, in [`COLUMNS`] order.

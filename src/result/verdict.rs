@@ -78,6 +78,57 @@ fn trim(x: f64) -> String {
 /// The verdict lines of a run: every compared row, or with more than `max` compared rows the
 /// three best and three worst by mean difference, and a line counting the rest.
 pub fn verdict(sc: &Scenario, rows: &[&RowSummary], max: usize) -> Vec<String> {
+    let mut out = row_lines(sc, rows, max);
+    if sc.by_model() {
+        out.extend(agreement(sc, rows, max));
+    }
+    out
+}
+
+/// The compared rows grouped by question ([`Scenario::question`]: the comparison without its
+/// model), in the order they first appear; each question's rows are in model order.
+pub fn questions(sc: &Scenario, rows: &[&RowSummary]) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.comparison.is_none() {
+            continue;
+        }
+        let Some(q) = sc.question(i) else { continue };
+        match out.iter_mut().find(|(name, _)| *name == q) {
+            Some((_, list)) => list.push(i),
+            None => out.push((q, vec![i])),
+        }
+    }
+    out
+}
+
+/// One line per question under `[compare] models`: `clustered vs spread: models agree: trivial
+/// (4 of 4)`, or `models disagree: busso2003 worse, banister-literature better`. A model without
+/// a verdict (a form has no level) is named as such. With more than `max` questions, a count.
+pub fn agreement(sc: &Scenario, rows: &[&RowSummary], max: usize) -> Vec<String> {
+    let qs = questions(sc, rows);
+    let verdicts = |list: &[usize]| -> Vec<(String, &'static str)> {
+        list.iter().map(|&i| (sc.rows()[i].model_name(), rows[i].comparison.as_ref().and_then(|c| c.verdict()).map_or("no verdict", |v| v.name()))).collect()
+    };
+    let agrees = |v: &[(String, &str)]| v.windows(2).all(|w| w[0].1 == w[1].1);
+    if qs.len() > max {
+        let n = qs.iter().filter(|(_, l)| agrees(&verdicts(l))).count();
+        return vec![format!("{} questions under {} models: models agree on {n}, disagree on {}; see verdicts.csv", qs.len(), sc.models().len(), qs.len() - n)];
+    }
+    qs.iter()
+        .map(|(q, list)| {
+            let v = verdicts(list);
+            if agrees(&v) {
+                format!("{q}: models agree: {} ({} of {})", v[0].1, v.len(), v.len())
+            } else {
+                format!("{q}: models disagree: {}", v.iter().map(|(m, x)| format!("{m} {x}")).collect::<Vec<_>>().join(", "))
+            }
+        })
+        .collect()
+}
+
+/// [`verdict`]'s per-row lines.
+fn row_lines(sc: &Scenario, rows: &[&RowSummary], max: usize) -> Vec<String> {
     let compared: Vec<(usize, &Comparison)> = rows.iter().enumerate().filter_map(|(i, r)| r.comparison.as_ref().map(|c| (i, c))).collect();
     if compared.len() <= max {
         return compared.iter().map(|(i, c)| verdict_line(sc, *i, c)).collect();

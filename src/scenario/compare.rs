@@ -10,10 +10,10 @@
 //! A row compared with itself is a reference row: its comparison cells stay empty.
 
 use super::spec::{Compare, Row};
-use super::tree::Node;
+use super::tree::{Node, Val};
 use super::collector::V;
 
-const KEYS: &[&str] = &["reference", "across", "swc", "across_models"];
+const KEYS: &[&str] = &["reference", "across", "swc", "across_models", "models"];
 
 /// Read the table's keys (types only).
 pub(super) fn read(v: &mut V, c: &Node) -> Option<Compare> {
@@ -35,7 +35,44 @@ pub(super) fn read(v: &mut V, c: &Node) -> Option<Compare> {
                 }
             },
         },
+        models: models(v, c),
     })
+}
+
+/// `models = ["PRESET", ...]` or `"all"` (every preset, in the order `periodize presets` lists
+/// them): the presets each variant runs under. Empty without the key.
+fn models(v: &mut V, c: &Node) -> Vec<String> {
+    let Some(n) = c.get("models") else { return Vec::new() };
+    let names = super::presets::names();
+    let expected = format!("expected \"all\" or a list of preset names: {}", names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", "));
+    let items: Vec<&Node> = match &n.val {
+        Val::Str(s) if s == "all" => return names.iter().map(|s| s.to_string()).collect(),
+        Val::Array(list) if !list.is_empty() => list.iter().collect(),
+        _ => {
+            v.bad(&n.span, format!("compare.models = {}: {expected}", n.show()));
+            return Vec::new();
+        }
+    };
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        match &item.val {
+            Val::Str(s) if names.contains(&s.as_str()) => {
+                if out.contains(s) {
+                    v.bad(&item.span, format!("compare.models: \"{s}\" is listed twice"));
+                } else {
+                    out.push(s.clone());
+                }
+            }
+            _ => {
+                let hint = match &item.val {
+                    Val::Str(s) => super::collector::suggest(s, &names).map_or(String::new(), |m| format!(" (did you mean \"{m}\"?)")),
+                    _ => String::new(),
+                };
+                v.bad(&item.span, format!("compare.models: {} is not a preset{hint}; {expected}", item.show()));
+            }
+        }
+    }
+    out
 }
 
 /// Without a `[compare]` table: the first variant at the same sweep point, or with one variant
@@ -45,8 +82,7 @@ pub(super) fn resolve_default(variants: &[String], rows: &mut [Row]) {
 }
 
 /// Resolve every row's reference from the table, reporting problems with their spans.
-pub(super) fn resolve(v: &mut V, c: &Node, variants: &[String], paths: &[String], first_values: &[String], rows: &mut [Row]) -> Compare {
-    let Some(compare) = read(v, c) else { return Compare::default() };
+pub(super) fn resolve(v: &mut V, c: &Node, compare: &Compare, variants: &[String], paths: &[String], first_values: &[String], rows: &mut [Row]) {
     let ref_variant = match &compare.reference {
         None => None,
         Some(name) => match variants.iter().position(|n| n == name) {
@@ -55,19 +91,19 @@ pub(super) fn resolve(v: &mut V, c: &Node, variants: &[String], paths: &[String]
                 let span = c.get("reference").map_or(c.span.clone(), |n| n.span.clone());
                 let list: Vec<String> = variants.iter().map(|n| format!("\"{n}\"")).collect();
                 v.bad(&span, format!("compare.reference = \"{name}\": no variant has that name; expected one of {}", list.join(", ")));
-                return compare;
+                return;
             }
         },
     };
     let Some(across) = &compare.across else {
         assign(variants, rows, ref_variant);
-        return compare;
+        return;
     };
     let span = c.get("across").map_or(c.span.clone(), |n| n.span.clone());
     let Some(k) = paths.iter().position(|p| p == across) else {
         let swept = if paths.is_empty() { "the scenario has no [sweep]".to_string() } else { format!("swept paths: {}", paths.join(", ")) };
         v.bad(&span, format!("compare.across = \"{across}\": not a swept path; {swept}"));
-        return compare;
+        return;
     };
     // Each (variant, sweep values) to its first row, so finding partners is linear in the rows.
     let mut index: std::collections::HashMap<(&str, &[String]), usize> = std::collections::HashMap::with_capacity(rows.len());
@@ -84,14 +120,13 @@ pub(super) fn resolve(v: &mut V, c: &Node, variants: &[String], paths: &[String]
             None => {
                 let label = row.label(paths);
                 v.bad(&span, format!("compare.across = \"{across}\": row \"{label}\" has no partner with {across} = {} and the other swept values equal (a zip sweep pairs values; use a grid)", first_values[k]));
-                return compare;
+                return;
             }
         }
     }
     for (row, r) in rows.iter_mut().zip(refs) {
         row.reference = r;
     }
-    compare
 }
 
 /// `compare_with = "OTHER"` in a variant (`(variant, OTHER, span)` each): that variant's rows

@@ -230,6 +230,9 @@ pub struct Compare {
     pub swc: f64,
     /// Whether a row may be compared with a row of another model (`[compare] across_models`).
     pub across_models: bool,
+    /// The presets every variant runs under (`[compare] models`), empty when the scenario's
+    /// own `[model]` is run; rows are in model order, then variant order, then sweep order.
+    pub models: Vec<String>,
 }
 
 /// The default smallest worthwhile change: 0.5% of race-day performance. Hopkins' smallest
@@ -241,7 +244,7 @@ pub const DEFAULT_SWC_PCT: f64 = 0.5;
 
 impl Default for Compare {
     fn default() -> Self {
-        Compare { reference: None, across: None, swc: DEFAULT_SWC_PCT, across_models: false }
+        Compare { reference: None, across: None, swc: DEFAULT_SWC_PCT, across_models: false, models: Vec::new() }
     }
 }
 
@@ -320,6 +323,12 @@ impl Scenario {
     /// has a single, unnamed variant) and each swept value as `key=value`, with the last segment
     /// of the path as the key.
     pub fn short_label(&self, i: usize) -> String {
+        let label = self.plan_label(i);
+        if self.by_model() { format!("{label}, {}", self.rows[i].model_name()) } else { label }
+    }
+
+    /// [`Scenario::short_label`] without the model: what names the row's plan.
+    pub fn plan_label(&self, i: usize) -> String {
         let row = &self.rows[i];
         // Rows are in variant order, so one variant means the first and last rows share it.
         let single = self.rows.first().map(|r| &r.variant) == self.rows.last().map(|r| &r.variant);
@@ -333,10 +342,52 @@ impl Scenario {
         parts.join(", ")
     }
 
+    /// The rows with distinct plans: all of them, or under `[compare] models` the first
+    /// model's (every model runs the same plans).
+    pub fn plan_rows(&self) -> std::ops::Range<usize> {
+        0..self.rows.len() / self.compare.models.len().max(1)
+    }
+
+    /// Whether the rows repeat the variants under several models (`[compare] models`): then a
+    /// row's name includes its model.
+    pub fn by_model(&self) -> bool {
+        !self.compare.models.is_empty()
+    }
+
+    /// Row `i`'s label in summary.csv (`label`, `reference`): [`Row::label`], and under
+    /// `[compare] models` its model, so that every row's label is unique.
+    pub fn row_label(&self, i: usize) -> String {
+        let label = self.rows[i].label(&self.sweep_paths);
+        if self.by_model() { format!("{label} model={}", self.rows[i].model_name()) } else { label }
+    }
+
+    /// Row `i`'s performance unit: `[run] performance_unit`, else its preset's (empty when
+    /// neither says).
+    pub fn perf_unit(&self, i: usize) -> String {
+        if !self.performance_unit.is_empty() {
+            return self.performance_unit.clone();
+        }
+        self.rows[i].model.joint.preset.as_deref().and_then(crate::scenario::presets::find).map_or(String::new(), |p| p.performance_unit.to_string())
+    }
+
+    /// The presets of `[compare] models`, in row order (empty without it).
+    pub fn models(&self) -> &[String] {
+        &self.compare.models
+    }
+
     /// What tells row `i` apart from its reference: (this row's differing values, the
     /// reference's, the swept values both share), e.g. (`clustered`, `spread`, `key_workouts=3`).
     /// None for a reference row.
     pub fn diff_parts(&self, i: usize) -> Option<(String, String, String)> {
+        let (mine, theirs, mut same) = self.parts(i)?;
+        if self.by_model() {
+            same.push(self.rows[i].model_name());
+        }
+        Some((mine.join(", "), theirs.join(", "), same.join(", ")))
+    }
+
+    /// What differs between row `i` and its reference and what they share, model aside.
+    fn parts(&self, i: usize) -> Option<(Vec<String>, Vec<String>, Vec<String>)> {
         let row = &self.rows[i];
         let r = &self.rows[row.reference?];
         let (mut mine, mut theirs, mut same) = (Vec::new(), Vec::new(), Vec::new());
@@ -353,7 +404,15 @@ impl Scenario {
                 theirs.push(format!("{key}={b}"));
             }
         }
-        Some((mine.join(", "), theirs.join(", "), same.join(", ")))
+        Some((mine, theirs, same))
+    }
+
+    /// Row `i`'s comparison named without its model (what `verdicts.csv` calls a comparison:
+    /// the same question under every model), e.g. `clustered vs spread (key_workouts=3)`.
+    pub fn question(&self, i: usize) -> Option<String> {
+        let (a, b, same) = self.parts(i)?;
+        let (a, b, same) = (a.join(", "), b.join(", "), same.join(", "));
+        Some(if same.is_empty() { format!("{a} vs {b}") } else { format!("{a} vs {b} ({same})") })
     }
 
     /// Row `i` named by what differs from its reference: `clustered vs spread | key_workouts=3`.

@@ -98,27 +98,41 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
     let (sweep, zip) = read_sweep(&mut v, &root);
     let points = sweep_points(&mut v, &sweep, zip);
     let optimize = super::optimize::read(&mut v, &root, &variants, root.get("sweep").is_some(), path, text);
-    let (mut rows, files) = build_rows(&mut v, &variants, &sweep, &points, path.parent().unwrap_or(Path::new(".")));
     let sweep_paths: Vec<String> = sweep.iter().map(|(p, _, _)| p.clone()).collect();
     let names: Vec<String> = variants.iter().map(|(n, _)| n.clone()).collect();
     let first_values: Vec<String> = sweep.iter().map(|(_, _, vals)| vals[0].label()).collect();
-    let compare = match root.get("compare") {
-        Some(c) if v.err.is_empty() => super::compare::resolve(&mut v, c, &names, &sweep_paths, &first_values, &mut rows),
-        Some(c) => super::compare::read(&mut v, c).unwrap_or_default(),
-        None => {
-            super::compare::resolve_default(&names, &mut rows);
-            Compare::default()
+    let compare = root.get("compare").and_then(|c| super::compare::read(&mut v, c)).unwrap_or_default();
+    let blocks = model_blocks(&mut v, &root, &compare, &variants, &sweep_paths);
+    if v.err.is_empty() && blocks.len().saturating_mul(variants.len()).saturating_mul(points.len()) > MAX_ROWS {
+        let by = if blocks.len() > 1 { format!(" x {} models", blocks.len()) } else { String::new() };
+        v.bad(&(0..0), format!("{} variants x {} sweep points{by} make more than {MAX_ROWS} rows, the most a scenario may have", variants.len(), points.len()));
+        return Err(v.err);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut files: FileCache = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
+    // Each model's rows are compared among themselves: references are resolved per block and
+    // moved by the rows before it.
+    for block in &blocks {
+        let mut block_rows = build_rows(&mut v, block, &sweep, &points, dir, &mut files);
+        if v.err.is_empty() {
+            match root.get("compare") {
+                Some(c) => super::compare::resolve(&mut v, c, &compare, &names, &sweep_paths, &first_values, &mut block_rows),
+                None => super::compare::resolve_default(&names, &mut block_rows),
+            }
         }
-    };
-    if v.err.is_empty() {
-        super::compare::apply_compare_with(&mut v, &compare, &names, &compare_with, &mut rows);
+        if v.err.is_empty() {
+            super::compare::apply_compare_with(&mut v, &compare, &names, &compare_with, &mut block_rows);
+        }
+        let base = rows.len();
+        rows.extend(block_rows.into_iter().map(|mut r| {
+            r.reference = r.reference.map(|j| j + base);
+            r
+        }));
     }
     if v.err.is_empty() {
         let span = root.key_span("compare").unwrap_or(0..0);
         super::compare::check_models(&mut v, &compare, &span, &rows, &sweep_paths);
-    }
-    if v.err.is_empty() && variants.len().saturating_mul(points.len()) > MAX_ROWS {
-        v.bad(&(0..0), format!("{} variants x {} sweep points make more than {MAX_ROWS} rows, the most a scenario may have", variants.len(), points.len()));
     }
     if v.err.is_empty() {
         let span = root.get("plan").and_then(|p| p.get("target_total_load")).map_or(0..0, |n| n.span.clone());
@@ -184,8 +198,10 @@ fn read_head(v: &mut V, root: &Node, path: &Path) -> Head {
             head.performance_unit = v.string(run, "performance_unit", "run").map(unit).unwrap_or_default();
             head.race = race_time(v, run);
         }
+    // With [compare] models the presets are the model.
+    let models = root.get("compare").and_then(|c| c.get("models")).is_some();
     for section in ["model", "plan"] {
-        if root.get(section).is_none() {
+        if root.get(section).is_none() && !(section == "model" && models) {
             v.bad(&whole, format!("[{section}]: missing; every scenario needs a [{section}] table"));
         }
     }
@@ -359,13 +375,12 @@ fn read_sweep(v: &mut V, root: &Node) -> (Vec<SweptPath>, bool) {
 }
 
 /// Every row: each variant at each sweep point, validated.
-fn build_rows(v: &mut V, variants: &[(String, Node)], sweep: &[SweptPath], points: &[Vec<Node>], dir: &Path) -> (Vec<Row>, FileCache) {
+fn build_rows(v: &mut V, variants: &[(String, Node)], sweep: &[SweptPath], points: &[Vec<Node>], dir: &Path, file_cache: &mut FileCache) -> Vec<Row> {
     let mut rows = Vec::new();
-    let mut file_cache: FileCache = Vec::new();
     for (vname, t) in variants {
         // A value written in the file is checked even where a sweep replaces it in every row.
         if !sweep.is_empty() {
-            validate_row(v, t, vname, Vec::new(), dir, &mut file_cache);
+            validate_row(v, t, vname, Vec::new(), dir, file_cache);
         }
         for point in points {
             let mut t = t.clone();
@@ -375,12 +390,65 @@ fn build_rows(v: &mut V, variants: &[(String, Node)], sweep: &[SweptPath], point
                 t.set_path(&parts, val.clone(), kspan);
                 labels.push(val.label());
             }
-            if let Some(row) = validate_row(v, &t, vname, labels, dir, &mut file_cache) {
+            if let Some(row) = validate_row(v, &t, vname, labels, dir, file_cache) {
                 rows.push(row);
             }
         }
     }
-    (rows, file_cache)
+    rows
+}
+
+/// The variants to build rows from, once per model: the scenario's own variants, or with
+/// `[compare] models` each variant under each listed preset (model order, then variant order).
+/// The presets then choose every row's model, so a `[model]` table, a variant's `[model]` or a
+/// swept `model.` path (which the presets would silently replace) is refused, as is `[optimize]`
+/// (which searches one model's plan).
+fn model_blocks(v: &mut V, root: &Node, compare: &Compare, variants: &[(String, Node)], sweep_paths: &[String]) -> Vec<Vec<(String, Node)>> {
+    if compare.models.is_empty() {
+        return vec![variants.to_vec()];
+    }
+    let models_node = root.get("compare").and_then(|c| c.get("models"));
+    let span = models_node.map_or(0..0, |n| n.span.clone());
+    let why = "[compare] models runs every variant under each listed preset";
+    if let Some(k) = root.key_span("model") {
+        v.bad(&k, format!("[model]: {why}, so the scenario cannot choose a model too; remove [model] (or models)"));
+    }
+    if let Some(Val::Array(list)) = root.get("variant").map(|n| &n.val) {
+        for (i, var) in list.iter().enumerate() {
+            if let Some(k) = var.key_span("model") {
+                v.bad(&k, format!("variant[{i}].model: {why}; a variant can change the plan, the athletes or the noise, not the model"));
+            }
+        }
+    }
+    if let Some(p) = sweep_paths.iter().find(|p| p.starts_with("model.")) {
+        let k = root.get("sweep").and_then(|s| s.key_span(p)).unwrap_or_else(|| span.clone());
+        v.bad(&k, format!("sweep \"{p}\": {why}, which replaces every model parameter; sweep the plan, the athletes or the noise"));
+    }
+    if let Some(k) = root.key_span("optimize") {
+        v.bad(&k, format!("[optimize]: {why}; optimize one model at a time (give the scenario a [model] and no models)"));
+    }
+    compare
+        .models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            // The preset's span is its item in the list (the whole value for "all").
+            let at = match models_node.map(|n| &n.val) {
+                Some(Val::Array(list)) => list.get(i).map_or(span.clone(), |n| n.span.clone()),
+                _ => span.clone(),
+            };
+            let model = Node { val: Val::Table(vec![(super::tree::Key { name: "preset".into(), span: at.clone() }, Node { val: Val::Str(m.clone()), span: at.clone() })]), span: at.clone() };
+            variants
+                .iter()
+                .map(|(name, t)| {
+                    let mut t = t.clone();
+                    t.remove("model");
+                    t.set_path(&["model"], model.clone(), &at);
+                    (name.clone(), t)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Warnings with their file, line and column, in the order they appear in the file.

@@ -38,8 +38,10 @@ impl Value<'_> {
 pub struct RowFigures<'a> {
     /// The row's summary (metrics' statistics and the comparison with its reference).
     pub summary: &'a RowSummary,
-    /// The row's model name.
+    /// The row's model: its preset's name, else its kind.
     pub model: &'a str,
+    /// The row's kind of model (`busso`, `banister`, ...).
+    pub kind: &'a str,
     /// The row's day convention, or None for a model without one.
     pub convention: Option<&'a str>,
     /// The row's label (variant and sweep point).
@@ -51,7 +53,7 @@ pub struct RowFigures<'a> {
 impl<'a> RowFigures<'a> {
     /// The figures of a summary alone, without names: enough for every numeric column.
     pub fn of(summary: &'a RowSummary) -> Self {
-        RowFigures { summary, model: "", convention: None, label: "", reference: None }
+        RowFigures { summary, model: "", kind: "", convention: None, label: "", reference: None }
     }
 }
 
@@ -193,10 +195,11 @@ pub const COLUMNS: &[Column] = &[
     num!("acwr_max_p05", "ratio", "5% quantile of the largest ACWR", |f| stat(f, 5, 2)),
     num!("acwr_max_p50", "ratio", "median largest ACWR", |f| stat(f, 5, 3)),
     num!("acwr_max_p95", "ratio", "95% quantile of the largest ACWR", |f| stat(f, 5, 4)),
-    text!("model", "the row's model", |f| Value::Text(f.model)),
+    text!("model", "the row's model: its preset (busso2003, ...), else its kind", |f| Value::Text(f.model)),
+    text!("kind", "the row's kind of model (busso, banister, fitness-delay, perpot, pmc)", |f| Value::Text(f.kind)),
     text!("convention", "the row's day convention (empty for models without one)", |f| f.convention.map_or(Value::Empty, Value::Text)),
     num!("plan_days", "days", "the plan's length in days (race day is the day after)", |f| Value::Count(f.summary.plan_days)),
-    text!("label", "the row's label: variant and sweep point", |f| Value::Text(f.label)),
+    text!("label", "the row's label: variant and sweep point (and model=PRESET under [compare] models)", |f| Value::Text(f.label)),
 ];
 
 /// The column of a name, or None.
