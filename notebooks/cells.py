@@ -850,8 +850,10 @@ w.groupby(["model", "kind"]).size().unstack(fill_value=0)
   potential week after week. Its verdicts here describe a collapsed model, not an athlete.
 * **clarke2013-cyclist** is one real cyclist fitted at about 28 BikeScore a day; this plan averages
   about 90 a day, so its numbers are an extrapolation (and, as one athlete, it has no interval).
-* **busso2003** and **banister-literature** are run near the loads they were calibrated at; these
-  are the two verdicts to weigh, and they disagree on spacing, overreach length and easy runs.
+* **busso2003** and **banister-literature** are run near the loads they were calibrated at (the
+  latter's `out_of_range` concerns a handful of athletes, well under 1%, whose fatigue is
+  large enough to drive performance below 0); these are the two verdicts to weigh, and they
+  disagree on spacing, overreach length and easy runs.
 
 ## Banister: the answer is a re-weighted sum of loads
 
@@ -897,9 +899,11 @@ is negative to where it is positive:
 
 * **clustered** ends each week's hard work two days earlier, so the last key sessions before race
   day sit further from it;
-* for the **overreach** lengths and **rest instead of easy runs**, the right-hand chart shows from
-  which days before the race the difference comes: it is the taper's weeks and the block that
-  ends just before them, that is, again where the load sits relative to race day.
+* the right-hand chart shows where each difference is made: its value at x is the part of the
+  race-day difference that comes from the last x days before the race (0 at race day, the whole
+  difference at the left). For **3-week blocks** it is made in the last four weeks, the block that
+  ends just before the taper; for **rest instead of easy runs** most of it on the very last day,
+  where baseline's easy run the day before the race costs more fatigue than it brings fitness.
 
 Nothing in the model rewards spacing as such, or recovery between sessions: the seed's claims
 about recovery cannot be true or false in it.
@@ -913,7 +917,7 @@ a1.plot(days, r_mean, color="C0")
 a1.axhline(0, color="grey", lw=0.8)
 a1.set(xlabel="days from the load to race day", ylabel="race-day effect per unit load",
        title="Banister: the mean athlete's response r(s)")
-for v in ["clustered", "overreach 3 wk", "rest, no easy runs"]:
+for v in ["clustered", "overreach 3 wk", "rest instead of easy runs"]:
     dw = loads[v] - loads["baseline"]
     a2.plot(s[-56:], np.cumsum((dw * (m.k1 * np.exp(-s / m.tau1) - m.k2 * np.exp(-s / m.tau2)))[::-1])[::-1][-56:], label=v)
 a2.axhline(0, color="grey", lw=0.8)
@@ -946,7 +950,7 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharex=True)
 for ax, model in zip(axes, ["busso2003", "banister-literature"]):
     d = daily[daily.model == model]
     base = d[d.variant == "baseline"].set_index("day").perf_mean
-    for v in ["clustered", "overreach 3 wk", "rest, no easy runs"]:
+    for v in ["clustered", "overreach 3 wk", "rest instead of easy runs"]:
         diff = d[d.variant == v].set_index("day").perf_mean - base
         ax.plot(diff.index / 7, 100 * diff / base, label=v, lw=1.2)
     ax.axhspan(-0.5, 0.5, color="green", alpha=0.1, lw=0)

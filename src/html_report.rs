@@ -211,7 +211,7 @@ fn by_model_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], warnings:
             let pct = if v.is_some() { format!(" {}%", signed(c.diff_pct, pct_decimals(c))) } else { String::new() };
             // A model outside its range or calibration in this row or its reference: marked.
             let i = list.iter().copied().find(|&i| sc.rows[i].model_name() == *m).unwrap_or(0);
-            let doubtful = warnings.iter().any(|w| (w.row == i || w.row == c.reference) && matches!(w.kind, "out_of_range" | "beyond_calibration"));
+            let doubtful = warnings.iter().any(|w| (w.row == i || w.row == c.reference) && w.casts_doubt());
             let pct = if doubtful { format!("{pct} *") } else { pct };
             h.push_str(&format!(
                 "<td class=\"{}\" data-model=\"{}\" data-col=\"verdict\" data-value=\"{name}\" data-diff-pct=\"{}\" title=\"{}\">{name}{}</td>",
@@ -228,7 +228,7 @@ fn by_model_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], warnings:
     }
     h.push_str(&more_rows(questions.len(), sc.models().len() + 2));
     h.push_str("</table></div>\n<p class=\"small\">Each cell: that model's verdict on the question and its mean percent difference (hover for the interval and shares); \
-        * marks a model that leaves its documented range or is run far from the load it was calibrated at, in that row or its reference (see Warnings): read it with care. \
+        * marks a model run far from the load it was calibrated at, or leaving its documented range for many athletes (10% or more), in that row or its reference (see Warnings): read it with care. \
         The models are not fitted to one athlete: where they disagree, the answer depends on which model's assumptions hold for your athlete, and the seed-questions notebook walks through why.</p>\n");
 }
 

@@ -173,6 +173,26 @@ fn the_report_has_a_question_by_model_table_that_is_verdicts_csv() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     check_by_model_table(&html, &out);
     check_numbers_match_summary(&html, &out);
+    // A `*` marks the models the warnings cast doubt on: clarke2013-cyclist runs at about 3x its
+    // calibration load (beyond_calibration in every row), perpot-perl leaves its range for every
+    // athlete; busso2003, near its calibration load and in range, is never marked.
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let rows = summary(&out);
+    let kinds = |model: &str, kind: &str| manifest["warnings"].as_array().unwrap().iter().filter(|w| w["kind"] == kind && rows[w["row"].as_u64().unwrap() as usize]["model"] == model).count();
+    assert_eq!(kinds("clarke2013-cyclist", "beyond_calibration"), 7);
+    assert_eq!(kinds("busso2003", "beyond_calibration") + kinds("busso2003", "out_of_range"), 0);
+    let table = &html[html.find("<table id=\"by-model\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    for td in table.split("<td ").skip(1).filter(|td| td.contains("data-model=")) {
+        let text = &td[td.find('>').unwrap() + 1..td.find("</td>").unwrap()];
+        let marked = text.ends_with(" *");
+        let model = if td.contains("data-model=\"busso2003\"") { "busso2003" } else if td.contains("data-model=\"clarke2013-cyclist\"") { "clarke" } else if td.contains("data-model=\"perpot-perl\"") { "perpot" } else { "banister" };
+        match model {
+            "busso2003" => assert!(!marked, "{text}"),
+            "clarke" | "perpot" => assert!(marked, "{model}: {text}"),
+            _ => {}
+        }
+    }
 }
 
 #[test]

@@ -25,6 +25,25 @@ pub struct RunWarning {
     pub kind: &'static str,
     /// What is wrong, for a person.
     pub message: String,
+    /// The share of the row's athletes it concerns (1 for a warning about the whole row).
+    #[serde(skip)]
+    pub share: f64,
+}
+
+/// Athletes out of range beyond this share mean the plan is not what the model describes,
+/// rather than a few outliers of the population.
+pub const MANY_OUT_OF_RANGE: f64 = 0.1;
+
+impl RunWarning {
+    /// Whether the row's verdict should not be read at face value: its model runs far from its
+    /// calibration, or many of its athletes leave the model's range.
+    pub fn casts_doubt(&self) -> bool {
+        match self.kind {
+            "beyond_calibration" => true,
+            "out_of_range" => self.share >= MANY_OUT_OF_RANGE,
+            _ => false,
+        }
+    }
 }
 
 /// The range a model's performance is documented in, and what leaving it means; None for a form
@@ -53,7 +72,7 @@ pub(super) fn out_of_range(sc: &Scenario, ri: usize, seed: u64, m: &Metrics) -> 
     let share = count as f64 / n as f64;
     // A few athletes out of range are outliers of the population; many mean the plan is not
     // what the model describes.
-    let hint = if share >= 0.1 { "; with this many, the plan's load is likely beyond what the model describes (compare its load unit with the plan's)" } else { "; read those athletes' numbers with care" };
+    let hint = if share >= MANY_OUT_OF_RANGE { "; with this many, the plan's load is likely beyond what the model describes (compare its load unit with the plan's)" } else { "; read those athletes' numbers with care" };
     Some(RunWarning {
         row: ri,
         kind: "out_of_range",
@@ -62,6 +81,7 @@ pub(super) fn out_of_range(sc: &Scenario, ri: usize, seed: u64, m: &Metrics) -> 
             sc.short_label(ri),
             trim_pct(100.0 * share)
         ),
+        share,
     })
 }
 
@@ -92,6 +112,7 @@ pub(super) fn peak_before_race(sc: &Scenario, ri: usize, s: &RowSummary) -> Opti
             sc.short_label(ri),
             race_day - peak_day
         ),
+        share: 1.0,
     })
 }
 
@@ -113,6 +134,7 @@ pub(super) fn beyond_calibration(sc: &Scenario, ri: usize) -> Option<RunWarning>
             if ratio > 1.0 { format!("{ratio:.1}x") } else { format!("1/{:.1} of", 1.0 / ratio) },
             preset.load_unit
         ),
+        share: 1.0,
     })
 }
 
@@ -134,5 +156,6 @@ pub(super) fn unequal_load(sc: &Scenario, ri: usize, s: &RowSummary, reference: 
             sc.short_label(ri),
             sc.short_label(c.reference)
         ),
+        share: 1.0,
     })
 }
