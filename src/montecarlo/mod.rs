@@ -9,12 +9,14 @@
 
 pub(crate) mod aggregate;
 pub(crate) mod kernel;
+mod paired;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
 pub use kernel::AthleteMetrics;
+pub use paired::{PairedDaily, paired_daily};
 pub use crate::simd::{Form, Simd};
 
 use crate::model::{LaneModel, LaneVisitor, visit_lanes};

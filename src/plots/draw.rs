@@ -24,6 +24,7 @@ const FONT: &str = "sans-serif";
 pub const PANELS_PER_FILE: usize = 6;
 /// Daily chart files at most (the rest of the rows are listed in the last caption).
 pub const MAX_DAILY_FILES: usize = 10;
+const _: () = assert!(PANELS_PER_FILE * MAX_DAILY_FILES == super::MAX_DAILY_PANELS);
 /// Rows drawn in the forest plot and the race-day chart at most; with more, the forest plot
 /// shows the best and worst halves and the race-day chart the first rows, and says so.
 pub const MAX_CHART_ROWS: usize = 60;
@@ -243,34 +244,39 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
     let plans: Vec<&Plan> = sc.rows.iter().map(|r| r.generated()).collect();
     // One y scale for every panel of a model, so its panels compare at a glance; models (whose
     // units and levels differ) each get their own.
-    let mut ranges: Vec<(String, f64, f64)> = Vec::new();
+    // A compared row shows its athletes' paired differences from the reference (its own scale
+    // per model); a reference row its level.
+    let mut ranges: Vec<((String, bool), f64, f64)> = Vec::new();
+    let key = |i: usize| (sc.rows[i].model_name(), views[i].paired.is_some());
     for &i in &drawable {
         let Some(d) = views[i].daily.as_ref() else { continue };
         let mut lo = f64::INFINITY;
         let mut hi = f64::NEG_INFINITY;
-        for q in &d.perf_q {
+        let band = views[i].paired.as_ref().map_or(&d.perf_q, |p| &p.q);
+        for q in band {
             lo = lo.min(q[0]);
             hi = hi.max(q[2]);
         }
-        if sc.rows[i].model.config.kind.info().form_chart {
+        if views[i].paired.is_some() {
+            lo = lo.min(0.0);
+            hi = hi.max(0.0);
+        } else if sc.rows[i].model.config.kind.info().form_chart {
             for x in d.fitness_mean.iter().chain(&d.fatigue_mean) {
                 lo = lo.min(*x);
                 hi = hi.max(*x);
             }
         }
-        let name = sc.rows[i].model_name();
-        match ranges.iter_mut().find(|(m, _, _)| *m == name) {
+        match ranges.iter_mut().find(|(m, _, _)| *m == key(i)) {
             Some(r) => {
                 r.1 = r.1.min(lo);
                 r.2 = r.2.max(hi);
             }
-            None => ranges.push((name, lo, hi)),
+            None => ranges.push((key(i), lo, hi)),
         }
     }
     let ys: Vec<std::ops::Range<f64>> = (0..views.len())
         .map(|i| {
-            let name = sc.rows[i].model_name();
-            let (lo, hi) = ranges.iter().find(|(m, _, _)| *m == name).map_or((0.0, 1.0), |r| (r.1, r.2));
+            let (lo, hi) = ranges.iter().find(|(m, _, _)| *m == key(i)).map_or((0.0, 1.0), |r| (r.1, r.2));
             let pad = ((hi - lo) * 0.06).max(1e-6);
             (lo - pad)..(hi + pad)
         })
@@ -305,7 +311,7 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize]
         root.fill(&WHITE).map_err(draw_err)?;
         let (head, body) = root.split_vertically(96);
         head.draw(&Text::new(format!("{}: {}", sc.name, title.to_lowercase()), (12, 10), (FONT, 17).into_font())).map_err(draw_err)?;
-        legend(&head, sc)?;
+        legend(&head, sc, group.iter().any(|&i| views[i].paired.is_some()))?;
         let panels = body.split_evenly((grid_rows, cols));
         let x_max = (days as f64 - 1.0).max(1.0) / 7.0;
         for (panel, &i) in panels.iter().zip(group) {
@@ -318,6 +324,12 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize]
             // A long unit goes into the caption: on the axis it would run into the load's label.
             let unit = if pmc { sc.load_unit.clone() } else { sc.perf_unit(i) };
             let (caption, unit) = if unit.chars().count() > 16 { (format!("{} (performance: {unit})", sc.short_label(i)), String::new()) } else { (sc.short_label(i), unit) };
+            // A compared row's panel: each athlete against itself in the reference row.
+            let caption = match (views[i].paired.is_some(), sc.rows[i].reference) {
+                (true, Some(r)) => format!("{caption}: minus {}, athlete by athlete", sc.short_label(r)),
+                _ => caption,
+            };
+            let what = if views[i].paired.is_some() { "difference" } else if pmc { "fitness, fatigue, form" } else { "performance" };
             let mut chart = ChartBuilder::on(&top)
                 .caption(caption, (FONT, 14))
                 .margin_left(8)
@@ -338,21 +350,28 @@ fn daily_file(sc: &Scenario, views: &[RowView], plans: &[&Plan], group: &[usize]
                 .disable_x_mesh()
                 .y_labels(6)
                 .y_label_formatter(&|v| tick(*v, ystep))
-                .y_desc(with_unit(if pmc { "fitness, fatigue, form" } else { "performance" }, &unit))
+                .y_desc(with_unit(what, &unit))
                 .light_line_style(TRANSPARENT)
                 .label_style((FONT, 12))
                 .draw()
                 .map_err(draw_err)?;
             let t = |day: usize| day as f64 / 7.0;
-            let mut band: Vec<(f64, f64)> = d.perf_q.iter().enumerate().map(|(day, q)| (t(day), q[2])).collect();
-            band.extend(d.perf_q.iter().enumerate().rev().map(|(day, q)| (t(day), q[0])));
+            let paired = views[i].paired.as_ref();
+            let q = paired.map_or(&d.perf_q, |p| &p.q);
+            let mut band: Vec<(f64, f64)> = q.iter().enumerate().map(|(day, q)| (t(day), q[2])).collect();
+            band.extend(q.iter().enumerate().rev().map(|(day, q)| (t(day), q[0])));
             chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.22).filled()))).map_err(draw_err)?;
-            if let Some(r) = sc.rows[i].reference.and_then(|r| views[r].daily.as_ref()) {
+            if let Some(p) = paired {
+                // No difference: the reference itself.
+                chart.draw_series(DashedLineSeries::new([(0.0, 0.0), (x_max, 0.0)], 5, 4, BLACK.mix(0.6).stroke_width(1))).map_err(draw_err)?;
+                chart.draw_series(LineSeries::new(p.q.iter().enumerate().map(|(day, q)| (t(day), q[1])), color.stroke_width(2))).map_err(draw_err)?;
+            } else if let Some(r) = sc.rows[i].reference.and_then(|r| views[r].daily.as_ref()) {
                 chart
                     .draw_series(DashedLineSeries::new(r.perf_q.iter().enumerate().map(|(day, q)| (t(day), q[1])), 5, 4, BLACK.mix(0.6).stroke_width(1)))
                     .map_err(draw_err)?;
             }
-            if pmc {
+            if paired.is_some() {
+            } else if pmc {
                 chart.draw_series(LineSeries::new(d.fitness_mean.iter().enumerate().map(|(day, v)| (t(day), *v)), RGBColor(31, 119, 180).stroke_width(2))).map_err(draw_err)?;
                 chart.draw_series(LineSeries::new(d.fatigue_mean.iter().enumerate().map(|(day, v)| (t(day), *v)), RGBColor(214, 39, 140).stroke_width(2))).map_err(draw_err)?;
                 chart.draw_series(LineSeries::new(d.perf_q.iter().enumerate().map(|(day, q)| (t(day), q[1])), RGBColor(230, 150, 0).stroke_width(2))).map_err(draw_err)?;
@@ -415,7 +434,7 @@ enum Mark {
 
 /// The legend strip above the panels, outside the data: the lines on one row, the load bars and
 /// week shading on the next.
-fn legend(area: &DrawingArea<SVGBackend<'_>, Shift>, sc: &Scenario) -> Result<()> {
+fn legend(area: &DrawingArea<SVGBackend<'_>, Shift>, sc: &Scenario, paired: bool) -> Result<()> {
     let mut lines: Vec<(Mark, String)> = Vec::new();
     if sc.rows.iter().any(|r| r.model.config.kind.info().form_chart) {
         lines.push((Mark::Line(RGBColor(31, 119, 180)), "fitness (CTL)".into()));
@@ -424,8 +443,10 @@ fn legend(area: &DrawingArea<SVGBackend<'_>, Shift>, sc: &Scenario) -> Result<()
     } else {
         lines.push((Mark::Line(COLORS[0]), "median".into()));
     }
-    lines.push((Mark::Patch(RGBColor(206, 225, 238)), "5-95% of athletes".into()));
-    if sc.rows.iter().any(|r| r.reference.is_some()) {
+    lines.push((Mark::Patch(RGBColor(206, 225, 238)), if paired { "5-95% of athletes (compared rows: of each athlete's difference)".into() } else { "5-95% of athletes".to_string() }));
+    if paired {
+        lines.push((Mark::Dashed, "no difference from the reference".into()));
+    } else if sc.rows.iter().any(|r| r.reference.is_some()) {
         lines.push((Mark::Dashed, "reference row's median".into()));
     }
     let mut shading = vec![(Mark::Patch(KEY_BAR), "key session load".to_string()), (Mark::Patch(EASY_BAR), "easy session load".into())];

@@ -101,6 +101,9 @@ pub struct RowOutcome {
     /// Race-day performance quantiles 5, 25, 50, 75 and 95% (finite athletes; NaN if none), with
     /// [`RunConfig::views`].
     pub final_q: Option<[f64; 5]>,
+    /// Per-day quantiles of each athlete's paired difference from the reference row, with
+    /// [`RunConfig::views`] for a compared row (the daily chart draws them).
+    pub paired: Option<crate::montecarlo::PairedDaily>,
 }
 
 /// Everything a run computed, in memory.
@@ -289,12 +292,15 @@ fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Resul
         check_finite(sc, ri, seed, &res)?;
         found.extend(warnings::out_of_range(sc, ri, seed, &res.metrics));
         athlete_days += (res.plan_days + 1) as f64 * athletes as f64;
-        rows.push(RowOutcome { summary: res.summary(), athletes: None, daily: None, final_q: None });
+        rows.push(RowOutcome { summary: res.summary(), athletes: None, daily: None, final_q: None, paired: None });
         pairing.add(sc, ri, &res.metrics.perf_final, &mut rows);
         let out = &mut rows[ri];
         if cfg.views {
             let mut finite: Vec<f64> = res.metrics.perf_final.iter().copied().filter(|x| x.is_finite()).collect();
             out.final_q = Some(if finite.is_empty() { [f64::NAN; 5] } else { quantiles(&mut finite, [0.05, 0.25, 0.5, 0.75, 0.95]) });
+            // Only rows the daily chart draws (the first ones) need them.
+            let drawn = ri < crate::plots::MAX_DAILY_PANELS;
+            out.paired = row.reference.filter(|_| drawn).and_then(|r| crate::montecarlo::paired_daily(row, ri, &sc.rows[r], r, seed, athletes, cfg.simd));
         }
         out.daily = res.daily;
         if cfg.per_athlete {
