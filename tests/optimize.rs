@@ -344,7 +344,7 @@ fn the_objective_columns_are_summary_csvs_numeric_columns() {
     let (code, _, err) = run(&["run", ok.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let header: Vec<String> = csv::Reader::from_path(out.join("summary.csv")).unwrap().headers().unwrap().iter().map(String::from).collect();
-    let text = ["variant", "reference", "verdict", "model", "convention", "label"];
+    let text = ["variant", "reference", "verdict", "model", "kind", "convention", "label"];
     let numeric: Vec<&str> = header.iter().map(String::as_str).filter(|h| !text.contains(h)).collect();
     let bad = write(dir.path(), "bad.toml", &format!("{BASE}\n[optimize]\nobjective = \"nope\"\nvary = {{ \"plan.key_load\" = {{ min = 100.0, max = 200.0 }} }}\n"));
     let (code, _, err) = run(&["validate", bad.to_str().unwrap()]);

@@ -74,7 +74,7 @@ fn a_set_replaces_the_earlier_set_and_leaves_other_files_alone() {
     // Again without the options: the charts, athletes.csv and daily.csv of the first set go.
     let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "200"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(files(&out), ["manifest.json", "my-notes.txt", "summary.csv"]);
+    assert_eq!(files(&out), ["manifest.json", "my-notes.txt", "summary.csv", "verdicts.csv"]);
     assert_eq!(std::fs::read_to_string(out.join("my-notes.txt")).unwrap(), "mine");
 }
 
@@ -179,7 +179,7 @@ fn a_second_run_into_a_folder_in_use_is_refused_with_the_holders_pid() {
     // The first run's set is complete and its own.
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["athletes"], 1_000_000);
-    assert_eq!(files(&out), ["athletes.csv", "manifest.json", "summary.csv"]);
+    assert_eq!(files(&out), ["athletes.csv", "manifest.json", "summary.csv", "verdicts.csv"]);
 }
 
 #[test]
@@ -203,7 +203,7 @@ fn a_killed_run_leaves_the_earlier_result_and_the_next_run_cleans_up() {
     // The next run takes the dead holder's lock over and removes its staging folder.
     let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "100", "--seed", "2"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(files(&out), ["manifest.json", "summary.csv"]);
+    assert_eq!(files(&out), ["manifest.json", "summary.csv", "verdicts.csv"]);
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["seed"], 2);
 }
@@ -372,7 +372,7 @@ fn a_full_disk_keeps_the_earlier_set_and_leaves_nothing_behind() {
     let (code, _, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap(), "--athletes", "200000", "--per-athlete", "--seed", "2"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("cannot write") && (err.contains("No space") || err.contains("space")), "{err}");
-    assert_eq!(files(&out), ["manifest.json", "summary.csv"], "no staging folder, lock or temporary file left");
+    assert_eq!(files(&out), ["manifest.json", "summary.csv", "verdicts.csv"], "no staging folder, lock or temporary file left");
     assert_eq!(snapshot(&out), before, "the earlier set, byte for byte");
 }
 

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 pub use kernel::AthleteMetrics;
-pub use paired::{PairedDaily, paired_daily};
+pub use paired::{MAX_DAILY_PANELS, PairedDaily, paired_daily};
 pub use crate::simd::{Form, Simd};
 
 use crate::model::{LaneModel, LaneVisitor, visit_lanes};

@@ -16,6 +16,10 @@ use crate::model::{LaneModel, LaneVisitor, visit_lanes};
 use crate::population::Sampler;
 use crate::scenario::Row;
 
+/// The most rows the daily chart draws (its files times its panels per file): the rows whose
+/// paired differences a run with charts computes.
+pub const MAX_DAILY_PANELS: usize = 60;
+
 /// Per-day statistics of the paired differences (this row minus its reference), one entry per
 /// day (plan days and race day).
 #[derive(Clone, Debug, PartialEq)]

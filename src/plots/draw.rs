@@ -24,7 +24,7 @@ const FONT: &str = "sans-serif";
 pub const PANELS_PER_FILE: usize = 6;
 /// Daily chart files at most (the rest of the rows are listed in the last caption).
 pub const MAX_DAILY_FILES: usize = 10;
-const _: () = assert!(PANELS_PER_FILE * MAX_DAILY_FILES == super::MAX_DAILY_PANELS);
+const _: () = assert!(PANELS_PER_FILE * MAX_DAILY_FILES == crate::montecarlo::MAX_DAILY_PANELS);
 /// Rows drawn in the forest plot and the race-day chart at most; with more, the forest plot
 /// shows the best and worst halves and the race-day chart the first rows, and says so.
 pub const MAX_CHART_ROWS: usize = 60;

@@ -21,9 +21,6 @@ use crate::error::{Error, Result};
 use crate::output::AtomicFile;
 use crate::result::RunResult;
 
-/// The most rows the daily chart draws (its files times its panels per file).
-pub const MAX_DAILY_PANELS: usize = 60;
-
 #[cfg(feature = "charts")]
 mod draw;
 

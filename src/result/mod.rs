@@ -299,7 +299,7 @@ fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Resul
             let mut finite: Vec<f64> = res.metrics.perf_final.iter().copied().filter(|x| x.is_finite()).collect();
             out.final_q = Some(if finite.is_empty() { [f64::NAN; 5] } else { quantiles(&mut finite, [0.05, 0.25, 0.5, 0.75, 0.95]) });
             // Only rows the daily chart draws (the first ones) need them.
-            let drawn = ri < crate::plots::MAX_DAILY_PANELS;
+            let drawn = ri < crate::montecarlo::MAX_DAILY_PANELS;
             out.paired = row.reference.filter(|_| drawn).and_then(|r| crate::montecarlo::paired_daily(row, ri, &sc.rows[r], r, seed, athletes, cfg.simd));
         }
         out.daily = res.daily;
