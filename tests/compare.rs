@@ -444,3 +444,32 @@ fn compare_models_refuses_a_second_choice_of_model() {
         assert!(err.contains(want), "{extra}: want {want:?} in\n{err}");
     }
 }
+
+/// Under `across` with several variants, each variant's comparison is its own question (the
+/// variant is named), so verdicts.csv has one row per question and model, never two of a model.
+#[test]
+fn across_within_several_variants_names_the_variant_in_each_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "schema_version = 1\n[run]\nathletes = 100\n{PLAN}[[variant]]\nname = \"a\"\n[[variant]]\nname = \"b\"\nplan.spacing = \"clustered\"\n\
+         [sweep]\n\"plan.key_workouts\" = [2, 3]\n[compare]\nacross = \"plan.key_workouts\"\nmodels = [\"busso2003\", \"banister-literature\"]\n"
+    );
+    let sc = write(dir.path(), "x.toml", &text);
+    let out = dir.path().join("out");
+    let (code, err) = run(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let mut r = csv::Reader::from_path(out.join("verdicts.csv")).unwrap();
+    let keys: Vec<(String, String)> = r.records().map(Result::unwrap).map(|x| (x[0].to_string(), x[1].to_string())).collect();
+    assert_eq!(
+        keys,
+        [
+            ("key_workouts=3 vs key_workouts=2 (a)", "busso2003"),
+            ("key_workouts=3 vs key_workouts=2 (a)", "banister-literature"),
+            ("key_workouts=3 vs key_workouts=2 (b)", "busso2003"),
+            ("key_workouts=3 vs key_workouts=2 (b)", "banister-literature"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert!(err.lines().any(|l| l.starts_with("key_workouts=3 vs key_workouts=2 (b, banister-literature): ")), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("key_workouts=3 vs key_workouts=2 (a): models ")).count(), 1, "{err}");
+}

@@ -391,9 +391,14 @@ impl Scenario {
         let row = &self.rows[i];
         let r = &self.rows[row.reference?];
         let (mut mine, mut theirs, mut same) = (Vec::new(), Vec::new(), Vec::new());
+        // Rows are in variant order, so one variant means the first and last rows share it.
+        let single = self.rows.first().map(|r| &r.variant) == self.rows.last().map(|r| &r.variant);
         if row.variant != r.variant {
             mine.push(row.variant.clone());
             theirs.push(r.variant.clone());
+        } else if !single {
+            // Within one of several variants (`across`): name it, or two variants' questions read alike.
+            same.push(row.variant.clone());
         }
         for ((p, a), b) in self.sweep_paths.iter().zip(&row.sweep).zip(&r.sweep) {
             let key = short_path(p, &self.sweep_paths);
