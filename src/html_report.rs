@@ -200,17 +200,16 @@ fn by_model_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], warnings:
         h.push_str(&format!("<tr data-question=\"{0}\"><td class=\"l\">{0}</td>", esc(q)));
         let mut names = Vec::new();
         for m in sc.models() {
-            let found = list.iter().find(|&&i| sc.rows[i].model_name() == *m).and_then(|&i| rows[i].comparison.as_ref());
-            let Some(c) = found else {
+            let found = list.iter().copied().find(|&i| sc.rows[i].model_name() == m).and_then(|i| rows[i].comparison.as_ref().map(|c| (i, c)));
+            let Some((i, c)) = found else {
                 h.push_str("<td></td>");
                 continue;
             };
             let v = c.verdict();
-            let name = v.map_or("no verdict", |v| v.name());
+            let name = crate::result::verdict_word(c);
             names.push(name);
             let pct = if v.is_some() { format!(" {}%", signed(c.diff_pct, pct_decimals(c))) } else { String::new() };
             // A model outside its range or calibration in this row or its reference: marked.
-            let i = list.iter().copied().find(|&i| sc.rows[i].model_name() == *m).unwrap_or(0);
             let doubtful = warnings.iter().any(|w| (w.row == i || w.row == c.reference) && w.casts_doubt());
             let pct = if doubtful { format!("{pct} *") } else { pct };
             h.push_str(&format!(
@@ -222,7 +221,7 @@ fn by_model_table(h: &mut String, sc: &Scenario, rows: &[&RowSummary], warnings:
                 esc(&pct)
             ));
         }
-        let agree = names.windows(2).all(|w| w[0] == w[1]);
+        let agree = crate::result::agree(&names);
         let text = if agree { format!("agree ({} of {})", names.len(), names.len()) } else { "disagree".to_string() };
         h.push_str(&format!("<td class=\"l\" data-col=\"agreement\" data-value=\"{}\">{text}</td></tr>\n", if agree { "agree" } else { "disagree" }));
     }

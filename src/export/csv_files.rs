@@ -27,11 +27,16 @@ fn cell(v: &Value<'_>) -> String {
     }
 }
 
-/// The cells that name a row in athletes.csv and daily.csv: the variant, its model under
-/// `[compare] models` (where a variant has a row per model), then one per swept path.
-fn key_cells(sc: &Scenario, row: &Row) -> Vec<String> {
-    let model = sc.by_model().then(|| row.model_name());
-    std::iter::once(&row.variant).chain(model.as_ref()).chain(&row.sweep).map(|c| crate::output::text_cell(c).into_owned()).collect()
+/// The cells that name a row: the variant, `model` when given, then one per swept path.
+/// athletes.csv and daily.csv give the model under `[compare] models` (where a variant has a row
+/// per model, see [`key_header`]); summary.csv has its own `model` column.
+fn key_cells(row: &Row, model: Option<&str>) -> Vec<String> {
+    std::iter::once(row.variant.as_str()).chain(model).chain(row.sweep.iter().map(String::as_str)).map(|c| crate::output::text_cell(c).into_owned()).collect()
+}
+
+/// [`key_cells`] of athletes.csv and daily.csv.
+fn keyed_cells(sc: &Scenario, row: &Row) -> Vec<String> {
+    key_cells(row, sc.by_model().then(|| row.model_name()))
 }
 
 /// The names of [`key_cells`].
@@ -61,7 +66,7 @@ impl SummaryCsv {
         let mut csv = csv_writer(w);
         csv.write_record(summary_header(sc))?;
         for ri in 0..r.rows.len() {
-            let mut c = std::iter::once(&sc.rows[ri].variant).chain(&sc.rows[ri].sweep).map(|c| crate::output::text_cell(c).into_owned()).collect::<Vec<_>>();
+            let mut c = key_cells(&sc.rows[ri], None);
             c.extend(r.figures(ri).values().iter().map(cell));
             csv.write_record(c)?;
         }
@@ -98,7 +103,7 @@ impl Exporter for AthletesCsv {
             let Some(a) = out.athletes.as_ref() else {
                 return Err(Error::Failed("athletes.csv needs the run's per-athlete metrics (RunConfig::per_athlete)".into()));
             };
-            let key = key_cells(sc, row);
+            let key = keyed_cells(sc, row);
             let np = row.model.params.len();
             let cols: Vec<Option<usize>> = names.iter().map(|n| row.model.params.iter().position(|(p, _)| p == n)).collect();
             let m = &a.metrics;
@@ -138,7 +143,7 @@ impl Exporter for DailyCsv {
                 return Err(Error::Failed("daily.csv needs the run's per-day aggregates (RunConfig::daily)".into()));
             };
             let start = dated.then(|| row.plan.start_date());
-            write_daily(&mut f, &key_cells(sc, row), start, d, out.summary.plan_days)?;
+            write_daily(&mut f, &keyed_cells(sc, row), start, d, out.summary.plan_days)?;
         }
         Ok(vec![f])
     }
@@ -184,7 +189,7 @@ impl VerdictsCsv {
                 let (lo, hi) = c.diff_pct_ci();
                 let pct = |x: f64| if c.verdict().is_some() { num(x) } else { String::new() };
                 let name = crate::output::text_cell(&q).into_owned();
-                let model = crate::output::text_cell(&sc.rows()[i].model_name()).into_owned();
+                let model = crate::output::text_cell(sc.rows()[i].model_name()).into_owned();
                 csv.write_record([
                     name,
                     model,

@@ -517,10 +517,16 @@ impl Job<'_> {
     }
 
     fn histograms<'s, M: LaneModel<N>, const N: usize>(&self, sums: &'s DaySums) -> DayHist<'s> {
-        let total = std::sync::Mutex::new(DayHist::new(&sums.min, &sums.max));
-        self.chunks::<M, DayHist<'s>, N>(None, None, &|_| DayHist::new(&sums.min, &sums.max), &|_, h| {
+        self.merged_histograms::<M, DayHist<'s>, N>(&sums.min, &sums.max, &|_| DayHist::new(&sums.min, &sums.max), &|h| h)
+    }
+
+    /// Run every chunk with the sink `sink(chunk)` and merge the histograms (over each day's
+    /// range `lo` to `hi`) that `hist` takes from the sinks; counts merge in any order.
+    fn merged_histograms<'s, M: LaneModel<N>, S: DaySink<N>, const N: usize>(&self, lo: &'s [f64], hi: &'s [f64], sink: &(dyn Fn(usize) -> S + Sync), hist: &(dyn Fn(S) -> DayHist<'s> + Sync)) -> DayHist<'s> {
+        let total = std::sync::Mutex::new(DayHist::new(lo, hi));
+        self.chunks::<M, S, N>(None, None, sink, &|_, s| {
             if let Ok(mut t) = total.lock() {
-                let merged = std::mem::replace(&mut *t, DayHist::new(&[], &[])).merge(h);
+                let merged = std::mem::replace(&mut *t, DayHist::new(&[], &[])).merge(hist(s));
                 *t = merged;
             }
         });

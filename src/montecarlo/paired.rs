@@ -68,8 +68,8 @@ pub fn paired_daily(row: &Row, index: usize, reference: &Row, ref_index: usize, 
 /// The two passes: each day's range of the differences, then their histograms.
 fn paired<M: LaneModel<N>, R: LaneModel<N>, const N: usize>(this: &Job<'_>, other: &Job<'_>) -> PairedDaily {
     let days = this.kernel.plan.len() + 1;
-    let range = std::sync::Mutex::new(Range { lo: vec![f64::INFINITY; days], hi: vec![f64::NEG_INFINITY; days] });
-    let new = |c: usize| Diff::<R, Range, N>::new(other, c, days, Range { lo: vec![f64::INFINITY; days], hi: vec![f64::NEG_INFINITY; days] });
+    let range = std::sync::Mutex::new(Range::new(days));
+    let new = |c: usize| Diff::<R, Range, N>::new(other, c, days, Range::new(days));
     this.chunks::<M, Diff<'_, '_, R, Range, N>, N>(None, None, &new, &|_, s| {
         if let Ok(mut t) = range.lock() {
             for d in 0..days {
@@ -79,15 +79,8 @@ fn paired<M: LaneModel<N>, R: LaneModel<N>, const N: usize>(this: &Job<'_>, othe
         }
     });
     let range = range.into_inner().unwrap_or_else(|e| e.into_inner());
-    let total = std::sync::Mutex::new(DayHist::new(&range.lo, &range.hi));
     let new = |c: usize| Diff::<R, DayHist<'_>, N>::new(other, c, days, DayHist::new(&range.lo, &range.hi));
-    this.chunks::<M, Diff<'_, '_, R, DayHist<'_>, N>, N>(None, None, &new, &|_, s| {
-        if let Ok(mut t) = total.lock() {
-            let merged = std::mem::replace(&mut *t, DayHist::new(&[], &[])).merge(s.inner);
-            *t = merged;
-        }
-    });
-    let hist = total.into_inner().unwrap_or_else(|e| e.into_inner());
+    let hist = this.merged_histograms::<M, _, N>(&range.lo, &range.hi, &new, &|s| s.inner);
     PairedDaily { q: (0..days).map(|d| [0.05, 0.5, 0.95].map(|q| hist.quantile(d, q, this.athletes))).collect() }
 }
 
@@ -95,6 +88,12 @@ fn paired<M: LaneModel<N>, R: LaneModel<N>, const N: usize>(this: &Job<'_>, othe
 struct Range {
     lo: Vec<f64>,
     hi: Vec<f64>,
+}
+
+impl Range {
+    fn new(days: usize) -> Self {
+        Range { lo: vec![f64::INFINITY; days], hi: vec![f64::NEG_INFINITY; days] }
+    }
 }
 
 impl<const N: usize> DaySink<N> for Range {

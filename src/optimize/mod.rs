@@ -259,7 +259,7 @@ fn values(row: &crate::scenario::Row, s: &RowSummary, reference: Option<&str>, o
     let label = row.label(&[]);
     let f = RowFigures {
         summary: s,
-        model: row.model.joint.preset.as_deref().unwrap_or(kind.name()),
+        model: row.model_name(),
         kind: kind.name(),
         convention: kind.has_convention().then(|| row.model.config.convention.name()),
         label: &label,

@@ -142,7 +142,8 @@ fn forest(sc: &Scenario, rows: &[&RowSummary]) -> Result<Option<String>> {
             let (_, py) = chart.backend_coord(&(mean, y));
             root.draw(&Text::new(notes[k].clone(), ((w - note_w) as i32, py - 7), (FONT, 13).into_font().color(&color))).map_err(draw_err)?;
         }
-        let key = if in_pct { band_key(None, compared[0].1.swc_pct).replace("blue:", &format!("green band: +/-{}%, the smallest worthwhile change. blue:", compared[0].1.swc_pct)) } else { band_key(band, compared[0].1.swc_pct) };
+        let swc = compared[0].1.swc_pct;
+        let key = band_key(band.map(|half| if in_pct { format!("{swc}%") } else { format!("{} (+/-{swc}%)", tick(half, half / 4.0)) }));
         root.draw(&Text::new(key, (label_w as i32, h as i32 - 22), (FONT, 12).into_font().color(&UNSURE))).map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
@@ -173,13 +174,10 @@ fn verdict_colour(c: &crate::summary::Comparison, a: f64, b: f64) -> RGBColor {
     }
 }
 
-/// The forest plot's key.
-fn band_key(band: Option<f64>, swc_pct: f64) -> String {
+/// The forest plot's key; `band`: the band's half-width as the axis shows it.
+fn band_key(band: Option<String>) -> String {
     match band {
-        Some(half) => format!(
-            "green band: the smallest worthwhile change, +/-{} (+/-{swc_pct}%). blue: better (95% CI above it), red: worse, green: trivial (inside it), grey: unclear",
-            tick(half, half / 4.0)
-        ),
+        Some(half) => format!("green band: the smallest worthwhile change, +/-{half}. blue: better (95% CI above it), red: worse, green: trivial (inside it), grey: unclear"),
         None => "blue: better than the reference by more than the smallest worthwhile change (95% CI), red: worse, green: trivial, grey: unclear".to_string(),
     }
 }
@@ -246,7 +244,7 @@ fn daily(sc: &Scenario, views: &[RowView]) -> Result<Vec<Chart>> {
     // units and levels differ) each get their own.
     // A compared row shows its athletes' paired differences from the reference (its own scale
     // per model); a reference row its level.
-    let mut ranges: Vec<((String, bool), f64, f64)> = Vec::new();
+    let mut ranges: Vec<((&str, bool), f64, f64)> = Vec::new();
     let key = |i: usize| (sc.rows[i].model_name(), views[i].paired.is_some());
     for &i in &drawable {
         let Some(d) = views[i].daily.as_ref() else { continue };

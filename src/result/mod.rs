@@ -33,7 +33,7 @@ use crate::scenario::Scenario;
 use crate::stats::quantiles;
 use crate::summary::{COLUMNS, Comparison, RowFigures, RowSummary, Value, columns};
 
-pub use verdict::{agreement, judgement, questions, verdict, verdict_line};
+pub use verdict::{agree, agreement, judgement, questions, verdict, verdict_line, verdict_word};
 pub use warnings::{RunWarning, documented_range};
 
 /// How to run a scenario in memory.
@@ -143,7 +143,7 @@ impl<'s> RunResult<'s> {
         let kind = row.model.config.kind;
         Figures {
             summary,
-            model: row.model.joint.preset.as_deref().unwrap_or(kind.name()),
+            model: row.model_name(),
             kind: kind.name(),
             convention: kind.has_convention().then(|| row.model.config.convention.name()),
             label: sc.row_label(ri),

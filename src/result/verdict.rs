@@ -107,10 +107,8 @@ pub fn questions(sc: &Scenario, rows: &[&RowSummary]) -> Vec<(String, Vec<usize>
 /// a verdict (a form has no level) is named as such. With more than `max` questions, a count.
 pub fn agreement(sc: &Scenario, rows: &[&RowSummary], max: usize) -> Vec<String> {
     let qs = questions(sc, rows);
-    let verdicts = |list: &[usize]| -> Vec<(String, &'static str)> {
-        list.iter().map(|&i| (sc.rows()[i].model_name(), rows[i].comparison.as_ref().and_then(|c| c.verdict()).map_or("no verdict", |v| v.name()))).collect()
-    };
-    let agrees = |v: &[(String, &str)]| v.windows(2).all(|w| w[0].1 == w[1].1);
+    let verdicts = |list: &[usize]| -> Vec<(&str, &'static str)> { list.iter().map(|&i| (sc.rows()[i].model_name(), rows[i].comparison.as_ref().map_or("no verdict", verdict_word))).collect() };
+    let agrees = |v: &[(&str, &'static str)]| agree(&v.iter().map(|x| x.1).collect::<Vec<_>>());
     if qs.len() > max {
         let n = qs.iter().filter(|(_, l)| agrees(&verdicts(l))).count();
         return vec![format!("{} questions under {} models: models agree on {n}, disagree on {}; see verdicts.csv", qs.len(), sc.models().len(), qs.len() - n)];
@@ -125,6 +123,17 @@ pub fn agreement(sc: &Scenario, rows: &[&RowSummary], max: usize) -> Vec<String>
             }
         })
         .collect()
+}
+
+/// A comparison's verdict as a word: `better`, `worse`, `trivial`, `unclear`, or `no verdict`
+/// (a form has no level).
+pub fn verdict_word(c: &Comparison) -> &'static str {
+    c.verdict().map_or("no verdict", |v| v.name())
+}
+
+/// Whether the models' verdict words on a question agree.
+pub fn agree(words: &[&str]) -> bool {
+    words.windows(2).all(|w| w[0] == w[1])
 }
 
 /// [`verdict`]'s per-row lines.

@@ -159,21 +159,13 @@ fn assign(variants: &[String], rows: &mut [Row], reference: Option<usize>) {
     let targets: Vec<usize> = (0..rows.len())
         .map(|i| match (variants.len() > 1, reference) {
             (true, Some(r)) => r * points + i % points,
-            (true, None) => (0..variants.len()).map(|v| v * points + i % points).find(|&j| same_model(&rows[j], &rows[i])).unwrap_or(i),
-            (false, _) => (0..rows.len()).find(|&j| same_model(&rows[j], &rows[i])).unwrap_or(i),
+            (true, None) => (0..variants.len()).map(|v| v * points + i % points).find(|&j| rows[j].same_model(&rows[i])).unwrap_or(i),
+            (false, _) => (0..rows.len()).find(|&j| rows[j].same_model(&rows[i])).unwrap_or(i),
         })
         .collect();
     for (i, (row, target)) in rows.iter_mut().zip(targets).enumerate() {
         row.reference = (target != i).then_some(target);
     }
-}
-
-fn same_model(a: &Row, b: &Row) -> bool {
-    a.same_model(b)
-}
-
-fn model_name(r: &Row) -> String {
-    r.model_name()
 }
 
 /// Refuse a comparison between rows of different models unless `[compare] across_models =
@@ -182,15 +174,15 @@ pub(super) fn check_models(v: &mut V, compare: &Compare, span: &std::ops::Range<
     if compare.across_models {
         return;
     }
-    if let Some((i, r)) = rows.iter().enumerate().find_map(|(i, row)| row.reference.filter(|&r| !same_model(row, &rows[r])).map(|r| (i, r))) {
+    if let Some((i, r)) = rows.iter().enumerate().find_map(|(i, row)| row.reference.filter(|&r| !row.same_model(&rows[r])).map(|r| (i, r))) {
         v.bad(
             span,
             format!(
                 "row \"{}\" ({}) would be compared with row \"{}\" ({}): rows of different models are compared only with [compare] across_models = true; compare each model's variants with a variant of the same model",
                 rows[i].label(paths),
-                model_name(&rows[i]),
+                rows[i].model_name(),
                 rows[r].label(paths),
-                model_name(&rows[r])
+                rows[r].model_name()
             ),
         );
     }

@@ -117,8 +117,8 @@ impl Row {
     }
 
     /// The model the row runs, as a person names it: the preset, else the kind.
-    pub fn model_name(&self) -> String {
-        self.model.joint.preset.clone().unwrap_or_else(|| self.model.config.kind.name().to_string())
+    pub fn model_name(&self) -> &str {
+        self.model.joint.preset.as_deref().unwrap_or(self.model.config.kind.name())
     }
 }
 
@@ -330,16 +330,20 @@ impl Scenario {
     /// [`Scenario::short_label`] without the model: what names the row's plan.
     pub fn plan_label(&self, i: usize) -> String {
         let row = &self.rows[i];
-        // Rows are in variant order, so one variant means the first and last rows share it.
-        let single = self.rows.first().map(|r| &r.variant) == self.rows.last().map(|r| &r.variant);
         let mut parts = Vec::new();
-        if !single || self.sweep_paths.is_empty() {
+        if !self.one_variant() || self.sweep_paths.is_empty() {
             parts.push(row.variant.clone());
         }
         for (p, v) in self.sweep_paths.iter().zip(&row.sweep) {
             parts.push(format!("{}={v}", short_path(p, &self.sweep_paths)));
         }
         parts.join(", ")
+    }
+
+    /// Whether the scenario has one variant (rows are in variant order, so then the first and
+    /// last rows share it).
+    fn one_variant(&self) -> bool {
+        self.rows.first().map(|r| &r.variant) == self.rows.last().map(|r| &r.variant)
     }
 
     /// The rows with distinct plans: all of them, or under `[compare] models` the first
@@ -381,7 +385,7 @@ impl Scenario {
     pub fn diff_parts(&self, i: usize) -> Option<(String, String, String)> {
         let (mine, theirs, mut same) = self.parts(i)?;
         if self.by_model() {
-            same.push(self.rows[i].model_name());
+            same.push(self.rows[i].model_name().to_string());
         }
         Some((mine.join(", "), theirs.join(", "), same.join(", ")))
     }
@@ -391,12 +395,10 @@ impl Scenario {
         let row = &self.rows[i];
         let r = &self.rows[row.reference?];
         let (mut mine, mut theirs, mut same) = (Vec::new(), Vec::new(), Vec::new());
-        // Rows are in variant order, so one variant means the first and last rows share it.
-        let single = self.rows.first().map(|r| &r.variant) == self.rows.last().map(|r| &r.variant);
         if row.variant != r.variant {
             mine.push(row.variant.clone());
             theirs.push(r.variant.clone());
-        } else if !single {
+        } else if !self.one_variant() {
             // Within one of several variants (`across`): name it, or two variants' questions read alike.
             same.push(row.variant.clone());
         }

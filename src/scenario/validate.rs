@@ -403,9 +403,10 @@ fn build_rows(v: &mut V, variants: &[(String, Node)], sweep: &[SweptPath], point
 /// The presets then choose every row's model, so a `[model]` table, a variant's `[model]` or a
 /// swept `model.` path (which the presets would silently replace) is refused, as is `[optimize]`
 /// (which searches one model's plan).
-fn model_blocks(v: &mut V, root: &Node, compare: &Compare, variants: &[(String, Node)], sweep_paths: &[String]) -> Vec<Vec<(String, Node)>> {
+fn model_blocks<'a>(v: &mut V, root: &Node, compare: &Compare, variants: &'a [(String, Node)], sweep_paths: &[String]) -> Vec<std::borrow::Cow<'a, [(String, Node)]>> {
     if compare.models.is_empty() {
-        return vec![variants.to_vec()];
+        // The scenario's own variants, borrowed: no copy of their trees.
+        return vec![std::borrow::Cow::Borrowed(variants)];
     }
     let models_node = root.get("compare").and_then(|c| c.get("models"));
     let span = models_node.map_or(0..0, |n| n.span.clone());
@@ -446,7 +447,8 @@ fn model_blocks(v: &mut V, root: &Node, compare: &Compare, variants: &[(String, 
                     t.set_path(&["model"], model.clone(), &at);
                     (name.clone(), t)
                 })
-                .collect()
+                .collect::<Vec<_>>()
+                .into()
         })
         .collect()
 }
