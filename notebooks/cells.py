@@ -529,7 +529,7 @@ cal[["variant", "gain_pct_mean", "gain_pct_sd", "gain_pct_p05", "gain_pct_p50", 
     ("md", """
 The preset reproduces the measured mean and spread. Three sessions a week throughout would have
 gained about 6 points less: at these loads the athletes are on the rising side of Busso's
-inverted U (its best constant load is about 265 units a day, see the README).
+inverted U (its best constant load is about 143 units a day, see the README).
 
 ## 2. The cyclist: joint uncertainty from the athlete's real fitness
 
@@ -745,15 +745,16 @@ plt.tight_layout()
     ("md", """
 ## 4. Why the population disagrees: the fatigue gain
 
-The `busso2003` preset was calibrated to one number, the +30 ± 7% of Busso's 12-week protocol.
-That fixes the fitness side well, but the fatigue gain's growth with load (`k3`) is weakly
-identified by it, and the optimal taper is all about fatigue: with little fatigue left at the end
-of the build there is little to gain from unloading, and every day of taper costs fitness. Below,
-the same optimisation with `k3` (the median of its lognormal) raised from the preset's 4e-5.
+The `busso2003` preset is calibrated to Busso's (2003) +30 ± 7% and to Busso et al.'s (2002)
+recovery times, which pin the fatigue gain's growth with load (`k3`, median 8.8e-5) far better
+than the gain alone did (round 2's preset had 4e-5 and fatigue that cleared ten times too fast).
+The optimal taper is all about fatigue: with little fatigue left at the end of the build there is
+little to gain from unloading, and every day of taper costs fitness. Below, the same optimisation
+with `k3` (the median of its lognormal) at the preset's value and raised above it.
 """),
     ("code", r"""
 rows = []
-for k3 in [0.00004, 0.0001, 0.0002]:
+for k3 in [0.000088, 0.0002, 0.0004]:
     d = out_dir(f"optimal-taper-k3-{k3}")
     (d / "s.toml").write_text(text.replace('preset = "busso2003"\n', f'preset = "busso2003"\nk3 = {{ dist = "lognormal", median = {k3}, sigma = 0.15 }}\n'))
     periodize("optimize", d / "s.toml", "--out", d / "out", "--athletes", 4000)
@@ -845,15 +846,11 @@ w["model"] = summary.model.iloc[w.row].values
 w.groupby(["model", "kind"]).size().unstack(fill_value=0)
 """),
     ("md", """
-* **perpot-perl** leaves its 0-1 range for every athlete: its load scale (`scale = 250`) was set
-  for loads near 100 a day in its own units, and this plan's key sessions overflow its strain
-  potential week after week. Its verdicts here describe a collapsed model, not an athlete.
-* **clarke2013-cyclist** is one real cyclist fitted at about 28 BikeScore a day; this plan averages
-  about 90 a day, so its numbers are an extrapolation (and, as one athlete, it has no interval).
-* **busso2003** and **banister-literature** are run near the loads they were calibrated at (the
-  latter's `out_of_range` concerns a handful of athletes, well under 1%, whose fatigue is
-  large enough to drive performance below 0); these are the two verdicts to weigh, and they
-  disagree on spacing, overreach length and easy runs.
+The athletes start at their habitual load (90 a day, about the plan's mean), and every preset maps
+that habitual load onto the daily load it was calibrated at (`load_mapping` in the manifest), so
+no preset runs beyond its calibration here and no potential leaves its range. Only
+`peak_before_race` remains: the plans do not keep the fitness the athletes start with until race
+day, under every model.
 
 ## Banister: the answer is a re-weighted sum of loads
 
@@ -864,8 +861,9 @@ athletes differ on race day by
 Δp = Σ_d Δw(d) · r(T-d),   r(s) = k1 e^{-s/τ1} - k2 e^{-s/τ2},
 
 whatever the athletes' starting state. So for each athlete the verdict follows from the
-*difference of the plans' daily loads* weighted by that athlete's response r. Computed here from
-plan.csv and each athlete's parameters in athletes.csv, it matches the simulation to rounding:
+*difference of the plans' daily loads* weighted by that athlete's response r (times the load
+mapping's scale: the model sees every load in the preset's units). Computed here from plan.csv and
+each athlete's parameters in athletes.csv, it matches the simulation to rounding:
 """),
     ("code", """
 plan_csv = out / "plan.csv"
@@ -876,6 +874,9 @@ T = len(loads["baseline"])
 s = T - np.arange(T)  # days from each plan day to race day
 b = athletes[athletes.model == "banister-literature"]
 ref = b[b.variant == "baseline"].set_index("athlete")
+# Model units per load unit for banister-literature's rows (the habitual load's mapping).
+scale = next(r["load_map"]["scale"] for r in manifest["scenario"]["rows"] if r["model"]["joint"].get("preset") == "banister-literature")
+print(f"banister-literature sees every load x {scale:.4f}")
 rows = []
 for v in loads:
     if v == "baseline":
@@ -883,7 +884,7 @@ for v in loads:
     dw = loads[v] - loads["baseline"]
     r = (ref.k1.to_numpy()[:, None] * np.exp(-s / ref.tau1.to_numpy()[:, None])
          - ref.k2.to_numpy()[:, None] * np.exp(-s / ref.tau2.to_numpy()[:, None]))
-    predicted = r @ dw
+    predicted = scale * (r @ dw)
     simulated = b[b.variant == v].set_index("athlete").perf_final - ref.perf_final
     err = np.abs(predicted - simulated.to_numpy()).max()
     assert err < 1e-6 * np.abs(ref.perf_final).max(), (v, err)

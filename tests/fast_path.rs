@@ -30,12 +30,14 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
     for &w in &recent {
         acwr.push(w);
     }
+    // The model sees every load times the row's load mapping (habitual load onto the preset's).
+    let scale = row.load_map().scale;
     match &row.start() {
         Start::Rested => {}
-        Start::SteadyLoad(w) => periodize::model::LaneModel::settle(&mut m, *w),
+        Start::SteadyLoad(w) => periodize::model::LaneModel::settle(&mut m, *w * scale),
         Start::History { loads, .. } => {
             for &w in loads.iter() {
-                m.step(w);
+                m.step(w * scale);
             }
         }
     }
@@ -68,7 +70,7 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
         } else {
             planned
         };
-        m.step(w);
+        m.step(w * scale);
         let p = m.performance();
         if p > peak {
             (peak, peak_day) = (p, d as f64);

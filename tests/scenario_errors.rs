@@ -48,7 +48,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("median = 0.2", "median = 0.0", "s.toml:10:37: model.k2.median = 0.0: must be > 0"),
     ("tau2 = 7.0", "tau2 = 0.0", "s.toml:12:8: model.tau2 = 0.0: expected a finite number > 0"),
     ("kind = \"banister\"", "kind = \"elo\"", "s.toml:7:8: model.kind = \"elo\": expected one of banister, busso, pmc, perpot, fitness-delay"),
-    ("k1 = 0.1", "k1 = 0.1\nk3 = 0.1", "s.toml:10:1: model.k3: unknown key (did you mean `k1`?); expected one of kind, convention, preset, correlation, require, sample_from, sample_from_sha256, p0, k1, k2, tau1, tau2, g0, h0"),
+    ("k1 = 0.1", "k1 = 0.1\nk3 = 0.1", "s.toml:10:1: model.k3: unknown key (did you mean `k1`?); expected one of kind, convention, preset, correlation, require, sample_from, sample_from_sha256, load_scale, p0, k1, k2, tau1, tau2, g0, h0"),
     ("k1 = 0.1\n", "", "s.toml:6:2: model.k1: missing; banister needs k1 (a number or a distribution)"),
     ("kind = \"banister\"", "kind = \"banister\"\nconvention = \"tomorrow\"", "s.toml:8:14: model.convention = \"tomorrow\": expected \"lagged\" or \"same-day\""),
     ("schema_version = 1", "schema_version = 2", "s.toml:1:18: schema_version = 2: expected 1, the only version this periodize reads"),

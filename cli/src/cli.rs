@@ -364,21 +364,28 @@ fn verify(out: &std::path::Path) -> Result<()> {
 
 /// `periodize presets [NAME]`: the list, or one preset's `[model]` table.
 fn presets(name: Option<&str>) -> Result<()> {
-    use periodize::scenario::presets::{PRESETS, find, names};
+    use periodize::scenario::presets::{PRESETS, Preset, find, names};
+    // Every target: what, published vs reproduced, source and protocol, each line prefixed.
+    let targets = |p: &Preset, prefix: &str| -> String {
+        p.targets
+            .iter()
+            .map(|t| format!("{prefix}- {}: published {}, reproduced {}\n{prefix}    {}; {}\n", t.what, t.published, t.reproduced, t.source, t.protocol))
+            .collect()
+    };
     let text = match name {
         Some(n) => {
             let p = find(n).ok_or_else(|| Error::Usage(format!("preset \"{n}\": unknown; expected one of {}", names().join(", "))))?;
             format!(
-                "# {}: {}\n# source: {}\n# load unit: {}; performance: {}\n# calibrated: {}\n# calibrated at a mean daily load of {:.1}\n[model]{}",
-                p.name, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated, p.calibration_load, p.toml
+                "# {}: {}\n# source: {}\n# load unit: {}; performance: {}\n# calibrated: {}\n# calibrated at a mean daily load of {:.1} (athlete.habitual_load maps the athlete's usual load onto it)\n# targets:\n{}[model]{}",
+                p.name, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated, p.calibration_load, targets(p, "#   "), p.toml
             )
         }
         None => {
             let mut s = String::new();
             for p in PRESETS {
                 s.push_str(&format!(
-                    "{} ({})\n  {}\n  source:      {}\n  load unit:   {}\n  performance: {}\n  calibrated:  {}\n  daily load:  {:.1} (the calibration's mean; plans beyond 2x either way get a beyond_calibration warning)\n\n",
-                    p.name, p.kind, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated, p.calibration_load
+                    "{} ({})\n  {}\n  source:      {}\n  load unit:   {}\n  performance: {}\n  calibrated:  {}\n  daily load:  {:.1} (the calibration's mean; athlete.habitual_load maps the athlete's usual load onto it; plans beyond 2x either way get a beyond_calibration warning)\n  targets:\n{}\n",
+                    p.name, p.kind, p.summary, p.source, p.load_unit, p.performance_unit, p.calibrated, p.calibration_load, targets(p, "    ")
                 ));
             }
             s.push_str("Use one with [model] preset = \"NAME\"; keys written in [model] override it. periodize presets NAME prints its values.\n");
@@ -441,6 +448,9 @@ pub fn validate_report(sc: &periodize::scenario::Scenario) -> String {
             plan.days(),
             plan.total()
         ));
+    }
+    for m in sc.load_mappings() {
+        s.push_str(&format!("loads: {m}\n"));
     }
     s
 }

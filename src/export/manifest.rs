@@ -23,6 +23,7 @@ impl Manifest {
             "scenario_file": sc.path,
             "scenario_sha256": sc.sha256,
             "scenario": sc,
+            "load_mapping": sc.load_mappings(),
             "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
             "simd": r.simd,
             "warnings": r.warnings,

@@ -95,13 +95,17 @@ pub struct RowKernel<'a> {
     mu: f64,
     sigma: f64,
     form: Form,
+    /// The model sees each day's load times this ([`crate::scenario::LoadMap`]); loads written
+    /// out, totals and the ACWR stay in the scenario's units.
+    load_scale: f64,
 }
 
 impl<'a> RowKernel<'a> {
     /// The kernel of a row: its model, plan loads, noise, seed and start, with loops compiled for
     /// the widest instruction set the processor has within `simd`.
     /// `row` keys the race-day measurement error (each row's test is drawn anew).
-    pub fn new(config: &'a crate::model::ModelConfig, days: &'a crate::plan::Plan, noise: Noise, seed: u64, start: &'a crate::scenario::Start, simd: Simd, row: usize) -> Self {
+    pub fn new(r: &'a crate::scenario::Row, days: &'a crate::plan::Plan, seed: u64, simd: Simd, row: usize) -> Self {
+        let (config, noise, start) = (&r.model.config, r.noise, &r.start);
         let plan = &days.load[..];
         let sigma2 = (1.0 + noise.load_cv * noise.load_cv).ln();
         let mut acwr = Acwr::default();
@@ -126,6 +130,7 @@ impl<'a> RowKernel<'a> {
             mu: -0.5 * sigma2,
             sigma: sigma2.sqrt(),
             form: Form::detect(simd),
+            load_scale: r.load_map.scale,
         }
     }
 
@@ -160,10 +165,10 @@ impl<'a> RowKernel<'a> {
     fn apply_start<M: LaneModel<N>, const N: usize>(&self, model: &mut M) {
         match self.start {
             crate::scenario::Start::Rested => {}
-            crate::scenario::Start::SteadyLoad(w) => model.settle(*w),
+            crate::scenario::Start::SteadyLoad(w) => model.settle(*w * self.load_scale),
             crate::scenario::Start::History { loads, .. } => {
                 for &w in loads.iter() {
-                    model.step(&Day::single([w; N]));
+                    model.step(&Day::single([w * self.load_scale; N]));
                 }
             }
         }
@@ -255,7 +260,7 @@ impl<'a> RowKernel<'a> {
             } else {
                 [planned; N]
             };
-            model.step(&Day { load: w, easy: [0.0; N], session: self.sessions.get(d).copied() });
+            model.step(&Day { load: lanes_from(|l| w[l] * self.load_scale), easy: [0.0; N], session: self.sessions.get(d).copied() });
             let p = model.performance();
             let day = d as f64;
             for l in 0..N {

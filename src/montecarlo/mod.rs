@@ -272,7 +272,7 @@ pub struct RowOptions {
 pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress: &AtomicU64) -> RowResult {
     let RowOptions { keep_params, daily, simd, row: index } = opts;
     let plan = row.generated();
-    let kernel = RowKernel::new(&row.model.config, plan, row.noise, seed, &row.start, simd, index);
+    let kernel = RowKernel::new(row, plan, seed, simd, index);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes };
     struct Run<'a, 'j> {
@@ -327,7 +327,7 @@ impl Bounds {
 
 fn first_day_where(row: &Row, seed: u64, athlete: usize, bounds: Bounds) -> Option<usize> {
     let plan = row.generated();
-    let kernel = RowKernel::new(&row.model.config, plan, row.noise, seed, &row.start, Simd::Auto, 0);
+    let kernel = RowKernel::new(row, plan, seed, Simd::Auto, 0);
     let sampler = Sampler::new(seed, &row.model);
     let job = Job { kernel: &kernel, sampler: &sampler, athletes: athlete + 1 };
     struct Find<'a, 'j>(&'a Job<'j>, usize, Bounds);

@@ -36,8 +36,8 @@ pub fn paired_daily(row: &Row, index: usize, reference: &Row, ref_index: usize, 
     if pa.days() != pr.days() || athletes == 0 {
         return None;
     }
-    let ka = RowKernel::new(&row.model.config, pa, row.noise, seed, &row.start, simd, index);
-    let kr = RowKernel::new(&reference.model.config, pr, reference.noise, seed, &reference.start, simd, ref_index);
+    let ka = RowKernel::new(row, pa, seed, simd, index);
+    let kr = RowKernel::new(reference, pr, seed, simd, ref_index);
     if ka.form().lanes(row.model.config.kind, ka.load_noise()) != kr.form().lanes(reference.model.config.kind, kr.load_noise()) || ka.form() != kr.form() {
         return None;
     }

@@ -122,14 +122,17 @@ pub(super) fn beyond_calibration(sc: &Scenario, ri: usize) -> Option<RunWarning>
     let name = row.model.joint.preset.as_deref()?;
     let preset = crate::scenario::presets::find(name)?;
     let plan = row.generated();
-    let mean = plan.total() / plan.days().max(1) as f64;
+    let written = plan.total() / plan.days().max(1) as f64;
+    // The load the model sees: the plan's, mapped onto the preset's units.
+    let mean = written * row.load_map.scale;
     let at = preset.calibration_load;
     let ratio = mean / at;
+    let mapped = if row.load_map.scale == 1.0 { String::new() } else { format!(" ({written:.1} in the scenario's units x {:.3})", row.load_map.scale) };
     (!(0.5..=2.0).contains(&ratio)).then(|| RunWarning {
         row: ri,
         kind: "beyond_calibration",
         message: format!(
-            "{}: the plan's mean daily load is {mean:.1}, {} the {at:.1} a day preset {name} was calibrated at ({}); its numbers there are an extrapolation",
+            "{}: the plan's mean daily load is {mean:.1}{mapped}, {} the {at:.1} a day preset {name} was calibrated at ({}); its numbers there are an extrapolation (set athlete.habitual_load to the athlete's usual daily load to map it onto the calibration)",
             sc.short_label(ri),
             if ratio > 1.0 { format!("{ratio:.1}x") } else { format!("1/{:.1} of", 1.0 / ratio) },
             preset.load_unit

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::presets;
-use super::spec::{Correlation, Dist, Joint, Require, SampleTable, Start};
+use super::spec::{Correlation, Dist, Joint, LoadMap, ModelSpec, Require, SampleTable, Start};
 use super::tree::{self, Key, Node, Val};
 use super::collector::V;
 use crate::model::ModelKind;
@@ -56,6 +56,20 @@ pub(super) fn expand_preset(v: &mut V, m: &Node) -> Option<Node> {
             Some(e) => *e = (k.clone(), n.clone()),
             None => entries.push((k.clone(), n.clone())),
         }
+    }
+    // A parameter the scenario fixes takes no part in the preset's correlations (a fixed value
+    // cannot be correlated); the scenario's own `correlation` is checked as written.
+    if m.get("correlation").is_none() {
+        let fixed: Vec<String> = m.table().unwrap_or(&[]).iter().filter(|(_, n)| n.as_f64().is_some()).map(|(k, _)| k.name.clone()).collect();
+        let names_fixed = |c: &Node| c.get("params").is_some_and(|p| matches!(&p.val, Val::Array(a) if a.iter().any(|x| matches!(&x.val, Val::Str(s) if fixed.contains(s)))));
+        for (k, n) in entries.iter_mut() {
+            if k.name == "correlation"
+                && let Val::Array(list) = &mut n.val
+            {
+                list.retain(|c| !names_fixed(c));
+            }
+        }
+        entries.retain(|(k, n)| !(k.name == "correlation" && matches!(&n.val, Val::Array(a) if a.is_empty())));
     }
     Some(Node { val: Val::Table(entries), span: m.span.clone() })
 }
@@ -447,7 +461,7 @@ fn read_table(path: &Path, kind: ModelKind, params: &[(String, Dist)]) -> Result
 
 /// `[athlete]`: `start = "rested" | { steady_load = W } | { history = "file.csv" }`.
 pub(super) fn validate_athlete(v: &mut V, a: &Node, dir: &Path) -> Option<Start> {
-    if !v.keys(a, "athlete", &["start"]) {
+    if !v.keys(a, "athlete", &["start", "habitual_load"]) {
         return None;
     }
     let Some(s) = a.get("start") else {
@@ -494,4 +508,43 @@ pub(super) fn validate_athlete(v: &mut V, a: &Node, dir: &Path) -> Option<Start>
             None
         }
     }
+}
+
+/// The row's [`LoadMap`]: `[model] load_scale` as given, else the preset's calibration load over
+/// the athlete's habitual load (`[athlete] habitual_load`, the start's steady load, or the mean
+/// of the start's history over its last 42 days), else 1.
+pub(super) fn load_map(v: &mut V, t: &Node, model: &ModelSpec, start: &Start) -> Option<LoadMap> {
+    let errs = v.reported;
+    let in_range = |x: f64| (!(x.is_finite() && x > 0.0 && x <= 1e6)).then(|| "expected a number above 0 and at most 1e6".to_string());
+    let scale = t.get("model").and_then(|m| v.float(m, "load_scale", "model", in_range));
+    let habitual_node = t.get("athlete").and_then(|a| a.get("habitual_load"));
+    let habitual = t.get("athlete").and_then(|a| v.float(a, "habitual_load", "athlete", in_range));
+    if v.reported != errs {
+        return None;
+    }
+    if let Some(scale) = scale {
+        return Some(LoadMap { scale, from: "load_scale", habitual_load: habitual });
+    }
+    let preset = model.joint.preset.as_deref().and_then(presets::find);
+    let Some(preset) = preset else {
+        if let (Some(n), Some(_)) = (habitual_node, habitual) {
+            v.bad(&n.span, format!("athlete.habitual_load = {}: maps the athlete's loads onto a preset's calibration, but this {} model has no preset; use a preset, or set model.load_scale (model units per load unit)", n.show(), model.config.kind));
+            return None;
+        }
+        return Some(LoadMap::default());
+    };
+    let (h, from) = match (habitual, start) {
+        (Some(h), _) => (h, "habitual_load"),
+        (None, Start::SteadyLoad(w)) if *w > 0.0 => (*w, "steady_load"),
+        (None, Start::History { loads, .. }) => {
+            let last = &loads[loads.len().saturating_sub(42)..];
+            let mean = last.iter().sum::<f64>() / last.len().max(1) as f64;
+            if !(mean > 0.0) {
+                return Some(LoadMap::default());
+            }
+            (mean, "history")
+        }
+        _ => return Some(LoadMap::default()),
+    };
+    Some(LoadMap { scale: preset.calibration_load / h, from, habitual_load: Some(h) })
 }

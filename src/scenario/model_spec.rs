@@ -35,7 +35,7 @@ pub(super) fn validate_model(v: &mut V, m: &Node, span: Range<usize>, dir: &Path
         return None;
     };
     let defs = kind.params();
-    let mut allowed: Vec<&str> = vec!["kind", "convention", "preset", "correlation", "require", "sample_from", "sample_from_sha256"];
+    let mut allowed: Vec<&str> = vec!["kind", "convention", "preset", "correlation", "require", "sample_from", "sample_from_sha256", "load_scale"];
     allowed.extend(defs.iter().map(|d| d.name));
     allowed.extend(kind.options().iter().map(|(n, _)| *n));
     v.keys(m, "model", &allowed);

@@ -6,6 +6,34 @@ use std::path::PathBuf;
 pub use crate::plan::spec::*;
 pub use crate::population::spec::*;
 
+/// How a row's loads, in the scenario's units, map onto the units its model was calibrated in:
+/// the model sees `scale` times every day's load (the start's too); loads written out, totals,
+/// the ACWR and load targets stay in the scenario's units.
+///
+/// A preset was calibrated on athletes who trained at `calibration_load` a day of its unit. By
+/// default the athlete's habitual load (`[athlete] habitual_load`, else the start's steady load,
+/// else the mean of the start's history over its last 42 days) is mapped onto it:
+/// scale = calibration_load / habitual_load. `[model] load_scale = X` sets the scale (1.0: off).
+/// A model without a preset, or a rested start without a habitual load, takes the loads as
+/// they are (scale 1).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LoadMap {
+    /// Model units per scenario unit.
+    pub scale: f64,
+    /// Where the scale comes from: `none` (no preset, or no habitual load: loads as written),
+    /// `load_scale` (given), `habitual_load`, `steady_load` or `history` (the start's).
+    pub from: &'static str,
+    /// The habitual load mapped onto the preset's calibration load (scenario units a day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub habitual_load: Option<f64>,
+}
+
+impl Default for LoadMap {
+    fn default() -> Self {
+        LoadMap { scale: 1.0, from: "none", habitual_load: None }
+    }
+}
+
 /// The state an athlete starts the plan in (`[athlete] start`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -81,6 +109,8 @@ pub struct Row {
     pub(crate) start: Start,
     /// The index of the row this one is compared with (`[compare]`), or None for a reference row.
     pub(crate) reference: Option<usize>,
+    /// How the scenario's loads map onto the model's (`[athlete] habitual_load`, `[model] load_scale`).
+    pub(crate) load_map: LoadMap,
     /// The plan's days, generated on first use ([`Row::generated`]).
     #[serde(skip)]
     pub(crate) generated: PlanCache,
@@ -162,6 +192,36 @@ impl Row {
     /// The index of the row this one is compared with, or None for a reference row.
     pub fn reference(&self) -> Option<usize> {
         self.reference
+    }
+
+    /// How the row's loads map onto its model's units.
+    pub fn load_map(&self) -> &LoadMap {
+        &self.load_map
+    }
+
+    /// The mapping in words, e.g. `1 TSS = 1.31 units of busso2003 (one interval session = 100);
+    /// habitual load 40.0 a day (the start's steady load) = the 52.4 a day it was calibrated at`.
+    /// `unit` is the scenario's load unit (`[run] load_unit`, empty: "load unit").
+    pub fn load_mapping(&self, unit: &str) -> String {
+        let unit = if unit.is_empty() { "load unit" } else { unit };
+        let m = &self.load_map;
+        let name = self.model_name();
+        let preset = self.model.joint.preset.as_deref().and_then(super::presets::find);
+        let theirs = preset.map_or_else(|| "the model's units".to_string(), |p| format!("units of {name} ({})", p.load_unit));
+        match (m.from, m.habitual_load, preset) {
+            ("load_scale", _, _) if m.scale == 1.0 => format!("{name}: load_scale = 1: loads are taken as they are, in {theirs} (mapping off)"),
+            ("load_scale", _, _) => format!("1 {unit} = {} {theirs} (load_scale)", crate::output::num(m.scale)),
+            (from, Some(h), Some(p)) => {
+                let why = match from {
+                    "habitual_load" => "athlete.habitual_load",
+                    "steady_load" => "the start's steady load",
+                    _ => "the mean of the start's history over its last 42 days",
+                };
+                format!("1 {unit} = {:.3} {theirs}: the habitual load of {h:.1} a day ({why}) maps onto the {:.1} a day {name} was calibrated at", m.scale, p.calibration_load)
+            }
+            (_, _, Some(_)) => format!("{name}: no habitual load (a rested start without athlete.habitual_load): loads are taken as they are, in {theirs}"),
+            _ => format!("{name}: loads are taken as they are (no preset to map them onto)"),
+        }
     }
 
     /// A readable name: the variant and its sweep point, e.g. `ttr plan.key_workouts=3`.
@@ -287,6 +347,13 @@ impl Scenario {
     /// How rows are compared (`[compare]`), as written.
     pub fn compare(&self) -> &Compare {
         &self.compare
+    }
+
+    /// Each distinct load mapping of the rows ([`Row::load_mapping`]), in row order: what
+    /// `validate` prints and manifest.json records.
+    pub fn load_mappings(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.rows.iter().map(|r| r.load_mapping(&self.load_unit)).filter(|m| seen.insert(m.clone())).collect()
     }
 
     /// `[run] load_unit`, empty when not declared.

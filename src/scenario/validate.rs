@@ -626,7 +626,9 @@ pub(super) fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String
         None => Some(Noise::default()),
         Some(n) => validate_noise(v, n),
     };
-    let row = Row { variant: variant.to_string(), sweep, model: model?, plan: plan?, noise: noise?, start: start?, reference: None, generated: Default::default() };
+    let (model, start) = (model?, start?);
+    let load_map = super::athletes::load_map(v, t, &model, &start)?;
+    let row = Row { variant: variant.to_string(), sweep, model, plan: plan?, noise: noise?, start, reference: None, load_map, generated: Default::default() };
     check_row(v, t, row)
 }
 
