@@ -539,7 +539,7 @@ pub(super) fn load_map(v: &mut V, t: &Node, model: &ModelSpec, start: &Start) ->
         (None, Start::History { loads, .. }) => {
             let last = &loads[loads.len().saturating_sub(42)..];
             let mean = last.iter().sum::<f64>() / last.len().max(1) as f64;
-            if !(mean > 0.0) {
+            if mean.is_nan() || mean <= 0.0 {
                 return Some(LoadMap::default());
             }
             (mean, "history")
