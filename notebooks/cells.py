@@ -527,8 +527,9 @@ ax.legend()
 cal[["variant", "gain_pct_mean", "gain_pct_sd", "gain_pct_p05", "gain_pct_p50", "gain_pct_p95", "diff_pct", "win_rate"]].round(2)
 """),
     ("md", """
-The preset reproduces the measured mean and spread. Three sessions a week throughout would have
-gained about 6 points less: at these loads the athletes are on the rising side of Busso's
+The preset reproduces the measured mean and spread, also on the protocol as Busso ran it
+(Monday to Friday, the test after two rest days). Three sessions a week throughout would have
+gained about 2 points less: at these loads the athletes are on the rising side of Busso's
 inverted U (its best constant load is about 143 units a day, see the README).
 
 ## 2. The cyclist: joint uncertainty from the athlete's real fitness
@@ -614,8 +615,8 @@ seed.round(3)
 * The **direction** of each model's verdict survives: Banister favours recover-to-train (it only
   sees when load falls), Busso favours train-to-recover (bunched load costs more than it brings).
 * The **size** does not. With trained athletes on calibrated populations the effects shrink to
-  about one percent or less of performance, a small fraction of the block's own gain, and under
-  Busso the win rate moves towards a coin flip. Round 1's percentages were percentages of an
+  about one to one and a half percent of performance, a small fraction of the block's own gain
+  under Banister and a tenth of it under Busso. Round 1's percentages were percentages of an
   arbitrary p0 for athletes who gained 2-3 times what real ones do.
 * A claim such as "train to recover beats recover to train" is therefore a claim about the model
   and the population; state both, and read `gain_pct` beside `diff_pct`.
@@ -771,26 +772,28 @@ sens
     ("md", """
 ## What the model population reproduces, and what it does not
 
-From the tables above (they are computed when the notebook runs):
+From the tables above (the numbers are those of the committed run; the notebook recomputes them).
+The preset is round 3's busso2003, whose fatigue is calibrated to Busso et al.'s (2002) recovery
+times as well as to the +30% gain; round 2's preset, with fatigue that cleared about ten times
+too fast, reproduced only the first two findings.
 
-* **Overload reaches a higher peak**: reproduced at every `k3` (the race-day column of section 4).
-* **A longer taper after overload**: reproduced, modestly (a few days longer at each `k3`). With
-  the preset the "taper" after the overload hardly cuts the load at all: the best plan simply ends
-  the overload about two weeks before the race.
-* **The depth and length without overload** (-31% for 19 days): *not* reproduced by the preset,
-  whose best taper is a few days of light unloading, worth a few hundredths of a point over no
-  taper at all (section 3). With a larger fatigue gain (`k3` median 1e-4) the optimum moves to
-  about two to three weeks, but deeper (about half the load) and exponential rather than a 31% step.
-* **A deeper cut after overload** (39% vs 31%): not reproduced; here the cuts with and without the
-  overload are about the same.
-* **Progressive beats step only after overload**: not reproduced; where a taper matters (larger
-  `k3`) the exponential taper wins with and without the overload, and at the preset's `k3` the
-  shapes differ by hundredths.
+* **Overload reaches a higher peak**: reproduced at every `k3` (section 4: 168.8 against 165.0
+  at the preset's `k3`, out of sample).
+* **A longer taper after overload**: reproduced, 18 against 11 days at the preset's `k3` (27
+  against 24 and 32 against 31 at larger `k3`).
+* **Progressive beats step only after overload**: reproduced at the preset's `k3` (section 3):
+  without the overload the step taper is best (by 0.02 over the exponential one), after it the
+  exponential taper beats the step by 0.36. With a larger `k3` the exponential taper wins both.
+* **The depth and length without overload** (-31% for 19 days): *not* reproduced. The preset's
+  best is deeper and shorter: a step to a third of the load (-65 to -67%) for 11 days.
+* **A deeper cut after overload** (-39% against -31%): not reproduced; the exponential taper after
+  the overload cuts less on average (about -47%) than the step without it.
 
-The reason is the parameters: Thomas & Busso used the mean of six fitted subjects, while the preset
-is a population calibrated to one training gain. Its fatigue is small relative to fitness at these
-loads, so the model says little is gained by unloading. That is a statement about the preset, not
-about tapering: to answer for an athlete, fit the athlete (`periodize fit --scenario-out`) and
+One reason is where the study starts: Thomas & Busso started their athletes at the optimal
+constant load, while this scenario trains at less than the preset's best constant load (w* is
+about 143 units a day for the preset's central athlete); moving the study to w* is open work
+(issue 28). The other is the parameters: they used the mean of six fitted subjects, the preset
+is a population. To answer for an athlete, fit the athlete (`periodize fit --scenario-out`) and
 optimise over the bootstrap replicates of the fit.
 
 **The optimiser's curse** is visible in section 1: the gain over the plan as written on the
