@@ -87,13 +87,13 @@ fn known_parameters_are_recovered_within_two_percent_from_noise_free_tests() {
     }
 }
 
-/// On noisy tests the 95% percentile intervals should contain the truth about 95% of the time.
-#[test]
-fn bootstrap_intervals_cover_the_truth_near_their_nominal_rate() {
+/// Share of `datasets` synthetic athletes (the truth below, loads from `history`, a test every
+/// `every` days with Gaussian noise of sd 1.5) whose 95% bootstrap interval holds the truth, per
+/// parameter.
+fn coverage(days: usize, every: usize, datasets: u64, interval: periodize::fit::Interval) -> Vec<f64> {
     let truth = [250.0, 0.12, 0.25, 40.0, 8.0];
-    let datasets = 30;
     let mut hits = [0usize; 5];
-    let mut x = 17u64;
+    let mut x = 17u64 + every as u64;
     let mut gauss = move || {
         // Box-Muller from an LCG: the test's own noise, independent of the crate's streams.
         let mut u = || {
@@ -104,24 +104,35 @@ fn bootstrap_intervals_cover_the_truth_near_their_nominal_rate() {
         (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
     };
     for k in 0..datasets {
-        let load = history(210, 100 + k);
+        let load = history(days, 100 + k);
         let perf: Vec<f64> = common::banister(&load, truth[0], truth[1], truth[2], truth[3], truth[4], false, 0.0, 0.0).iter().map(|r| r.2).collect();
-        let s = series_with_tests(load, &perf, 5, &mut || 1.5 * gauss());
+        let s = series_with_tests(load, &perf, every, &mut || 1.5 * gauss());
         let mut o = FitOptions::new(ModelKind::Banister, Convention::Lagged).unwrap();
-        o.bootstrap = 200;
+        o.bootstrap = 1000;
         o.grid = 40;
         o.seed = k;
+        o.interval = interval;
         let r = fit(&s, &o).unwrap();
         for (i, e) in r.params.iter().enumerate() {
             let (lo, hi) = e.ci.unwrap();
             hits[i] += usize::from(lo <= truth[i] && truth[i] <= hi);
         }
     }
-    let rates: Vec<f64> = hits.iter().map(|h| *h as f64 / datasets as f64).collect();
-    eprintln!("bootstrap coverage of p0, k1, k2, tau1, tau2: {rates:?}");
-    // 30 data sets: a binomial(30, 0.95) falls below 24/30 with probability under 1%.
-    assert!(rates.iter().all(|r| *r >= 0.8), "coverage {rates:?}");
-    assert!(rates.iter().sum::<f64>() / 5.0 >= 0.85, "coverage {rates:?}");
+    hits.iter().map(|h| *h as f64 / datasets as f64).collect()
+}
+
+#[test]
+fn bootstrap_intervals_cover_the_truth_at_their_nominal_rate() {
+    // Issue 28: 200 synthetic athletes for each of two designs, 42 tests in 30 weeks and 21 (a test
+    // every 10 days), 1,000 replicates each. The studentized intervals must hold the truth for at
+    // least 93% of them, for every parameter (the percentile intervals held p0 for 87-88%). A
+    // binomial(200, 0.95) falls below 186/200 with probability 0.08: at exactly 95% a parameter
+    // would fail about one run in twelve; the measured rates are 93.0-97.0% (README).
+    for (days, every) in [(210, 5), (210, 10)] {
+        let rates = coverage(days, every, 200, periodize::fit::Interval::Studentized);
+        eprintln!("{days} days, a test every {every}: coverage of p0, k1, k2, tau1, tau2: {rates:?}");
+        assert!(rates.iter().all(|r| *r >= 0.93), "{days} days, every {every}: coverage {rates:?}");
+    }
 }
 
 #[test]
@@ -152,10 +163,12 @@ fn the_fitted_athlete_runs_as_a_scenario() {
     // The rider tested at 271-302 W. Each simulated athlete is one joint replicate of the fit,
     // starting from the fitness the history left: the race-day prediction stays in a possible
     // band near the tests (the round-1 scenario, with independent draws from rest, predicted
-    // 115-756 W), and both plans have the same total load.
+    // 115-756 W), and both plans have the same total load. Since the bootstrap corrects each
+    // residual for its leverage (9 tests, 5 parameters: the fit leans hard on some tests) the
+    // replicates spread wider than with a uniform rescale: 291-367 W here (100 replicates).
     for r in &rows {
         let (p05, p95) = (common::cell(r, "perf_final_p05"), common::cell(r, "perf_final_p95"));
-        assert!(p05 > 260.0 && p95 < 350.0 && p95 - p05 < 60.0, "{}: p05 {p05} W, p95 {p95} W", r["variant"]);
+        assert!(p05 > 260.0 && p95 < 400.0 && p95 - p05 < 90.0, "{}: p05 {p05} W, p95 {p95} W", r["variant"]);
     }
     assert!(common::close(common::cell(&rows[0], "load_total_mean"), common::cell(&rows[1], "load_total_mean"), 1e-12));
     // Fixed values without --bootstrap: one athlete, exactly the estimates.
@@ -309,4 +322,40 @@ fn the_fit_is_the_same_whether_the_grid_is_kept_or_rebuilt_and_fits_under_a_memo
     // about 60).
     let r2 = est.iter().find(|(n, _)| n == "r2").unwrap().1;
     assert!(r2 > 0.9, "{est:?}");
+}
+
+/// `--interval percentile` reports the 2.5% and 97.5% quantiles of the replicates it writes (an
+/// independent linear-interpolation quantile here); the default studentized interval differs.
+#[test]
+fn percentile_intervals_are_the_replicates_quantiles_and_the_default_is_studentized() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit_with = |interval: Option<&str>, name: &str| {
+        let (csv, reps) = (dir.path().join(format!("{name}.csv")), dir.path().join(format!("{name}-reps.csv")));
+        let mut args = vec!["fit", "--model", "banister", "--data", cyclist().to_str().unwrap().to_owned().leak(), "--convention", "same-day", "--bootstrap", "200"];
+        args.extend(["-o", csv.to_str().unwrap().to_owned().leak(), "--replicates-out", reps.to_str().unwrap().to_owned().leak()]);
+        if let Some(i) = interval {
+            args.extend(["--interval", i]);
+        }
+        let o = common::bin().args(&args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut r = csv::Reader::from_path(&csv).unwrap();
+        let ci: Vec<(f64, f64)> = r.records().map(|x| x.unwrap()).take(5).map(|x| (x[2].parse().unwrap(), x[3].parse().unwrap())).collect();
+        let mut r = csv::Reader::from_path(&reps).unwrap();
+        let rows: Vec<Vec<f64>> = r.records().map(|x| x.unwrap().iter().skip(1).map(|v| v.parse().unwrap()).collect()).collect();
+        (ci, rows)
+    };
+    let (pct, rows) = fit_with(Some("percentile"), "pct");
+    let q = |v: &mut Vec<f64>, p: f64| {
+        v.sort_by(f64::total_cmp);
+        let h = p * (v.len() - 1) as f64;
+        let (i, f) = (h.floor() as usize, h - h.floor());
+        v[i] + f * (v[(i + 1).min(v.len() - 1)] - v[i])
+    };
+    for k in 0..5 {
+        let mut v: Vec<f64> = rows.iter().map(|r| r[k]).collect();
+        let (lo, hi) = (q(&mut v, 0.025), q(&mut v, 0.975));
+        assert!(common::close(pct[k].0, lo, 1e-12) && common::close(pct[k].1, hi, 1e-12), "parameter {k}: {:?} vs ({lo}, {hi})", pct[k]);
+    }
+    let (stud, _) = fit_with(None, "stud");
+    assert!(stud.iter().zip(&pct).any(|(a, b)| !common::close(a.0, b.0, 1e-6)), "{stud:?} vs {pct:?}");
 }

@@ -118,9 +118,13 @@ pub struct FitArgs {
     /// When a day's load starts to count.
     #[arg(long, value_parser = convention_parser(), default_value = "lagged")]
     pub convention: Convention,
-    /// Residual-bootstrap replicates for percentile intervals (0: none; at most 100000).
+    /// Residual-bootstrap replicates for 95% intervals (0: none; at most 100000; 999 or more for
+    /// intervals that cover at their nominal rate).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100_000))]
     pub bootstrap: u64,
+    /// How the replicates become intervals: `studentized` (bootstrap-t) or `percentile`.
+    #[arg(long, default_value = "studentized", value_parser = ["studentized", "percentile"])]
+    pub interval: String,
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -554,6 +558,7 @@ fn fit(a: FitArgs) -> Result<()> {
     }
     opts.grid = a.grid;
     opts.bootstrap = a.bootstrap as usize;
+    opts.interval = if a.interval == "percentile" { periodize::fit::Interval::Percentile } else { periodize::fit::Interval::Studentized };
     opts.seed = a.seed;
     let series = periodize::daily::read_daily_with(&a.data, &a.csv.options(true))?;
     merged_note(&a.data, series.merged);

@@ -9,9 +9,14 @@
 //! kept). The time constants are searched globally on a log-spaced grid within bounds, then every
 //! distinct grid minimum is refined by Nelder-Mead in log space.
 //!
-//! **Uncertainty.** `--bootstrap N` refits N residual-bootstrap data sets (residuals rescaled by
-//! sqrt(n/(n-p)), drawn from a ChaCha8 stream per replicate) and reports 2.5-97.5% percentile
-//! intervals.
+//! **Uncertainty.** `--bootstrap N` refits N residual-bootstrap data sets (the fit's residuals
+//! divided by sqrt(1 - leverage) and centred, drawn from a ChaCha8 stream per replicate) and
+//! reports 95% bootstrap-t intervals (Davison & Hinkley 1997, sec. 5.2.1): each replicate's
+//! estimate is studentized by its own standard error from the Jacobian, the time constants on the
+//! log scale. On synthetic athletes (200 per design, 1,000 replicates) they hold the truth for
+//! 93-97% of athletes for every parameter (tests/fit.rs); percentile intervals
+//! ([`Interval::Percentile`]) held p0 for 87-88%. Use 999 or more replicates: with 200 the
+//! studentized intervals covered 91.5-93%.
 //!
 //! **Identifiability.** Fitting studies report flat valleys in (tau1, tau2) and distinct optima of
 //! equal error. The fitter reports both: other optima whose SSE is within 5% of the best, and
@@ -59,6 +64,8 @@ pub struct FitOptions {
     /// evaluation (Some(false)), or keep them when twice their size fits in the memory available
     /// (None, the default). The results are the same numbers either way.
     pub keep_solvers: Option<bool>,
+    /// How the bootstrap's replicates become intervals (studentized by default).
+    pub interval: Interval,
 }
 
 impl FitOptions {
@@ -67,7 +74,7 @@ impl FitOptions {
     pub fn new(kind: ModelKind, convention: Convention) -> Result<Self, FitError> {
         let info = kind.info().fit.as_ref().ok_or(FitError::NotFittable { model: kind })?;
         let bounds = info.taus.iter().map(|&(_, lo, hi)| (lo, hi)).collect();
-        Ok(FitOptions { kind, convention, bounds, min_ratio: DEFAULT_MIN_RATIO, grid: 0, bootstrap: 0, seed: 1, progress: None, keep_solvers: None })
+        Ok(FitOptions { kind, convention, bounds, min_ratio: DEFAULT_MIN_RATIO, grid: 0, bootstrap: 0, seed: 1, progress: None, keep_solvers: None, interval: Interval::Studentized })
     }
 
     /// The default grid: 80 points per time constant for two, 24 for three.
@@ -143,7 +150,7 @@ pub struct Estimate {
     pub name: &'static str,
     /// The least-squares estimate.
     pub value: f64,
-    /// The bootstrap's 95% interval (2.5% and 97.5% quantiles), with the bootstrap only.
+    /// The bootstrap's 95% interval (see [`Interval`]), with the bootstrap only.
     pub ci: Option<(f64, f64)>,
     /// Whether the data pin the parameter down (false: the estimate sits on a bound or the SSE is flat along it).
     pub identified: bool,
@@ -478,7 +485,7 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
     };
     warn_rivals(&mut result, sse, sst, &names[3..]);
     if opts.bootstrap > 0 {
-        bootstrap(&p, &grid, &tests, &taus, &beta, &mut result);
+        bootstrap(&p, &grid, &tests, &taus, &beta, sse, &mut result);
     }
     warn_wide_intervals(&mut result, opts);
     warn_binding(&mut result, series, &tests, opts, &taus, &names[3..]);
@@ -564,27 +571,27 @@ fn warn_binding(result: &mut FitResult, series: &DailySeries, tests: &Tests, opt
     }
 }
 
-/// Residual bootstrap: fitted values plus resampled, rescaled residuals, refitted N times.
-fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64; 3], result: &mut FitResult) {
+/// Residual bootstrap: fitted values plus resampled, rescaled residuals, refitted N times; the
+/// intervals are studentized (see [`studentized`]).
+fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64; 3], sse: f64, result: &mut FitResult) {
     let (g, h) = basis(p.series, &tests.days, p.opts.kind, p.opts.convention, taus);
     let n = tests.y.len();
-    let np = result.params.len();
     let fitted: Vec<f64> = (0..n).map(|i| beta[0] + beta[1] * g[i] - beta[2] * h[i]).collect();
-    let scale = (n as f64 / (n - np) as f64).sqrt();
-    let resid: Vec<f64> = (0..n).map(|i| (tests.y[i] - fitted[i]) * scale).collect();
+    let raw: Vec<f64> = (0..n).map(|i| tests.y[i] - fitted[i]).collect();
+    let resid = modified_residuals(p, taus, beta, &raw);
     let key = crate::population::rng::key(p.opts.seed, "bootstrap");
     let done = std::sync::atomic::AtomicU64::new(0);
     let progress = p.opts.progress.as_deref();
     if let Some(b) = progress {
         b.start(p.opts.bootstrap as u64, "replicates");
     }
-    let reps: Vec<Vec<f64>> = crate::progress::watch(progress, &done, || (0..p.opts.bootstrap)
+    let reps: Vec<(Vec<f64>, Vec<f64>)> = crate::progress::watch(progress, &done, || (0..p.opts.bootstrap)
         .into_par_iter()
         .filter_map(|b| {
             let mut r = chacha20::ChaCha8Rng::from_seed(key);
             r.set_stream(b as u64);
             let y = DVector::from_iterator(n, (0..n).map(|i| fitted[i] + resid[(r.next_u64() % n as u64) as usize]));
-            let rep = fit_once(p, grid, &y, 2).first().map(|(t, be, _)| params_of(t, be));
+            let rep = fit_once(p, grid, &y, 2).first().map(|(t, be, s)| (params_of(t, be), standard_errors(p, t, be, *s)));
             done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             rep
         })
@@ -592,13 +599,122 @@ fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64;
     if let Some(b) = progress {
         b.finish();
     }
+    let se = standard_errors(p, taus, beta, sse);
     for (k, e) in result.params.iter_mut().enumerate() {
-        let mut v: Vec<f64> = reps.iter().map(|r| r[k]).collect();
-        if v.len() >= 2 {
-            e.ci = Some((crate::stats::quantile(&mut v, 0.025), crate::stats::quantile(&mut v, 0.975)));
+        let bounds = if k >= 3 { p.opts.bounds[k - 3] } else if k > 0 { (0.0, f64::INFINITY) } else { (f64::NEG_INFINITY, f64::INFINITY) };
+        e.ci = studentized(k >= 3, e.value, se[k], &reps, k, bounds, p.opts.interval);
+    }
+    result.replicates = reps.into_iter().map(|(v, _)| v).collect();
+}
+
+/// How `fit --bootstrap` turns the replicates into intervals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interval {
+    /// Bootstrap-t (the default): each replicate's estimate minus the fit's, divided by the
+    /// replicate's own standard error, gives the quantiles that scale the fit's standard error.
+    Studentized,
+    /// The 2.5% and 97.5% quantiles of the replicates' estimates.
+    Percentile,
+}
+
+/// The bootstrap-t interval of parameter `k` (Davison & Hinkley 1997, sec. 5.2.1): with the
+/// estimate theta, its standard error se and each replicate's (theta*, se*), the quantiles
+/// t(2.5%), t(97.5%) of t* = (theta* - theta) / se* give [theta - t(97.5%) se, theta - t(2.5%) se].
+/// Time constants are studentized on the log scale (their estimates are skewed, and positive).
+/// The interval is clipped to the parameter's feasible range (gains >= 0, the time constants'
+/// bounds). Where the standard error is not finite (a gain at 0 leaves its time constant without
+/// a slope), or fewer than 2 replicates have one, it falls back to the percentile interval.
+fn studentized(log: bool, theta: f64, se: f64, reps: &[(Vec<f64>, Vec<f64>)], k: usize, (lo, hi): (f64, f64), how: Interval) -> Option<(f64, f64)> {
+    if reps.len() < 2 {
+        return None;
+    }
+    let f = |v: f64| if log { v.ln() } else { v };
+    let phi = f(theta);
+    // A replicate without a standard error counts as an extreme t on its side (conservative).
+    let mut t: Vec<f64> = reps
+        .iter()
+        .map(|(v, s)| {
+            let d = f(v[k]) - phi;
+            if s[k].is_finite() && s[k] > 0.0 { d / s[k] } else { d.signum() * f64::INFINITY }
+        })
+        .filter(|t| !t.is_nan())
+        .collect();
+    let [tlo, thi] = if t.len() >= 2 { crate::stats::quantiles(&mut t, [0.025, 0.975]) } else { [f64::NAN; 2] };
+    let (a, b) = if how != Interval::Percentile && se.is_finite() && se > 0.0 && tlo.is_finite() && thi.is_finite() {
+        let back = |v: f64| if log { v.exp() } else { v };
+        (back(phi - thi * se), back(phi - tlo * se))
+    } else {
+        let mut v: Vec<f64> = reps.iter().map(|(v, _)| v[k]).collect();
+        let [a, b] = crate::stats::quantiles(&mut v, [0.025, 0.975]);
+        (a, b)
+    };
+    Some((a.clamp(lo, hi), b.clamp(lo, hi)))
+}
+
+/// The fit's Jacobian at these values: d(predicted test) / d(p0, gains, log time constants), the
+/// time constants' columns by central differences of the model's own basis (relative step 1e-4).
+fn jacobian(p: &Problem, taus: &[f64], beta: &[f64; 3]) -> DMatrix<f64> {
+    let days = &p.tests.days;
+    let n = days.len();
+    let (g, h) = basis(p.series, days, p.opts.kind, p.opts.convention, taus);
+    let mut j = DMatrix::zeros(n, 3 + taus.len());
+    for i in 0..n {
+        j[(i, 0)] = 1.0;
+        j[(i, 1)] = g[i];
+        j[(i, 2)] = -h[i];
+    }
+    let step: f64 = 1e-4;
+    for t in 0..taus.len() {
+        let at = |f: f64| {
+            let mut x = taus.to_vec();
+            x[t] *= f;
+            basis(p.series, days, p.opts.kind, p.opts.convention, &x)
+        };
+        let ((gp, hp), (gm, hm)) = (at(step.exp()), at((-step).exp()));
+        for i in 0..n {
+            j[(i, 3 + t)] = (beta[1] * (gp[i] - gm[i]) - beta[2] * (hp[i] - hm[i])) / (2.0 * step);
         }
     }
-    result.replicates = reps;
+    j
+}
+
+/// (J'J)^-1 of a Jacobian, None where it is singular.
+fn inverse_information(j: &DMatrix<f64>) -> Option<DMatrix<f64>> {
+    (j.transpose() * j).cholesky().map(|c| c.inverse())
+}
+
+/// Standard errors of (p0, the gains, the log time constants) from the fit's Jacobian at these
+/// values: sqrt of the diagonal of s^2 (J'J)^-1 with s^2 = SSE / (tests - parameters). NaN where
+/// J'J is singular (a gain at 0 leaves its time constant without a slope).
+fn standard_errors(p: &Problem, taus: &[f64], beta: &[f64; 3], sse: f64) -> Vec<f64> {
+    let j = jacobian(p, taus, beta);
+    let (n, np) = j.shape();
+    let s2 = sse / (n - np) as f64;
+    match inverse_information(&j) {
+        Some(inv) => (0..np).map(|k| (s2 * inv[(k, k)]).sqrt()).collect(),
+        None => vec![f64::NAN; np],
+    }
+}
+
+/// The residuals the bootstrap draws from: each divided by sqrt(1 - h_ii), its leverage from the
+/// Jacobian's hat matrix J (J'J)^-1 J', then centred (Davison & Hinkley 1997, sec. 6.2.3). A test
+/// the fit leans on leaves a small residual; this restores its spread. Where J'J is singular, the
+/// uniform rescale sqrt(n / (n - p)).
+fn modified_residuals(p: &Problem, taus: &[f64], beta: &[f64; 3], resid: &[f64]) -> Vec<f64> {
+    let j = jacobian(p, taus, beta);
+    let (n, np) = j.shape();
+    let r: Vec<f64> = match inverse_information(&j) {
+        Some(inv) => (0..n)
+            .map(|i| {
+                let row = j.row(i);
+                let h = (row * &inv * row.transpose())[(0, 0)];
+                resid[i] / (1.0 - h).max(1e-6).sqrt()
+            })
+            .collect(),
+        None => resid.iter().map(|e| e * (n as f64 / (n - np) as f64).sqrt()).collect(),
+    };
+    let mean = r.iter().sum::<f64>() / n as f64;
+    r.iter().map(|e| e - mean).collect()
 }
 
 /// The fit as CSV: `parameter,estimate,ci_low,ci_high,note`; rows p0, gains, time constants, then
