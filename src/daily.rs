@@ -21,8 +21,11 @@ pub struct DailySeries {
     pub first_day: i64,
     /// The first date as days since 1970-01-01, when the input was dated.
     pub first_date: Option<i64>,
-    /// One load per day.
+    /// One load per day, every channel together.
     pub load: Vec<f64>,
+    /// The easy channel's part of each day's load, when the input gave one load column per
+    /// channel ([`ReadOptions::load_columns`]); empty otherwise (every load is hard).
+    pub easy: Vec<f64>,
     /// One entry per day when a performance column was read: `Some` on test days.
     pub performance: Vec<Option<f64>>,
     /// Rows whose day repeated an earlier row's, their loads summed into it.
@@ -36,6 +39,9 @@ pub struct ReadOptions<'a> {
     pub with_performance: bool,
     /// The load column's name (default `load`), matched without regard to case.
     pub load_column: Option<&'a str>,
+    /// One load column per channel, `[hard, easy]`, instead of one load column: a day's load is
+    /// their sum and [`DailySeries::easy`] holds the easy part.
+    pub load_columns: Option<[&'a str; 2]>,
     /// A strftime-style format for the `date` column (default ISO `%Y-%m-%d`).
     pub date_format: Option<&'a str>,
     /// Refuse gaps between days (a start history must list every day, rest days as 0).
@@ -96,14 +102,19 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
         }
     };
     let missing = |name: &str| Error::data(path, 1, name, format!("missing column: expected a `{name}` column, found {}", list(&headers)));
-    let load_name = opts.load_column.unwrap_or("load");
+    let load_name = opts.load_columns.map_or(opts.load_column.unwrap_or("load"), |[hard, _]| hard);
     let load_col = col(load_name).ok_or_else(|| {
-        let hint = if opts.load_column.is_none() { "; name another load column with --load-column NAME (load_column = \"NAME\" in a scenario)" } else { "" };
+        let hint = if opts.load_column.is_none() && opts.load_columns.is_none() { "; name another load column with --load-column NAME (load_column = \"NAME\" in a scenario)" } else { "" };
         Error::data(path, 1, load_name, format!("missing column: expected a `{load_name}` column, found {}{hint}", list(&headers)))
     })?;
+    let easy_col = match opts.load_columns {
+        Some([_, easy]) => Some((easy, col(easy).ok_or_else(|| Error::data(path, 1, easy, format!("missing column: expected a `{easy}` column (the easy channel's loads), found {}", list(&headers))))?)),
+        None => None,
+    };
     let perf_col = if with_performance { Some(col("performance").ok_or_else(|| missing("performance"))?) } else { None };
 
-    let mut rows: Vec<(i64, f64, Option<f64>)> = Vec::new();
+    // (day, load, easy load, performance)
+    let mut rows: Vec<(i64, f64, f64, Option<f64>)> = Vec::new();
     let mut prev: Option<i64> = None;
     let mut record = csv::StringRecord::new();
     let mut first_date = None;
@@ -131,12 +142,25 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
             }
         }
         prev = Some(day);
-        let raw_load = record.get(load_col).unwrap_or("");
-        let load = raw_load
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite() && (0.0..=MAX_LOAD).contains(x))
-            .ok_or_else(|| Error::data(path, line, "load", format!("\"{raw_load}\": expected a number from 0 to {MAX_LOAD:e} (daily loads are in the hundreds; beyond that the models overflow)")))?;
+        let read_load = |c: usize, name: &str| {
+            let raw = record.get(c).unwrap_or("");
+            raw.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && (0.0..=MAX_LOAD).contains(x))
+                .ok_or_else(|| Error::data(path, line, name, format!("\"{raw}\": expected a number from 0 to {MAX_LOAD:e} (daily loads are in the hundreds; beyond that the models overflow)")))
+        };
+        let (load, easy) = match easy_col {
+            // One column per channel: the day's load is their sum.
+            Some((name, c)) => {
+                let easy = read_load(c, name)?;
+                let load = read_load(load_col, load_name)? + easy;
+                if load > MAX_LOAD {
+                    return Err(Error::data(path, line, load_name, format!("the channels add up to a load of {load:e}, beyond {MAX_LOAD:e}")));
+                }
+                (load, easy)
+            }
+            None => (read_load(load_col, "load")?, 0.0),
+        };
         let perf = match perf_col {
             Some(c) => {
                 let raw = record.get(c).unwrap_or("");
@@ -153,18 +177,19 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
         match rows.last_mut() {
             // Another activity on the same day: its load adds to the day's.
             Some(last) if last.0 == day => {
-                if let (Some(_), Some(_)) = (last.2, perf) {
+                if let (Some(_), Some(_)) = (last.3, perf) {
                     return Err(Error::data(path, line, "performance", format!("\"{raw_day}\" has a second performance test; give one test a day")));
                 }
                 last.1 += load;
+                last.2 += easy;
                 // The limit holds for the day's total, not only for each row.
                 if last.1 > MAX_LOAD {
                     return Err(Error::data(path, line, "load", format!("\"{raw_day}\": the day's rows add up to a load of {:e}, beyond {MAX_LOAD:e}", last.1)));
                 }
-                last.2 = last.2.or(perf);
+                last.3 = last.3.or(perf);
                 merged += 1;
             }
-            _ => rows.push((day, load, perf)),
+            _ => rows.push((day, load, easy, perf)),
         }
     }
     let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) else {
@@ -175,15 +200,19 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
         return Err(Error::data(path, 2, "day", format!("days {first}..{last} span {span} days: at most {MAX_SPAN_DAYS} (100 years) are supported; is a day or date mistyped?")));
     }
     let mut load = vec![0.0; span];
+    let mut easy = if easy_col.is_some() { vec![0.0; span] } else { Vec::new() };
     let mut performance = if with_performance { vec![None; span] } else { Vec::new() };
-    for (day, w, p) in rows {
+    for (day, w, e, p) in rows {
         let i = (day - first) as usize;
         load[i] = w;
+        if let Some(x) = easy.get_mut(i) {
+            *x = e;
+        }
         if with_performance {
             performance[i] = p;
         }
     }
-    Ok(DailySeries { first_day: first, first_date, load, performance, merged })
+    Ok(DailySeries { first_day: first, first_date, load, easy, performance, merged })
 }
 
 ///

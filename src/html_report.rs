@@ -23,6 +23,8 @@ pub struct Meta<'a> {
     pub git_commit: Option<&'a str>,
     /// The run's validity warnings (manifest.json's `warnings`).
     pub warnings: &'a [crate::result::RunWarning],
+    /// For whom each comparison wins, in words (`run --who-wins`; empty without it).
+    pub who_wins: &'a [String],
 }
 
 /// Rows shown in the page's tables at most; summary.csv and `periodize plan` have every row.
@@ -83,6 +85,13 @@ pub fn render(sc: &Scenario, rows: &[&RowSummary], verdict: &[String], charts: &
         meta.seed
     ));
     verdict_table(&mut h, sc, rows, verdict, meta.warnings);
+    if !meta.who_wins.is_empty() {
+        h.push_str("<h2>For whom each plan wins</h2>\n<p class=\"small\">The drawn parameter whose rank correlates most with each athlete's paired race-day difference (Spearman), and the shares better and worse than the smallest worthwhile change in the fifth of athletes with its highest and its lowest values (who_wins.csv has every parameter and fifth).</p>\n<ul class=\"who-wins\">\n");
+        for s in meta.who_wins {
+            h.push_str(&format!("<li>{}</li>\n", esc(s)));
+        }
+        h.push_str("</ul>\n");
+    }
     if !meta.warnings.is_empty() {
         h.push_str("<h2>Warnings: read these rows with care</h2>\n<ul class=\"warnings\">\n");
         for w in meta.warnings {

@@ -147,6 +147,7 @@ pub mod progress;
 pub mod result;
 pub mod stats;
 pub mod scenario;
+pub mod sensitivity;
 pub mod simd;
 pub mod simulate;
 pub mod summary;

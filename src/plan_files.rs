@@ -34,12 +34,12 @@ pub fn explain(sc: &Scenario) -> String {
 }
 
 
-/// Write the plans of every row: `variant,day,week,weekday,session,load,phase,week_kind`, then
+/// Write the plans of every row: `variant,day,week,weekday,session,load,phase,week_kind,channel`, then
 /// `date` when a row has a start date, then one column per swept path.
 pub fn write_plans(out: &mut dyn std::io::Write, sc: &Scenario) -> std::io::Result<()> {
     let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
     let mut w = csv::Writer::from_writer(out);
-    let mut header = vec!["variant", "day", "week", "weekday", "session", "load", "phase", "week_kind"];
+    let mut header = vec!["variant", "day", "week", "weekday", "session", "load", "phase", "week_kind", "channel"];
     if dated {
         header.push("date");
     }
@@ -60,6 +60,7 @@ pub fn write_plans(out: &mut dyn std::io::Write, sc: &Scenario) -> std::io::Resu
                 crate::output::num(plan.load[d]),
                 crate::output::text_cell(&plan.phase_names[plan.phase[d] as usize]).into_owned(),
                 plan.kind[d].name().to_string(),
+                plan.channel_name(d).to_string(),
             ];
             if dated {
                 rec.push(start.map_or(String::new(), |s| crate::daily::format_date(s + d as i64)));

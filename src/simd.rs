@@ -116,6 +116,26 @@ impl Form {
     }
 }
 
+impl Form {
+    /// [`Form::call`] for a loop over N lanes, compiled only for the forms that run N lanes
+    /// ([`Form::lanes`]: 32 under AVX-512 alone, 8 never under AVX-512, 16 under any form), so
+    /// that no copy is built that no run can reach.
+    #[inline(always)]
+    pub fn call_for<const N: usize, R>(self, f: impl FnOnce() -> R) -> R {
+        match self.0 {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as in `call`: only `detect` makes an Avx512 form, after checking.
+            Kind::Avx512 if const { N >= 16 } => unsafe { avx512(f) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as in `call`.
+            Kind::Avx2 if const { N <= 16 } => unsafe { avx2(f) },
+            _ if const { N <= 16 } => f(),
+            // `lanes` gives 32 lanes to the AVX-512 form only, and 8 to the others.
+            _ => unreachable!("{N} lanes under the {} form", self.name()),
+        }
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,avx512f")]
 fn avx512<R>(f: impl FnOnce() -> R) -> R {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::daily::DailySeries;
 use crate::error::{Error, Result};
-use crate::model::{Acwr, AnyModel, Convention, Model, ModelConfig, ModelKind, check_values};
+use crate::model::{Acwr, AnyModel, Convention, Day, LaneModel, Model, ModelConfig, ModelKind, check_values};
 use crate::output::num;
 
 /// Resolve `NAME=VALUE` parameters for a model into its config and numeric values (in the order of
@@ -73,13 +73,19 @@ pub fn resolve_params(
 /// Run the model once and refuse a result that is not finite (the parameters and loads overflow
 /// f64), naming the first such day and column, so no CSV with `inf` or empty cells is written.
 pub fn check_finite(config: &ModelConfig, values: &[f64], series: &DailySeries) -> Result<()> {
-    match crate::model::first_bad_value(config, values, series.load.iter().copied(), f64::is_finite) {
+    match crate::model::first_bad_value(config, values, channel_days(series), f64::is_finite) {
         Some((i, column, x)) => Err(Error::Usage(format!(
             "day {}: {column} is {x}: these parameters and loads overflow the model; check the gains, time constants and loads",
             series.first_day + i as i64
         ))),
         None => Ok(()),
     }
+}
+
+/// Each day's (load, its easy part) of a series: the easy part is 0 when the series has one load
+/// column.
+pub fn channel_days(series: &DailySeries) -> impl Iterator<Item = (f64, f64)> + '_ {
+    series.load.iter().enumerate().map(|(i, &w)| (w, series.easy.get(i).copied().unwrap_or(0.0)))
 }
 
 /// Simulate one athlete and write the contract's columns as CSV.
@@ -100,10 +106,10 @@ pub fn write_simulation(
     let mut model = AnyModel::new(config, values);
     let mut acwr = Acwr::default();
     let mut row = Vec::with_capacity(8);
-    for (i, &w) in series.load.iter().enumerate() {
-        model.step(w);
+    for (i, (w, e)) in channel_days(series).enumerate() {
+        LaneModel::step(&mut model, &Day { load: [w], easy: [e], session: None });
         row.clear();
-        model.row(&mut row);
+        Model::row(&model, &mut row);
         csv.write_field((series.first_day + i as i64).to_string())?;
         csv.write_field(num(w))?;
         for &x in &row {

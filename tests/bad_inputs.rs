@@ -85,7 +85,7 @@ fn every_bad_input_is_refused_cleanly() {
         case(&[("l.csv", loads)], &[&["simulate", "--model", "banister", "--loads", "{d}/l.csv", "-o", "{d}/nodir/o.csv"][..], &P[..]].concat(), 1, &["cannot write"]),
         case(&[("l.csv", loads)], &["simulate", "--model", "fitness", "--loads", "{d}/l.csv"], 2, &["invalid value 'fitness'"]),
         // fit
-        case(&[("f.csv", fitdata)], &["fit", "--model", "pmc", "--data", "{d}/f.csv", "-o", "{d}/o.csv"], 2, &["fit supports banister, busso, fitness-delay, not pmc"]),
+        case(&[("f.csv", fitdata)], &["fit", "--model", "pmc", "--data", "{d}/f.csv", "-o", "{d}/o.csv"], 2, &["fit supports banister, busso, fitness-delay, two-channel, not pmc"]),
         case(&[("f.csv", fitdata)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--grid", "1", "-o", "{d}/o.csv"], 2, &["--grid 1", "at least 2 points"]),
         case(&[("f.csv", fitdata)], &["fit", "--model", "busso", "--data", "{d}/f.csv", "--grid", "500", "-o", "{d}/o.csv"], 2, &["125000000 grid points", "--grid 62"]),
         case(&[("f.csv", fitdata)], &["fit", "--model", "banister", "--data", "{d}/f.csv", "--bootstrap", "10000000", "-o", "{d}/o.csv"], 2, &["0..=100000"]),

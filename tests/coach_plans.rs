@@ -151,9 +151,9 @@ fn dates_start_on_a_monday_and_race_date_sets_weeks_and_weekday() {
     let (code, out, _) = run(&["plan", f.to_str().unwrap()]);
     assert_eq!(code, 0);
     let mut lines = out.lines();
-    assert_eq!(lines.next().unwrap(), "variant,day,week,weekday,session,load,phase,week_kind,date");
+    assert_eq!(lines.next().unwrap(), "variant,day,week,weekday,session,load,phase,week_kind,channel,date");
     // Weeks count from 1 in every output a person reads; days stay 0-based.
-    assert_eq!(lines.next().unwrap(), "d,0,1,mon,easy,0,main,normal,2027-03-01".replace("easy", "rest"));
+    assert_eq!(lines.next().unwrap(), "d,0,1,mon,rest,0,main,normal,none,2027-03-01");
     assert!(out.lines().last().unwrap().ends_with(",2027-03-14"));
     let o = dir.path().join("o");
     assert_eq!(run(&["run", f.to_str().unwrap(), "--out", o.to_str().unwrap(), "--daily"]).0, 0);

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 
-use periodize::model::{Acwr, AnyModel, Model, ModelKind};
+use periodize::model::{Acwr, AnyModel, Day, LaneModel, Model, ModelKind};
 use periodize::population::Sampler;
 use periodize::population::rng;
 use periodize::montecarlo::{AthleteMetrics, Form, RowOptions, RowResult, Simd, run_row};
@@ -21,7 +21,16 @@ fn root() -> PathBuf {
 
 /// Athlete `athlete` of `row` computed on its own, as the engine documents it.
 fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
-    let plan = periodize::plan::generate(row.plan()).load;
+    let generated = periodize::plan::generate(row.plan());
+    let plan = generated.load.clone();
+    // Each day's easy part is its share of the day's load; the start's loads take the plan's
+    // share of its total (the engine's documented split).
+    let share = &generated.easy_share;
+    let start_share = {
+        let total: f64 = plan.iter().sum();
+        if total > 0.0 { plan.iter().zip(share).map(|(w, s)| w * s).sum::<f64>() / total } else { 0.0 }
+    };
+    let day = |w: f64, e: f64| Day { load: [w], easy: [e], session: None };
     let mut v = vec![0.0; row.model().params().len()];
     Sampler::new(seed, row.model()).sample(athlete, &mut v);
     let mut m = AnyModel::try_new(row.model().config(), &v).unwrap();
@@ -34,14 +43,14 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
     let scale = row.load_map().scale;
     match &row.start() {
         Start::Rested => {}
-        Start::SteadyLoad(w) => periodize::model::LaneModel::settle(&mut m, *w * scale),
+        Start::SteadyLoad(w) => LaneModel::settle(&mut m, *w * scale, *w * scale * start_share),
         Start::History { loads, .. } => {
             for &w in loads.iter() {
-                m.step(w * scale);
+                LaneModel::step(&mut m, &day(w * scale, w * scale * start_share));
             }
         }
     }
-    let start = m.performance();
+    let start = Model::performance(&m);
     let base = if !row.start().is_rested() {
         start
     } else {
@@ -70,8 +79,8 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
         } else {
             planned
         };
-        m.step(w * scale);
-        let p = m.performance();
+        LaneModel::step(&mut m, &day(w * scale, w * scale * share[d]));
+        let p = Model::performance(&m);
         if p > peak {
             (peak, peak_day) = (p, d as f64);
         }
@@ -85,8 +94,8 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
             acwr_max = f64::max(acwr_max, r);
         }
     }
-    m.step(0.0);
-    let last = m.performance();
+    Model::step(&mut m, 0.0);
+    let last = Model::performance(&m);
     if last > peak {
         (peak, peak_day) = (last, plan.len() as f64);
     }
@@ -102,6 +111,9 @@ fn model_block(kind: ModelKind, convention: &str) -> String {
         ModelKind::Busso => "preset = \"busso2003\"",
         ModelKind::Pmc => "fitness_days = { dist = \"uniform\", min = 30.0, max = 50.0 }\nfatigue_days = { dist = \"uniform\", min = 4.0, max = 10.0 }",
         ModelKind::Perpot => "ds = { dist = \"uniform\", min = 2.0, max = 3.5 }\ndr = { dist = \"uniform\", min = 3.0, max = 5.0 }\ndso = { dist = \"uniform\", min = 1.5, max = 4.0 }\npp0 = 0.2\nscale = 250.0",
+        ModelKind::TwoChannel => "p0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }\nk2 = { dist = \"lognormal\", median = 0.2, sigma = 0.3 }\ntau1 = { dist = \"uniform\", min = 30.0, max = 50.0 }\ntau2 = { dist = \"uniform\", min = 5.0, max = 12.0 }\nk1_easy = { dist = \"lognormal\", median = 0.08, sigma = 0.3 }\nk2_easy = { dist = \"lognormal\", median = 0.05, sigma = 0.5 }\ng0 = 20.0",
+        ModelKind::BussoTwoChannel => "p0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.0235, sigma = 0.11 }\nk3 = { dist = \"lognormal\", median = 0.000088, sigma = 0.32 }\ntau1 = { dist = \"uniform\", min = 30.0, max = 50.0 }\ntau2 = { dist = \"uniform\", min = 5.0, max = 10.0 }\ntau3 = { dist = \"uniform\", min = 3.0, max = 6.0 }\nk1_easy = { dist = \"lognormal\", median = 0.02, sigma = 0.3 }\nk2_easy = { dist = \"lognormal\", median = 0.004, sigma = 0.5 }",
+        ModelKind::AdaptiveRecovery => "p0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }\nk2 = { dist = \"lognormal\", median = 0.2, sigma = 0.3 }\ntau1 = { dist = \"uniform\", min = 30.0, max = 50.0 }\ntau2 = { dist = \"uniform\", min = 5.0, max = 12.0 }\na = { dist = \"uniform\", min = -1.5, max = 1.5 }",
         ModelKind::FitnessDelay => "p0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }\nk2 = { dist = \"lognormal\", median = 0.2, sigma = 0.3 }\ntau1 = { dist = \"uniform\", min = 30.0, max = 50.0 }\ntau2 = { dist = \"uniform\", min = 5.0, max = 12.0 }\ntau3 = { dist = \"uniform\", min = 2.0, max = 8.0 }",
     };
     // busso2003 fixes its own convention.

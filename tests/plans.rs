@@ -147,11 +147,11 @@ fn plan_command_writes_contract_columns() {
     let o = common::bin().args(["plan", sc.to_str().unwrap()]).output().unwrap();
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
-    // The contract's columns first, then phase and week_kind (round 2); weeks count from 1
-    // (round 3), days from 0.
-    assert_eq!(text, "variant,day,week,weekday,session,load,phase,week_kind\n\
-        s,0,1,mon,rest,0,main,normal\ns,1,1,tue,key,80,main,normal\ns,2,1,wed,easy,20,main,normal\ns,3,1,thu,easy,20,main,normal\n\
-        s,4,1,fri,key,80,main,normal\ns,5,1,sat,easy,20,main,normal\ns,6,1,sun,easy,20,main,normal\n");
+    // The contract's columns first, then phase and week_kind (round 2) and channel (round 3);
+    // weeks count from 1 (round 3), days from 0. Keys are hard, easy runs easy, rest none.
+    assert_eq!(text, "variant,day,week,weekday,session,load,phase,week_kind,channel\n\
+        s,0,1,mon,rest,0,main,normal,none\ns,1,1,tue,key,80,main,normal,hard\ns,2,1,wed,easy,20,main,normal,easy\ns,3,1,thu,easy,20,main,normal,easy\n\
+        s,4,1,fri,key,80,main,normal,hard\ns,5,1,sat,easy,20,main,normal,easy\ns,6,1,sun,easy,20,main,normal,easy\n");
 }
 
 #[test]

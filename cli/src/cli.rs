@@ -39,6 +39,56 @@ pub enum Command {
     /// Search the plan values named in the scenario's `[optimize]` table for the best objective,
     /// then check the optimum out of sample (fresh seed, more athletes).
     Optimize(OptimizeArgs),
+    /// Where a verdict flips: sweep one scenario value (`--param PATH`) over a range with the
+    /// same athletes, and find by bisection where each comparison's mean difference crosses 0
+    /// and +-swc.
+    Sensitivity(SensitivityArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SensitivityArgs {
+    /// The scenario file (TOML) with at least one comparison.
+    pub scenario: PathBuf,
+    /// The value to vary: a dotted scenario path to a number (`plan.easy_load`, `model.a`) or to
+    /// a normal or lognormal distribution (its centre moves, its spread stays).
+    #[arg(long)]
+    pub param: String,
+    /// The range, LO:HI.
+    #[arg(long, value_parser = parse_range, allow_hyphen_values = true)]
+    pub range: (f64, f64),
+    /// Output folder (created if missing): sweep.csv, break_even.csv, manifest.json.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Evenly spaced values over the range before bisection.
+    #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u64).range(2..=1001))]
+    pub points: u64,
+    /// Bisection stops at brackets narrower than this share of the range.
+    #[arg(long, default_value_t = 1e-3, value_parser = parse_tolerance)]
+    pub tolerance: f64,
+    /// Athletes per row (overrides run.athletes).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub athletes: Option<u64>,
+    /// Seed (overrides run.seed); every value runs the same athletes.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+}
+
+/// `LO:HI`, two finite numbers with LO < HI.
+fn parse_range(s: &str) -> std::result::Result<(f64, f64), String> {
+    let (a, b) = s.split_once(':').ok_or_else(|| format!("'{s}': expected LO:HI, e.g. 0:1"))?;
+    let num = |x: &str| x.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("'{x}': expected a finite number"));
+    let (lo, hi) = (num(a)?, num(b)?);
+    if lo >= hi {
+        return Err(format!("'{s}': LO must be below HI"));
+    }
+    Ok((lo, hi))
+}
+
+fn parse_tolerance(s: &str) -> std::result::Result<f64, String> {
+    s.trim().parse::<f64>().ok().filter(|t| *t > 0.0 && *t < 1.0).ok_or_else(|| format!("'{s}': expected a share of the range between 0 and 1, e.g. 0.001"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -95,6 +145,11 @@ pub struct CsvArgs {
     /// The load column's name, for exports that call it TSS, TRIMP, Load, ... (default `load`).
     #[arg(long)]
     pub load_column: Option<String>,
+    /// One load column per channel, `hard=COL,easy=COL`: a day's load is their sum, and models
+    /// with a gain per channel (two-channel, busso-two-channel) see each part. Single-channel
+    /// models see the sum.
+    #[arg(long, value_name = "hard=COL,easy=COL", value_parser = parse_load_columns, conflicts_with = "load_column")]
+    pub load_columns: Option<[String; 2]>,
     /// The format of the `date` column, strftime-style: %Y %y %m %d %b (e.g. %d/%m/%Y).
     /// Default ISO 8601 (YYYY-MM-DD).
     #[arg(long)]
@@ -103,13 +158,38 @@ pub struct CsvArgs {
 
 impl CsvArgs {
     fn options(&self, with_performance: bool) -> periodize::daily::ReadOptions<'_> {
-        periodize::daily::ReadOptions { with_performance, load_column: self.load_column.as_deref(), date_format: self.date_format.as_deref(), contiguous: false }
+        let load_columns = self.load_columns.as_ref().map(|[h, e]| [h.as_str(), e.as_str()]);
+        periodize::daily::ReadOptions { with_performance, load_column: self.load_column.as_deref(), load_columns, date_format: self.date_format.as_deref(), contiguous: false }
+    }
+}
+
+/// `hard=COL,easy=COL` (either order), both named once.
+fn parse_load_columns(s: &str) -> Result<[String; 2], String> {
+    let (mut hard, mut easy) = (None, None);
+    for part in s.split(',') {
+        let (k, v) = part.split_once('=').ok_or_else(|| format!("\"{part}\": expected CHANNEL=COLUMN, e.g. hard=hard_tss,easy=easy_tss"))?;
+        let (k, v) = (k.trim(), v.trim());
+        if v.is_empty() {
+            return Err(format!("\"{part}\": the column name is empty"));
+        }
+        let slot = match k {
+            "hard" => &mut hard,
+            "easy" => &mut easy,
+            _ => return Err(format!("\"{k}\": expected the channel hard or easy")),
+        };
+        if slot.replace(v.to_string()).is_some() {
+            return Err(format!("the channel {k} is named twice"));
+        }
+    }
+    match (hard, easy) {
+        (Some(h), Some(e)) => Ok([h, e]),
+        _ => Err("expected both channels: hard=COL,easy=COL".to_string()),
     }
 }
 
 #[derive(Debug, clap::Args)]
 pub struct FitArgs {
-    /// The model to fit: banister, busso or fitness-delay.
+    /// The model to fit: banister, busso, fitness-delay or two-channel (with --load-columns).
     #[arg(long, value_parser = model_parser())]
     pub model: ModelKind,
     /// The athlete's history: `day,load,performance` (performance empty on days without a test).
@@ -192,6 +272,10 @@ pub struct RunArgs {
     /// Also write athletes.csv: every athlete's metrics and parameters in every row.
     #[arg(long)]
     pub per_athlete: bool,
+    /// Also write who_wins.csv: for each comparison and drawn parameter, its Spearman
+    /// correlation with the paired difference and the shares better/worse per fifth of it.
+    #[arg(long)]
+    pub who_wins: bool,
     /// Also write daily.csv: per day and row, mean and 5/50/95% of performance, mean fitness,
     /// fatigue and load.
     #[arg(long)]
@@ -300,6 +384,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     command_line: std::env::args().collect(),
                     extra_charts: Vec::new(),
                     max_output_bytes: Some(a.max_output_bytes),
+                    who_wins: a.who_wins,
                 },
             };
             let report = periodize::export::run_to_dir(&sc, &a.out, &opts)?;
@@ -313,6 +398,28 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Fit(a) => fit(a),
+        Command::Sensitivity(a) => {
+            let simd = periodize::montecarlo::Simd::from_env().map_err(Error::Usage)?;
+            // Validated once as written, so its warnings are printed once.
+            let sc = load_scenario(&a.scenario)?;
+            let text = periodize::io::read_input(&a.scenario)?;
+            let opts = periodize::sensitivity::SensitivityOptions {
+                points: a.points as usize,
+                tolerance: a.tolerance,
+                athletes: a.athletes.map(|n| n as usize),
+                seed: a.seed,
+                threads: a.threads.map(|n| n as usize),
+                simd,
+                ..periodize::sensitivity::SensitivityOptions::new(&a.param, a.range)
+            };
+            drop(sc);
+            let s = periodize::sensitivity::sensitivity_to_dir(&a.scenario, &text, &a.out, &opts, &std::env::args().collect::<Vec<_>>())?;
+            for c in &s.curves {
+                periodize::output::note(format_args!("{}", c.line(s.param.short())));
+            }
+            periodize::output::note(format_args!("{} values in {} runs of {} athletes per row; wrote sweep.csv and break_even.csv to {}", s.evaluations, s.runs, s.athletes, a.out.display()));
+            Ok(())
+        }
         Command::Verify(a) => verify(&a.out),
         Command::Optimize(a) => {
             let simd = periodize::montecarlo::Simd::from_env().map_err(Error::Usage)?;

@@ -219,3 +219,43 @@ impl Exporter for VerdictsCsv {
         Ok(vec![f])
     }
 }
+
+/// who_wins.csv (`run --who-wins`): for each comparison and drawn parameter, Spearman's
+/// correlation with the paired difference and, per fifth of the athletes ordered by the
+/// parameter, its range and the shares better and worse than swc
+/// ([`crate::result::who_wins`]).
+pub struct WhoWinsCsv;
+
+impl WhoWinsCsv {
+    /// who_wins.csv's text, written to `w`.
+    pub fn to_writer(r: &RunResult<'_>, w: impl std::io::Write) -> csv::Result<()> {
+        let mut csv = csv_writer(w);
+        csv.write_record(crate::result::who_wins::WHO_WINS_HEADER)?;
+        for x in crate::result::who_wins::who_wins(r) {
+            for (k, q) in x.quintiles.iter().enumerate() {
+                csv.write_record([
+                    crate::output::text_cell(&x.comparison).into_owned(),
+                    x.param.to_string(),
+                    num(x.spearman),
+                    (k + 1).to_string(),
+                    num(q.low),
+                    num(q.high),
+                    num(q.better_share),
+                    num(q.worse_share),
+                    num(q.diff_pct_mean),
+                ])?;
+            }
+        }
+        csv.flush()?;
+        Ok(())
+    }
+}
+
+impl Exporter for WhoWinsCsv {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        let path = cx.dir.join("who_wins.csv");
+        let mut f = AtomicFile::create(&path)?;
+        Self::to_writer(r, f.writer()).map_err(|e| Error::write(&path, e.into()))?;
+        Ok(vec![f])
+    }
+}

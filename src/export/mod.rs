@@ -12,7 +12,7 @@ mod manifest;
 
 use std::path::{Path, PathBuf};
 
-pub use csv_files::{AthletesCsv, DailyCsv, SummaryCsv, VERDICTS_HEADER, VerdictsCsv, summary_header};
+pub use csv_files::{AthletesCsv, DailyCsv, SummaryCsv, VERDICTS_HEADER, VerdictsCsv, WhoWinsCsv, summary_header};
 pub use manifest::Manifest;
 
 use crate::error::{Error, Result};
@@ -39,6 +39,8 @@ pub struct Context<'a> {
     /// Each of those files' SHA-256 (hex), by name: the manifest records them, and the next run
     /// removes only listed files whose bytes still have them.
     pub sha256: &'a [(String, String)],
+    /// Whether who_wins.csv is written (the report then tells who wins in words).
+    pub who_wins: bool,
 }
 
 /// One output format: writes its files (under temporary names, committed by the caller) from a
@@ -62,7 +64,8 @@ pub struct Html;
 
 impl Exporter for Html {
     fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
-        let meta = crate::html_report::Meta { seed: r.seed, athletes: r.athletes, created_utc: cx.created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT"), warnings: &r.warnings };
+        let who = if cx.who_wins { crate::result::who_wins::sentences(&crate::result::who_wins::who_wins(r)) } else { Vec::new() };
+        let meta = crate::html_report::Meta { seed: r.seed, athletes: r.athletes, created_utc: cx.created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT"), warnings: &r.warnings, who_wins: &who };
         let charts: Vec<Chart> = cx.extra_charts.iter().chain(cx.charts).cloned().collect();
         let html = crate::html_report::render(r.scenario, &r.summaries(), &r.verdict, &charts, &meta);
         Ok(vec![crate::plots::save(&cx.dir.join("report.html"), &html)?])
@@ -87,6 +90,8 @@ pub struct ExportOptions {
     /// The most bytes the set's files may take, estimated before any work (None:
     /// [`MAX_OUTPUT_BYTES`]; `--max-output-bytes`).
     pub max_output_bytes: Option<f64>,
+    /// Also write who_wins.csv (`run --who-wins`): keeps every athlete of every row in memory.
+    pub who_wins: bool,
 }
 
 /// The most bytes a result set is estimated to take unless told otherwise: 16 GiB.
@@ -131,6 +136,9 @@ pub fn exporters(opts: &ExportOptions) -> Vec<Box<dyn Exporter>> {
     if opts.daily {
         e.push(Box::new(DailyCsv));
     }
+    if opts.who_wins {
+        e.push(Box::new(WhoWinsCsv));
+    }
     if opts.plots {
         e.push(Box::new(Svg));
     }
@@ -157,7 +165,7 @@ pub fn write_set(r: &RunResult<'_>, dir: &Path, opts: &ExportOptions) -> Result<
     std::fs::create_dir_all(dir).map_err(|source| Error::write(dir, source))?;
     let charts = if opts.plots || opts.report { crate::plots::charts(r)? } else { Vec::new() };
     let created_utc = crate::output::utc_now();
-    let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[], sha256: &[] };
+    let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[], sha256: &[], who_wins: opts.who_wins };
     let mut written = Vec::new();
     for e in exporters(opts) {
         written.extend(e.write(r, &cx)?);
@@ -214,7 +222,7 @@ pub struct RunReport {
 /// The [`RunConfig`] that keeps what `opts` writes.
 fn config_for(opts: &RunOptions) -> RunConfig {
     let mut cfg = opts.run.clone();
-    cfg.per_athlete |= opts.export.per_athlete;
+    cfg.per_athlete |= opts.export.per_athlete || opts.export.who_wins;
     cfg.daily |= opts.export.daily;
     cfg.views |= opts.export.plots || opts.export.report;
     cfg
@@ -230,7 +238,11 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
 fn write_run_shown(sc: &Scenario, out: &Path, shown: &Path, opts: &RunOptions) -> Result<RunReport> {
     let r = crate::result::run(sc, &config_for(opts))?;
     let files = write_set(&r, out, &opts.export)?.files;
-    Ok(RunReport { rows: r.rows.len(), out_dir: out.to_path_buf(), files, verdict: r.verdict.clone(), warnings: r.warnings.iter().map(|w| format!("{} ({})", w.message, w.kind)).collect(), line: r.line(shown) })
+    let mut verdict = r.verdict.clone();
+    if opts.export.who_wins {
+        verdict.extend(crate::result::who_wins::sentences(&crate::result::who_wins::who_wins(&r)));
+    }
+    Ok(RunReport { rows: r.rows.len(), out_dir: out.to_path_buf(), files, verdict, warnings: r.warnings.iter().map(|w| format!("{} ({})", w.message, w.kind)).collect(), line: r.line(shown) })
 }
 
 /// Run a validated scenario and write its results into `out` as one set: every file is written

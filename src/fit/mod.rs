@@ -1,9 +1,11 @@
 //! `periodize fit`: a model's parameters from an athlete's training log and tests, for every model
-//! whose registration has a [`crate::model::FitInfo`] (banister, busso, fitness-delay).
+//! whose registration has a [`crate::model::FitInfo`] (banister, busso, fitness-delay, two-channel).
 //!
 //! **Variable projection.** For fixed time constants both models are linear in the rest:
 //! Banister p = p0 + k1 G(tau1) - k2 H(tau2); Busso p = p0 + k1 G(tau1) - k3 F(tau2, tau3);
-//! fitness-delay p = p0 + k1 D(tau1, tau3) - k2 H(tau2), where G, H, F and D are the engine's own fitness and fatigue series for unit gains (so the fit and the
+//! fitness-delay p = p0 + k1 D(tau1, tau3) - k2 H(tau2); two-channel p = p0 + k1 G_hard + k1_easy
+//! G_easy - k2 H_hard - k2_easy H_easy (from a history with one load column per channel), where
+//! G, H, F and D are the engine's own fitness and fatigue series for unit gains (so the fit and the
 //! simulation can never disagree on the day convention). That linear part is solved exactly by
 //! least squares with the gains kept >= 0 (every sign pattern is tried and the best feasible one
 //! kept). The time constants are searched globally on a log-spaced grid within bounds, then every
@@ -89,9 +91,18 @@ impl FitOptions {
         }
     }
 
-    /// Names of the parameters, in output order: p0, the two gains, the time constants.
+    /// Names of the parameters, in output order: p0, the gains (fitness and fatigue gain of each
+    /// channel in turn), the time constants.
     pub fn names(&self) -> Vec<&'static str> {
-        self.kind.params()[..3 + self.bounds.len()].iter().map(|d| d.name).collect()
+        let info = self.kind.info().fit.as_ref();
+        let gains = info.map_or(&[][..], |f| f.gains).iter().flat_map(|&(a, b)| [a, b]);
+        let taus = info.map_or(&[][..], |f| f.taus).iter().map(|t| t.0);
+        std::iter::once("p0").chain(gains).chain(taus).collect()
+    }
+
+    /// The index of the first time constant in [`FitOptions::names`]: 1 + the number of gains.
+    pub fn first_tau(&self) -> usize {
+        1 + 2 * self.kind.info().fit.as_ref().map_or(0, |f| f.gains.len())
     }
 }
 
@@ -192,73 +203,79 @@ struct Tests {
     y: DVector<f64>,
 }
 
-/// Basis columns at the test days for one set of time constants: [G, H] or [G, F].
-fn basis(series: &DailySeries, days: &[usize], kind: ModelKind, conv: Convention, taus: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let (mut g, mut h) = (Vec::with_capacity(days.len()), Vec::with_capacity(days.len()));
-    let mut next = 0;
-    // p0 = 0, both gains 1, the time constants, every other parameter at its default.
-    let mut values: Vec<f64> = kind.params().iter().map(|d| d.default.unwrap_or(0.0)).collect();
-    values[0] = 0.0;
-    values[1] = 1.0;
-    values[2] = 1.0;
-    values[3..3 + taus.len()].copy_from_slice(taus);
+/// Basis columns at the test days for one set of time constants, one per gain in
+/// [`FitOptions::names`] order and signed as performance sees them: [G, -H] for one channel
+/// ([G, -F] for busso), [G_hard, -H_hard, G_easy, -H_easy] for two. Gain pair j's columns are the
+/// model's fitness and minus its fatigue with p0 = 0, pair j's gains 1 and every other gain 0.
+fn basis(series: &DailySeries, days: &[usize], kind: ModelKind, conv: Convention, taus: &[f64]) -> Vec<Vec<f64>> {
+    let Some(info) = kind.info().fit.as_ref() else { return Vec::new() };
     let mut config = ModelConfig::new(kind);
     config.convention = conv;
-    let mut model = AnyModel::new(&config, &values);
-    for (d, &w) in series.load.iter().enumerate() {
-        model.step(w);
-        while next < days.len() && days[next] == d {
-            g.push(model.fitness());
-            h.push(model.fatigue());
-            next += 1;
+    let index = |name: &str| kind.param_index(name).unwrap_or(0);
+    let mut cols = Vec::with_capacity(2 * info.gains.len());
+    for &(fit_gain, fat_gain) in info.gains {
+        // p0 = 0, this pair's gains 1 and the others 0, the time constants, every other
+        // parameter at its default.
+        let mut values: Vec<f64> = kind.params().iter().map(|d| d.default.unwrap_or(0.0)).collect();
+        values[0] = 0.0;
+        for &(a, b) in info.gains {
+            values[index(a)] = 0.0;
+            values[index(b)] = 0.0;
         }
+        values[index(fit_gain)] = 1.0;
+        values[index(fat_gain)] = 1.0;
+        for (&(name, _, _), &t) in info.taus.iter().zip(taus) {
+            values[index(name)] = t;
+        }
+        let mut model = AnyModel::new(&config, &values);
+        let (mut g, mut h) = (Vec::with_capacity(days.len()), Vec::with_capacity(days.len()));
+        let mut next = 0;
+        for (d, (w, e)) in crate::simulate::channel_days(series).enumerate() {
+            crate::model::LaneModel::step(&mut model, &crate::model::Day { load: [w], easy: [e], session: None });
+            while next < days.len() && days[next] == d {
+                g.push(Model::fitness(&model));
+                h.push(-Model::fatigue(&model));
+                next += 1;
+            }
+        }
+        cols.push(g);
+        cols.push(h);
     }
-    (g, h)
+    cols
 }
 
-/// The linear part for fixed time constants: best (p0, a, b) with a, b >= 0 for
-/// y ~ p0 + a g - b h, by least squares over every sign pattern. Returns (beta, sse).
+/// The linear part for fixed time constants: the best p0 and gains >= 0 for
+/// y ~ p0 + sum_j gain_j x_j (the signed basis columns), by least squares over every pattern of
+/// gains held at 0. Returns (beta = [p0, gains...], sse).
 struct Linear {
-    /// Pseudo-inverses of the designs [1 g -h], [1 g], [1 -h], [1], with the columns they use.
-    designs: Vec<(DMatrix<f64>, DMatrix<f64>, [bool; 2])>,
+    /// Each design [1, the columns it uses], its pseudo-inverse, and which columns it uses:
+    /// all of them first, none last (for one channel [1 g -h], [1 g], [1 -h], [1]).
+    designs: Vec<(DMatrix<f64>, DMatrix<f64>, Vec<bool>)>,
+    gains: usize,
 }
 
 impl Linear {
-    fn new(g: &[f64], h: &[f64]) -> Self {
-        let n = g.len();
+    fn new(cols: &[Vec<f64>]) -> Self {
+        let n = cols.first().map_or(0, Vec::len);
+        let k = cols.len();
         let mut designs = Vec::new();
-        for use_ in [[true, true], [true, false], [false, true], [false, false]] {
-            let cols = 1 + use_.iter().filter(|u| **u).count();
-            let x = DMatrix::from_fn(n, cols, |i, j| {
-                let mut c = 0;
-                if j == c {
-                    return 1.0;
-                }
-                if use_[0] {
-                    c += 1;
-                    if j == c {
-                        return g[i];
-                    }
-                }
-                if use_[1] {
-                    c += 1;
-                    if j == c {
-                        return -h[i];
-                    }
-                }
-                0.0
-            });
-            let pinv = x.clone().pseudo_inverse(1e-12).unwrap_or_else(|_| DMatrix::zeros(cols, n));
+        for mask in (0..1usize << k).rev() {
+            let use_: Vec<bool> = (0..k).map(|c| mask & (1 << (k - 1 - c)) != 0).collect();
+            let picked: Vec<&Vec<f64>> = cols.iter().zip(&use_).filter(|(_, u)| **u).map(|(c, _)| c).collect();
+            let width = 1 + picked.len();
+            let x = DMatrix::from_fn(n, width, |i, j| if j == 0 { 1.0 } else { picked[j - 1][i] });
+            let pinv = x.clone().pseudo_inverse(1e-12).unwrap_or_else(|_| DMatrix::zeros(width, n));
             designs.push((x, pinv, use_));
         }
-        Linear { designs }
+        Linear { designs, gains: k }
     }
 
-    fn solve(&self, y: &DVector<f64>) -> ([f64; 3], f64) {
-        let mut best = ([f64::NAN; 3], f64::INFINITY);
+    fn solve(&self, y: &DVector<f64>) -> (Vec<f64>, f64) {
+        let mut best = (vec![f64::NAN; 1 + self.gains], f64::INFINITY);
         for (x, pinv, use_) in &self.designs {
             let beta = pinv * y;
-            let mut full = [beta[0], 0.0, 0.0];
+            let mut full = vec![0.0; 1 + self.gains];
+            full[0] = beta[0];
             let mut c = 1;
             for (k, u) in use_.iter().enumerate() {
                 if *u {
@@ -266,7 +283,7 @@ impl Linear {
                     c += 1;
                 }
             }
-            if full[1] < 0.0 || full[2] < 0.0 || !full.iter().all(|v| v.is_finite()) {
+            if full[1..].iter().any(|g| *g < 0.0) || !full.iter().all(|v| v.is_finite()) {
                 continue;
             }
             let r = y - x * &beta;
@@ -298,8 +315,7 @@ impl Problem<'_> {
     }
 
     fn linear(&self, taus: &[f64]) -> Linear {
-        let (g, h) = basis(self.series, &self.tests.days, self.opts.kind, self.opts.convention, taus);
-        Linear::new(&g, &h)
+        Linear::new(&basis(self.series, &self.tests.days, self.opts.kind, self.opts.convention, taus))
     }
 
     fn sse(&self, taus: &[f64], y: &DVector<f64>) -> f64 {
@@ -351,12 +367,15 @@ impl Grid {
                 index.push(idx);
             }
         }
-        // Each point's solver keeps four designs and their pseudo-inverses: 16 numbers per test.
+        // Each point's solver keeps 2^gains designs and their pseudo-inverses: 16 numbers per
+        // test for one channel (designs of 3, 2, 2 and 1 columns, twice), 80 for two.
         // They are kept (the bootstrap evaluates the grid once per replicate) only when twice
         // that fits in the memory available; otherwise each evaluation builds them again, one
         // per worker at a time: slower, with the same numbers, and memory that no grid size,
         // history length or allocator behaviour can exhaust.
-        let need = points.len() as f64 * (p.tests.days.len() as f64 * 16.0 * 8.0 + 512.0);
+        let gains = p.opts.first_tau() - 1;
+        let per_test = 2.0 * (1usize << gains) as f64 * (1.0 + gains as f64 / 2.0);
+        let need = points.len() as f64 * (p.tests.days.len() as f64 * per_test * 8.0 + 512.0);
         let room = crate::output::available_memory().unwrap_or(2.0 * (1u64 << 30) as f64);
         let solvers = p.opts.keep_solvers.unwrap_or(2.0 * need <= room).then(|| points.par_iter().map(|t| p.linear(t)).collect());
         Grid { points, index, solvers, size: n }
@@ -405,10 +424,13 @@ impl Grid {
 }
 
 /// Fit the time constants and gains to y: the best optimum and the distinct others.
-fn fit_once(p: &Problem, grid: &Grid, y: &DVector<f64>, starts: usize) -> Vec<(Vec<f64>, [f64; 3], f64)> {
+/// (time constants, [p0, gains...], SSE).
+type Found = (Vec<f64>, Vec<f64>, f64);
+
+fn fit_once(p: &Problem, grid: &Grid, y: &DVector<f64>, starts: usize) -> Vec<Found> {
     let sse = grid.evaluate(p, y);
     let minima = grid.local_minima(&sse);
-    let mut found: Vec<(Vec<f64>, [f64; 3], f64)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     for &k in minima.iter().take(starts) {
         let (taus, v) = p.refine(&grid.points[k], y);
         let (taus, v) = if v <= sse[k] { (taus, v) } else { (grid.points[k].clone(), sse[k]) };
@@ -421,7 +443,7 @@ fn fit_once(p: &Problem, grid: &Grid, y: &DVector<f64>, starts: usize) -> Vec<(V
     found
 }
 
-fn params_of(taus: &[f64], beta: &[f64; 3]) -> Vec<f64> {
+fn params_of(taus: &[f64], beta: &[f64]) -> Vec<f64> {
     let mut v = beta.to_vec();
     v.extend(taus);
     v
@@ -441,7 +463,7 @@ fn params_of(taus: &[f64], beta: &[f64; 3]) -> Vec<f64> {
 ///     athlete.step(w);
 ///     (d % 5 == 4).then(|| athlete.performance())
 /// }).collect();
-/// let series = DailySeries { first_day: 0, first_date: None, load, performance, merged: 0 };
+/// let series = DailySeries { first_day: 0, first_date: None, load, easy: Vec::new(), performance, merged: 0 };
 /// let r = fit(&series, &FitOptions::new(ModelKind::Banister, Convention::Lagged).unwrap()).unwrap();
 /// assert!((r.params[3].value - 40.0).abs() < 0.5, "tau1 {}", r.params[3].value);
 /// ```
@@ -483,12 +505,13 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
         replicates: Vec::new(),
         warnings: Vec::new(),
     };
-    warn_rivals(&mut result, sse, sst, &names[3..]);
+    let ft = opts.first_tau();
+    warn_rivals(&mut result, sse, sst, &names[ft..], ft);
     if opts.bootstrap > 0 {
         bootstrap(&p, &grid, &tests, &taus, &beta, sse, &mut result);
     }
     warn_wide_intervals(&mut result, opts);
-    warn_binding(&mut result, series, &tests, opts, &taus, &names[3..]);
+    warn_binding(&mut result, series, &tests, opts, &taus, &names[ft..]);
     if n < np + 3 {
         result.warnings.push(format!("only {n} tests for {np} parameters: every estimate is fragile"));
     }
@@ -497,7 +520,7 @@ pub fn fit(series: &DailySeries, opts: &FitOptions) -> Result<FitResult, FitErro
 
 /// Other optima within 5% of the best SSE: a warning, and the time constants they move by more
 /// than 10% are not identified.
-fn warn_rivals(result: &mut FitResult, sse: f64, sst: f64, tau_names: &[&'static str]) {
+fn warn_rivals(result: &mut FitResult, sse: f64, sst: f64, tau_names: &[&'static str], first_tau: usize) {
     let rivals: Vec<&Optimum> = result.optima[1..].iter().filter(|o| o.sse <= sse * 1.05 + 1e-9 * sst).collect();
     if !rivals.is_empty() {
         let list: Vec<String> = rivals
@@ -508,8 +531,8 @@ fn warn_rivals(result: &mut FitResult, sse: f64, sst: f64, tau_names: &[&'static
             "several time constants fit almost equally well (within 5% of the best SSE {sse:.4}): {}; the data do not single out one (tau1, tau2)",
             list.join("; ")
         ));
-        for (i, e) in result.params.iter_mut().enumerate().skip(3) {
-            if rivals.iter().any(|o| (o.taus[i - 3] / e.value - 1.0).abs() > 0.1) {
+        for (i, e) in result.params.iter_mut().enumerate().skip(first_tau) {
+            if rivals.iter().any(|o| (o.taus[i - first_tau] / e.value - 1.0).abs() > 0.1) {
                 e.identified = false;
             }
         }
@@ -518,7 +541,7 @@ fn warn_rivals(result: &mut FitResult, sse: f64, sst: f64, tau_names: &[&'static
 
 /// A time constant whose bootstrap interval is wide or reaches a bound is not identified.
 fn warn_wide_intervals(result: &mut FitResult, opts: &FitOptions) {
-    for (e, &(blo, bhi)) in result.params[3..].iter_mut().zip(&opts.bounds) {
+    for (e, &(blo, bhi)) in result.params[opts.first_tau()..].iter_mut().zip(&opts.bounds) {
         if let (Some((lo, hi)), true) = (e.ci, e.identified)
             && (hi / lo > 2.0 || lo <= blo * 1.001 || hi >= bhi * 0.999) {
                 e.identified = false;
@@ -573,10 +596,10 @@ fn warn_binding(result: &mut FitResult, series: &DailySeries, tests: &Tests, opt
 
 /// Residual bootstrap: fitted values plus resampled, rescaled residuals, refitted N times; the
 /// intervals are studentized (see [`studentized`]).
-fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64; 3], sse: f64, result: &mut FitResult) {
-    let (g, h) = basis(p.series, &tests.days, p.opts.kind, p.opts.convention, taus);
+fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64], sse: f64, result: &mut FitResult) {
+    let cols = basis(p.series, &tests.days, p.opts.kind, p.opts.convention, taus);
     let n = tests.y.len();
-    let fitted: Vec<f64> = (0..n).map(|i| beta[0] + beta[1] * g[i] - beta[2] * h[i]).collect();
+    let fitted: Vec<f64> = (0..n).map(|i| beta[0] + cols.iter().zip(&beta[1..]).map(|(c, b)| b * c[i]).sum::<f64>()).collect();
     let raw: Vec<f64> = (0..n).map(|i| tests.y[i] - fitted[i]).collect();
     let resid = modified_residuals(p, taus, beta, &raw);
     let key = crate::population::rng::key(p.opts.seed, "bootstrap");
@@ -600,9 +623,10 @@ fn bootstrap(p: &Problem, grid: &Grid, tests: &Tests, taus: &[f64], beta: &[f64;
         b.finish();
     }
     let se = standard_errors(p, taus, beta, sse);
+    let ft = p.opts.first_tau();
     for (k, e) in result.params.iter_mut().enumerate() {
-        let bounds = if k >= 3 { p.opts.bounds[k - 3] } else if k > 0 { (0.0, f64::INFINITY) } else { (f64::NEG_INFINITY, f64::INFINITY) };
-        e.ci = studentized(k >= 3, e.value, se[k], &reps, k, bounds, p.opts.interval);
+        let bounds = if k >= ft { p.opts.bounds[k - ft] } else if k > 0 { (0.0, f64::INFINITY) } else { (f64::NEG_INFINITY, f64::INFINITY) };
+        e.ci = studentized(k >= ft, e.value, se[k], &reps, k, bounds, p.opts.interval);
     }
     result.replicates = reps.into_iter().map(|(v, _)| v).collect();
 }
@@ -653,15 +677,17 @@ fn studentized(log: bool, theta: f64, se: f64, reps: &[(Vec<f64>, Vec<f64>)], k:
 
 /// The fit's Jacobian at these values: d(predicted test) / d(p0, gains, log time constants), the
 /// time constants' columns by central differences of the model's own basis (relative step 1e-4).
-fn jacobian(p: &Problem, taus: &[f64], beta: &[f64; 3]) -> DMatrix<f64> {
+fn jacobian(p: &Problem, taus: &[f64], beta: &[f64]) -> DMatrix<f64> {
     let days = &p.tests.days;
     let n = days.len();
-    let (g, h) = basis(p.series, days, p.opts.kind, p.opts.convention, taus);
-    let mut j = DMatrix::zeros(n, 3 + taus.len());
+    let cols = basis(p.series, days, p.opts.kind, p.opts.convention, taus);
+    let ft = 1 + cols.len();
+    let mut j = DMatrix::zeros(n, ft + taus.len());
     for i in 0..n {
         j[(i, 0)] = 1.0;
-        j[(i, 1)] = g[i];
-        j[(i, 2)] = -h[i];
+        for (c, col) in cols.iter().enumerate() {
+            j[(i, 1 + c)] = col[i];
+        }
     }
     let step: f64 = 1e-4;
     for t in 0..taus.len() {
@@ -670,9 +696,9 @@ fn jacobian(p: &Problem, taus: &[f64], beta: &[f64; 3]) -> DMatrix<f64> {
             x[t] *= f;
             basis(p.series, days, p.opts.kind, p.opts.convention, &x)
         };
-        let ((gp, hp), (gm, hm)) = (at(step.exp()), at((-step).exp()));
+        let (plus, minus) = (at(step.exp()), at((-step).exp()));
         for i in 0..n {
-            j[(i, 3 + t)] = (beta[1] * (gp[i] - gm[i]) - beta[2] * (hp[i] - hm[i])) / (2.0 * step);
+            j[(i, ft + t)] = beta[1..].iter().zip(plus.iter().zip(&minus)).map(|(b, (cp, cm))| b * (cp[i] - cm[i])).sum::<f64>() / (2.0 * step);
         }
     }
     j
@@ -686,7 +712,7 @@ fn inverse_information(j: &DMatrix<f64>) -> Option<DMatrix<f64>> {
 /// Standard errors of (p0, the gains, the log time constants) from the fit's Jacobian at these
 /// values: sqrt of the diagonal of s^2 (J'J)^-1 with s^2 = SSE / (tests - parameters). NaN where
 /// J'J is singular (a gain at 0 leaves its time constant without a slope).
-fn standard_errors(p: &Problem, taus: &[f64], beta: &[f64; 3], sse: f64) -> Vec<f64> {
+fn standard_errors(p: &Problem, taus: &[f64], beta: &[f64], sse: f64) -> Vec<f64> {
     let j = jacobian(p, taus, beta);
     let (n, np) = j.shape();
     let s2 = sse / (n - np) as f64;
@@ -700,7 +726,7 @@ fn standard_errors(p: &Problem, taus: &[f64], beta: &[f64; 3], sse: f64) -> Vec<
 /// Jacobian's hat matrix J (J'J)^-1 J', then centred (Davison & Hinkley 1997, sec. 6.2.3). A test
 /// the fit leans on leaves a small residual; this restores its spread. Where J'J is singular, the
 /// uniform rescale sqrt(n / (n - p)).
-fn modified_residuals(p: &Problem, taus: &[f64], beta: &[f64; 3], resid: &[f64]) -> Vec<f64> {
+fn modified_residuals(p: &Problem, taus: &[f64], beta: &[f64], resid: &[f64]) -> Vec<f64> {
     let j = jacobian(p, taus, beta);
     let (n, np) = j.shape();
     let r: Vec<f64> = match inverse_information(&j) {

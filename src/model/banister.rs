@@ -35,7 +35,7 @@ pub const INFO: ModelInfo = ModelInfo {
     acwr_column: false,
     avx2_lanes: 8,
     requires: &[],
-    fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0)] }),
+    fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0)], gains: &[("k1", "k2")] }),
 };
 
 /// N athletes side by side (structure of arrays); `Banister` (N = 1) is one athlete.
@@ -135,7 +135,7 @@ impl<const N: usize> LaneModel<N> for Banister<N> {
         out.extend([self.g[l], self.h[l], self.performance()[l]]);
     }
     /// lagged: g = e1 w / (1 - e1) with w pending; same-day: g = w / (1 - e1); h likewise.
-    fn settle(&mut self, w: f64) {
+    fn settle(&mut self, w: f64, _easy: f64) {
         lanes!(N, l => {
             let (e1, e2) = (self.e1[l], self.e2[l]);
             match self.convention {

@@ -42,7 +42,7 @@ pub const INFO: ModelInfo = ModelInfo {
     acwr_column: false,
     avx2_lanes: 8,
     requires: &[],
-    fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0), ("tau3", 0.5, 30.0)] }),
+    fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0), ("tau3", 0.5, 30.0)], gains: &[("k1", "k3")] }),
 };
 
 /// N athletes side by side (structure of arrays); `Busso` (N = 1) is one athlete.
@@ -160,7 +160,7 @@ impl<const N: usize> LaneModel<N> for Busso<N> {
     }
     /// q = w / (1 - e3), so k2 = k3 q; lagged: g = e1 w / (1 - e1), f = e2 k2 w / (1 - e2) with
     /// w and k2 w pending; same-day: g = w / (1 - e1), f = k2 w / (1 - e2).
-    fn settle(&mut self, w: f64) {
+    fn settle(&mut self, w: f64, _easy: f64) {
         lanes!(N, l => {
             let (e1, e2) = (self.e1[l], self.e2[l]);
             self.q[l] = w / (1.0 - self.e3[l]);

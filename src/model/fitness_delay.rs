@@ -44,7 +44,7 @@ pub const INFO: ModelInfo = ModelInfo {
     acwr_column: false,
     avx2_lanes: 8,
     requires: &[("tau1", "tau3")],
-    fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0), ("tau3", 0.5, 30.0)] }),
+    fit: Some(FitInfo { taus: &[("tau1", 1.0, 100.0), ("tau2", 1.0, 60.0), ("tau3", 0.5, 30.0)], gains: &[("k1", "k2")] }),
 };
 
 /// N athletes side by side (structure of arrays); `FitnessDelay` (N = 1) is one athlete.
@@ -128,7 +128,7 @@ impl<const N: usize> LaneModel<N> for FitnessDelay<N> {
     }
     /// Each sum at its fixed point, as Banister's: lagged x = e w / (1 - e) with w pending,
     /// same-day x = w / (1 - e).
-    fn settle(&mut self, w: f64) {
+    fn settle(&mut self, w: f64, _easy: f64) {
         lanes!(N, l => {
             let fixed = |e: f64| match self.convention {
                 Convention::Lagged => e * w / (1.0 - e),

@@ -8,18 +8,24 @@
 //! numeric values in the order of [`ModelKind::params`]; the step functions never re-check.
 
 mod acwr;
+pub mod adaptive_recovery;
 mod banister;
 mod busso;
+mod busso_two_channel;
 mod fitness_delay;
 mod perpot;
 mod pmc;
+mod two_channel;
 
 pub use acwr::{Acwr, AcwrLanes};
+pub use adaptive_recovery::AdaptiveRecovery;
 pub use banister::Banister;
 pub use busso::Busso;
+pub use busso_two_channel::BussoTwoChannel;
 pub use fitness_delay::FitnessDelay;
 pub use perpot::Perpot;
 pub use pmc::{Ewma, FormDay, Pmc};
+pub use two_channel::TwoChannel;
 
 /// The models, one registration each: the [`ModelKind`] variant, the model's file and its lane
 /// type (which is generic over the number of lanes), in the order `periodize` lists them. Each
@@ -46,6 +52,10 @@ macro_rules! register_models {
         }
 
         /// Any model for one athlete, built from a config and its numeric values.
+        // One per simulated athlete in `simulate`, `fit` and validation, never per day: the
+        // largest variant (adaptive-recovery's table of 29 daily decays) costs nothing there,
+        // and boxing it would put an allocation into the engine's per-block model.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug)]
         pub enum AnyModel {
             $($(#[$doc])* $variant($ty),)*
@@ -106,6 +116,12 @@ register_models! {
     Perpot => perpot::Perpot,
     /// Calvert et al.'s (1976) three-component model: fitness rises with a delay.
     FitnessDelay => fitness_delay::FitnessDelay,
+    /// Banister's model with a gain pair per load channel (hard, easy).
+    TwoChannel => two_channel::TwoChannel,
+    /// Busso's model in which only hard load raises the fatigue gain.
+    BussoTwoChannel => busso_two_channel::BussoTwoChannel,
+    /// A hypothesis: Banister's model whose fatigue time constant follows training frequency.
+    AdaptiveRecovery => adaptive_recovery::AdaptiveRecovery,
 }
 
 /// The load channels a session belongs to: `hard` (key sessions) or `easy` (easy and long runs).
@@ -189,13 +205,15 @@ pub struct ModelInfo {
     pub fit: Option<FitInfo>,
 }
 
-/// A model that `fit` can fit: performance = p0 + a G(taus) - b H(taus), linear in (p0, a, b)
-/// for fixed time constants. G and H are the model's fitness and fatigue with p0 = 0, both gains
-/// 1 and the initial states 0 (the parameters in order: p0, the two gains, the time constants).
+/// A model that `fit` can fit: performance = p0 + sum over gain pairs (a_j G_j(taus) - b_j
+/// H_j(taus)), linear in p0 and the gains for fixed time constants. G_j and H_j are the model's
+/// fitness and fatigue with p0 = 0, pair j's gains 1, every other gain 0 and the initial states 0.
 #[derive(Debug)]
 pub struct FitInfo {
     /// The time constants and their default bounds (days).
     pub taus: &'static [(&'static str, f64, f64)],
+    /// The gains, as (fitness gain, fatigue gain) pairs: one pair for one load channel.
+    pub gains: &'static [(&'static str, &'static str)],
 }
 
 use std::fmt;
@@ -210,14 +228,15 @@ pub fn in_range(x: f64) -> bool {
     x.is_finite() && x.abs() <= MAX_STATE
 }
 
-/// Step one athlete's model through `loads` and return the first day (its index in `loads`) on
-/// which one of the model's columns fails `ok`: (day, column name, value).
-pub fn first_bad_value(config: &ModelConfig, values: &[f64], loads: impl IntoIterator<Item = f64>, ok: impl Fn(f64) -> bool) -> Option<(usize, &'static str, f64)> {
+/// Step one athlete's model through `loads`, each day's (load, its easy part), and return the
+/// first day (its index in `loads`) on which one of the model's columns fails `ok`: (day,
+/// column name, value).
+pub fn first_bad_value(config: &ModelConfig, values: &[f64], loads: impl IntoIterator<Item = (f64, f64)>, ok: impl Fn(f64) -> bool) -> Option<(usize, &'static str, f64)> {
     let mut model = AnyModel::new(config, values);
     let columns = config.kind.columns();
     let mut row = Vec::with_capacity(8);
-    for (d, w) in loads.into_iter().enumerate() {
-        Model::step(&mut model, w);
+    for (d, (w, e)) in loads.into_iter().enumerate() {
+        LaneModel::step(&mut model, &Day { load: [w], easy: [e], session: None });
         row.clear();
         Model::row(&model, &mut row);
         if let Some(k) = row.iter().position(|&x| !ok(x)) {
@@ -529,10 +548,11 @@ pub trait LaneModel<const N: usize>: Sized {
     /// Lane `l`'s row after `day,load`, in contract order (pmc's `acwr` is a load statistic, added
     /// by the caller).
     fn row(&self, l: usize, out: &mut Vec<f64>);
-    /// Put every lane in the model's steady state under a constant daily load `w`: the state
-    /// after a day of load w that a day of load w leaves unchanged, so that a plan of constant
-    /// load w keeps performance constant. The initial-state parameters (g0, h0, ...) are replaced.
-    fn settle(&mut self, w: f64);
+    /// Put every lane in the model's steady state under a constant daily load `w`, of which
+    /// `easy` is in the easy channel: the state after a day of that load that a day of that load
+    /// leaves unchanged, so that a plan of constant load keeps performance constant. The
+    /// initial-state parameters (g0, h0, ...) are replaced. Single-channel models ignore `easy`.
+    fn settle(&mut self, w: f64, easy: f64);
 }
 
 /// One athlete's model, stepped one day at a time.
@@ -590,8 +610,8 @@ impl LaneModel<1> for AnyModel {
     fn row(&self, l: usize, out: &mut Vec<f64>) {
         dispatch!(self, m => LaneModel::row(m, l, out))
     }
-    fn settle(&mut self, w: f64) {
-        dispatch!(self, m => LaneModel::settle(m, w))
+    fn settle(&mut self, w: f64, easy: f64) {
+        dispatch!(self, m => LaneModel::settle(m, w, easy))
     }
 }
 

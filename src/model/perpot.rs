@@ -105,7 +105,7 @@ impl<const N: usize> LaneModel<N> for Perpot<N> {
     /// and response flows balance is steady), so the state is the one the athlete reaches from
     /// pp0 under load w, found by stepping until no state changes (to 1e-15 relative, at most
     /// 100,000 days; the flows settle geometrically with rate 1 - 1/max(ds, dr)).
-    fn settle(&mut self, w: f64) {
+    fn settle(&mut self, w: f64, _easy: f64) {
         // Each lane stops at its own convergence, so an athlete's start does not depend on the
         // athletes beside it in the block (or on how many lanes the block has).
         let load = Day::single([w; N]);

@@ -186,7 +186,7 @@ impl<const N: usize> LaneModel<N> for Pmc<N> {
         out.extend([self.fitness[l], self.fatigue[l], self.form[l]]);
     }
     /// Every average at w, so form is 0 (for every smoothing rule and form day).
-    fn settle(&mut self, w: f64) {
+    fn settle(&mut self, w: f64, _easy: f64) {
         self.fitness = [w; N];
         self.fatigue = [w; N];
         self.form = [0.0; N];

@@ -75,6 +75,11 @@ pub struct RowKernel<'a> {
     pub plan: &'a [f64],
     /// Each plan day's session, handed to the model with the day's loads.
     pub sessions: &'a [crate::plan::Session],
+    /// Each plan day's share of its load in the easy channel.
+    pub easy_share: &'a [f64],
+    /// The easy share of the loads before the plan (a steady start or a history): the plan's
+    /// own share of its total load.
+    pub start_share: f64,
     pub noise: Noise,
     /// Index of the baseline parameter in the value list, or None for a baseline of 0.
     pub baseline: Option<usize>,
@@ -118,6 +123,8 @@ impl<'a> RowKernel<'a> {
             config,
             plan,
             sessions: &days.session,
+            easy_share: &days.easy_share,
+            start_share: days.easy_fraction(),
             noise,
             baseline: config.kind.baseline_param(),
             start,
@@ -148,14 +155,11 @@ impl<'a> RowKernel<'a> {
     /// form does the same operations in the same order, without fused multiply-add, so the
     /// results do not depend on the processor.
     pub fn run<M: LaneModel<N>, S: DaySink<N>, const N: usize>(&self, b: Block<'_, N>, sink: &mut S) {
-        self.form.call(
+        // Only the day loop is compiled twice (with and without load noise): the race-day
+        // measurement error is drawn once per block, after the loop.
+        self.form.call_for::<N, _>(
             #[inline(always)]
-            || match (self.load_noise(), self.noise.test_sd > 0.0) {
-                (false, false) => self.run_with::<M, S, N, false, false>(b, sink),
-                (true, false) => self.run_with::<M, S, N, true, false>(b, sink),
-                (false, true) => self.run_with::<M, S, N, false, true>(b, sink),
-                (true, true) => self.run_with::<M, S, N, true, true>(b, sink),
-            },
+            || if self.load_noise() { self.run_with::<M, S, N, true>(b, sink) } else { self.run_with::<M, S, N, false>(b, sink) },
         )
     }
 
@@ -165,10 +169,14 @@ impl<'a> RowKernel<'a> {
     fn apply_start<M: LaneModel<N>, const N: usize>(&self, model: &mut M) {
         match self.start {
             crate::scenario::Start::Rested => {}
-            crate::scenario::Start::SteadyLoad(w) => model.settle(*w * self.load_scale),
+            crate::scenario::Start::SteadyLoad(w) => {
+                let w = *w * self.load_scale;
+                model.settle(w, w * self.start_share)
+            }
             crate::scenario::Start::History { loads, .. } => {
                 for &w in loads.iter() {
-                    model.step(&Day::single([w * self.load_scale; N]));
+                    let w = w * self.load_scale;
+                    model.step(&Day { load: [w; N], easy: [w * self.start_share; N], session: None });
                 }
             }
         }
@@ -205,8 +213,8 @@ impl<'a> RowKernel<'a> {
         }
     }
 
-    /// The day loop. LOAD: loads carry noise (missed sessions, load factors); TEST: the race-day
-    /// result carries a measurement error. Without LOAD every lane's load is the plan's, so load
+    /// The day loop. LOAD: loads carry noise (missed sessions, load factors); with `test_sd` the
+    /// race-day result carries a measurement error. Without LOAD every lane's load is the plan's, so load
     /// totals and the ACWR come from the plan once per row. Day d's load noise is word d of the
     /// athlete's `load` stream, drawn eight days at a time; the race-day result's measurement
     /// error is word `days` of its `test` stream (the plan's length), one block per athlete. The
@@ -217,7 +225,7 @@ impl<'a> RowKernel<'a> {
     // lane's state stays in registers; pieces that are not per-day (start, race day) are in it
     // because they share those registers.
     #[inline(always)]
-    fn run_with<M: LaneModel<N>, S: DaySink<N>, const N: usize, const LOAD: bool, const TEST: bool>(&self, b: Block<'_, N>, sink: &mut S) {
+    fn run_with<M: LaneModel<N>, S: DaySink<N>, const N: usize, const LOAD: bool>(&self, b: Block<'_, N>, sink: &mut S) {
         let Block { values, first, valid, out } = b;
         let days = self.plan.len();
         let mut model = M::from_values(self.config, values);
@@ -260,7 +268,9 @@ impl<'a> RowKernel<'a> {
             } else {
                 [planned; N]
             };
-            model.step(&Day { load: lanes_from(|l| w[l] * self.load_scale), easy: [0.0; N], session: self.sessions.get(d).copied() });
+            // The day's easy part, from its share: a single-channel model never reads it.
+            let (scale, share) = (self.load_scale, self.easy_share[d]);
+            model.step(&Day { load: lanes_from(|l| w[l] * scale), easy: lanes_from(|l| w[l] * scale * share), session: self.sessions.get(d).copied() });
             let p = model.performance();
             let day = d as f64;
             for l in 0..N {
@@ -289,7 +299,7 @@ impl<'a> RowKernel<'a> {
             lowest[l] = select(mask(last[l] < lowest[l]), last[l], lowest[l]);
         }
         sink.day(days, valid, &last, &model.fitness(), &model.fatigue(), &w);
-        if TEST {
+        if self.noise.test_sd > 0.0 {
             let mut test_words = [[0u32; N]; 16];
             ChaChaLanes::<N>::new(&self.test_key, first).block((self.test_row << 32) | (days / 8) as u64, &mut test_words);
             self.add_test_errors(&test_words, days, &mut last);

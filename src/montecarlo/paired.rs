@@ -7,8 +7,6 @@
 //! lanes minus the buffer's to the aggregate sinks of daily.csv (a range pass, then a histogram
 //! pass, as for the row's own quantiles; see [`super::aggregate`]).
 
-use std::marker::PhantomData;
-
 use super::aggregate::DayHist;
 use super::kernel::{AthleteMetrics, Block, DaySink, RowKernel};
 use super::{CHUNK, Job, visit_row};
@@ -44,33 +42,44 @@ pub fn paired_daily(row: &Row, index: usize, reference: &Row, ref_index: usize, 
     let (sa, sr) = (Sampler::new(seed, &row.model), Sampler::new(seed, &reference.model));
     let job = Job { kernel: &ka, sampler: &sa, athletes };
     let other = Job { kernel: &kr, sampler: &sr, athletes };
+    // This row's model is a type parameter; the reference's kernel is reached through a function
+    // pointer taken once per block of athletes, so each model pair does not compile a kernel of
+    // its own (the copies grew with the square of the number of models).
     struct This<'a, 'j>(&'a Job<'j>, &'a Job<'j>, &'a Row);
     impl<const N: usize> LaneVisitor<N> for This<'_, '_> {
         type Output = PairedDaily;
         fn visit<M: LaneModel<N>>(self) -> PairedDaily {
-            visit_lanes::<N, _>(self.2.model.config.kind, Reference::<M> { this: self.0, other: self.1, m: PhantomData })
-        }
-    }
-    struct Reference<'a, 'j, M> {
-        this: &'a Job<'j>,
-        other: &'a Job<'j>,
-        m: PhantomData<M>,
-    }
-    impl<const N: usize, M: LaneModel<N>> LaneVisitor<N> for Reference<'_, '_, M> {
-        type Output = PairedDaily;
-        fn visit<R: LaneModel<N>>(self) -> PairedDaily {
-            paired::<M, R, N>(self.this, self.other)
+            let run_ref = visit_lanes::<N, _>(self.2.model.config.kind, Runner);
+            paired::<M, N>(self.0, self.1, run_ref)
         }
     }
     Some(visit_row(row, &ka, This(&job, &other, reference)))
 }
 
+/// Runs one block of the reference row's athletes and records their performances, day by day.
+type RunReference<const N: usize> = fn(&RowKernel<'_>, Block<'_, N>, &mut [[f64; N]]);
+
+/// The reference row's block runner for its model `R`.
+fn run_into<R: LaneModel<N>, const N: usize>(kernel: &RowKernel<'_>, b: Block<'_, N>, recorded: &mut [[f64; N]]) {
+    kernel.run::<R, Record<'_, N>, N>(b, &mut Record(recorded));
+}
+
+/// The visitor that picks [`run_into`] for a model.
+struct Runner;
+
+impl<const N: usize> LaneVisitor<N> for Runner {
+    type Output = RunReference<N>;
+    fn visit<R: LaneModel<N>>(self) -> RunReference<N> {
+        run_into::<R, N>
+    }
+}
+
 /// The two passes: each day's range of the differences, then their histograms.
-fn paired<M: LaneModel<N>, R: LaneModel<N>, const N: usize>(this: &Job<'_>, other: &Job<'_>) -> PairedDaily {
+fn paired<M: LaneModel<N>, const N: usize>(this: &Job<'_>, other: &Job<'_>, run_ref: RunReference<N>) -> PairedDaily {
     let days = this.kernel.plan.len() + 1;
     let range = std::sync::Mutex::new(Range::new(days));
-    let new = |c: usize| Diff::<R, Range, N>::new(other, c, days, Range::new(days));
-    this.chunks::<M, Diff<'_, '_, R, Range, N>, N>(None, None, &new, &|_, s| {
+    let new = |c: usize| Diff::<Range, N>::new(other, run_ref, c, days, Range::new(days));
+    this.chunks::<M, Diff<'_, '_, Range, N>, N>(None, None, &new, &|_, s| {
         if let Ok(mut t) = range.lock() {
             for d in 0..days {
                 t.lo[d] = t.lo[d].min(s.inner.lo[d]);
@@ -79,7 +88,7 @@ fn paired<M: LaneModel<N>, R: LaneModel<N>, const N: usize>(this: &Job<'_>, othe
         }
     });
     let range = range.into_inner().unwrap_or_else(|e| e.into_inner());
-    let new = |c: usize| Diff::<R, DayHist<'_>, N>::new(other, c, days, DayHist::new(&range.lo, &range.hi));
+    let new = |c: usize| Diff::<DayHist<'_>, N>::new(other, run_ref, c, days, DayHist::new(&range.lo, &range.hi));
     let hist = this.merged_histograms::<M, _, N>(&range.lo, &range.hi, &new, &|s| s.inner);
     PairedDaily { q: (0..days).map(|d| [0.05, 0.5, 0.95].map(|q| hist.quantile(d, q, this.athletes))).collect() }
 }
@@ -116,20 +125,20 @@ impl<const N: usize> DaySink<N> for Record<'_, N> {
 
 /// A sink for this row's kernel that hands `inner` each day's lanes minus the reference row's
 /// (run for the same block of athletes when the block starts, on day 0).
-struct Diff<'a, 'j, R, S, const N: usize> {
+struct Diff<'a, 'j, S, const N: usize> {
     inner: S,
     other: &'a Job<'j>,
+    run_ref: RunReference<N>,
     chunk: usize,
     /// The block being run (blocks run in order within a chunk; each starts on day 0).
     block: usize,
     recorded: Vec<[f64; N]>,
     values: Vec<[f64; N]>,
-    r: PhantomData<R>,
 }
 
-impl<'a, 'j, R: LaneModel<N>, S, const N: usize> Diff<'a, 'j, R, S, N> {
-    fn new(other: &'a Job<'j>, chunk: usize, days: usize, inner: S) -> Self {
-        Diff { inner, other, chunk, block: usize::MAX, recorded: vec![[0.0; N]; days], values: vec![[0.0; N]; other.sampler.len()], r: PhantomData }
+impl<'a, 'j, S, const N: usize> Diff<'a, 'j, S, N> {
+    fn new(other: &'a Job<'j>, run_ref: RunReference<N>, chunk: usize, days: usize, inner: S) -> Self {
+        Diff { inner, other, run_ref, chunk, block: usize::MAX, recorded: vec![[0.0; N]; days], values: vec![[0.0; N]; other.sampler.len()] }
     }
 
     /// Run the reference row for this block's athletes into `recorded`.
@@ -138,11 +147,11 @@ impl<'a, 'j, R: LaneModel<N>, S, const N: usize> Diff<'a, 'j, R, S, N> {
         let mut cursor = self.other.sampler.cursor(first);
         cursor.next_lanes(self.other.kernel.form(), &mut self.values);
         let mut out = [AthleteMetrics::default(); N];
-        self.other.kernel.run::<R, Record<'_, N>, N>(Block { values: &self.values, first, valid, out: &mut out[..valid] }, &mut Record(&mut self.recorded));
+        (self.run_ref)(self.other.kernel, Block { values: &self.values, first, valid, out: &mut out[..valid] }, &mut self.recorded);
     }
 }
 
-impl<R: LaneModel<N>, S: DaySink<N>, const N: usize> DaySink<N> for Diff<'_, '_, R, S, N> {
+impl<S: DaySink<N>, const N: usize> DaySink<N> for Diff<'_, '_, S, N> {
     fn day(&mut self, d: usize, valid: usize, perf: &[f64; N], fit: &[f64; N], fat: &[f64; N], load: &[f64; N]) {
         if d == 0 {
             self.block = self.block.wrapping_add(1);

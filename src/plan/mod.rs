@@ -79,6 +79,10 @@ pub struct Plan {
     pub load: Vec<f64>,
     /// Each day's session.
     pub session: Vec<Session>,
+    /// The share of each day's load in the easy channel (0 to 1; the rest is hard): 1 on a day
+    /// whose session is in the easy channel, 0 on a hard one, between from a file that gives
+    /// one load column per channel.
+    pub easy_share: Vec<f64>,
     /// The kind of each day: its week's kind, or taper for the taper's days.
     pub kind: Vec<WeekKind>,
     /// The phase of each day, an index into `phase_names`.
@@ -100,6 +104,23 @@ impl Plan {
     /// Total load.
     pub fn total(&self) -> f64 {
         self.load.iter().sum()
+    }
+
+    /// The easy channel's part of the plan's total load (0 when the plan has no load).
+    pub fn easy_fraction(&self) -> f64 {
+        let total = self.total();
+        if total > 0.0 { self.load.iter().zip(&self.easy_share).map(|(w, s)| w * s).sum::<f64>() / total } else { 0.0 }
+    }
+
+    /// The name of day d's channel in plan.csv: `hard`, `easy`, `mixed` (a file's day with load
+    /// in both), or `none` (no load).
+    pub fn channel_name(&self, d: usize) -> &'static str {
+        match (self.load[d] > 0.0, self.easy_share[d]) {
+            (false, _) => "none",
+            (true, s) if s <= 0.0 => "hard",
+            (true, s) if s >= 1.0 => "easy",
+            _ => "mixed",
+        }
     }
 
     /// Number of key, easy, rest and long days.
@@ -224,28 +245,33 @@ pub fn taper_factor(t: &Taper, j: usize) -> f64 {
 /// Generate the daily plan of a row.
 pub fn generate(spec: &PlanSpec) -> Plan {
     let (mut plan, taper, target) = match spec {
-        PlanSpec::File { loads, sessions, taper, .. } => {
+        PlanSpec::File { loads, sessions, taper, channels, easy_share, .. } => {
             let session = match sessions {
                 Some(s) => s.clone(),
                 None => classify(loads),
             };
+            let easy_share = match easy_share {
+                Some(e) => e.clone(),
+                None => session.iter().map(|&s| share(channels.of(s, None))).collect(),
+            };
             let n = loads.len();
             let why = vec!["as written in the plan file".to_string(); n.div_ceil(7)];
-            (Plan { load: loads.clone(), session, kind: vec![WeekKind::Normal; n], phase: vec![0; n], phase_names: vec!["file".into()], why, notes: Vec::new() }, taper, None)
+            (Plan { load: loads.clone(), session, easy_share, kind: vec![WeekKind::Normal; n], phase: vec![0; n], phase_names: vec!["file".into()], why, notes: Vec::new() }, taper, None)
         }
-        PlanSpec::Generated { phases, taper, target_total_load, weekly_loads, race_weekday, .. } => {
+        PlanSpec::Generated { phases, taper, target_total_load, weekly_loads, race_weekday, channels, .. } => {
             let mut plan = Plan::default();
             let mut week0 = 0;
             let mut carry = None;
             for (i, ph) in phases.iter().enumerate() {
                 plan.phase_names.push(ph.name.clone());
-                carry = Some(append_phase(&mut plan, ph, PhaseAt { index: i as u32, week0, carry, weekly_loads: weekly_loads.as_deref() }));
+                carry = Some(append_phase(&mut plan, ph, PhaseAt { index: i as u32, week0, carry, weekly_loads: weekly_loads.as_deref(), channels: *channels }));
                 week0 += ph.weeks;
             }
             if let Some(wd) = race_weekday {
                 let race = race_day(week0, *wd);
                 plan.load.truncate(race);
                 plan.session.truncate(race);
+                plan.easy_share.truncate(race);
                 plan.kind.truncate(race);
                 plan.phase.truncate(race);
             }
@@ -299,6 +325,12 @@ struct PhaseAt<'a> {
     /// The progression factor of the previous phase's last normal week (None for the first).
     carry: Option<f64>,
     weekly_loads: Option<&'a [f64]>,
+    channels: spec::Channels,
+}
+
+/// A day's easy share from its session's channel: 1 for easy, 0 for hard or rest.
+fn share(c: Option<crate::model::Channel>) -> f64 {
+    if c == Some(crate::model::Channel::Easy) { 1.0 } else { 0.0 }
 }
 
 /// Append a phase's weeks; returns the progression factor of its last normal week (of its last
@@ -344,7 +376,9 @@ fn append_phase(plan: &mut Plan, ph: &Phase, at: PhaseAt<'_>) -> f64 {
         for &s in &week {
             let load = base(s) * f;
             // A day without load is a rest day, whatever the template called it.
-            plan.session.push(if load > 0.0 { s } else { Session::Rest });
+            let s = if load > 0.0 { s } else { Session::Rest };
+            plan.session.push(s);
+            plan.easy_share.push(share(at.channels.of(s, long.and_then(|l| l.channel))));
             plan.load.push(load);
         }
     }

@@ -45,6 +45,42 @@ pub struct LongRun {
     pub weekday: usize,
     /// Its load.
     pub load: f64,
+    /// Its channel (`long_run.channel`); None: the plan's `channels.long`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+}
+
+use crate::model::Channel;
+
+/// The channel of each kind of session (`[plan] channels = { key = "hard", easy = "easy", long =
+/// "easy" }`, the default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Channels {
+    /// Key sessions' channel.
+    pub key: Channel,
+    /// Easy runs' channel.
+    pub easy: Channel,
+    /// The long run's channel (a phase's `long_run.channel` overrides it).
+    pub long: Channel,
+}
+
+impl Default for Channels {
+    fn default() -> Self {
+        Channels { key: Channel::Hard, easy: Channel::Easy, long: Channel::Easy }
+    }
+}
+
+impl Channels {
+    /// The channel of a session (None for a rest day); `long` overrides the long run's.
+    pub fn of(&self, s: crate::plan::Session, long: Option<Channel>) -> Option<Channel> {
+        use crate::plan::Session;
+        match s {
+            Session::Key => Some(self.key),
+            Session::Easy => Some(self.easy),
+            Session::Long => Some(long.unwrap_or(self.long)),
+            Session::Rest => None,
+        }
+    }
 }
 
 /// `target_total_load`: a number, or the planned total of the row's comparison reference.
@@ -153,6 +189,8 @@ pub enum PlanSpec {
         race_weekday: Option<usize>,
         /// The calendar date of day 0 (a Monday), as days since 1970-01-01.
         start_date: Option<i64>,
+        /// The channel of each kind of session.
+        channels: Channels,
     },
     /// A plan read from a CSV of daily loads.
     File {
@@ -166,6 +204,11 @@ pub enum PlanSpec {
         taper: Option<Taper>,
         /// The calendar date of day 0, when the file was dated or `start_date` was given.
         start_date: Option<i64>,
+        /// The channel of each kind of session (for a file with one load column).
+        channels: Channels,
+        /// Each day's easy share of its load, when the file gave one load column per channel
+        /// (`load_columns`).
+        easy_share: Option<Vec<f64>>,
     },
 }
 
@@ -174,6 +217,13 @@ impl PlanSpec {
     pub fn start_date(&self) -> Option<i64> {
         match self {
             PlanSpec::Generated { start_date, .. } | PlanSpec::File { start_date, .. } => *start_date,
+        }
+    }
+
+    /// The channel of each kind of session.
+    pub fn channels(&self) -> Channels {
+        match self {
+            PlanSpec::Generated { channels, .. } | PlanSpec::File { channels, .. } => *channels,
         }
     }
 }

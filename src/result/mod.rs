@@ -21,6 +21,7 @@
 
 mod verdict;
 mod warnings;
+pub mod who_wins;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -13,6 +13,7 @@ pub mod optimize;
 pub mod presets;
 mod plan_spec;
 mod sanity;
+pub mod sensitivity;
 mod spec;
 mod tree;
 mod validate;

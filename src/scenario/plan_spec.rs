@@ -7,6 +7,7 @@ use super::collector::*;
 use super::spec::*;
 use super::tree::{Node, Val};
 use crate::daily::MAX_LOAD;
+use crate::model::Channel;
 use crate::plan::Session;
 use super::validate::*;
 
@@ -76,11 +77,22 @@ pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path,
         v.bad(&n.span, format!("plan.start_date = {}: is a {}; day 0 is a Monday, so start_date must be one", n.show(), WEEKDAYS[weekday_of(d)]));
     }
     let load_column = v.string(p, "load_column", "plan").map(str::to_string);
+    let channels = match p.get("channels") {
+        None => Some(Channels::default()),
+        Some(n) => validate_channels(v, n),
+    };
     if let Some(file) = p.get("loads") {
-        return file_plan(v, p, file, dir, files, load_column.as_deref(), taper, start_date, errs);
+        let columns = match p.get("load_columns") {
+            None => Some(None),
+            Some(n) => validate_load_columns(v, n, p).map(Some),
+        };
+        let read = FileRead { load_column: load_column.as_deref(), load_columns: columns?, channels: channels? };
+        return file_plan(v, p, file, dir, files, read, taper, start_date, errs);
     }
-    if let Some(n) = p.get("load_column") {
-        v.bad(&n.span, "plan.load_column: names the load column of plan.loads; there is no plan.loads here");
+    for k in ["load_column", "load_columns"] {
+        if let Some(s) = p.key_span(k) {
+            v.bad(&s, format!("plan.{k}: names the load columns of plan.loads; there is no plan.loads here"));
+        }
     }
     let target_total_load = match p.get("target_total_load") {
         None => Some(None),
@@ -128,12 +140,80 @@ pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path,
         weekly_loads,
         race_weekday: race_wd,
         start_date: start_date?,
+        channels: channels?,
     })
+}
+
+/// A channel's name: `"hard"` or `"easy"`.
+fn channel(v: &mut V, n: &Node, path: &str) -> Option<Channel> {
+    match &n.val {
+        Val::Str(s) if s == "hard" => Some(Channel::Hard),
+        Val::Str(s) if s == "easy" => Some(Channel::Easy),
+        _ => {
+            v.bad(&n.span, format!("{path} = {}: expected a channel, \"hard\" or \"easy\"", n.show()));
+            None
+        }
+    }
+}
+
+/// `channels = { key = "hard", easy = "easy", long = "easy" }`: each key optional.
+fn validate_channels(v: &mut V, n: &Node) -> Option<Channels> {
+    if !matches!(n.val, Val::Table(_)) {
+        v.bad(&n.span, format!("plan.channels = {}: expected a table such as {{ key = \"hard\", easy = \"easy\", long = \"easy\" }}", n.show()));
+        return None;
+    }
+    if !v.keys(n, "plan.channels", &["key", "easy", "long"]) {
+        return None;
+    }
+    let mut c = Channels::default();
+    let errs = v.reported;
+    for (k, slot) in [("key", &mut c.key), ("easy", &mut c.easy), ("long", &mut c.long)] {
+        if let Some(x) = n.get(k).and_then(|x| channel(v, x, &format!("plan.channels.{k}"))) {
+            *slot = x;
+        }
+    }
+    (v.reported == errs).then_some(c)
+}
+
+/// `load_columns = { hard = "COL", easy = "COL" }`: one load column per channel of plan.loads.
+fn validate_load_columns(v: &mut V, n: &Node, p: &Node) -> Option<[String; 2]> {
+    if !matches!(n.val, Val::Table(_)) {
+        v.bad(&n.span, format!("plan.load_columns = {}: expected a table {{ hard = \"COLUMN\", easy = \"COLUMN\" }}", n.show()));
+        return None;
+    }
+    if !v.keys(n, "plan.load_columns", &["hard", "easy"]) {
+        return None;
+    }
+    let hard = v.string(n, "hard", "plan.load_columns").map(str::to_string);
+    let hard = v.required(hard, n, "hard", "plan.load_columns", &n.span, "the hard channel's load column");
+    let easy = v.string(n, "easy", "plan.load_columns").map(str::to_string);
+    let easy = v.required(easy, n, "easy", "plan.load_columns", &n.span, "the easy channel's load column");
+    for k in ["load_column", "channels"] {
+        if let Some(s) = p.key_span(k) {
+            let why = if k == "channels" { "the file's columns give each day's channels" } else { "give one load column or one per channel" };
+            v.bad(&s, format!("plan.{k}: cannot be combined with plan.load_columns: {why}"));
+        }
+    }
+    match (hard, easy) {
+        (Some(h), Some(e)) if h.eq_ignore_ascii_case(&e) => {
+            v.bad(&n.span, format!("plan.load_columns: hard and easy both name the column `{h}`"));
+            None
+        }
+        (Some(h), Some(e)) => Some([h, e]),
+        _ => None,
+    }
+}
+
+/// How a plan file is read: its load column or columns and the channels of its sessions.
+struct FileRead<'a> {
+    load_column: Option<&'a str>,
+    load_columns: Option<[String; 2]>,
+    channels: Channels,
 }
 
 /// A plan given as a daily load file (`plan.loads`): read once per file and column.
 #[allow(clippy::too_many_arguments)]
-fn file_plan(v: &mut V, p: &Node, file: &Node, dir: &Path, files: &mut FileCache, load_column: Option<&str>, taper: Option<Option<Taper>>, start_date: Option<Option<i64>>, errs: usize) -> Option<Plan> {
+fn file_plan(v: &mut V, p: &Node, file: &Node, dir: &Path, files: &mut FileCache, read: FileRead<'_>, taper: Option<Option<Taper>>, start_date: Option<Option<i64>>, errs: usize) -> Option<Plan> {
     for k in PHASE_KEYS.iter().chain(&["phase", "target_total_load", "weekly_loads", "race_weekday", "race_date"]) {
         if let Some(s) = p.key_span(k) {
             v.bad(&s, format!("plan.{k}: cannot be combined with plan.loads, which gives the whole daily plan"));
@@ -144,9 +224,13 @@ fn file_plan(v: &mut V, p: &Node, file: &Node, dir: &Path, files: &mut FileCache
         return None;
     };
     let full = dir.join(rel);
-    let key = format!("{}\u{0}{}", full.display(), load_column.unwrap_or("load"));
+    let columns = read.load_columns.as_ref().map(|[h, e]| [h.as_str(), e.as_str()]);
+    let key = match columns {
+        Some([h, e]) => format!("{}\u{0}{h}\u{0}{e}", full.display()),
+        None => format!("{}\u{0}{}", full.display(), read.load_column.unwrap_or("load")),
+    };
     if !files.iter().any(|(k, _)| *k == key) {
-        files.push((key.clone(), read_plan_file(&full, load_column)));
+        files.push((key.clone(), read_plan_file(&full, read.load_column, columns)));
     }
     let (_, res) = files.iter().find(|(k, _)| *k == key)?;
     let taper = taper?;
@@ -165,6 +249,8 @@ fn file_plan(v: &mut V, p: &Node, file: &Node, dir: &Path, files: &mut FileCache
                 sessions: f.sessions.clone(),
                 taper,
                 start_date: start_date.flatten(),
+                channels: read.channels,
+                easy_share: f.easy_share.clone(),
             })
         }
         Err(e) => {
@@ -429,7 +515,7 @@ pub(super) fn validate_progression(v: &mut V, n: &Node, path: &str) -> (Option<f
 }
 
 pub(super) fn validate_long_run(v: &mut V, n: &Node, path: &str) -> Option<LongRun> {
-    if !v.keys(n, path, &["weekday", "load"]) {
+    if !v.keys(n, path, &["weekday", "load", "channel"]) {
         return None;
     }
     let wd = match n.get("weekday") {
@@ -441,7 +527,11 @@ pub(super) fn validate_long_run(v: &mut V, n: &Node, path: &str) -> Option<LongR
     };
     let load = v.float(n, "load", path, load_value);
     let load = v.required(load, n, "load", path, &n.span, "the load of the long run");
-    Some(LongRun { weekday: wd?, load: load? })
+    let channel = match n.get("channel") {
+        None => Some(None),
+        Some(c) => channel(v, c, &format!("{path}.channel")).map(Some),
+    };
+    Some(LongRun { weekday: wd?, load: load?, channel: channel? })
 }
 
 pub(super) fn validate_spacing(v: &mut V, n: &Node, path: &str) -> Option<Spacing> {
@@ -564,20 +654,24 @@ pub(super) fn validate_taper(v: &mut V, n: &Node) -> Option<Taper> {
 pub(super) struct PlanFile {
     loads: Vec<f64>,
     sessions: Option<Vec<Session>>,
+    /// Each day's easy share of its load, from one load column per channel.
+    easy_share: Option<Vec<f64>>,
     /// Rows summed into an earlier row's day.
     merged: usize,
 }
 
 /// Read an explicit plan: `day,load` (or `date,load`; the load column may be renamed), with an
 /// optional `session` column (the first row of a day names its session).
-pub(super) fn read_plan_file(path: &Path, load_column: Option<&str>) -> Result<PlanFile, String> {
-    let opts = crate::daily::ReadOptions { load_column, ..Default::default() };
+pub(super) fn read_plan_file(path: &Path, load_column: Option<&str>, load_columns: Option<[&str; 2]>) -> Result<PlanFile, String> {
+    let opts = crate::daily::ReadOptions { load_column, load_columns, ..Default::default() };
     // The file is read once: its loads and its session column come from the same text.
     let text = crate::io::read_input(path).map_err(|e| e.to_string())?;
     let series = crate::daily::parse_daily_with(&text, path, &opts).map_err(|e| e.to_string())?;
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
-    let done = |sessions| PlanFile { loads: series.load.clone(), sessions, merged: series.merged };
+    // A day's easy share; a day without load has none.
+    let easy_share = load_columns.map(|_| series.load.iter().zip(&series.easy).map(|(&w, &e)| if w > 0.0 { (e / w).min(1.0) } else { 0.0 }).collect());
+    let done = |sessions| PlanFile { loads: series.load.clone(), sessions, easy_share, merged: series.merged };
     let Some(col) = headers.iter().position(|h| h.eq_ignore_ascii_case("session")) else {
         return Ok(done(None));
     };

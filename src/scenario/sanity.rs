@@ -35,10 +35,10 @@ fn central(row: &Row) -> Vec<f64> {
 }
 
 /// The first day and value at which the model leaves [-MAX_STATE, MAX_STATE] (or is not finite)
-/// on these loads and the race day after them.
+/// on these loads and the race day after them, every load in the hard channel.
 fn first_overflow(row: &Row, values: &[f64], loads: &[f64]) -> Option<(usize, &'static str, f64)> {
     let scale = row.load_map.scale;
-    crate::model::first_bad_value(&row.model.config, values, loads.iter().map(|w| w * scale).chain([0.0]), crate::model::in_range)
+    crate::model::first_bad_value(&row.model.config, values, loads.iter().map(|w| (w * scale, 0.0)).chain([(0.0, 0.0)]), crate::model::in_range)
 }
 
 /// Refuse a row whose central athlete overflows on its plan (`loads`). Returns false when it does.

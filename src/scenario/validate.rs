@@ -23,7 +23,7 @@ pub(super) const PHASE_KEYS: &[&str] = &[
     "target_weekly_load", "long_run",
 ];
 pub(super) const PLAN_ONLY_KEYS: &[&str] =
-    &["taper", "loads", "phase", "target_total_load", "weekly_loads", "race_weekday", "race_date", "start_date", "load_column"];
+    &["taper", "loads", "phase", "target_total_load", "weekly_loads", "race_weekday", "race_date", "start_date", "load_column", "load_columns", "channels"];
 /// Factors above this look like percentages typed as factors.
 pub(super) const FACTOR_WARN: f64 = 3.0;
 pub(super) const MAX_WEEKS: usize = 1040;
@@ -98,7 +98,8 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
     let (sweep, zip) = read_sweep(&mut v, &root);
     let points = sweep_points(&mut v, &sweep, zip);
     let optimize = super::optimize::read(&mut v, &root, &variants, root.get("sweep").is_some(), path, text);
-    let sweep_paths: Vec<String> = sweep.iter().map(|(p, _, _)| p.clone()).collect();
+    // A path written `?model.X` reaches only the rows whose model has X (see build_rows).
+    let sweep_paths: Vec<String> = sweep.iter().map(|(p, _, _)| p.trim_start_matches('?').to_string()).collect();
     let names: Vec<String> = variants.iter().map(|(n, _)| n.clone()).collect();
     let first_values: Vec<String> = sweep.iter().map(|(_, _, vals)| vals[0].label()).collect();
     let compare = root.get("compare").and_then(|c| super::compare::read(&mut v, c)).unwrap_or_default();
@@ -360,8 +361,9 @@ fn read_sweep(v: &mut V, root: &Node) -> (Vec<SweptPath>, bool) {
             }
             continue;
         }
-        let first = k.name.split('.').next().unwrap_or("");
-        if !["model", "athlete", "plan", "noise"].contains(&first) || k.name.split('.').any(str::is_empty) {
+        let name = k.name.strip_prefix('?').unwrap_or(&k.name);
+        let first = name.split('.').next().unwrap_or("");
+        if !["model", "athlete", "plan", "noise"].contains(&first) || name.split('.').any(str::is_empty) || (name.len() < k.name.len() && first != "model") {
             let why = if first == "run" { "run settings are the same for every row; set them in [run]" } else { "expected a path under model., athlete., plan. or noise." };
             v.bad(&k.span, format!("sweep.\"{}\": {why}", k.name));
             continue;
@@ -372,6 +374,20 @@ fn read_sweep(v: &mut V, root: &Node) -> (Vec<SweptPath>, bool) {
         }
     }
     (sweep, zip)
+}
+
+/// Whether the model of a row's tree `t` has the parameter of a `model.X` path (other paths:
+/// true). A model it cannot tell (no kind, an unknown preset) counts as having it, so that
+/// validation says what is wrong.
+fn model_has(t: &Node, path: &str) -> bool {
+    let Some(param) = path.strip_prefix("model.").and_then(|p| p.split('.').next()) else { return true };
+    let Some(m) = t.get("model") else { return true };
+    let kind = match (m.get("kind"), m.get("preset")) {
+        (Some(k), _) => k.label(),
+        (None, Some(p)) => super::presets::find(&p.label()).map_or_else(String::new, |p| p.kind.to_string()),
+        (None, None) => return true,
+    };
+    crate::model::ModelKind::parse(&kind).is_none_or(|k| k.param_index(param).is_some() || k.options().iter().any(|(n, _)| *n == param))
 }
 
 /// Every row: each variant at each sweep point, validated.
@@ -386,9 +402,13 @@ fn build_rows(v: &mut V, variants: &[(String, Node)], sweep: &[SweptPath], point
             let mut t = t.clone();
             let mut labels = Vec::new();
             for ((p, kspan, _), val) in sweep.iter().zip(point) {
+                labels.push(val.label());
+                let (optional, p) = p.strip_prefix('?').map_or((false, p.as_str()), |q| (true, q));
+                if optional && !model_has(&t, p) {
+                    continue;
+                }
                 let parts: Vec<&str> = p.split('.').collect();
                 t.set_path(&parts, val.clone(), kspan);
-                labels.push(val.label());
             }
             if let Some(row) = validate_row(v, &t, vname, labels, dir, file_cache) {
                 rows.push(row);
@@ -530,6 +550,7 @@ pub(super) fn plan_warnings(v: &mut V, root: &Node, rows: &[Row], sweep_paths: &
                 weekly_loads: weekly_loads.clone(),
                 race_weekday: *race_weekday,
                 start_date: *start_date,
+                channels: row.plan.channels(),
             });
             let n = untapered.days();
             for k in [crate::plan::WeekKind::Recovery, crate::plan::WeekKind::Overreach] {
