@@ -60,6 +60,12 @@ impl DailySeries {
     }
 }
 
+/// Each day's (load, its easy part) of a series: the easy part is 0 when the series has one load
+/// column.
+pub fn channel_days(series: &DailySeries) -> impl Iterator<Item = (f64, f64)> + '_ {
+    series.load.iter().enumerate().map(|(i, &w)| (w, series.easy.get(i).copied().unwrap_or(0.0)))
+}
+
 /// Read a daily CSV. With `with_performance`, a `performance` column is required.
 pub fn read_daily(path: &Path, with_performance: bool) -> Result<DailySeries> {
     read_daily_with(path, &ReadOptions { with_performance, ..Default::default() })

@@ -82,11 +82,7 @@ pub fn check_finite(config: &ModelConfig, values: &[f64], series: &DailySeries) 
     }
 }
 
-/// Each day's (load, its easy part) of a series: the easy part is 0 when the series has one load
-/// column.
-pub fn channel_days(series: &DailySeries) -> impl Iterator<Item = (f64, f64)> + '_ {
-    series.load.iter().enumerate().map(|(i, &w)| (w, series.easy.get(i).copied().unwrap_or(0.0)))
-}
+pub use crate::daily::channel_days;
 
 /// Simulate one athlete and write the contract's columns as CSV.
 pub fn write_simulation(

@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["plots"],
     &["html_report"],
     &["export"],
-    &["optimize"],
+    &["optimize", "sensitivity"],
 ];
 
 fn layer_of(m: &str) -> Option<usize> {

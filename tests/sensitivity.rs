@@ -157,6 +157,10 @@ fn a_distribution_moves_its_centre_and_bad_requests_are_refused() {
     assert!(common::close(mid[1], written[0], 1e-12), "{mid:?} vs {written:?}");
     let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("sens/manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["param_centre"], "median");
+    // A path a variant writes itself is swept there too, and said so.
+    let (code, err, _, _) = sensitivity(dir.path(), TWO_CHANNEL, &["--param", "plan.easy_load", "--range", "20:60", "--points", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("warning: variant easy-runs writes plan.easy_load itself"), "{err}");
     let cases: [(&str, &[&str], &str); 6] = [
         (TWO_CHANNEL, &["--param", "model.k2_easy", "--range", "1:0"], "LO must be below HI"),
         (TWO_CHANNEL, &["--param", "model.kind", "--range", "0:1"], "expected a number"),

@@ -414,6 +414,13 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             drop(sc);
             let s = periodize::sensitivity::sensitivity_to_dir(&a.scenario, &text, &a.out, &opts, &std::env::args().collect::<Vec<_>>())?;
+            if !s.param.overridden.is_empty() {
+                periodize::output::note(format_args!(
+                    "warning: variant {} writes {} itself; the swept value replaces it there, so its comparison no longer asks what it was written to",
+                    s.param.overridden.join(", "),
+                    s.param.path
+                ));
+            }
             for c in &s.curves {
                 periodize::output::note(format_args!("{}", c.line(s.param.short())));
             }

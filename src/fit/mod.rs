@@ -230,7 +230,7 @@ fn basis(series: &DailySeries, days: &[usize], kind: ModelKind, conv: Convention
         let mut model = AnyModel::new(&config, &values);
         let (mut g, mut h) = (Vec::with_capacity(days.len()), Vec::with_capacity(days.len()));
         let mut next = 0;
-        for (d, (w, e)) in crate::simulate::channel_days(series).enumerate() {
+        for (d, (w, e)) in crate::daily::channel_days(series).enumerate() {
             crate::model::LaneModel::step(&mut model, &crate::model::Day { load: [w], easy: [e], session: None });
             while next < days.len() && days[next] == d {
                 g.push(Model::fitness(&model));

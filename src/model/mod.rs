@@ -124,15 +124,7 @@ register_models! {
     AdaptiveRecovery => adaptive_recovery::AdaptiveRecovery,
 }
 
-/// The load channels a session belongs to: `hard` (key sessions) or `easy` (easy and long runs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Channel {
-    /// Hard sessions: key workouts.
-    Hard,
-    /// Easy sessions: recovery runs and, by default, the long run.
-    Easy,
-}
+pub use crate::plan::Channel;
 
 /// What a model sees of one day, for N athletes side by side: each lane's load in all channels
 /// together and in the easy channel (the hard channel holds the rest), and the planned session

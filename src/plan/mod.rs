@@ -16,6 +16,16 @@ pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"
 
 use spec::{LongRun, Phase, PlanSpec, RecoveryCount, Spacing, Taper, TaperShape, TotalTarget};
 
+/// The load channels a session belongs to: `hard` (key sessions) or `easy` (easy and long runs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// Hard sessions: key workouts.
+    Hard,
+    /// Easy sessions: recovery runs and, by default, the long run.
+    Easy,
+}
+
 /// What a day holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -329,8 +339,8 @@ struct PhaseAt<'a> {
 }
 
 /// A day's easy share from its session's channel: 1 for easy, 0 for hard or rest.
-fn share(c: Option<crate::model::Channel>) -> f64 {
-    if c == Some(crate::model::Channel::Easy) { 1.0 } else { 0.0 }
+fn share(c: Option<Channel>) -> f64 {
+    if c == Some(Channel::Easy) { 1.0 } else { 0.0 }
 }
 
 /// Append a phase's weeks; returns the progression factor of its last normal week (of its last

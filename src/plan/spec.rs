@@ -50,7 +50,7 @@ pub struct LongRun {
     pub channel: Option<Channel>,
 }
 
-use crate::model::Channel;
+use crate::plan::Channel;
 
 /// The channel of each kind of session (`[plan] channels = { key = "hard", easy = "easy", long =
 /// "easy" }`, the default).

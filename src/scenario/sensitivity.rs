@@ -10,6 +10,9 @@ use super::tree::{Node, Val, parse};
 pub struct VariedPath {
     /// The path as given (`model.k2_easy`).
     pub path: String,
+    /// The variants that write the path themselves: the swept value replaces theirs (a sweep's
+    /// value reaches every row), so their comparison may no longer ask what it was written to.
+    pub overridden: Vec<String>,
     /// What the values replace: `None` for a number; for a distribution, the distribution as
     /// written (TOML inline table) and the key of its centre (`median`, `mean`).
     dist: Option<(Vec<(String, String)>, &'static str)>,
@@ -86,7 +89,11 @@ pub fn varied_path(text: &str, path: &str) -> Result<VariedPath, String> {
             return Err(format!("--param {path}: is {} ({}); expected a number or a normal or lognormal distribution", n.kind(), n.show()));
         }
     };
-    Ok(VariedPath { path: path.to_string(), dist })
+    let overridden = match root.get("variant").map(|n| &n.val) {
+        Some(Val::Array(list)) => list.iter().filter(|var| walk(var, &parts).is_some()).map(|var| var.get("name").map(Node::label).unwrap_or_default()).collect(),
+        _ => Vec::new(),
+    };
+    Ok(VariedPath { path: path.to_string(), dist, overridden })
 }
 
 fn walk<'a>(n: &'a Node, parts: &[&str]) -> Option<&'a Node> {
