@@ -98,8 +98,9 @@ pub struct Sensitivity {
 /// The mean difference's levels a crossing is sought at: 0, +swc, -swc.
 const LEVELS: usize = 3;
 
-/// Run the analysis on the scenario file `path` whose text is `text`.
-pub fn sensitivity(path: &Path, text: &str, opts: &SensitivityOptions) -> Result<Sensitivity> {
+/// Run the analysis on the scenario file `path` whose text is `text` and which validated as
+/// `base`.
+pub fn sensitivity(path: &Path, text: &str, base: &Scenario, opts: &SensitivityOptions) -> Result<Sensitivity> {
     let (lo, hi) = opts.range;
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
         return Err(Error::Usage(format!("--range {lo}:{hi}: expected LO:HI with LO < HI, both finite")));
@@ -108,19 +109,12 @@ pub fn sensitivity(path: &Path, text: &str, opts: &SensitivityOptions) -> Result
         return Err(Error::Usage(format!("--points {}: expected at least 2", opts.points)));
     }
     let param = varied_path(text, &opts.param).map_err(Error::Usage)?;
-    let base = crate::scenario::parse_scenario(text, path)?;
     let compared: Vec<usize> = (0..base.rows().len()).filter(|&r| base.rows()[r].reference.is_some()).collect();
     if compared.is_empty() {
         return Err(Error::Usage(format!("{}: has no comparison (one variant compared with another); sensitivity finds where comparisons flip", path.display())));
     }
-    let names: Vec<String> = compared
-        .iter()
-        .map(|&r| {
-            let q = base.question(r).unwrap_or_else(|| base.rows()[r].variant.clone());
-            if base.by_model() { format!("{q} | {}", base.rows()[r].model_name()) } else { q }
-        })
-        .collect();
-    let eval = Evaluator { path, text, param: &param, base: &base, compared: &compared, opts };
+    let names: Vec<String> = compared.iter().map(|&r| base.comparison_name(r)).collect();
+    let eval = Evaluator { path, text, param: &param, base, compared: &compared, opts };
     let grid: Vec<f64> = (0..opts.points).map(|i| if i + 1 == opts.points { hi } else { lo + (hi - lo) * i as f64 / (opts.points - 1) as f64 }).collect();
     let mut points: Vec<Vec<Point>> = vec![Vec::new(); compared.len()];
     let mut swc = vec![f64::NAN; compared.len()];
@@ -171,7 +165,7 @@ fn brackets(pts: &[Point], t: f64) -> Vec<(Point, Point)> {
     pts.windows(2)
         .filter(|w| {
             let (a, b) = (w[0].diff_pct - t, w[1].diff_pct - t);
-            a.is_finite() && b.is_finite() && ((a < 0.0) != (b < 0.0) || (a == 0.0) != (b == 0.0)) && !(a == 0.0 && b == 0.0)
+            a.is_finite() && b.is_finite() && ((a < 0.0) != (b < 0.0) || (a == 0.0) != (b == 0.0))
         })
         .map(|w| (w[0], w[1]))
         .collect()
@@ -205,8 +199,8 @@ impl Evaluator<'_> {
         if sc.rows().len() != self.base.rows().len() * k {
             return Err(Error::Failed(format!("the swept scenario has {} rows, not {} x {k} (a bug; please report it)", sc.rows().len(), self.base.rows().len())));
         }
-        let cfg = crate::RunConfig { athletes: self.opts.athletes, seed: self.opts.seed, threads: self.opts.threads, simd: self.opts.simd, ..Default::default() };
-        let result = crate::run(&sc, &cfg)?;
+        let cfg = crate::result::RunConfig { athletes: self.opts.athletes, seed: self.opts.seed, threads: self.opts.threads, simd: self.opts.simd, ..Default::default() };
+        let result = crate::result::run(&sc, &cfg)?;
         for (c, &r) in self.compared.iter().enumerate() {
             for (j, &x) in xs.iter().enumerate() {
                 let Some(cmp) = result.rows[r * k + j].summary.comparison.as_ref() else { continue };
@@ -322,8 +316,8 @@ pub fn write_break_even(out: &mut dyn std::io::Write, s: &Sensitivity) -> std::i
 
 /// Write sweep.csv, break_even.csv and manifest.json into `out` as one result set, and return
 /// the analysis.
-pub fn sensitivity_to_dir(path: &Path, text: &str, out: &Path, opts: &SensitivityOptions, command_line: &[String]) -> Result<Sensitivity> {
-    let s = sensitivity(path, text, opts)?;
+pub fn sensitivity_to_dir(path: &Path, text: &str, base: &Scenario, out: &Path, opts: &SensitivityOptions, command_line: &[String]) -> Result<Sensitivity> {
+    let s = sensitivity(path, text, base, opts)?;
     let staging = crate::output::Staging::new(out)?;
     let mut sums = Vec::new();
     for (name, write) in [("sweep.csv", write_sweep as fn(&mut dyn std::io::Write, &Sensitivity) -> std::io::Result<()>), ("break_even.csv", write_break_even)] {

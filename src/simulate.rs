@@ -82,7 +82,7 @@ pub fn check_finite(config: &ModelConfig, values: &[f64], series: &DailySeries) 
     }
 }
 
-pub use crate::daily::channel_days;
+use crate::daily::channel_days;
 
 /// Simulate one athlete and write the contract's columns as CSV.
 pub fn write_simulation(

@@ -400,9 +400,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Fit(a) => fit(a),
         Command::Sensitivity(a) => {
             let simd = periodize::montecarlo::Simd::from_env().map_err(Error::Usage)?;
-            // Validated once as written, so its warnings are printed once.
-            let sc = load_scenario(&a.scenario)?;
+            // Read and validated once: the swept runs reuse the text, the comparisons come from `sc`.
             let text = periodize::io::read_input(&a.scenario)?;
+            let sc = periodize::scenario::parse_scenario(&text, &a.scenario)?;
+            for w in sc.warnings() {
+                periodize::output::note(format_args!("warning: {w}"));
+            }
             let opts = periodize::sensitivity::SensitivityOptions {
                 points: a.points as usize,
                 tolerance: a.tolerance,
@@ -412,8 +415,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 simd,
                 ..periodize::sensitivity::SensitivityOptions::new(&a.param, a.range)
             };
-            drop(sc);
-            let s = periodize::sensitivity::sensitivity_to_dir(&a.scenario, &text, &a.out, &opts, &std::env::args().collect::<Vec<_>>())?;
+            let s = periodize::sensitivity::sensitivity_to_dir(&a.scenario, &text, &sc, &a.out, &opts, &std::env::args().collect::<Vec<_>>())?;
             if !s.param.overridden.is_empty() {
                 periodize::output::note(format_args!(
                     "warning: variant {} writes {} itself; the swept value replaces it there, so its comparison no longer asks what it was written to",

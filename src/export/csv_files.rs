@@ -227,11 +227,12 @@ impl Exporter for VerdictsCsv {
 pub struct WhoWinsCsv;
 
 impl WhoWinsCsv {
-    /// who_wins.csv's text, written to `w`.
-    pub fn to_writer(r: &RunResult<'_>, w: impl std::io::Write) -> csv::Result<()> {
+    /// who_wins.csv's text for the rows `rows` ([`crate::result::who_wins::who_wins`]), written
+    /// to `w`.
+    pub fn to_writer(rows: &[crate::result::who_wins::WhoWins], w: impl std::io::Write) -> csv::Result<()> {
         let mut csv = csv_writer(w);
         csv.write_record(crate::result::who_wins::WHO_WINS_HEADER)?;
-        for x in crate::result::who_wins::who_wins(r) {
+        for x in rows {
             for (k, q) in x.quintiles.iter().enumerate() {
                 csv.write_record([
                     crate::output::text_cell(&x.comparison).into_owned(),
@@ -252,10 +253,10 @@ impl WhoWinsCsv {
 }
 
 impl Exporter for WhoWinsCsv {
-    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+    fn write(&self, _: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
         let path = cx.dir.join("who_wins.csv");
         let mut f = AtomicFile::create(&path)?;
-        Self::to_writer(r, f.writer()).map_err(|e| Error::write(&path, e.into()))?;
+        Self::to_writer(cx.who_wins, f.writer()).map_err(|e| Error::write(&path, e.into()))?;
         Ok(vec![f])
     }
 }

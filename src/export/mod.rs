@@ -39,8 +39,11 @@ pub struct Context<'a> {
     /// Each of those files' SHA-256 (hex), by name: the manifest records them, and the next run
     /// removes only listed files whose bytes still have them.
     pub sha256: &'a [(String, String)],
-    /// Whether who_wins.csv is written (the report then tells who wins in words).
-    pub who_wins: bool,
+    /// who_wins.csv's rows, computed once per set (empty without `--who-wins`), and the report's
+    /// sentences made from them.
+    pub who_wins: &'a [crate::result::who_wins::WhoWins],
+    /// See `who_wins`.
+    pub who_wins_lines: &'a [String],
 }
 
 /// One output format: writes its files (under temporary names, committed by the caller) from a
@@ -64,8 +67,7 @@ pub struct Html;
 
 impl Exporter for Html {
     fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
-        let who = if cx.who_wins { crate::result::who_wins::sentences(&crate::result::who_wins::who_wins(r)) } else { Vec::new() };
-        let meta = crate::html_report::Meta { seed: r.seed, athletes: r.athletes, created_utc: cx.created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT"), warnings: &r.warnings, who_wins: &who };
+        let meta = crate::html_report::Meta { seed: r.seed, athletes: r.athletes, created_utc: cx.created_utc, git_commit: option_env!("PERIODIZE_GIT_COMMIT"), warnings: &r.warnings, who_wins: cx.who_wins_lines };
         let charts: Vec<Chart> = cx.extra_charts.iter().chain(cx.charts).cloned().collect();
         let html = crate::html_report::render(r.scenario, &r.summaries(), &r.verdict, &charts, &meta);
         Ok(vec![crate::plots::save(&cx.dir.join("report.html"), &html)?])
@@ -157,6 +159,8 @@ pub struct Written {
     pub manifest: serde_json::Value,
     /// Each file's SHA-256 (hex) but the manifest's, by name.
     pub sha256: Vec<(String, String)>,
+    /// For whom each comparison wins, in words (`--who-wins`; empty without it).
+    pub who_wins: Vec<String>,
 }
 
 /// Write a result's set into the folder `dir`: every file atomically (the set is not; see
@@ -165,7 +169,9 @@ pub fn write_set(r: &RunResult<'_>, dir: &Path, opts: &ExportOptions) -> Result<
     std::fs::create_dir_all(dir).map_err(|source| Error::write(dir, source))?;
     let charts = if opts.plots || opts.report { crate::plots::charts(r)? } else { Vec::new() };
     let created_utc = crate::output::utc_now();
-    let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[], sha256: &[], who_wins: opts.who_wins };
+    let who = if opts.who_wins { crate::result::who_wins::who_wins(r) } else { Vec::new() };
+    let who_lines = crate::result::who_wins::sentences(&who);
+    let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[], sha256: &[], who_wins: &who, who_wins_lines: &who_lines };
     let mut written = Vec::new();
     for e in exporters(opts) {
         written.extend(e.write(r, &cx)?);
@@ -186,7 +192,7 @@ pub fn write_set(r: &RunResult<'_>, dir: &Path, opts: &ExportOptions) -> Result<
     let f = Manifest::file(dir, &manifest)?;
     files.push(f.path().to_path_buf());
     f.commit()?;
-    Ok(Written { files, manifest, sha256: sums })
+    Ok(Written { files, manifest, sha256: sums, who_wins: who_lines })
 }
 
 fn file_name(p: &Path) -> Option<String> {
@@ -237,11 +243,10 @@ pub fn write_run(sc: &Scenario, out: &Path, opts: &RunOptions) -> Result<RunRepo
 /// [`write_run`], naming `shown` as the results' folder in the closing line.
 fn write_run_shown(sc: &Scenario, out: &Path, shown: &Path, opts: &RunOptions) -> Result<RunReport> {
     let r = crate::result::run(sc, &config_for(opts))?;
-    let files = write_set(&r, out, &opts.export)?.files;
+    let written = write_set(&r, out, &opts.export)?;
+    let files = written.files;
     let mut verdict = r.verdict.clone();
-    if opts.export.who_wins {
-        verdict.extend(crate::result::who_wins::sentences(&crate::result::who_wins::who_wins(&r)));
-    }
+    verdict.extend(written.who_wins);
     Ok(RunReport { rows: r.rows.len(), out_dir: out.to_path_buf(), files, verdict, warnings: r.warnings.iter().map(|w| format!("{} ({})", w.message, w.kind)).collect(), line: r.line(shown) })
 }
 

@@ -88,8 +88,7 @@ pub fn who_wins(r: &RunResult<'_>) -> Vec<WhoWins> {
             continue;
         }
         let diff: Vec<f64> = keep.iter().map(|&a| me.metrics.perf_final[a] - theirs.metrics.perf_final[a]).collect();
-        let q = sc.question(i).unwrap_or_else(|| sc.rows()[i].variant.clone());
-        let comparison = if sc.by_model() { format!("{q} | {}", sc.rows()[i].model_name()) } else { q };
+        let comparison = sc.comparison_name(i);
         for (p, def) in defs.iter().enumerate() {
             let x: Vec<f64> = keep.iter().map(|&a| params[a * np + p]).collect();
             let rho = spearman(&x, &diff);

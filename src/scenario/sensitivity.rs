@@ -71,23 +71,21 @@ pub fn varied_path(text: &str, path: &str) -> Result<VariedPath, String> {
         _ => None,
     };
     let found = walk(&root, &parts).cloned().or_else(|| preset_value(&root, &parts)).or_else(in_variant);
-    let dist = match found.as_ref().map(|n| &n.val) {
-        None | Some(Val::Int(_) | Val::Float(_)) => None,
-        Some(Val::Table(_)) if found.as_ref().and_then(|n| n.get("dist")).is_some() => {
-            let n = found.as_ref().ok_or("unreachable")?;
-            let kind = n.get("dist").map(Node::label).unwrap_or_default();
-            let centre = match kind.as_str() {
-                "lognormal" => "median",
-                "normal" => "mean",
-                _ => return Err(format!("--param {path}: is a {kind} distribution; give one of its ends (--param {path}.min or {path}.max) or write it as a normal or lognormal")),
-            };
-            let keys = n.table().unwrap_or_default().iter().map(|(k, v)| (k.name.clone(), v.show())).collect();
-            Some((keys, centre))
-        }
-        Some(_) => {
-            let n = found.as_ref().ok_or("unreachable")?;
-            return Err(format!("--param {path}: is {} ({}); expected a number or a normal or lognormal distribution", n.kind(), n.show()));
-        }
+    let dist = match found.as_ref() {
+        None => None,
+        Some(n) => match &n.val {
+            Val::Int(_) | Val::Float(_) => None,
+            Val::Table(t) if n.get("dist").is_some() => {
+                let kind = n.get("dist").map(Node::label).unwrap_or_default();
+                let centre = match kind.as_str() {
+                    "lognormal" => "median",
+                    "normal" => "mean",
+                    _ => return Err(format!("--param {path}: is a {kind} distribution; give one of its ends (--param {path}.min or {path}.max) or write it as a normal or lognormal")),
+                };
+                Some((t.iter().map(|(k, v)| (k.name.clone(), v.show())).collect(), centre))
+            }
+            _ => return Err(format!("--param {path}: is {} ({}); expected a number or a normal or lognormal distribution", n.kind(), n.show())),
+        },
     };
     let overridden = match root.get("variant").map(|n| &n.val) {
         Some(Val::Array(list)) => list.iter().filter(|var| walk(var, &parts).is_some()).map(|var| var.get("name").map(Node::label).unwrap_or_default()).collect(),

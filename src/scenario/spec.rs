@@ -489,6 +489,13 @@ impl Scenario {
         Some(if same.is_empty() { format!("{a} vs {b}") } else { format!("{a} vs {b} ({same})") })
     }
 
+    /// Row `i`'s comparison as the sensitivity and who-wins outputs name it: the question
+    /// ([`Scenario::question`], else the variant), with ` | MODEL` under `[compare] models`.
+    pub fn comparison_name(&self, i: usize) -> String {
+        let q = self.question(i).unwrap_or_else(|| self.rows[i].variant.clone());
+        if self.by_model() { format!("{q} | {}", self.rows[i].model_name()) } else { q }
+    }
+
     /// Row `i` named by what differs from its reference: `clustered vs spread | key_workouts=3`.
     pub fn diff_label(&self, i: usize) -> String {
         match self.diff_parts(i) {
