@@ -13,9 +13,13 @@ fuzz_target!(|data: &[u8]| {
         contiguous: flags & 2 != 0,
         load_column: (flags & 4 != 0).then_some("TSS"),
         date_format: (flags & 8 != 0).then_some("%d/%m/%Y"),
+        load_columns: (flags & 16 != 0).then_some(["hard", "easy"]),
+        ..Default::default()
     };
     if let Ok(s) = parse_daily_with(text, std::path::Path::new("fuzz.csv"), &opts) {
         assert!(opts.with_performance || s.performance.is_empty());
         assert!(!opts.with_performance || s.performance.len() == s.load.len());
+        assert!(s.easy.is_empty() || s.easy.len() == s.load.len());
+        assert!(s.easy.iter().zip(&s.load).all(|(e, l)| *e <= *l));
     }
 });
