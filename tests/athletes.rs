@@ -214,7 +214,7 @@ fn bad_populations_and_starts_are_refused_with_the_line() {
     write(dir.path(), "neg.csv", "k1,k2\n0.1,-0.2\n");
     write(dir.path(), "cols.csv", "k1,kk2\n0.1,0.2\n");
     write(dir.path(), "short.csv", "k1,k2\n0.1,0.2\n0.1\n");
-    write(dir.path(), "gap.csv", "day,load\n0,10\n1,20\n4,30\n");
+    write(dir.path(), "gap.csv", "day,load\n0,10\n1,20\n4,tired\n");
     write(dir.path(), "baddate.csv", "date,load\n2026-01-01,10\n2026-13-02,20\n");
     let base = "[model]\nkind = \"banister\"\np0 = 100.0\nk1 = { dist = \"lognormal\", median = 0.1, sigma = 0.3 }\n\
                 k2 = { dist = \"lognormal\", median = 0.2, sigma = 0.3 }\ntau1 = 42.0\ntau2 = 7.0\n";
@@ -237,7 +237,7 @@ fn bad_populations_and_starts_are_refused_with_the_line() {
         (base, "sample_from = \"cols.csv\"\n", &["cols.csv:1", "kk2"]),
         (base, "sample_from = \"missing.csv\"\n", &["missing.csv"]),
         (base, "sample_from = \"short.csv\"\n", &["short.csv:3", "1 values; expected 2 (k1, k2)"]),
-        (base, "[athlete]\nstart = { history = \"gap.csv\" }\n", &["gap.csv:4", "gap of 2 days"]),
+        (base, "[athlete]\nstart = { history = \"gap.csv\" }\n", &["gap.csv:4", "\"tired\": expected a number"]),
         (base, "[athlete]\nstart = { history = \"baddate.csv\" }\n", &["baddate.csv:3", "date"]),
         (base, "[athlete]\nstart = \"tired\"\n", &["athlete.start", "rested"]),
         (base, "[athlete]\nstart = { steady_load = -5.0 }\n", &["steady_load", "between 0"]),

@@ -154,12 +154,33 @@ pub struct CsvArgs {
     /// Default ISO 8601 (YYYY-MM-DD).
     #[arg(long)]
     pub date_format: Option<String>,
+    /// The export the file comes from: its date column, date format and load column
+    /// (intervals.icu activities.csv, TrainingPeaks workouts.csv, GoldenCheetah's metrics CSV,
+    /// Strava's activities.csv). `auto` recognises them from the header.
+    #[arg(long, default_value = "auto", value_parser = clap::builder::PossibleValuesParser::new(periodize::daily::FORMAT_NAMES))]
+    pub format: String,
+    /// The date column's name, for files that keep their dates in another column.
+    #[arg(long)]
+    pub date_column: Option<String>,
+    /// `zones`: split each day's load into the hard (zones 3 and up) and easy (zones 1-2)
+    /// channels in proportion to its time in zones (intervals.icu, TrainingPeaks exports).
+    #[arg(long, value_parser = ["zones"], conflicts_with = "load_columns")]
+    pub channels: Option<String>,
 }
 
 impl CsvArgs {
     fn options(&self, with_performance: bool) -> periodize::daily::ReadOptions<'_> {
         let load_columns = self.load_columns.as_ref().map(|[h, e]| [h.as_str(), e.as_str()]);
-        periodize::daily::ReadOptions { with_performance, load_column: self.load_column.as_deref(), load_columns, date_format: self.date_format.as_deref(), contiguous: false }
+        periodize::daily::ReadOptions {
+            with_performance,
+            load_column: self.load_column.as_deref(),
+            load_columns,
+            date_format: self.date_format.as_deref(),
+            format: periodize::daily::Format::parse(&self.format).unwrap_or_default(),
+            date_column: self.date_column.as_deref(),
+            zones: self.channels.is_some(),
+            label_column: None,
+        }
     }
 }
 
@@ -581,7 +602,7 @@ fn simulate(a: SimulateArgs) -> Result<()> {
         periodize::output::note(format_args!("note: --convention does not apply to {}; a day's load counts on that day", a.model));
     }
     let series = periodize::daily::read_daily_with(&a.loads, &a.csv.options(false))?;
-    merged_note(&a.loads, series.merged);
+    read_notes(&a.loads, &series);
     periodize::simulate::check_finite(&config, &values, &series)?;
     Ok(periodize::output::write_to(a.output.as_deref(), |w| periodize::simulate::write_simulation(w, &config, &values, &series))?)
 }
@@ -677,7 +698,7 @@ fn fit(a: FitArgs) -> Result<()> {
     opts.interval = if a.interval == "percentile" { periodize::fit::Interval::Percentile } else { periodize::fit::Interval::Studentized };
     opts.seed = a.seed;
     let series = periodize::daily::read_daily_with(&a.data, &a.csv.options(true))?;
-    merged_note(&a.data, series.merged);
+    read_notes(&a.data, &series);
     // A progress bar for long bootstraps, on a terminal only.
     if opts.bootstrap >= 100 {
         opts.progress = terminal_bar();
@@ -715,9 +736,10 @@ fn fit(a: FitArgs) -> Result<()> {
 }
 
 /// Say once that rows sharing a day were summed.
-fn merged_note(path: &std::path::Path, merged: usize) {
-    if merged > 0 {
-        periodize::output::note(format_args!("note: {}: {merged} rows shared a day with an earlier row; their loads were summed", path.display()));
+/// How a daily CSV was read, once on stderr: rows summed, empty loads, planned rows skipped.
+fn read_notes(path: &std::path::Path, series: &periodize::daily::DailySeries) {
+    for n in series.notes() {
+        periodize::output::note(format_args!("note: {}: {n}", path.display()));
     }
 }
 

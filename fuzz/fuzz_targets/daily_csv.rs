@@ -3,17 +3,18 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use periodize::daily::{ReadOptions, parse_daily_with};
+use periodize::daily::{Format, ReadOptions, parse_daily_with};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(rest) else { return };
     let opts = ReadOptions {
         with_performance: flags & 1 != 0,
-        contiguous: flags & 2 != 0,
+        zones: flags & 2 != 0,
         load_column: (flags & 4 != 0).then_some("TSS"),
         date_format: (flags & 8 != 0).then_some("%d/%m/%Y"),
-        load_columns: (flags & 16 != 0).then_some(["hard", "easy"]),
+        load_columns: (flags & 16 != 0 && flags & 2 == 0).then_some(["hard", "easy"]),
+        format: [Format::Auto, Format::Intervals, Format::TrainingPeaks, Format::Strava][(flags >> 5) as usize & 3],
         ..Default::default()
     };
     if let Ok(s) = parse_daily_with(text, std::path::Path::new("fuzz.csv"), &opts) {

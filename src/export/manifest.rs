@@ -24,6 +24,7 @@ impl Manifest {
             "scenario_sha256": sc.sha256,
             "scenario": sc,
             "load_mapping": sc.load_mappings(),
+            "start": sc.starts(),
             "rng": "ChaCha8 (chacha20 crate); one stream per (seed, purpose, athlete): params, load, test",
             "simd": r.simd,
             "warnings": r.warnings,

@@ -460,6 +460,7 @@ fn read_table(path: &Path, kind: ModelKind, params: &[(String, Dist)]) -> Result
 }
 
 /// `[athlete]`: `start = "rested" | { steady_load = W } | { history = "file.csv" }`.
+// Long on purpose: the three start forms and each history option, checked where it is read.
 pub(super) fn validate_athlete(v: &mut V, a: &Node, dir: &Path) -> Option<Start> {
     if !v.keys(a, "athlete", &["start", "habitual_load"]) {
         return None;
@@ -482,21 +483,46 @@ pub(super) fn validate_athlete(v: &mut V, a: &Node, dir: &Path) -> Option<Start>
         }
         Val::Table(t) if t.iter().any(|(k, _)| k.name == "history") => {
             let n = &t.iter().find(|(k, _)| k.name == "history")?.1;
-            if let Some((k, _)) = t.iter().find(|(k, _)| k.name != "history" && k.name != "sha256") {
-                v.bad(&k.span, format!("athlete.start.{}: unknown key; a history start takes history and sha256", k.name));
+            const KEYS: [&str; 6] = ["history", "sha256", "format", "load_column", "date_column", "gap"];
+            if let Some((k, _)) = t.iter().find(|(k, _)| !KEYS.contains(&k.name.as_str())) {
+                v.bad(&k.span, format!("athlete.start.{}: unknown key; a history start takes {}", k.name, KEYS.join(", ")));
                 return None;
             }
             let Val::Str(file) = &n.val else {
-                v.bad(&n.span, format!("athlete.start.history = {}: expected a CSV file name (day,load or date,load)", n.show()));
+                v.bad(&n.span, format!("athlete.start.history = {}: expected a CSV file name (day,load or date,load, or an export)", n.show()));
                 return None;
             };
             let path = dir.join(file);
             if let Some((_, sum)) = t.iter().find(|(k, _)| k.name == "sha256") {
                 checksum(v, sum, &path, "athlete.start.sha256", file)?;
             }
-            let opts = crate::daily::ReadOptions { contiguous: true, ..Default::default() };
+            let errs = v.reported;
+            let [format, load_column, date_column, gap] = ["format", "load_column", "date_column", "gap"].map(|k| v.string(s, k, "athlete.start").map(str::to_string));
+            if v.reported != errs {
+                return None;
+            }
+            let fmt = match format.as_deref().map(crate::daily::Format::parse) {
+                None => crate::daily::Format::Auto,
+                Some(Some(f)) => f,
+                Some(None) => {
+                    let x = s.get("format")?;
+                    v.bad(&x.span, format!("athlete.start.format = {}: expected one of {}", x.show(), crate::daily::FORMAT_NAMES.map(|f| format!("\"{f}\"")).join(", ")));
+                    return None;
+                }
+            };
+            if let Some(g) = gap.as_deref().filter(|g| *g != "rest") {
+                v.bad(&s.get("gap")?.span, format!("athlete.start.gap = \"{g}\": expected \"rest\" (fill the days between the history and the plan with rest)"));
+                return None;
+            }
+            let opts = crate::daily::ReadOptions { format: fmt, load_column: load_column.as_deref(), date_column: date_column.as_deref(), ..Default::default() };
             match crate::daily::read_daily_with(&path, &opts) {
-                Ok(series) => Some(Start::History { path, days: series.load.len(), loads: Arc::new(series.load) }),
+                Ok(series) => {
+                    for note in series.notes() {
+                        v.warn(&n.span, format!("athlete.start.history = \"{file}\": {note}"));
+                    }
+                    let last_date = series.last_date();
+                    Some(Start::History { path, days: series.load.len(), loads: Arc::new(series.load), last_date, gap_rest: gap.is_some(), gap: 0 })
+                }
                 Err(e) => {
                     v.bad(&n.span, format!("athlete.start.history = \"{file}\": {e}"));
                     None
@@ -508,6 +534,37 @@ pub(super) fn validate_athlete(v: &mut V, a: &Node, dir: &Path) -> Option<Start>
             None
         }
     }
+}
+
+/// A dated history meets a dated plan: it must end on the day before the plan starts; a gap is
+/// filled with rest days only with `gap = "rest"`, and an overlap is an error naming both dates.
+pub(super) fn align_history(v: &mut V, t: &Node, start: &mut Start, plan_start: Option<i64>) -> Option<()> {
+    let Start::History { path, loads, days, last_date: Some(last), gap_rest, gap } = start else {
+        return Some(());
+    };
+    let Some(first) = plan_start else {
+        return Some(());
+    };
+    let span = t.get("athlete").and_then(|a| a.get("start")).map(|n| n.span.clone()).unwrap_or_default();
+    let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let (end, begins) = (crate::daily::format_date(*last), crate::daily::format_date(first));
+    let missing = first - *last - 1;
+    if missing < 0 {
+        v.bad(&span, format!("athlete.start.history = \"{file}\": ends on {end}, but the plan starts on {begins} (plan.start_date): the history overlaps the plan by {} days; end the history on {} or start the plan on {}", -missing, crate::daily::format_date(first - 1), crate::daily::format_date(*last + 1)));
+        return None;
+    }
+    if missing > 0 && !*gap_rest {
+        v.bad(&span, format!("athlete.start.history = \"{file}\": ends on {end}, but the plan starts on {begins} (plan.start_date): {missing} days are missing between them; export the history to {}, or add gap = \"rest\" to count them as rest days", crate::daily::format_date(first - 1)));
+        return None;
+    }
+    if missing > 0 {
+        let mut filled = loads.as_ref().clone();
+        filled.resize(filled.len() + missing as usize, 0.0);
+        *loads = Arc::new(filled);
+        *days += missing as usize;
+        *gap = missing as usize;
+    }
+    Some(())
 }
 
 /// The row's [`LoadMap`]: `[model] load_scale` as given, else the preset's calibration load over

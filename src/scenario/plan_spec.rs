@@ -86,12 +86,23 @@ pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path,
             None => Some(None),
             Some(n) => validate_load_columns(v, n, p).map(Some),
         };
-        let read = FileRead { load_column: load_column.as_deref(), load_columns: columns?, channels: channels? };
+        let format = match p.get("format") {
+            None => Some(crate::daily::Format::Auto),
+            Some(n) => match &n.val {
+                Val::Str(f) if crate::daily::Format::parse(f).is_some() => crate::daily::Format::parse(f),
+                _ => {
+                    v.bad(&n.span, format!("plan.format = {}: expected one of {}", n.show(), crate::daily::FORMAT_NAMES.map(|f| format!("\"{f}\"")).join(", ")));
+                    None
+                }
+            },
+        };
+        let date_column = v.string(p, "date_column", "plan").map(str::to_string);
+        let read = FileRead { load_column: load_column.as_deref(), load_columns: columns?, channels: channels?, format: format?, date_column: date_column.as_deref() };
         return file_plan(v, p, file, dir, files, read, taper, start_date, errs);
     }
-    for k in ["load_column", "load_columns"] {
+    for k in ["load_column", "load_columns", "format", "date_column"] {
         if let Some(s) = p.key_span(k) {
-            v.bad(&s, format!("plan.{k}: names the load columns of plan.loads; there is no plan.loads here"));
+            v.bad(&s, format!("plan.{k}: describes the file plan.loads; there is no plan.loads here"));
         }
     }
     let target_total_load = match p.get("target_total_load") {
@@ -209,6 +220,8 @@ struct FileRead<'a> {
     load_column: Option<&'a str>,
     load_columns: Option<[String; 2]>,
     channels: Channels,
+    format: crate::daily::Format,
+    date_column: Option<&'a str>,
 }
 
 /// A plan given as a daily load file (`plan.loads`): read once per file and column.
@@ -225,12 +238,10 @@ fn file_plan(v: &mut V, p: &Node, file: &Node, dir: &Path, files: &mut FileCache
     };
     let full = dir.join(rel);
     let columns = read.load_columns.as_ref().map(|[h, e]| [h.as_str(), e.as_str()]);
-    let key = match columns {
-        Some([h, e]) => format!("{}\u{0}{h}\u{0}{e}", full.display()),
-        None => format!("{}\u{0}{}", full.display(), read.load_column.unwrap_or("load")),
-    };
+    let opts = crate::daily::ReadOptions { load_column: read.load_column, load_columns: columns, format: read.format, date_column: read.date_column, label_column: Some("session"), ..Default::default() };
+    let key = format!("{}\u{0}{columns:?}\u{0}{:?}\u{0}{}\u{0}{:?}", full.display(), read.load_column, read.format, read.date_column.unwrap_or(""));
     if !files.iter().any(|(k, _)| *k == key) {
-        files.push((key.clone(), read_plan_file(&full, read.load_column, columns)));
+        files.push((key.clone(), read_plan_file(&full, &opts)));
     }
     let (_, res) = files.iter().find(|(k, _)| *k == key)?;
     let taper = taper?;
@@ -240,15 +251,15 @@ fn file_plan(v: &mut V, p: &Node, file: &Node, dir: &Path, files: &mut FileCache
         }
     match res {
         Ok(f) => {
-            if f.merged > 0 {
-                v.warn(&file.span, format!("plan.loads = {}: {} rows shared a day with an earlier row; their loads were summed", file.show(), f.merged));
+            for note in &f.notes {
+                v.warn(&file.span, format!("plan.loads = {}: {note}", file.show()));
             }
             (v.reported == errs).then(|| PlanSpec::File {
                 path: full,
                 loads: f.loads.clone(),
                 sessions: f.sessions.clone(),
                 taper,
-                start_date: start_date.flatten(),
+                start_date: start_date.flatten().or(f.first_date),
                 channels: read.channels,
                 easy_share: f.easy_share.clone(),
             })
@@ -656,42 +667,30 @@ pub(super) struct PlanFile {
     sessions: Option<Vec<Session>>,
     /// Each day's easy share of its load, from one load column per channel.
     easy_share: Option<Vec<f64>>,
-    /// Rows summed into an earlier row's day.
-    merged: usize,
+    /// How the file was read (rows summed into a day, empty loads), for warnings.
+    notes: Vec<String>,
+    /// The date of day 0, when the file was dated.
+    first_date: Option<i64>,
 }
 
-/// Read an explicit plan: `day,load` (or `date,load`; the load column may be renamed), with an
-/// optional `session` column (the first row of a day names its session).
-pub(super) fn read_plan_file(path: &Path, load_column: Option<&str>, load_columns: Option<[&str; 2]>) -> Result<PlanFile, String> {
-    let opts = crate::daily::ReadOptions { load_column, load_columns, ..Default::default() };
-    // The file is read once: its loads and its session column come from the same text.
-    let text = crate::io::read_input(path).map_err(|e| e.to_string())?;
-    let series = crate::daily::parse_daily_with(&text, path, &opts).map_err(|e| e.to_string())?;
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
+/// Read an explicit plan: `day,load` (or `date,load`, or an export; the load column may be
+/// renamed), with an optional `session` column (the first row of a day names its session).
+pub(super) fn read_plan_file(path: &Path, opts: &crate::daily::ReadOptions<'_>) -> Result<PlanFile, String> {
+    let series = crate::daily::read_daily_with(path, opts).map_err(|e| e.to_string())?;
     // A day's easy share; a day without load has none.
-    let easy_share = load_columns.map(|_| series.load.iter().zip(&series.easy).map(|(&w, &e)| if w > 0.0 { (e / w).min(1.0) } else { 0.0 }).collect());
-    let done = |sessions| PlanFile { loads: series.load.clone(), sessions, easy_share, merged: series.merged };
-    let Some(col) = headers.iter().position(|h| h.eq_ignore_ascii_case("session")) else {
-        return Ok(done(None));
-    };
-    let day_col = headers.iter().position(|h| h.eq_ignore_ascii_case("day"));
-    let mut sessions: Vec<Option<Session>> = vec![None; series.load.len()];
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| e.to_string())?;
-        let line = rec.position().map_or(0, |p| p.line());
-        let raw = rec.get(col).unwrap_or("");
-        let Some(s) = Session::parse(raw) else {
-            return Err(format!("{}:{line}: session: \"{raw}\": expected key, long, easy or rest", path.display()));
-        };
-        let idx = match day_col {
-            Some(c) => rec.get(c).and_then(|d| d.parse::<i64>().ok()).map_or(i, |d| (d - series.first_day) as usize),
-            None => i,
-        };
-        if let Some(slot) = sessions.get_mut(idx) {
-            slot.get_or_insert(s);
+    let easy_share = (!series.easy.is_empty()).then(|| series.load.iter().zip(&series.easy).map(|(&w, &e)| if w > 0.0 { (e / w).min(1.0) } else { 0.0 }).collect());
+    let sessions = if series.labels.is_empty() {
+        None
+    } else {
+        let mut out = Vec::with_capacity(series.labels.len());
+        for l in &series.labels {
+            out.push(match l {
+                None => Session::Rest,
+                Some((raw, line)) => Session::parse(raw).ok_or_else(|| format!("{}:{line}: session: \"{raw}\": expected key, long, easy or rest", path.display()))?,
+            });
         }
-    }
-    Ok(done(Some(sessions.into_iter().map(|s| s.unwrap_or(Session::Rest)).collect())))
+        Some(out)
+    };
+    Ok(PlanFile { loads: series.load.clone(), sessions, easy_share, notes: series.notes(), first_date: series.first_date })
 }
 

@@ -50,8 +50,16 @@ pub enum Start {
         #[serde(skip)]
         /// Its daily loads.
         loads: std::sync::Arc<Vec<f64>>,
-        /// Its number of days.
+        /// Its number of days (rest days filled in by `gap = "rest"` included).
         days: usize,
+        /// The date of its last day, when it was dated.
+        #[serde(skip)]
+        last_date: Option<i64>,
+        /// `gap = "rest"`: the days between the history's end and the plan's start are rest.
+        #[serde(skip)]
+        gap_rest: bool,
+        /// The rest days filled in between the history's end and the plan's start.
+        gap: usize,
     },
 }
 
@@ -66,6 +74,24 @@ impl Start {
 }
 
 impl Start {
+    /// Where the athletes start, in a coach's words: the history's file, days, last date and
+    /// its PMC fitness (42-day, GoldenCheetah's smoothing) on the plan's first day, in the
+    /// history's own load units.
+    pub fn describe(&self) -> String {
+        match self {
+            Start::Rested => "rested (the model's initial state)".to_string(),
+            Start::SteadyLoad(w) => format!("steady load {} a day", crate::output::short(*w)),
+            Start::History { path, loads, days, last_date, gap, .. } => {
+                let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+                let a = 1.0 - (-1.0f64 / 42.0).exp();
+                let fitness = loads.iter().fold(0.0, |ctl, w| ctl + a * (w - ctl));
+                let to = last_date.map_or(String::new(), |d| format!(" to {}", crate::daily::format_date(d + *gap as i64)));
+                let rest = if *gap > 0 { format!(" (the last {gap} rest days filled in)") } else { String::new() };
+                format!("history {file}, {days} days{to}{rest}, fitness {fitness:.1} on the start day")
+            }
+        }
+    }
+
     /// Whether athletes start from the model's initial state.
     pub fn is_rested(&self) -> bool {
         matches!(self, Start::Rested)
@@ -351,6 +377,14 @@ impl Scenario {
 
     /// Each distinct load mapping of the rows ([`Row::load_mapping`]), in row order: what
     /// `validate` prints and manifest.json records.
+    /// Where the athletes start, once per distinct start ("rested", "steady load 60", "history
+    /// activities.csv, 182 days to 2026-12-20, fitness 61.8 on the start day").
+    pub fn starts(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.rows.iter().map(|r| r.start.describe()).filter(|m| seen.insert(m.clone())).collect()
+    }
+
+    /// The distinct load mappings of the rows ([`Row::load_mapping`]).
     pub fn load_mappings(&self) -> Vec<String> {
         let mut seen = std::collections::HashSet::new();
         self.rows.iter().map(|r| r.load_mapping(&self.load_unit)).filter(|m| seen.insert(m.clone())).collect()

@@ -23,7 +23,7 @@ pub(super) const PHASE_KEYS: &[&str] = &[
     "target_weekly_load", "long_run",
 ];
 pub(super) const PLAN_ONLY_KEYS: &[&str] =
-    &["taper", "loads", "phase", "target_total_load", "weekly_loads", "race_weekday", "race_date", "start_date", "load_column", "load_columns", "channels"];
+    &["taper", "loads", "phase", "target_total_load", "weekly_loads", "race_weekday", "race_date", "start_date", "load_column", "load_columns", "channels", "format", "date_column"];
 /// Factors above this look like percentages typed as factors.
 pub(super) const FACTOR_WARN: f64 = 3.0;
 pub(super) const MAX_WEEKS: usize = 1040;
@@ -647,9 +647,10 @@ pub(super) fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String
         None => Some(Noise::default()),
         Some(n) => validate_noise(v, n),
     };
-    let (model, start) = (model?, start?);
+    let (model, mut start, plan) = (model?, start?, plan?);
+    super::athletes::align_history(v, t, &mut start, plan.start_date())?;
     let load_map = super::athletes::load_map(v, t, &model, &start)?;
-    let row = Row { variant: variant.to_string(), sweep, model, plan: plan?, noise: noise?, start, reference: None, load_map, generated: Default::default() };
+    let row = Row { variant: variant.to_string(), sweep, model, plan, noise: noise?, start, reference: None, load_map, generated: Default::default() };
     check_row(v, t, row)
 }
 

@@ -1,0 +1,201 @@
+//! Real exports in: each platform's fixture (tests/data/exports/, headers, row order and quirks as
+//! the platform writes them) loads unchanged through `simulate` and `[athlete] start`, against the
+//! athlete's days typed out here; zones split the load in proportion to time; a history meets
+//! the plan's start date or the error names both dates.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{close, run, write};
+
+/// The athlete's days in every fixture: (date, summed load, [(load, easy minutes, all minutes)]
+/// per activity with zone times: the share the zones give).
+const DAYS: [(&str, f64); 21] = [
+    ("2026-11-30", 45.0), ("2026-12-01", 85.0), ("2026-12-02", 35.0), ("2026-12-03", 0.0), ("2026-12-04", 70.0),
+    ("2026-12-05", 0.0), ("2026-12-06", 120.0), ("2026-12-07", 0.0), ("2026-12-08", 90.0), ("2026-12-09", 42.0),
+    ("2026-12-10", 0.0), ("2026-12-11", 75.0), ("2026-12-12", 0.0), ("2026-12-13", 130.0), ("2026-12-14", 0.0),
+    ("2026-12-15", 95.0), ("2026-12-16", 0.0), ("2026-12-17", 40.0), ("2026-12-18", 0.0), ("2026-12-19", 0.0),
+    ("2026-12-20", 110.0),
+];
+
+/// Each day's easy load from its activities' zone minutes (zones 1-2 over all; the tempo ride by
+/// its power zones; the commute has no zone times and counts as hard).
+fn easy_loads() -> Vec<f64> {
+    let share = |z: [f64; 5]| (z[0] + z[1]) / z.iter().sum::<f64>();
+    let acts: [(&str, f64, [f64; 5]); 12] = [
+        ("2026-11-30", 45.0, [10.0, 30.0, 5.0, 0.0, 0.0]),
+        ("2026-12-01", 85.0, [15.0, 20.0, 10.0, 15.0, 5.0]),
+        ("2026-12-02", 35.0, [20.0, 20.0, 0.0, 0.0, 0.0]),
+        ("2026-12-04", 70.0, [5.0, 15.0, 35.0, 5.0, 0.0]),
+        ("2026-12-06", 120.0, [30.0, 90.0, 10.0, 0.0, 0.0]),
+        ("2026-12-08", 90.0, [15.0, 20.0, 5.0, 20.0, 5.0]),
+        ("2026-12-09", 30.0, [15.0, 25.0, 0.0, 0.0, 0.0]),
+        ("2026-12-11", 75.0, [10.0, 20.0, 35.0, 0.0, 0.0]),
+        ("2026-12-13", 130.0, [25.0, 80.0, 20.0, 5.0, 0.0]),
+        ("2026-12-15", 95.0, [15.0, 15.0, 5.0, 20.0, 10.0]),
+        ("2026-12-17", 40.0, [20.0, 25.0, 0.0, 0.0, 0.0]),
+        ("2026-12-20", 110.0, [30.0, 75.0, 5.0, 0.0, 0.0]),
+    ];
+    DAYS.iter().map(|(d, _)| acts.iter().filter(|a| a.0 == *d).map(|a| a.1 * share(a.2)).sum()).collect()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("tests/data/exports").join(name)
+}
+
+const FIXTURES: [(&str, &str); 4] = [
+    ("intervals-activities.csv", "intervals"),
+    ("trainingpeaks-workouts.csv", "trainingpeaks"),
+    ("goldencheetah-metrics.csv", "goldencheetah"),
+    ("strava-activities.csv", "strava"),
+];
+
+const P: [&str; 10] = ["--param", "p0=100", "--param", "k1=0.1", "--param", "k2=0.2", "--param", "tau1=42", "--param", "tau2=7"];
+
+fn simulate(loads: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["simulate", "--model", "banister", "--loads", loads.to_str().unwrap()];
+    args.extend(P);
+    args.extend(extra);
+    run(&args)
+}
+
+#[test]
+fn every_export_loads_unchanged_as_the_athletes_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut plain = String::from("date,load\n");
+    for (d, w) in DAYS {
+        plain.push_str(&format!("{d},{w}\n"));
+    }
+    let plain = write(dir.path(), "plain.csv", &plain);
+    let (code, want, err) = simulate(&plain, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(want.lines().nth(1).unwrap().starts_with("0,45,") && want.lines().nth(1).unwrap().ends_with(",2026-11-30"), "{want}");
+    for (file, format) in FIXTURES {
+        for f in ["auto", format] {
+            let (code, got, err) = simulate(&fixture(file), &["--format", f]);
+            assert_eq!(code, 0, "{file} --format {f}: {err}");
+            assert_eq!(got, want, "{file} --format {f}");
+            // The strength session's empty load is read as 0 and said once.
+            assert_eq!(err.matches("empty `").count(), 1, "{file}: {err}");
+        }
+    }
+    // TrainingPeaks: the rest day and the strength session have an empty TSS (2 rows), the two
+    // planned workouts after the last completed day are skipped, not rest days.
+    let (_, _, err) = simulate(&fixture("trainingpeaks-workouts.csv"), &[]);
+    assert!(err.contains("2 rows have an empty `TSS`; read as 0"), "{err}");
+    assert!(err.contains("2 planned workouts"), "{err}");
+    // Strava repeats `Relative Effort`; the first copy is read (the second is on another scale).
+    let (_, _, err) = simulate(&fixture("intervals-activities.csv"), &[]);
+    assert!(err.contains("2 rows shared a day"), "{err}");
+}
+
+#[test]
+fn zones_split_each_days_load_in_proportion_to_time_in_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    let easy = easy_loads();
+    let mut plain = String::from("date,hard,easy\n");
+    for ((d, w), e) in DAYS.iter().zip(&easy) {
+        plain.push_str(&format!("{d},{},{e}\n", w - e));
+    }
+    let plain = write(dir.path(), "split.csv", &plain);
+    let two = |loads: &Path, extra: &[&str]| {
+        let mut args = vec!["simulate", "--model", "two-channel", "--loads", loads.to_str().unwrap()];
+        args.extend(["--param", "p0=100", "--param", "k1=0.1", "--param", "k2=0.2", "--param", "tau1=42", "--param", "tau2=7", "--param", "k1_easy=0.08", "--param", "k2_easy=0.05"]);
+        args.extend(extra);
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        (out, err)
+    };
+    let (want, _) = two(&plain, &["--load-columns", "hard=hard,easy=easy"]);
+    let rows = |t: &str| -> Vec<Vec<f64>> { t.lines().skip(1).map(|l| l.split(',').filter(|x| !x.contains('-')).map(|x| x.parse().unwrap()).collect()).collect() };
+    for file in ["intervals-activities.csv", "trainingpeaks-workouts.csv"] {
+        let (got, err) = two(&fixture(file), &["--channels", "zones"]);
+        assert!(err.contains("1 rows with load have no time in zones"), "{file}: {err}");
+        let (g, w) = (rows(&got), rows(&want));
+        assert_eq!(g.len(), w.len());
+        for (a, b) in g.iter().zip(&w) {
+            for (x, y) in a.iter().zip(b) {
+                assert!(close(*x, *y, 1e-12), "{file}: {a:?} vs {b:?}");
+            }
+        }
+    }
+    // Without zones the same export is one channel: two-channel sees all of it as hard.
+    let (all_hard, _) = two(&fixture("intervals-activities.csv"), &[]);
+    assert_ne!(rows(&all_hard), rows(&want));
+    // An export without zone columns is refused with the formats that have them.
+    let (code, _, err) = simulate(&fixture("strava-activities.csv"), &["--channels", "zones"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Strava format, which has no time-in-zone columns"), "{err}");
+}
+
+fn scenario(dir: &Path, history: &str, start: &str) -> PathBuf {
+    let text = format!(
+        "schema_version = 1\nname = \"history\"\n[run]\nathletes = 40\nseed = 3\n[model]\nkind = \"banister\"\np0 = 100\nk1 = {{ dist = \"lognormal\", median = 0.1, sigma = 0.2 }}\nk2 = 0.2\ntau1 = 42\ntau2 = 7\n[athlete]\nstart = {{ history = \"{history}\"{start} }}\n[plan]\nstart_date = 2026-12-21\nweeks = 4\nkey_workouts = 3\nkey_load = 100\neasy_load = 30\n"
+    );
+    write(dir, "s.toml", &text)
+}
+
+#[test]
+fn a_history_export_starts_the_athletes_on_the_day_before_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut plain = String::from("date,load\n");
+    for (day, w) in DAYS {
+        plain.push_str(&format!("{day},{w}\n"));
+    }
+    write(d, "plain.csv", &plain);
+    let out = |name: &str| d.join(name).to_str().unwrap().to_string();
+    let (code, _, err) = run(&["run", scenario(d, "plain.csv", "").to_str().unwrap(), "--out", &out("plain")]);
+    assert_eq!(code, 0, "{err}");
+    let want = std::fs::read_to_string(d.join("plain/summary.csv")).unwrap();
+    for (file, format) in FIXTURES {
+        std::fs::copy(fixture(file), d.join(file)).unwrap();
+        let s = scenario(d, file, &format!(", format = \"{format}\""));
+        let (code, _, err) = run(&["run", s.to_str().unwrap(), "--out", &out(format)]);
+        assert_eq!(code, 0, "{file}: {err}");
+        assert_eq!(std::fs::read_to_string(d.join(format).join("summary.csv")).unwrap(), want, "{file}");
+        let manifest = std::fs::read_to_string(d.join(format).join("manifest.json")).unwrap();
+        assert!(manifest.contains(&format!("history {file}, 21 days to 2026-12-20, fitness ")), "{manifest}");
+    }
+    // PMC fitness on the start day, by its own recursion over the 21 days (42-day constant).
+    let mut ctl = 0.0;
+    for (_, w) in DAYS {
+        ctl += (w - ctl) * (1.0 - (-1.0f64 / 42.0).exp());
+    }
+    let manifest = std::fs::read_to_string(d.join("plain/manifest.json")).unwrap();
+    assert!(manifest.contains(&format!("fitness {ctl:.1} on the start day")), "{ctl:.1}: {manifest}");
+}
+
+#[test]
+fn a_history_that_misses_or_overlaps_the_plan_names_both_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("intervals-activities.csv"), d.join("a.csv")).unwrap();
+    let s = scenario(d, "a.csv", "");
+    let text = std::fs::read_to_string(&s).unwrap();
+    // Two weeks late: a gap of 14 days, refused unless filled with rest.
+    std::fs::write(&s, text.replace("2026-12-21", "2027-01-04")).unwrap();
+    let (code, _, err) = run(&["validate", s.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ends on 2026-12-20, but the plan starts on 2027-01-04") && err.contains("14 days are missing"), "{err}");
+    // With gap = "rest" it runs as the history followed by 14 rest days.
+    let gap = write(d, "gap.toml", &std::fs::read_to_string(&s).unwrap().replace("history = \"a.csv\"", "history = \"a.csv\", gap = \"rest\""));
+    let (code, _, err) = run(&["run", gap.to_str().unwrap(), "--out", d.join("gap").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let mut plain = String::from("date,load\n");
+    for (day, w) in DAYS {
+        plain.push_str(&format!("{day},{w}\n"));
+    }
+    plain.push_str("2027-01-03,0\n");
+    write(d, "padded.csv", &plain);
+    let padded = write(d, "padded.toml", &std::fs::read_to_string(&s).unwrap().replace("a.csv", "padded.csv"));
+    let (code, _, err) = run(&["run", padded.to_str().unwrap(), "--out", d.join("padded").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(d.join("gap/summary.csv")).unwrap(), std::fs::read_to_string(d.join("padded/summary.csv")).unwrap());
+    // A week early: the history overlaps the plan.
+    std::fs::write(&s, text.replace("2026-12-21", "2026-12-14")).unwrap();
+    let (code, _, err) = run(&["validate", s.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ends on 2026-12-20, but the plan starts on 2026-12-14") && err.contains("overlaps the plan by 7 days"), "{err}");
+}
