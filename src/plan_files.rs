@@ -109,3 +109,152 @@ fn csv_io(e: csv::Error) -> std::io::Error {
         other => std::io::Error::other(format!("{other:?}")),
     }
 }
+
+/// The planned-workouts files `plan --format` writes, in the columns of each platform's own
+/// export (so they read back with `--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlannedFormat {
+    /// intervals.icu's calendar events (`start_date_local,category,type,name,description,icu_training_load`).
+    Intervals,
+    /// TrainingPeaks' workouts.csv (`Title,WorkoutType,WorkoutDescription,PlannedDuration,WorkoutDay,TSS`).
+    TrainingPeaks,
+}
+
+/// One planned session a person reads: its date, title ("Key 90 TSS") and description.
+struct Planned {
+    date: i64,
+    session: &'static str,
+    load: f64,
+    title: String,
+    description: String,
+}
+
+/// The plan row `plan --ics` and `plan --format` write: `variant`, or the scenario's only plan.
+pub fn plan_row<'s>(sc: &'s Scenario, variant: Option<&str>) -> Result<&'s crate::scenario::Row, String> {
+    let rows = &sc.rows[sc.plan_rows()];
+    let names: Vec<String> = rows.iter().map(|r| r.label(&sc.sweep_paths)).collect();
+    let row = match variant {
+        Some(v) => rows.iter().zip(&names).find(|(r, n)| r.variant == v || *n == v).map(|(r, _)| r),
+        None if rows.len() == 1 => rows.first(),
+        None => return Err(format!("the scenario has {} plans ({}); choose one with --variant NAME", rows.len(), names.join(", "))),
+    };
+    let row = row.ok_or_else(|| format!("--variant {}: no such plan; the scenario's plans are {}", variant.unwrap_or(""), names.join(", ")))?;
+    if row.plan.start_date().is_none() {
+        return Err("the plan has no dates: give plan.start_date (the Monday of the first week), or plan.race_date with it, so the sessions can be put in a calendar".to_string());
+    }
+    Ok(row)
+}
+
+/// Every day of the row's plan with a session or load, in a person's words. Loads are rounded
+/// to 0.1.
+fn planned(sc: &Scenario, row: &crate::scenario::Row) -> Vec<Planned> {
+    let plan = generate(&row.plan);
+    let start = row.plan.start_date().unwrap_or(0);
+    let unit = if sc.load_unit().is_empty() { "load" } else { sc.load_unit() };
+    let mut out = Vec::new();
+    for d in 0..plan.days() {
+        let (s, w) = (plan.session[d], plan.load[d]);
+        if w <= 0.0 && s == crate::plan::Session::Rest {
+            continue;
+        }
+        let kind = match s {
+            crate::plan::Session::Key => "Key",
+            crate::plan::Session::Long => "Long",
+            crate::plan::Session::Easy => "Easy",
+            crate::plan::Session::Rest => "Session",
+        };
+        let load = (w * 10.0).round() / 10.0;
+        let phase = &plan.phase_names[plan.phase[d] as usize];
+        out.push(Planned {
+            date: start + d as i64,
+            session: s.name(),
+            load,
+            title: format!("{kind} {} {unit}", crate::output::num(load)),
+            description: format!("Week {} ({} week), phase {phase}; {} session, {} channel; {} {unit}. Planned by periodize from {}.", d / 7 + 1, plan.kind[d].name(), s.name(), plan.channel_name(d), crate::output::num(load), row.label(&sc.sweep_paths)),
+        });
+    }
+    out
+}
+
+/// `plan --ics`: an iCalendar file (RFC 5545) with one all-day event per planned session.
+/// `stamp` is DTSTAMP's UTC time (`20261203T120000Z`); UIDs are stable across runs.
+pub fn write_ics(out: &mut dyn std::io::Write, sc: &Scenario, row: &crate::scenario::Row, stamp: &str) -> std::io::Result<()> {
+    let mut lines = vec!["BEGIN:VCALENDAR".to_string(), "VERSION:2.0".into(), format!("PRODID:-//periodize//periodize {}//EN", env!("CARGO_PKG_VERSION")), "CALSCALE:GREGORIAN".into(), "METHOD:PUBLISH".into()];
+    lines.push(format!("X-WR-CALNAME:{}", ics_text(&format!("{} - {}", sc.name(), row.label(&sc.sweep_paths)))));
+    let ymd = |d: i64| crate::daily::format_date(d).replace('-', "");
+    let slug: String = row.label(&sc.sweep_paths).chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    for p in planned(sc, row) {
+        lines.extend([
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{}-{}-{}@periodize", ymd(p.date), p.session, slug),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART;VALUE=DATE:{}", ymd(p.date)),
+            format!("DTEND;VALUE=DATE:{}", ymd(p.date + 1)),
+            format!("SUMMARY:{}", ics_text(&p.title)),
+            format!("DESCRIPTION:{}", ics_text(&p.description)),
+            "TRANSP:TRANSPARENT".into(),
+            "END:VEVENT".into(),
+        ]);
+    }
+    // Race day closes the plan (it has no load: the model's race-day test).
+    if let Some(start) = row.plan.start_date() {
+        let race = start + generate(&row.plan).days() as i64;
+        lines.extend([
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{}-race-{}@periodize", ymd(race), slug),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART;VALUE=DATE:{}", ymd(race)),
+            format!("DTEND;VALUE=DATE:{}", ymd(race + 1)),
+            "SUMMARY:Race".into(),
+            format!("DESCRIPTION:{}", ics_text(&format!("Race day of {}: the day the plan is built for.", row.label(&sc.sweep_paths)))),
+            "END:VEVENT".into(),
+        ]);
+    }
+    lines.push("END:VCALENDAR".into());
+    let mut text = String::new();
+    for l in lines {
+        text.push_str(&fold(&l));
+    }
+    out.write_all(text.as_bytes())
+}
+
+/// A TEXT value with RFC 5545's escapes.
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+}
+
+/// A content line folded at 75 octets (never inside a character), ended by CRLF.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// `plan --format`: the row's sessions as a planned-workouts CSV in the platform's columns.
+pub fn write_planned(out: &mut dyn std::io::Write, sc: &Scenario, row: &crate::scenario::Row, format: PlannedFormat) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    match format {
+        PlannedFormat::Intervals => w.write_record(["start_date_local", "category", "type", "name", "description", "icu_training_load"]),
+        PlannedFormat::TrainingPeaks => w.write_record(["Title", "WorkoutType", "WorkoutDescription", "PlannedDuration", "WorkoutDay", "TSS"]),
+    }
+    .map_err(csv_io)?;
+    for p in planned(sc, row) {
+        let (date, load) = (crate::daily::format_date(p.date), crate::output::num(p.load));
+        let (title, description) = (crate::output::text_cell(&p.title).into_owned(), crate::output::text_cell(&p.description).into_owned());
+        match format {
+            PlannedFormat::Intervals => w.write_record([format!("{date}T00:00:00"), "WORKOUT".into(), "Run".into(), title, description, load]),
+            PlannedFormat::TrainingPeaks => w.write_record([title, "Run".into(), description, String::new(), date, load]),
+        }
+        .map_err(csv_io)?;
+    }
+    w.flush()
+}

@@ -199,3 +199,99 @@ fn a_history_that_misses_or_overlaps_the_plan_names_both_dates() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("ends on 2026-12-20, but the plan starts on 2026-12-14") && err.contains("overlaps the plan by 7 days"), "{err}");
 }
+
+/// A dated plan of four weeks in TSS.
+fn dated_plan(dir: &Path) -> PathBuf {
+    write(dir, "plan.toml", "schema_version = 1\nname = \"block\"\n[run]\nload_unit = \"TSS\"\n[model]\nkind = \"banister\"\np0 = 100\nk1 = 0.1\nk2 = 0.2\ntau1 = 42\ntau2 = 7\n[plan]\nstart_date = 2026-12-21\nweeks = 4\nkey_workouts = 3\nkey_load = 90.04\neasy_load = 33.33\nlong_run = { load = 120, weekday = \"sun\" }\n")
+}
+
+/// plan.csv's sessions: (date, session, load) of every day with a session.
+fn plan_sessions(s: &Path) -> Vec<(String, String, f64)> {
+    let (code, out, err) = run(&["plan", s.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (date, session, load) = (at("date"), at("session"), at("load"));
+    r.records().map(|x| x.unwrap()).filter(|x| &x[session] != "rest").map(|x| (x[date].to_string(), x[session].to_string(), x[load].parse().unwrap())).collect()
+}
+
+#[test]
+fn plans_out_read_back_through_the_platforms_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = dated_plan(dir.path());
+    let want = plan_sessions(&s);
+    assert!(want.len() > 12, "{want:?}");
+    for format in ["intervals", "trainingpeaks"] {
+        let out = dir.path().join(format!("{format}.csv"));
+        let (code, _, err) = run(&["plan", s.to_str().unwrap(), "--format", format, "-o", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        // Loads a person reads are rounded to 0.1, titles say what and how much.
+        assert!(text.contains("Key 90 TSS") && text.contains("Easy 33.3 TSS") && text.contains("Long 120 TSS"), "{text}");
+        let (code, sim, err) = run(&["simulate", "--model", "pmc", "--loads", out.to_str().unwrap(), "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        let days: Vec<(String, f64)> = sim.lines().skip(1).map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c.last().unwrap().to_string(), c[1].parse().unwrap())
+        }).filter(|(_, w)| *w > 0.0).collect();
+        assert_eq!(days.len(), want.len(), "{format}");
+        for ((d, w), (date, _, load)) in days.iter().zip(&want) {
+            assert_eq!(d, date);
+            assert!((w - (load * 10.0).round() / 10.0).abs() < 1e-9, "{format} {date}: {w} vs {load}");
+        }
+    }
+}
+
+#[test]
+fn the_ics_file_has_one_all_day_event_per_session_and_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = dated_plan(dir.path());
+    let want = plan_sessions(&s);
+    let ics = dir.path().join("plan.ics");
+    let o = common::bin().args(["plan", s.to_str().unwrap(), "--ics", ics.to_str().unwrap()]).env("SOURCE_DATE_EPOCH", "1796212800").output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.is_empty(), "--ics without -o writes no plan CSV");
+    let text = std::fs::read_to_string(&ics).unwrap();
+    assert!(text.lines().all(|l| l.len() <= 76), "lines are folded at 75 octets");
+    assert!(text.contains("DTSTAMP:20261202T120000Z\r\n"), "SOURCE_DATE_EPOCH fixes DTSTAMP");
+    // By hand: the events in order, each an all-day event on its date with its title.
+    let events: Vec<&str> = text.split("BEGIN:VEVENT").skip(1).collect();
+    assert_eq!(events.len(), want.len() + 1, "the sessions and race day");
+    // Race day: the day after the four weeks from Monday 2026-12-21 (no race_weekday given).
+    assert!(events[want.len()].contains("DTSTART;VALUE=DATE:20270118\r\n") && events[want.len()].contains("SUMMARY:Race\r\n"), "{}", events[want.len()]);
+    for (e, (date, session, load)) in events.iter().zip(&want) {
+        let ymd = date.replace('-', "");
+        assert!(e.contains(&format!("DTSTART;VALUE=DATE:{ymd}\r\n")), "{e}");
+        let title = format!("{}{} {} TSS", session[..1].to_uppercase(), &session[1..], crate_num((load * 10.0).round() / 10.0));
+        assert!(e.contains(&format!("SUMMARY:{title}\r\n")), "{title}: {e}");
+    }
+    // A standard parser reads it back (Python's icalendar, which CI installs).
+    let py = "import sys, icalendar\ncal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())\nfor e in cal.walk('VEVENT'):\n    print(e.decoded('DTSTART').isoformat(), (e.decoded('DTEND') - e.decoded('DTSTART')).days, e.get('SUMMARY'), sep='|')\n";
+    let o = std::process::Command::new("python3").args(["-c", py, ics.to_str().unwrap()]).output();
+    match o {
+        Ok(o) if o.status.success() => {
+            let rows: Vec<String> = String::from_utf8(o.stdout).unwrap().lines().map(str::to_string).collect();
+            assert_eq!(rows.len(), want.len() + 1);
+            for (r, (date, _, _)) in rows.iter().zip(&want) {
+                assert!(r.starts_with(&format!("{date}|1|")), "{r}");
+            }
+        }
+        _ if std::env::var_os("PERIODIZE_REQUIRE_ICALENDAR").is_some() => panic!("python3 with icalendar is required here: {o:?}"),
+        _ => eprintln!("SKIP: python3 with the icalendar package is not available; the ICS file was checked by hand only"),
+    }
+    // Several plans: the one to write must be named.
+    let two = write(dir.path(), "two.toml", &format!("{}[[variant]]\nname = \"a\"\n[[variant]]\nname = \"b\"\nplan.key_load = 80\n", std::fs::read_to_string(&s).unwrap()));
+    let (code, _, err) = run(&["plan", two.to_str().unwrap(), "--ics", dir.path().join("x.ics").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("2 plans (a, b); choose one with --variant NAME"), "{err}");
+    assert!(!dir.path().join("x.ics").exists());
+    let (code, _, err) = run(&["plan", two.to_str().unwrap(), "--ics", dir.path().join("x.ics").to_str().unwrap(), "--variant", "b"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(dir.path().join("x.ics")).unwrap().contains("SUMMARY:Key 80 TSS"));
+}
+
+/// A load as the files write it (shortest round trip: 90, 33.3).
+fn crate_num(x: f64) -> String {
+    format!("{x}")
+}

@@ -330,6 +330,18 @@ pub struct PlanArgs {
     /// instead of one per day.
     #[arg(long)]
     pub weekly: bool,
+    /// Write the plan's sessions to this iCalendar file (one all-day event per session, for
+    /// Google Calendar, Outlook, Apple Calendar). Needs plan.start_date.
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
+    /// Write the sessions as a planned-workouts CSV in a platform's columns instead of plan.csv
+    /// (`intervals`: its calendar events; `trainingpeaks`: its workouts.csv). Needs plan.start_date.
+    #[arg(long, value_parser = ["intervals", "trainingpeaks"], conflicts_with = "weekly")]
+    pub format: Option<String>,
+    /// The plan --ics and --format write, when the scenario has several (a variant's name, or
+    /// its label with the swept values).
+    #[arg(long)]
+    pub variant: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -376,6 +388,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Simulate(a) => simulate(a),
         Command::Plan(a) => {
             let sc = load_scenario(&a.scenario)?;
+            if a.ics.is_some() || a.format.is_some() {
+                return plan_out(&a, &sc);
+            }
             if a.weekly {
                 Ok(periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_weekly(w, &sc))?)
             } else {
@@ -594,6 +609,26 @@ pub fn validate_report(sc: &periodize::scenario::Scenario) -> String {
         s.push_str(&format!("loads: {m}\n"));
     }
     s
+}
+
+/// `plan --ics` and `plan --format`: one plan's sessions for a calendar or a platform; the
+/// plan CSV as well only when `-o` asks for it with `--ics`.
+fn plan_out(a: &PlanArgs, sc: &periodize::scenario::Scenario) -> Result<()> {
+    let row = periodize::plan_files::plan_row(sc, a.variant.as_deref()).map_err(|e| Error::Usage(format!("{}: {e}", a.scenario.display())))?;
+    if let Some(path) = &a.ics {
+        let stamp = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<i64>().ok()).unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64));
+        let stamp = format!("{}T{:02}{:02}{:02}Z", periodize::daily::format_date(stamp.div_euclid(86400)).replace('-', ""), stamp.rem_euclid(86400) / 3600, stamp.rem_euclid(3600) / 60, stamp.rem_euclid(60));
+        periodize::output::write_to(Some(path), |w| periodize::plan_files::write_ics(w, sc, row, &stamp))?;
+    }
+    match a.format.as_deref() {
+        Some(f) => {
+            let f = if f == "intervals" { periodize::plan_files::PlannedFormat::Intervals } else { periodize::plan_files::PlannedFormat::TrainingPeaks };
+            Ok(periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_planned(w, sc, row, f))?)
+        }
+        None if a.output.is_some() && a.weekly => Ok(periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_weekly(w, sc))?),
+        None if a.output.is_some() => Ok(periodize::output::write_to(a.output.as_deref(), |w| periodize::plan_files::write_plans(w, sc))?),
+        None => Ok(()),
+    }
 }
 
 fn simulate(a: SimulateArgs) -> Result<()> {
