@@ -165,6 +165,24 @@ fn a_history_export_starts_the_athletes_on_the_day_before_the_plan() {
     }
     let manifest = std::fs::read_to_string(d.join("plain/manifest.json")).unwrap();
     assert!(manifest.contains(&format!("fitness {ctl:.1} on the start day")), "{ctl:.1}: {manifest}");
+    // Race day's chart in summary.csv: the same recursion continued over plan.csv's loads.
+    let (code, plan, err) = run(&["plan", d.join("s.toml").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let mut r = csv::Reader::from_reader(plan.as_bytes());
+    let load = r.headers().unwrap().iter().position(|h| h == "load").unwrap();
+    let plan: Vec<f64> = r.records().map(|x| x.unwrap()[load].parse().unwrap()).collect();
+    let (mut fit, mut fat) = (0.0, 0.0);
+    let mut fitness = Vec::new();
+    for w in DAYS.iter().map(|x| x.1).chain(plan.iter().copied()) {
+        fit += (w - fit) * (1.0 - (-1.0f64 / 42.0).exp());
+        fat += (w - fat) * (1.0 - (-1.0f64 / 7.0).exp());
+        fitness.push(fit);
+    }
+    let ramp = (DAYS.len()..fitness.len()).map(|t| fitness[t] - fitness[t - 7]).fold(f64::NEG_INFINITY, f64::max);
+    let row = &common::summary(&d.join("plain"))[0];
+    for (col, want) in [("fitness_race_mean", fit), ("fatigue_race_mean", fat), ("form_race_mean", fit - fat), ("ramp_max_mean", ramp)] {
+        assert!(close(common::cell(row, col), want, 1e-9), "{col}: {} vs {want}", row[col]);
+    }
 }
 
 #[test]

@@ -70,6 +70,7 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
     };
     let (mut peak, mut peak_day, mut below, mut total, mut acwr_max) = (f64::NEG_INFINITY, 0.0, 0.0, 0.0, f64::NAN);
     let mut lowest = f64::INFINITY;
+    let mut done = Vec::with_capacity(plan.len());
     for (d, &planned) in plan.iter().enumerate() {
         use rand::Rng;
         let x = load_rng.next_u64();
@@ -90,6 +91,7 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
             below += 1.0;
         }
         total += w;
+        done.push(w);
         if let Some(r) = acwr.push(w) {
             acwr_max = f64::max(acwr_max, r);
         }
@@ -100,7 +102,32 @@ fn oracle(row: &Row, seed: u64, athlete: u64) -> AthleteMetrics {
         (peak, peak_day) = (last, plan.len() as f64);
     }
     lowest = lowest.min(last);
-    AthleteMetrics { perf_final: last + race_error, perf_peak: peak, peak_day, perf_min: lowest, load_total: total, days_below: below, acwr_max, perf_start: start }
+    let (fitness_race, fatigue_race, ramp_max) = pmc_oracle(row.start(), &done);
+    AthleteMetrics { perf_final: last + race_error, perf_peak: peak, peak_day, perf_min: lowest, load_total: total, days_below: below, acwr_max, perf_start: start, fitness_race, fatigue_race, ramp_max }
+}
+
+/// The coaches' chart by its convolution sums over the start's days and the loads done:
+/// x(t) = x0 (1 - a)^(t + 1) + sum_i a (1 - a)^(t - i) w(i), a = 1 - e^(-1/N); (fitness after the
+/// last day, fatigue, the largest fitness(t) - fitness(t - 7) over the plan days).
+fn pmc_oracle(start: &Start, done: &[f64]) -> (f64, f64, f64) {
+    let (before, x0): (Vec<f64>, f64) = match start {
+        Start::Rested => (Vec::new(), 0.0),
+        Start::SteadyLoad(w) => (Vec::new(), *w),
+        Start::History { loads, .. } => (loads.to_vec(), 0.0),
+    };
+    let all: Vec<f64> = before.iter().chain(done).copied().collect();
+    let chart = |n: f64, t: i64| -> f64 {
+        let a = 1.0 - (-1.0 / n).exp();
+        if t < 0 {
+            // Before the first day: the start's own level (0 before a history).
+            return x0;
+        }
+        x0 * (1.0 - a).powi(t as i32 + 1) + (0..=t as usize).map(|i| a * (1.0 - a).powi((t as usize - i) as i32) * all[i]).sum::<f64>()
+    };
+    let h = before.len() as i64;
+    let last = all.len() as i64 - 1;
+    let ramp = (0..done.len() as i64).map(|d| chart(42.0, h + d) - chart(42.0, h + d - 7)).fold(f64::NEG_INFINITY, f64::max);
+    (chart(42.0, last), chart(7.0, last), ramp)
 }
 
 /// The model block of a scenario for each model: distributed parameters, so athletes differ.
@@ -136,6 +163,10 @@ fn assert_same(a: &AthleteMetrics, b: &AthleteMetrics, what: &str) {
         assert_eq!(x.to_bits(), y.to_bits(), "{what}: {a:?} vs {b:?}");
     }
     assert!(a.acwr_max.is_nan() && b.acwr_max.is_nan() || (a.acwr_max - b.acwr_max).abs() <= 1e-12 * b.acwr_max.abs(), "{what}: ACWR {} vs {}", a.acwr_max, b.acwr_max);
+    // The chart: the kernel's recursion against the oracle's sums.
+    for (x, y, name) in [(a.fitness_race, b.fitness_race, "fitness"), (a.fatigue_race, b.fatigue_race, "fatigue"), (a.ramp_max, b.ramp_max, "ramp")] {
+        assert!((x - y).abs() <= 1e-9 * y.abs().max(1.0), "{what}: race-day {name} {x} vs {y}");
+    }
 }
 
 /// The forms this processor can run (the widest first), saying which ones it cannot.

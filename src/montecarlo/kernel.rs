@@ -45,6 +45,71 @@ pub struct AthleteMetrics {
     /// Performance at the start of the plan (after `[athlete] start`): the level the relative
     /// gain is measured against, and `days_below` too when the start is not rested.
     pub perf_start: f64,
+    /// The coaches' chart over the athlete's loads (scenario units, whatever the model): fitness
+    /// (42-day) on the morning of race day, after the last plan day.
+    pub fitness_race: f64,
+    /// Fatigue (7-day) on the morning of race day; form on race day is fitness minus fatigue.
+    pub fatigue_race: f64,
+    /// The largest 7-day rise of that fitness over the plan days (the ramp rate, per week).
+    pub ramp_max: f64,
+}
+
+/// The coaches' fitness/fatigue chart (PMC) over a series of daily loads, as [`crate::model`]'s
+/// `pmc` computes it by default: fitness += a42 (w - fitness), fatigue likewise with a7, where
+/// aN = 1 - e^(-1/N) (GoldenCheetah's smoothing); and the fitness of the last 7 days, oldest
+/// first, for the ramp rate.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PmcState {
+    /// Fitness (CTL) after the last day.
+    pub fitness: f64,
+    /// Fatigue (ATL) after the last day.
+    pub fatigue: f64,
+    /// Fitness after each of the last 7 days, `ring[d % 7]` the day d's (a week before d + 7).
+    pub ring: [f64; 7],
+    /// Days run so far (the ring's index).
+    pub days: usize,
+    /// The largest 7-day rise of fitness so far (-inf before any day).
+    pub ramp_max: f64,
+}
+
+/// The chart's smoothing factors: (fitness 42 days, fatigue 7 days).
+pub fn pmc_factors() -> (f64, f64) {
+    (1.0 - crate::fmath::exp(-1.0 / 42.0), 1.0 - crate::fmath::exp(-1.0 / 7.0))
+}
+
+impl PmcState {
+    /// The chart at the start of the plan: 0 when rested, the steady load in every slot for a
+    /// steady start, a history's own chart after its days.
+    pub fn at_start(start: &crate::scenario::Start) -> Self {
+        match start {
+            crate::scenario::Start::Rested => PmcState { ramp_max: f64::NEG_INFINITY, ..Default::default() },
+            crate::scenario::Start::SteadyLoad(w) => PmcState { fitness: *w, fatigue: *w, ring: [*w; 7], days: 0, ramp_max: f64::NEG_INFINITY },
+            crate::scenario::Start::History { loads, .. } => {
+                let mut s = PmcState { ramp_max: f64::NEG_INFINITY, ..Default::default() };
+                for &w in loads.iter() {
+                    s.step(w);
+                }
+                // The plan's day 0 finds the history's last 7 days in the ring's order.
+                let ring = s.ring;
+                for (d, slot) in s.ring.iter_mut().enumerate() {
+                    *slot = ring[(s.days + d) % 7];
+                }
+                PmcState { days: 0, ramp_max: f64::NEG_INFINITY, ..s }
+            }
+        }
+    }
+
+    /// One day of load.
+    #[inline(always)]
+    pub fn step(&mut self, w: f64) {
+        let (af, aa) = pmc_factors();
+        self.fitness += af * (w - self.fitness);
+        self.fatigue += aa * (w - self.fatigue);
+        let slot = &mut self.ring[self.days % 7];
+        self.ramp_max = self.ramp_max.max(self.fitness - *slot);
+        *slot = self.fitness;
+        self.days += 1;
+    }
 }
 
 /// Receives every day's lanes; the daily aggregates implement it, the plain run uses `()`.
@@ -90,6 +155,9 @@ pub struct RowKernel<'a> {
     /// The ACWR maximum and total load of the plan itself (used when loads carry no noise).
     pub plan_acwr_max: f64,
     pub plan_total: f64,
+    /// The chart at the plan's start, and after the plan itself (used when loads carry no noise).
+    pub pmc_start: PmcState,
+    pub plan_pmc: PmcState,
     load_key: [u8; 32],
     test_key: [u8; 32],
     /// The row whose race-day measurement error this kernel draws: block `row << 32 | days / 8`
@@ -119,7 +187,14 @@ impl<'a> RowKernel<'a> {
             acwr.push(w);
         }
         let plan_acwr_max = plan.iter().filter_map(|&w| acwr.push(w)).fold(f64::NAN, f64::max);
+        let pmc_start = PmcState::at_start(start);
+        let mut plan_pmc = pmc_start;
+        for &w in plan {
+            plan_pmc.step(w);
+        }
         RowKernel {
+            pmc_start,
+            plan_pmc,
             config,
             plan,
             sessions: &days.session,
@@ -258,6 +333,12 @@ impl<'a> RowKernel<'a> {
         let mut peak_day = [0.0; N];
         let mut below = [0.0; N];
         let mut total = [0.0; N];
+        // The chart per lane, only with load noise (else every athlete has the plan's).
+        let (af, aa) = pmc_factors();
+        let mut ctl = [self.pmc_start.fitness; N];
+        let mut atl = [self.pmc_start.fatigue; N];
+        let mut ring: [[f64; N]; 7] = self.pmc_start.ring.map(|x| [x; N]);
+        let mut ramp = [f64::NEG_INFINITY; N];
         for (d, &planned) in self.plan.iter().enumerate() {
             if LOAD && d.is_multiple_of(8) {
                 load_gen.block((d / 8) as u64, &mut load_words);
@@ -281,8 +362,13 @@ impl<'a> RowKernel<'a> {
                 below[l] += select(mask(p[l] < floor[l]), 1.0, 0.0);
             }
             if LOAD {
+                let slot = &mut ring[d % 7];
                 for l in 0..N {
                     total[l] += w[l];
+                    ctl[l] += af * (w[l] - ctl[l]);
+                    atl[l] += aa * (w[l] - atl[l]);
+                    ramp[l] = ramp[l].max(ctl[l] - slot[l]);
+                    slot[l] = ctl[l];
                 }
                 acwr.push_max(&w, &mut acwr_max);
             }
@@ -314,6 +400,9 @@ impl<'a> RowKernel<'a> {
                 days_below: below[l],
                 acwr_max: if LOAD { acwr_max[l] } else { self.plan_acwr_max },
                 perf_start: perf_start[l],
+                fitness_race: if LOAD { ctl[l] } else { self.plan_pmc.fitness },
+                fatigue_race: if LOAD { atl[l] } else { self.plan_pmc.fatigue },
+                ramp_max: if LOAD { ramp[l] } else { self.plan_pmc.ramp_max },
             };
         }
     }

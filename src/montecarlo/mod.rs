@@ -63,16 +63,27 @@ pub struct Metrics {
     pub perf_min: Vec<f64>,
     peak_day: Vec<u32>,
     days_below: Vec<u32>,
-    /// Per-athlete load totals and ACWR maxima, or None for the plan's.
-    loads: Option<(Vec<f64>, Vec<f64>)>,
-    plan_total: f64,
-    plan_acwr_max: f64,
+    /// Per-athlete figures of the loads done ([`LOAD_FIGURES`]), or None for the plan's.
+    loads: Option<[Vec<f64>; LOAD_FIGURES]>,
+    plan: [f64; LOAD_FIGURES],
+}
+
+/// The figures of an athlete's loads that differ between athletes only with load noise: the
+/// total, the ACWR maximum, the chart's race-day fitness and fatigue, and its ramp maximum.
+const LOAD_FIGURES: usize = 5;
+
+impl AthleteMetrics {
+    /// Its figures of the loads, in [`Metrics`]' order.
+    fn load_figures(&self) -> [f64; LOAD_FIGURES] {
+        [self.load_total, self.acwr_max, self.fitness_race, self.fatigue_race, self.ramp_max]
+    }
 }
 
 impl Metrics {
     /// n athletes' worth of zeroed columns (`vec!` of zeros maps zero pages lazily, so the pages
-    /// are first touched by the workers that fill them, in parallel).
-    fn new(n: usize, load_noise: bool, plan_total: f64, plan_acwr_max: f64) -> Self {
+    /// are first touched by the workers that fill them, in parallel). `plan`: the plan's own
+    /// figures of the loads, every athlete's without load noise.
+    fn new(n: usize, load_noise: bool, plan: [f64; LOAD_FIGURES]) -> Self {
         Metrics {
             perf_final: vec![0.0; n],
             perf_peak: vec![0.0; n],
@@ -80,9 +91,8 @@ impl Metrics {
             perf_min: vec![0.0; n],
             peak_day: vec![0; n],
             days_below: vec![0; n],
-            loads: load_noise.then(|| (vec![0.0; n], vec![0.0; n])),
-            plan_total,
-            plan_acwr_max,
+            loads: load_noise.then(|| std::array::from_fn(|_| vec![0.0; n])),
+            plan,
         }
     }
 
@@ -107,6 +117,9 @@ impl Metrics {
             acwr_max: self.acwr_max(i),
             perf_start: self.perf_start[i],
             perf_min: self.perf_min[i],
+            fitness_race: self.load_figure(2, i),
+            fatigue_race: self.load_figure(3, i),
+            ramp_max: self.load_figure(4, i),
         }
     }
 
@@ -128,24 +141,36 @@ impl Metrics {
     }
 
     #[inline]
+    fn load_figure(&self, k: usize, i: usize) -> f64 {
+        self.loads.as_ref().map_or(self.plan[k], |l| l[k][i])
+    }
+
+    #[inline]
     /// Athlete i's total load done.
     pub fn load_total(&self, i: usize) -> f64 {
-        self.loads.as_ref().map_or(self.plan_total, |l| l.0[i])
+        self.load_figure(0, i)
     }
 
     #[inline]
     /// Athlete i's largest 7:28 ACWR (NaN for plans under 28 days).
     pub fn acwr_max(&self, i: usize) -> f64 {
-        self.loads.as_ref().map_or(self.plan_acwr_max, |l| l.1[i])
+        self.load_figure(1, i)
     }
 
     /// Views of consecutive runs of `size` athletes, for the workers.
     fn chunks_mut(&mut self, size: usize) -> Vec<MetricsChunk<'_>> {
-        let mut loads = match self.loads.as_mut() {
-            Some((t, a)) => t.chunks_mut(size).zip(a.chunks_mut(size)).collect(),
-            None => Vec::new(),
+        let mut loads: Vec<Vec<&mut [f64]>> = Vec::new();
+        if let Some(cols) = self.loads.as_mut() {
+            for col in cols.iter_mut() {
+                for (j, c) in col.chunks_mut(size).enumerate() {
+                    if loads.len() <= j {
+                        loads.push(Vec::with_capacity(LOAD_FIGURES));
+                    }
+                    loads[j].push(c);
+                }
+            }
         }
-        .into_iter();
+        let mut loads = loads.into_iter();
         let mut starts = self.perf_start.chunks_mut(size);
         let mut mins = self.perf_min.chunks_mut(size);
         self.perf_final
@@ -177,7 +202,10 @@ impl crate::summary::MetricColumns for Metrics {
             2 => self.peak_day(i),
             3 => self.load_total(i),
             4 => self.days_below(i),
-            _ => self.acwr_max(i),
+            5 => self.acwr_max(i),
+            6 => self.load_figure(2, i),
+            7 => self.load_figure(3, i),
+            _ => self.load_figure(4, i),
         }
     }
     #[inline]
@@ -201,7 +229,7 @@ struct MetricsChunk<'a> {
     perf_min: &'a mut [f64],
     peak_day: &'a mut [u32],
     days_below: &'a mut [u32],
-    loads: Option<(&'a mut [f64], &'a mut [f64])>,
+    loads: Option<Vec<&'a mut [f64]>>,
 }
 
 impl MetricsChunk<'_> {
@@ -215,9 +243,10 @@ impl MetricsChunk<'_> {
             self.perf_min[i] = a.perf_min;
             self.peak_day[i] = a.peak_day as u32;
             self.days_below[i] = a.days_below as u32;
-            if let Some((t, x)) = self.loads.as_mut() {
-                t[i] = a.load_total;
-                x[i] = a.acwr_max;
+            if let Some(cols) = self.loads.as_mut() {
+                for (c, x) in cols.iter_mut().zip(a.load_figures()) {
+                    c[i] = x;
+                }
             }
         }
     }
@@ -513,7 +542,7 @@ impl Job<'_> {
 
     fn new_metrics(&self) -> Metrics {
         let k = self.kernel;
-        Metrics::new(self.athletes, k.load_noise(), k.plan_total, k.plan_acwr_max)
+        Metrics::new(self.athletes, k.load_noise(), [k.plan_total, k.plan_acwr_max, k.plan_pmc.fitness, k.plan_pmc.fatigue, k.plan_pmc.ramp_max])
     }
 
     fn histograms<'s, M: LaneModel<N>, const N: usize>(&self, sums: &'s DaySums) -> DayHist<'s> {

@@ -1,4 +1,4 @@
-//! A row's summary: the six metrics' mean, sd and quantiles, and the paired comparison with its
+//! A row's summary: the nine metrics' mean, sd and quantiles, and the paired comparison with its
 //! reference row (the scenario's `[compare]`), as plain numbers; [`columns`] is the one
 //! table of summary.csv's columns (name, unit, description, how each is computed), which every
 //! writer, chart, the report, `optimize` and scenario validation read.
@@ -31,7 +31,7 @@ pub struct RowSummary {
     pub gain_pct: Option<[f64; 5]>,
 }
 
-/// The six metrics of one row as columns, in [`METRICS`] order, for [`RowSummary::new`].
+/// The nine metrics of one row as columns, in [`METRICS`] order, for [`RowSummary::new`].
 pub trait MetricColumns: Sync {
     /// Number of athletes.
     fn len(&self) -> usize;
@@ -45,18 +45,23 @@ pub trait MetricColumns: Sync {
     fn start(&self, i: usize) -> f64;
 }
 
-/// The six per-athlete metrics, in summary order.
-pub const METRICS: [&str; 6] = ["perf_final", "perf_peak", "peak_day", "load_total", "days_below", "acwr_max"];
+/// The nine per-athlete metrics, in summary order.
+pub const METRICS: [&str; 9] = ["perf_final", "perf_peak", "peak_day", "load_total", "days_below", "acwr_max", "fitness_race", "fatigue_race", "ramp_max"];
 
 impl RowSummary {
     /// Summarise a row's per-athlete metrics; `relative`: whether performance is a level a
     /// relative gain makes sense of (not pmc's form).
     pub fn new(m: &impl MetricColumns, plan_days: usize, relative: bool) -> Self {
         let n = m.len();
-        // The six metrics in two groups of three, in parallel; the values do not depend on it.
-        let (a, b) = rayon::join(
-            || summarize_columns(n, |i| [m.metric(0, i), m.metric(1, i), m.metric(2, i)]),
-            || summarize_columns(n, |i| [m.metric(3, i), m.metric(4, i), m.metric(5, i)]),
+        // The nine metrics in three groups of three, in parallel; the values do not depend on it.
+        let ((a, b), c) = rayon::join(
+            || {
+                rayon::join(
+                    || summarize_columns(n, |i| [m.metric(0, i), m.metric(1, i), m.metric(2, i)]),
+                    || summarize_columns(n, |i| [m.metric(3, i), m.metric(4, i), m.metric(5, i)]),
+                )
+            },
+            || summarize_columns(n, |i| [m.metric(6, i), m.metric(7, i), m.metric(8, i)]),
         );
         let all_positive = (0..n).all(|i| {
             let x = m.start(i);
@@ -68,7 +73,7 @@ impl RowSummary {
                 [100.0 * (m.metric(0, i) - s) / s]
             })[0]
         });
-        RowSummary { stats: a.into_iter().chain(b).collect(), athletes: n, plan_days, comparison: None, gain_pct }
+        RowSummary { stats: a.into_iter().chain(b).chain(c).collect(), athletes: n, plan_days, comparison: None, gain_pct }
     }
 
     /// Mean race-day performance.
