@@ -334,6 +334,9 @@ fn the_marathon_scenario_has_the_intended_weekly_loads_and_race_day() {
     let untapered_day = |d: usize| {
         let prog = 1.03f64.powi(8 + (d / 7) as i32 - 12);
         let s = match d % 7 {
+            // Race week (days 105..111) has one key session, on Wednesday.
+            2 if d >= 105 => 150.0,
+            1 | 3 | 5 if d >= 105 => 45.0,
             1 | 3 | 5 => 150.0, // spread keys with the long run on Sunday: Tue, Thu, Sat
             6 => 120.0,
             0 => 0.0,

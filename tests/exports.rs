@@ -313,3 +313,47 @@ fn the_ics_file_has_one_all_day_event_per_session_and_parses() {
 fn crate_num(x: f64) -> String {
     format!("{x}")
 }
+
+#[test]
+fn race_week_rules_warn_with_the_day_and_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = "schema_version = 1\nname = \"rules\"\n[model]\nkind = \"banister\"\np0 = 100\nk1 = 0.1\nk2 = 0.2\ntau1 = 42\ntau2 = 7\n[plan]\nstart_date = 2027-03-01\nweeks = 4\nrace_weekday = \"sun\"\nkey_workouts = 3\nkey_load = 100\neasy_load = 30\nlong_run = { weekday = \"sun\", load = 120 }\ntaper = { days = 7, factor = 0.6 }\n";
+    let validate = |name: &str, text: &str| {
+        let s = write(d, name, text);
+        let (code, _, err) = run(&["validate", s.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        err
+    };
+    // Spread keys Tue, Thu, Sat and race on Sunday 2027-03-28 (day 27): Saturday's key is 1 day before.
+    let err = validate("a.toml", base);
+    assert!(err.contains("a key session on day 26 (sat 2027-03-27), 1 day before race day; the last key session should come at least 3 days before it"), "{err}");
+    // The rule is the scenario's to set.
+    assert!(!validate("b.toml", &format!("{base}race_week = {{ last_key = 1 }}\n")).contains("key session on"));
+    // Back-to-back key sessions from a file plan, in weeks of two: said once, with the count.
+    let mut file = String::from("day,load,session\n");
+    for w in 0..4 {
+        for (k, (load, s)) in [(0, "rest"), (100, "key"), (100, "key"), (30, "easy"), (30, "easy"), (30, "easy"), (120, "long")].iter().enumerate() {
+            file.push_str(&format!("{},{load},{s}\n", 7 * w + k));
+        }
+    }
+    write(d, "p.csv", &file);
+    let err = validate("c.toml", "schema_version = 1\nname = \"file\"\n[model]\nkind = \"banister\"\np0 = 100\nk1 = 0.1\nk2 = 0.2\ntau1 = 42\ntau2 = 7\n[plan]\nloads = \"p.csv\"\n");
+    assert!(err.contains("back-to-back hard days on day 1 (tue) and day 2 (wed) (and 3 more times)"), "{err}");
+    // max_ramp against the chart computed here: from rested, the plan's largest 7-day rise.
+    let (code, plan, _) = run(&["plan", d.join("a.toml").to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let mut r = csv::Reader::from_reader(plan.as_bytes());
+    let load = r.headers().unwrap().iter().position(|h| h == "load").unwrap();
+    let (mut fit, mut seen) = (0.0, vec![0.0; 7]);
+    let mut ramp = f64::NEG_INFINITY;
+    for (t, rec) in r.records().enumerate() {
+        let w: f64 = rec.unwrap()[load].parse().unwrap();
+        fit += (w - fit) * (1.0 - (-1.0f64 / 42.0).exp());
+        ramp = ramp.max(fit - seen[t % 7]);
+        seen[t % 7] = fit;
+    }
+    let err = validate("e.toml", &format!("{base}max_ramp = 5\n"));
+    assert!(err.contains(&format!("fitness (the coaches' chart, 42 days) rises by {ramp:.1} in the 7 days to day")) && err.contains("above plan.max_ramp = 5"), "{ramp}: {err}");
+    assert!(!validate("f.toml", &format!("{base}max_ramp = {}\n", ramp + 0.1)).contains("max_ramp"));
+}

@@ -24,7 +24,7 @@ pub use busso::Busso;
 pub use busso_two_channel::BussoTwoChannel;
 pub use fitness_delay::FitnessDelay;
 pub use perpot::Perpot;
-pub use pmc::{Ewma, FormDay, Pmc};
+pub use pmc::{Ewma, FormDay, Pmc, PmcState, pmc_factors};
 pub use two_channel::TwoChannel;
 
 /// The models, one registration each: the [`ModelKind`] variant, the model's file and its lane

@@ -192,3 +192,41 @@ impl<const N: usize> LaneModel<N> for Pmc<N> {
         self.form = [0.0; N];
     }
 }
+
+/// The coaches' fitness/fatigue chart (PMC) over a series of daily loads, as this model computes it by
+/// default: fitness += a42 (w - fitness), fatigue likewise with a7, where
+/// aN = 1 - e^(-1/N) (GoldenCheetah's smoothing); and the fitness of the last 7 days, oldest
+/// first, for the ramp rate.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PmcState {
+    /// Fitness (CTL) after the last day.
+    pub fitness: f64,
+    /// Fatigue (ATL) after the last day.
+    pub fatigue: f64,
+    /// Fitness after each of the last 7 days, `ring[d % 7]` the day d's (a week before d + 7).
+    pub ring: [f64; 7],
+    /// Days run so far (the ring's index).
+    pub days: usize,
+    /// The largest 7-day rise of fitness so far (-inf before any day).
+    pub ramp_max: f64,
+}
+
+/// The chart's smoothing factors: (fitness 42 days, fatigue 7 days).
+pub fn pmc_factors() -> (f64, f64) {
+    (1.0 - crate::fmath::exp(-1.0 / 42.0), 1.0 - crate::fmath::exp(-1.0 / 7.0))
+}
+
+impl PmcState {
+    /// One day of load.
+    #[inline(always)]
+    pub fn step(&mut self, w: f64) {
+        let (af, aa) = pmc_factors();
+        self.fitness += af * (w - self.fitness);
+        self.fatigue += aa * (w - self.fatigue);
+        let slot = &mut self.ring[self.days % 7];
+        self.ramp_max = self.ramp_max.max(self.fitness - *slot);
+        *slot = self.fitness;
+        self.days += 1;
+    }
+}
+

@@ -4,6 +4,7 @@
 //! processor has them. Noise words come from the vertical ChaCha8 (`chacha_lanes.rs`), eight days
 //! of every lane's stream per call, held on the stack: nothing is allocated per athlete or day.
 
+use crate::model::{PmcState, pmc_factors};
 use crate::population::chacha_lanes::ChaChaLanes;
 use crate::population::rng::{self, normal_lanes};
 use crate::simd::{Form, Simd};
@@ -52,64 +53,6 @@ pub struct AthleteMetrics {
     pub fatigue_race: f64,
     /// The largest 7-day rise of that fitness over the plan days (the ramp rate, per week).
     pub ramp_max: f64,
-}
-
-/// The coaches' fitness/fatigue chart (PMC) over a series of daily loads, as [`crate::model`]'s
-/// `pmc` computes it by default: fitness += a42 (w - fitness), fatigue likewise with a7, where
-/// aN = 1 - e^(-1/N) (GoldenCheetah's smoothing); and the fitness of the last 7 days, oldest
-/// first, for the ramp rate.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct PmcState {
-    /// Fitness (CTL) after the last day.
-    pub fitness: f64,
-    /// Fatigue (ATL) after the last day.
-    pub fatigue: f64,
-    /// Fitness after each of the last 7 days, `ring[d % 7]` the day d's (a week before d + 7).
-    pub ring: [f64; 7],
-    /// Days run so far (the ring's index).
-    pub days: usize,
-    /// The largest 7-day rise of fitness so far (-inf before any day).
-    pub ramp_max: f64,
-}
-
-/// The chart's smoothing factors: (fitness 42 days, fatigue 7 days).
-pub fn pmc_factors() -> (f64, f64) {
-    (1.0 - crate::fmath::exp(-1.0 / 42.0), 1.0 - crate::fmath::exp(-1.0 / 7.0))
-}
-
-impl PmcState {
-    /// The chart at the start of the plan: 0 when rested, the steady load in every slot for a
-    /// steady start, a history's own chart after its days.
-    pub fn at_start(start: &crate::scenario::Start) -> Self {
-        match start {
-            crate::scenario::Start::Rested => PmcState { ramp_max: f64::NEG_INFINITY, ..Default::default() },
-            crate::scenario::Start::SteadyLoad(w) => PmcState { fitness: *w, fatigue: *w, ring: [*w; 7], days: 0, ramp_max: f64::NEG_INFINITY },
-            crate::scenario::Start::History { loads, .. } => {
-                let mut s = PmcState { ramp_max: f64::NEG_INFINITY, ..Default::default() };
-                for &w in loads.iter() {
-                    s.step(w);
-                }
-                // The plan's day 0 finds the history's last 7 days in the ring's order.
-                let ring = s.ring;
-                for (d, slot) in s.ring.iter_mut().enumerate() {
-                    *slot = ring[(s.days + d) % 7];
-                }
-                PmcState { days: 0, ramp_max: f64::NEG_INFINITY, ..s }
-            }
-        }
-    }
-
-    /// One day of load.
-    #[inline(always)]
-    pub fn step(&mut self, w: f64) {
-        let (af, aa) = pmc_factors();
-        self.fitness += af * (w - self.fitness);
-        self.fatigue += aa * (w - self.fatigue);
-        let slot = &mut self.ring[self.days % 7];
-        self.ramp_max = self.ramp_max.max(self.fitness - *slot);
-        *slot = self.fitness;
-        self.days += 1;
-    }
 }
 
 /// Receives every day's lanes; the daily aggregates implement it, the plain run uses `()`.
@@ -187,7 +130,7 @@ impl<'a> RowKernel<'a> {
             acwr.push(w);
         }
         let plan_acwr_max = plan.iter().filter_map(|&w| acwr.push(w)).fold(f64::NAN, f64::max);
-        let pmc_start = PmcState::at_start(start);
+        let pmc_start = start.pmc();
         let mut plan_pmc = pmc_start;
         for &w in plan {
             plan_pmc.step(w);

@@ -12,6 +12,7 @@ mod model_spec;
 pub mod optimize;
 pub mod presets;
 mod plan_spec;
+mod race_week;
 mod sanity;
 pub mod sensitivity;
 mod spec;

@@ -92,6 +92,27 @@ impl Start {
         }
     }
 
+    /// The coaches' chart at the start of the plan (in the scenario's load units): 0 when
+    /// rested, the steady load throughout for a steady start, a history's own chart after its
+    /// days, with the last 7 days' fitness in the order the plan's first week reads them.
+    pub fn pmc(&self) -> crate::model::PmcState {
+        use crate::model::PmcState;
+        let fresh = PmcState { ramp_max: f64::NEG_INFINITY, ..Default::default() };
+        match self {
+            Start::Rested => fresh,
+            Start::SteadyLoad(w) => PmcState { fitness: *w, fatigue: *w, ring: [*w; 7], ..fresh },
+            Start::History { loads, .. } => {
+                let mut s = fresh;
+                for &w in loads.iter() {
+                    s.step(w);
+                }
+                // The plan's day d finds the fitness of day d - 7 in slot d % 7.
+                let ring = std::array::from_fn(|d| s.ring[(s.days + d) % 7]);
+                PmcState { ring, ..PmcState { fitness: s.fitness, fatigue: s.fatigue, ..fresh } }
+            }
+        }
+    }
+
     /// Whether athletes start from the model's initial state.
     pub fn is_rested(&self) -> bool {
         matches!(self, Start::Rested)
@@ -140,6 +161,24 @@ pub struct Row {
     /// The plan's days, generated on first use ([`Row::generated`]).
     #[serde(skip)]
     pub(crate) generated: PlanCache,
+    /// The race-week rules its plan is checked against (`[plan] race_week`, `max_ramp`).
+    #[serde(skip)]
+    pub(crate) race_rules: RaceRules,
+}
+
+/// `[plan] race_week = { last_key = N }` and `[plan] max_ramp`: what validate and run warn about.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RaceRules {
+    /// The fewest days between the last key session and race day (default 3).
+    pub last_key: i64,
+    /// The largest 7-day rise of the coaches' chart's fitness, if limited.
+    pub max_ramp: Option<f64>,
+}
+
+impl Default for RaceRules {
+    fn default() -> Self {
+        RaceRules { last_key: 3, max_ramp: None }
+    }
 }
 
 /// A row's generated plan, made once on first use. A clone starts empty, so a row cloned and

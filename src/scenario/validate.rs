@@ -23,7 +23,7 @@ pub(super) const PHASE_KEYS: &[&str] = &[
     "target_weekly_load", "long_run",
 ];
 pub(super) const PLAN_ONLY_KEYS: &[&str] =
-    &["taper", "loads", "phase", "target_total_load", "weekly_loads", "race_weekday", "race_date", "start_date", "load_column", "load_columns", "channels", "format", "date_column"];
+    &["taper", "loads", "phase", "target_total_load", "weekly_loads", "race_weekday", "race_date", "start_date", "load_column", "load_columns", "channels", "format", "date_column", "race_week", "max_ramp"];
 /// Factors above this look like percentages typed as factors.
 pub(super) const FACTOR_WARN: f64 = 3.0;
 pub(super) const MAX_WEEKS: usize = 1040;
@@ -540,6 +540,9 @@ pub(super) fn plan_warnings(v: &mut V, root: &Node, rows: &[Row], sweep_paths: &
     };
     for row in rows {
         let label = row.label(sweep_paths);
+        for finding in super::race_week::findings(row, &crate::plan::generate(&row.plan)) {
+            note(&plan_span, finding, label.clone());
+        }
         let PlanSpec::Generated { phases, taper, weekly_loads, race_weekday, start_date, .. } = &row.plan else { continue };
         if let Some(t) = taper.filter(|t| t.days > 0) {
             // The kinds the taper's days had before the taper overwrote them.
@@ -650,7 +653,11 @@ pub(super) fn validate_row(v: &mut V, t: &Node, variant: &str, sweep: Vec<String
     let (model, mut start, plan) = (model?, start?, plan?);
     super::athletes::align_history(v, t, &mut start, plan.start_date())?;
     let load_map = super::athletes::load_map(v, t, &model, &start)?;
-    let row = Row { variant: variant.to_string(), sweep, model, plan, noise: noise?, start, reference: None, load_map, generated: Default::default() };
+    let race_rules = match t.get("plan") {
+        Some(p) => super::race_week::rules(v, p)?,
+        None => Default::default(),
+    };
+    let row = Row { variant: variant.to_string(), sweep, model, plan, noise: noise?, start, reference: None, load_map, generated: Default::default(), race_rules };
     check_row(v, t, row)
 }
 
