@@ -84,6 +84,13 @@ pub fn render(sc: &Scenario, rows: &[&RowSummary], verdict: &[String], charts: &
         meta.athletes,
         meta.seed
     ));
+    h.push_str(&format!("<p class=\"small start\">Where the athletes start: {}.</p>\n", esc(&sc.starts().join("; "))));
+    // With a history, the report opens with the athlete's chart: where they are and where the plan takes them.
+    let history = sc.rows.iter().any(|r| matches!(r.start, crate::scenario::Start::History { .. }));
+    let first = charts.iter().find(|c| history && c.file == "pmc.svg");
+    if let Some(c) = first {
+        h.push_str(&format!("<h2>{}</h2>\n<div class=\"chart\">{}</div>\n", esc(&c.title), inline_svg(&c.svg)));
+    }
     verdict_table(&mut h, sc, rows, verdict, meta.warnings);
     if !meta.who_wins.is_empty() {
         h.push_str("<h2>For whom each plan wins</h2>\n<p class=\"small\">The drawn parameter whose rank correlates most with each athlete's paired race-day difference (Spearman), and the shares better and worse than the smallest worthwhile change in the fifth of athletes with its highest and its lowest values (who_wins.csv has every parameter and fifth).</p>\n<ul class=\"who-wins\">\n");
@@ -99,7 +106,7 @@ pub fn render(sc: &Scenario, rows: &[&RowSummary], verdict: &[String], charts: &
         }
         h.push_str("</ul>\n");
     }
-    for c in charts {
+    for c in charts.iter().filter(|c| first.is_none_or(|f| f.file != c.file)) {
         h.push_str(&format!("<h2>{}</h2>\n<div class=\"chart\">{}</div>\n", esc(&c.title), inline_svg(&c.svg)));
     }
     weekly_table(&mut h, sc);

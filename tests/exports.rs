@@ -179,6 +179,18 @@ fn a_history_export_starts_the_athletes_on_the_day_before_the_plan() {
         fitness.push(fit);
     }
     let ramp = (DAYS.len()..fitness.len()).map(|t| fitness[t] - fitness[t - 7]).fold(f64::NEG_INFINITY, f64::max);
+    // The forward chart: history and plan on one dated axis, and the report opens with it (s.toml
+    // now starts from the last fixture of the loop above, the same days).
+    let (code, _, err) = run(&["run", d.join("s.toml").to_str().unwrap(), "--out", &out("charts"), "--plots", "--report"]);
+    assert_eq!(code, 0, "{err}");
+    let svg = std::fs::read_to_string(d.join("charts/pmc.svg")).unwrap();
+    for text in ["today: the plan starts", "race day", "2026-12-21", &format!("fitness {ctl:.1} on the start day"), &format!("race-day fitness {fit:.0}")] {
+        assert!(svg.contains(text), "{text}");
+    }
+    let report = std::fs::read_to_string(d.join("charts/report.html")).unwrap();
+    let first = report.find("<h2>").map(|i| &report[i..i + 60]).unwrap_or("");
+    assert!(first.starts_with("<h2>Fitness, fatigue and form"), "{first}");
+    assert!(report.contains("Where the athletes start: history strava-activities.csv, 21 days to 2026-12-20"), "the report states the start");
     let row = &common::summary(&d.join("plain"))[0];
     for (col, want) in [("fitness_race_mean", fit), ("fatigue_race_mean", fat), ("form_race_mean", fit - fat), ("ramp_max_mean", ramp)] {
         assert!(close(common::cell(row, col), want, 1e-9), "{col}: {} vs {want}", row[col]);

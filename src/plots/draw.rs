@@ -39,6 +39,9 @@ pub fn charts(sc: &Scenario, rows: &[&RowSummary], views: &[RowView]) -> Result<
     if let Some(svg) = final_distribution(sc, views)? {
         out.push(Chart { file: "final.svg".into(), title: "Race-day performance of every row".into(), svg });
     }
+    if let Some(svg) = pmc(sc)? {
+        out.push(Chart { file: "pmc.svg".into(), title: "Fitness, fatigue and form: from the start through the plan to race day".into(), svg });
+    }
     Ok(out)
 }
 
@@ -508,6 +511,115 @@ fn final_distribution(sc: &Scenario, views: &[RowView]) -> Result<Option<String>
             chart.draw_series(std::iter::once(PathElement::new(vec![(q[0], y), (q[4], y)], c.stroke_width(1)))).map_err(draw_err)?;
             chart.draw_series(std::iter::once(Rectangle::new([(q[1], y - 0.3), (q[3], y + 0.3)], c.mix(0.35).filled()))).map_err(draw_err)?;
             chart.draw_series(std::iter::once(PathElement::new(vec![(q[2], y - 0.35), (q[2], y + 0.35)], BLACK.stroke_width(2)))).map_err(draw_err)?;
+        }
+        root.present().map_err(draw_err)?;
+    }
+    Ok(Some(svg))
+}
+
+/// The form zones of the chart's lower panel (as intervals.icu draws them, in load units):
+/// (from, to, colour, name).
+const FORM_ZONES: [(f64, f64, RGBColor, &str); 5] = [
+    (20.0, f64::INFINITY, RGBColor(255, 243, 205), "transition (> 20)"),
+    (5.0, 20.0, RGBColor(222, 235, 247), "fresh (5 to 20)"),
+    (-10.0, 5.0, RGBColor(240, 240, 240), "grey zone (-10 to 5)"),
+    (-30.0, -10.0, RGBColor(220, 241, 214), "optimal training (-30 to -10)"),
+    (f64::NEG_INFINITY, -30.0, RGBColor(252, 224, 221), "high risk (< -30)"),
+];
+
+/// `pmc.svg`: the coaches' chart (42/7 days) over each plan row's days, from its start (a
+/// history's own days, or 8 weeks of a steady load) through the plan to race day: fitness and
+/// fatigue above, form (yesterday's fitness minus fatigue) below with its zones, the plan's
+/// start marked "today" and race day marked. Dated when the plan has a start date.
+// Long on purpose: the two panels share the x axis, the series and the marks, drawn in one place.
+fn pmc(sc: &Scenario) -> Result<Option<String>> {
+    let rows: Vec<&crate::scenario::Row> = sc.rows[sc.plan_rows()].iter().take(COLORS.len()).collect();
+    let Some(first) = rows.first() else { return Ok(None) };
+    let start_date = first.plan().start_date();
+    // (day relative to the plan's start, fitness, fatigue, form) per row.
+    let mut series: Vec<Vec<(f64, f64, f64, f64)>> = Vec::new();
+    for row in &rows {
+        let (before, mut s): (Vec<f64>, crate::model::PmcState) = match row.start() {
+            crate::scenario::Start::History { loads, .. } => (loads.to_vec(), crate::model::PmcState::default()),
+            crate::scenario::Start::SteadyLoad(w) => (vec![*w; 56], crate::model::PmcState::default()),
+            crate::scenario::Start::Rested => (Vec::new(), crate::model::PmcState::default()),
+        };
+        let plan = row.generated();
+        let h = before.len() as f64;
+        let mut out = Vec::with_capacity(before.len() + plan.days() + 1);
+        if before.is_empty() {
+            out.push((-1.0, 0.0, 0.0, 0.0));
+        }
+        for (i, &w) in before.iter().chain(&plan.load).enumerate() {
+            let form = s.fitness - s.fatigue;
+            s.step(w);
+            out.push((i as f64 - h, s.fitness, s.fatigue, form));
+        }
+        // Race day's morning: summary.csv's fitness_race, fatigue_race and form_race.
+        out.push((plan.days() as f64, s.fitness, s.fatigue, s.fitness - s.fatigue));
+        series.push(out);
+    }
+    let x0 = series.iter().map(|v| v[0].0).fold(f64::INFINITY, f64::min);
+    let race = rows.iter().map(|r| r.generated().days()).max().unwrap_or(0) as f64;
+    let top = series.iter().flatten().map(|p| p.1.max(p.2)).fold(0.0f64, f64::max).max(1.0) * 1.08;
+    let (flo, fhi) = series.iter().flatten().fold((-35.0f64, 30.0f64), |(a, b), p| (a.min(p.3), b.max(p.3)));
+    let unit = if sc.load_unit().is_empty() { "load".to_string() } else { sc.load_unit().to_string() };
+    let label = |x: f64| match start_date {
+        Some(d) => crate::daily::format_date(d + x.round() as i64),
+        None => format!("day {}", x.round() as i64),
+    };
+    let span = race - x0;
+    let step = [7.0, 14.0, 28.0, 56.0, 91.0, 182.0].into_iter().find(|s| span / s <= 10.0).unwrap_or(364.0);
+    let start_desc = match first.start() {
+        crate::scenario::Start::History { .. } => first.start().describe(),
+        crate::scenario::Start::SteadyLoad(w) => format!("8 weeks at the steady start load of {}", crate::output::short(*w)),
+        crate::scenario::Start::Rested => "a rested start".to_string(),
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (1000, 640)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let (title, body) = root.split_vertically(56);
+        title.draw(&Text::new(format!("{}: fitness, fatigue and form (the coaches' chart, 42/7 days) to race day", sc.name), (14, 8), (FONT, 17))).map_err(draw_err)?;
+        title.draw(&Text::new(format!("From {start_desc}; loads in {unit} as planned (no noise). Solid: fitness; dashed: fatigue."), (14, 32), (FONT, 13).into_font().color(&GREY.mix(1.4)))).map_err(draw_err)?;
+        let (upper, lower) = body.split_vertically(330);
+        let mut a = ChartBuilder::on(&upper).margin(10).x_label_area_size(24).y_label_area_size(60).build_cartesian_2d(x0..race + 1.0, 0.0..top).map_err(draw_err)?;
+        a.configure_mesh().x_labels(((span / step) as usize + 2).min(14)).x_label_formatter(&|x| label(*x)).y_desc(format!("fitness, fatigue ({unit}/day)")).light_line_style(WHITE).label_style((FONT, 12)).draw().map_err(draw_err)?;
+        let mut b = ChartBuilder::on(&lower).margin(10).x_label_area_size(40).y_label_area_size(60).build_cartesian_2d(x0..race + 1.0, (flo - 5.0)..(fhi + 5.0)).map_err(draw_err)?;
+        for (lo, hi, c, _) in FORM_ZONES {
+            let (lo, hi) = (lo.max(flo - 5.0), hi.min(fhi + 5.0));
+            if lo < hi {
+                b.draw_series(std::iter::once(Rectangle::new([(x0, lo), (race + 1.0, hi)], c.filled()))).map_err(draw_err)?;
+            }
+        }
+        b.configure_mesh().x_labels(((span / step) as usize + 2).min(14)).x_label_formatter(&|x| label(*x)).y_desc(format!("form ({unit})")).x_desc("date".to_string()).light_line_style(WHITE).label_style((FONT, 12)).draw().map_err(draw_err)?;
+        for k in 0..rows.len() {
+            let c = COLORS[k % COLORS.len()];
+            let v = &series[k];
+            let past: Vec<&(f64, f64, f64, f64)> = v.iter().filter(|p| p.0 <= 0.0).collect();
+            let future: Vec<&(f64, f64, f64, f64)> = v.iter().filter(|p| p.0 >= 0.0).collect();
+            // The history in black (the same for every row with the same start), the plan in the row's colour.
+            for (part, colour) in [(&past, BLACK.mix(0.8)), (&future, c.mix(1.0))] {
+                a.draw_series(std::iter::once(PathElement::new(part.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(), colour.stroke_width(2)))).map_err(draw_err)?;
+                a.draw_series(DashedLineSeries::new(part.iter().map(|p| (p.0, p.2)), 4, 3, colour.stroke_width(1))).map_err(draw_err)?;
+                b.draw_series(std::iter::once(PathElement::new(part.iter().map(|p| (p.0, p.3)).collect::<Vec<_>>(), colour.stroke_width(2)))).map_err(draw_err)?;
+            }
+            let last = v.last().copied().unwrap_or_default();
+            a.draw_series(std::iter::once(Text::new(format!("{}: race-day fitness {:.0}", sc.short_label(k), last.1), (x0 + span * 0.02, top * (0.95 - 0.07 * k as f64)), (FONT, 13).into_font().color(&c)))).map_err(draw_err)?;
+            b.draw_series(std::iter::once(Circle::new((last.0, last.3), 4, c.filled()))).map_err(draw_err)?;
+        }
+        // Today (the plan's first day) and race day.
+        for (x, text) in [(0.0, "today: the plan starts".to_string()), (race, "race day".to_string())] {
+            a.draw_series(std::iter::once(PathElement::new(vec![(x, 0.0), (x, top)], GREY.stroke_width(1)))).map_err(draw_err)?;
+            b.draw_series(std::iter::once(PathElement::new(vec![(x, flo - 5.0), (x, fhi + 5.0)], GREY.stroke_width(1)))).map_err(draw_err)?;
+            let at = if x > x0 + span * 0.8 { x - span * 0.09 } else { x + span * 0.005 };
+            a.draw_series(std::iter::once(Text::new(text, (at, top * 0.99), (FONT, 12)))).map_err(draw_err)?;
+        }
+        for (lo, hi, _, name) in FORM_ZONES.iter() {
+            let y = if hi.is_finite() && lo.is_finite() { (lo + hi) / 2.0 } else if hi.is_finite() { hi - 4.0 } else { lo + 3.0 };
+            if y > flo - 5.0 && y < fhi + 5.0 {
+                b.draw_series(std::iter::once(Text::new(name.to_string(), (x0 + span * 0.005, y + 1.5), (FONT, 11).into_font().color(&GREY.mix(1.6))))).map_err(draw_err)?;
+            }
         }
         root.present().map_err(draw_err)?;
     }
