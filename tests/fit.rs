@@ -59,7 +59,7 @@ fn history(days: usize, seed: u64) -> Vec<f64> {
 
 fn series_with_tests(load: Vec<f64>, perf: &[f64], every: usize, noise: &mut impl FnMut() -> f64) -> DailySeries {
     let performance = (0..load.len()).map(|d| (d % every == every - 1).then(|| perf[d] + noise())).collect();
-    DailySeries { first_day: 0, first_date: None, load, easy: Vec::new(), performance, merged: 0 }
+    DailySeries { load, performance, ..Default::default() }
 }
 
 #[test]

@@ -159,7 +159,7 @@ fn fit_recovers_known_parameters() {
         let truth = [250.0, 0.12, 0.25, 40.0, 8.0, 6.0];
         let perf = common::fitness_delay(&load, truth[0], truth[1], truth[2], truth[3], truth[4], truth[5], same_day, 0.0, 0.0);
         let performance = (0..load.len()).map(|d| (d % 4 == 3).then(|| perf[d].2)).collect();
-        let s = DailySeries { first_day: 0, first_date: None, load, easy: Vec::new(), performance, merged: 0 };
+        let s = DailySeries { load, performance, ..Default::default() };
         let r = fit(&s, &FitOptions::new(ModelKind::FitnessDelay, conv(same_day)).unwrap()).unwrap();
         let names: Vec<&str> = r.params.iter().map(|e| e.name).collect();
         assert_eq!(names, ["p0", "k1", "k2", "tau1", "tau2", "tau3"]);

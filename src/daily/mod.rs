@@ -18,7 +18,7 @@ pub const MAX_LOAD: f64 = 1e9;
 pub const MAX_PERFORMANCE: f64 = 1e9;
 
 /// A daily series from its first to its last day, gaps filled with zero load.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DailySeries {
     /// The day number of the first row (for dated input: 0, the first date).
     pub first_day: i64,

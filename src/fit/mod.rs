@@ -463,7 +463,7 @@ fn params_of(taus: &[f64], beta: &[f64]) -> Vec<f64> {
 ///     athlete.step(w);
 ///     (d % 5 == 4).then(|| athlete.performance())
 /// }).collect();
-/// let series = DailySeries { first_day: 0, first_date: None, load, easy: Vec::new(), performance, merged: 0 };
+/// let series = DailySeries { load, performance, ..Default::default() };
 /// let r = fit(&series, &FitOptions::new(ModelKind::Banister, Convention::Lagged).unwrap()).unwrap();
 /// assert!((r.params[3].value - 40.0).abs() < 0.5, "tau1 {}", r.params[3].value);
 /// ```
