@@ -67,7 +67,7 @@ fn the_report_is_self_contained_and_its_numbers_are_summary_csvs() {
     // The question, the charts, the plans, the population and the provenance are there.
     let sc = periodize::scenario::load(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("scenarios/busso-spacing.toml")).unwrap();
     assert!(html.contains(&periodize::html_report::esc(sc.opening_comment().lines().next().unwrap())));
-    assert_eq!(html.matches("<svg").count(), 3, "diff, daily and final charts inline");
+    assert_eq!(html.matches("<svg").count(), 4, "diff, daily, final and pmc charts inline");
     assert!(html.contains("id=\"weekly\"") && html.contains("The simulated athletes"));
     assert!(html.contains(sc.sha256()));
     // The weekly totals are the plan's: row 0's first week.

@@ -877,7 +877,8 @@ pub fn scenario_files(r: &FitResult, opts: &FitOptions, series: &DailySeries, so
          target_weekly_load = {weekly:.1}   # the athlete's mean weekly load in the history\ntaper = {{ days = 10, factor = 0.5 }}\n\
          target_total_load = \"reference\"   # recover-to-train gets train-to-recover's total\n\n\
          [[plan.phase]]\nname = \"build\"\nweeks = 10\n\n\
-         [[plan.phase]]\nname = \"race\"   # no recovery or overreach week inside the taper\nweeks = 2\nrecovery = \"none\"\noverreach = \"none\"\n\n\
+         [[plan.phase]]\nname = \"race\"   # no recovery or overreach week inside the taper\nweeks = 1\nrecovery = \"none\"\noverreach = \"none\"\n\n\
+         [[plan.phase]]\nname = \"race week\"   # one key session, mid-week: the last one 3 or more days before race day\nweeks = 1\nkey_workouts = 1\nrecovery = \"none\"\noverreach = \"none\"\n\n\
          [[variant]]\nname = \"train-to-recover\"\nplan.recovery = {{ every = 4, factor = 0.6 }}\nplan.overreach = {{ weeks = 2, factor = 1.3 }}\n\n\
          [[variant]]\nname = \"recover-to-train\"\nplan.spacing = \"clustered\"\nplan.easy_load = 0.0\n\n\
          [compare]\nreference = \"train-to-recover\"\n"

@@ -541,7 +541,8 @@ fn pmc(sc: &Scenario) -> Result<Option<String>> {
     for row in &rows {
         let (before, mut s): (Vec<f64>, crate::model::PmcState) = match row.start() {
             crate::scenario::Start::History { loads, .. } => (loads.to_vec(), crate::model::PmcState::default()),
-            crate::scenario::Start::SteadyLoad(w) => (vec![*w; 56], crate::model::PmcState::default()),
+            // At the steady state of the load already (as the kernel's chart starts), 8 weeks of it.
+            crate::scenario::Start::SteadyLoad(w) => (vec![*w; 56], crate::model::PmcState { fitness: *w, fatigue: *w, ..Default::default() }),
             crate::scenario::Start::Rested => (Vec::new(), crate::model::PmcState::default()),
         };
         let plan = row.generated();

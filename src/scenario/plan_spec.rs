@@ -102,7 +102,8 @@ pub(super) fn validate_plan(v: &mut V, p: &Node, span: Range<usize>, dir: &Path,
     }
     for k in ["load_column", "load_columns", "format", "date_column"] {
         if let Some(s) = p.key_span(k) {
-            v.bad(&s, format!("plan.{k}: describes the file plan.loads; there is no plan.loads here"));
+            let what = if k.starts_with("load_column") { "names the load columns of plan.loads" } else { "describes the file plan.loads" };
+            v.bad(&s, format!("plan.{k}: {what}; there is no plan.loads here"));
         }
     }
     let target_total_load = match p.get("target_total_load") {
