@@ -40,6 +40,15 @@ fn easy_loads() -> Vec<f64> {
     DAYS.iter().map(|(d, _)| acts.iter().filter(|a| a.0 == *d).map(|a| a.1 * share(a.2)).sum()).collect()
 }
 
+/// The athlete's days as periodize's own `date,load` file.
+fn plain_days() -> String {
+    let mut plain = String::from("date,load\n");
+    for (d, w) in DAYS {
+        plain.push_str(&format!("{d},{w}\n"));
+    }
+    plain
+}
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("tests/data/exports").join(name)
 }
@@ -63,11 +72,7 @@ fn simulate(loads: &Path, extra: &[&str]) -> (i32, String, String) {
 #[test]
 fn every_export_loads_unchanged_as_the_athletes_days() {
     let dir = tempfile::tempdir().unwrap();
-    let mut plain = String::from("date,load\n");
-    for (d, w) in DAYS {
-        plain.push_str(&format!("{d},{w}\n"));
-    }
-    let plain = write(dir.path(), "plain.csv", &plain);
+    let plain = write(dir.path(), "plain.csv", &plain_days());
     let (code, want, err) = simulate(&plain, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(want.lines().nth(1).unwrap().starts_with("0,45,") && want.lines().nth(1).unwrap().ends_with(",2026-11-30"), "{want}");
@@ -140,11 +145,7 @@ fn scenario(dir: &Path, history: &str, start: &str) -> PathBuf {
 fn a_history_export_starts_the_athletes_on_the_day_before_the_plan() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut plain = String::from("date,load\n");
-    for (day, w) in DAYS {
-        plain.push_str(&format!("{day},{w}\n"));
-    }
-    write(d, "plain.csv", &plain);
+    write(d, "plain.csv", &plain_days());
     let out = |name: &str| d.join(name).to_str().unwrap().to_string();
     let (code, _, err) = run(&["run", scenario(d, "plain.csv", "").to_str().unwrap(), "--out", &out("plain")]);
     assert_eq!(code, 0, "{err}");
@@ -213,11 +214,7 @@ fn a_history_that_misses_or_overlaps_the_plan_names_both_dates() {
     let gap = write(d, "gap.toml", &std::fs::read_to_string(&s).unwrap().replace("history = \"a.csv\"", "history = \"a.csv\", gap = \"rest\""));
     let (code, _, err) = run(&["run", gap.to_str().unwrap(), "--out", d.join("gap").to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    let mut plain = String::from("date,load\n");
-    for (day, w) in DAYS {
-        plain.push_str(&format!("{day},{w}\n"));
-    }
-    plain.push_str("2027-01-03,0\n");
+    let plain = plain_days() + "2027-01-03,0\n";
     write(d, "padded.csv", &plain);
     let padded = write(d, "padded.toml", &std::fs::read_to_string(&s).unwrap().replace("a.csv", "padded.csv"));
     let (code, _, err) = run(&["run", padded.to_str().unwrap(), "--out", d.join("padded").to_str().unwrap()]);

@@ -81,10 +81,9 @@ impl Start {
         match self {
             Start::Rested => "rested (the model's initial state)".to_string(),
             Start::SteadyLoad(w) => format!("steady load {} a day", crate::output::short(*w)),
-            Start::History { path, loads, days, last_date, gap, .. } => {
+            Start::History { path, days, last_date, gap, .. } => {
                 let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
-                let a = 1.0 - (-1.0f64 / 42.0).exp();
-                let fitness = loads.iter().fold(0.0, |ctl, w| ctl + a * (w - ctl));
+                let fitness = self.pmc().fitness;
                 let to = last_date.map_or(String::new(), |d| format!(" to {}", crate::daily::format_date(d + *gap as i64)));
                 let rest = if *gap > 0 { format!(" (the last {gap} rest days filled in)") } else { String::new() };
                 format!("history {file}, {days} days{to}{rest}, fitness {fitness:.1} on the start day")

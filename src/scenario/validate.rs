@@ -540,7 +540,10 @@ pub(super) fn plan_warnings(v: &mut V, root: &Node, rows: &[Row], sweep_paths: &
     };
     for row in rows {
         let label = row.label(sweep_paths);
-        for finding in super::race_week::findings(row, &crate::plan::generate(&row.plan)) {
+        // Generated here, not through the row's cache: the reference totals were resolved into
+        // the plan after any earlier generation.
+        let generated = crate::plan::generate(&row.plan);
+        for finding in super::race_week::findings(row, &generated) {
             note(&plan_span, finding, label.clone());
         }
         let PlanSpec::Generated { phases, taper, weekly_loads, race_weekday, start_date, .. } = &row.plan else { continue };
@@ -564,7 +567,7 @@ pub(super) fn plan_warnings(v: &mut V, root: &Node, rows: &[Row], sweep_paths: &
                 }
             }
         }
-        let weeks = crate::plan::weeks(&crate::plan::generate(&row.plan));
+        let weeks = crate::plan::weeks(&generated);
         if let [.., before, last] = weeks.as_slice()
             && last.load > before.load * (1.0 + 1e-12)
         {
