@@ -71,6 +71,24 @@ pub const MAX_INPUT_BYTES: u64 = 64 << 20;
 /// fails fast instead of filling memory). Text that is not UTF-8 is refused with the line and
 /// column of the first bad byte.
 pub fn read_input(path: &Path) -> Result<String> {
+    utf8_text(read_input_bytes(path)?, path)
+}
+
+/// An input's bytes as UTF-8 text; text that is not UTF-8 is refused with the line and column of
+/// the first bad byte.
+pub fn utf8_text(bytes: Vec<u8>, path: &Path) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        let byte = e.as_bytes().get(good.len()).copied().unwrap_or(0);
+        IoError::Usage(format!("{}:{line}:{col}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", path.display()))
+    })
+}
+
+/// Read an input file's bytes, at most [`MAX_INPUT_BYTES`], from a regular file only (as
+/// [`read_input`], for binary inputs such as FIT files).
+pub fn read_input_bytes(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let rerr = |source| IoError::Read { path: path.to_path_buf(), source };
     // Only regular files are inputs: opening a FIFO would wait for a writer, and a device or a
@@ -92,12 +110,6 @@ pub fn read_input(path: &Path) -> Result<String> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(IoError::Usage(format!("{}: larger than {} MiB, the most periodize reads from one input file", path.display(), MAX_INPUT_BYTES >> 20)));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
-        let byte = e.as_bytes().get(good.len()).copied().unwrap_or(0);
-        IoError::Usage(format!("{}:{line}:{col}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", path.display()))
-    })
+    Ok(bytes)
 }
 

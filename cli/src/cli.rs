@@ -156,7 +156,8 @@ pub struct CsvArgs {
     pub date_format: Option<String>,
     /// The export the file comes from: its date column, date format and load column
     /// (intervals.icu activities.csv, TrainingPeaks workouts.csv, GoldenCheetah's metrics CSV,
-    /// Strava's activities.csv). `auto` recognises them from the header.
+    /// Strava's activities.csv), or `fit`: a Garmin/Wahoo FIT file or a folder of them, each
+    /// session's training_stress_score on its local date. `auto` recognises them from the header.
     #[arg(long, default_value = "auto", value_parser = clap::builder::PossibleValuesParser::new(periodize::daily::FORMAT_NAMES))]
     pub format: String,
     /// The date column's name, for files that keep their dates in another column.
@@ -358,7 +359,8 @@ pub struct SimulateArgs {
     /// The model.
     #[arg(long, value_parser = model_parser())]
     pub model: ModelKind,
-    /// Daily loads: a CSV with a header and `day` (or ISO `date`) and `load` columns.
+    /// Daily loads: a CSV with a header and `day` (or ISO `date`) and `load` columns, a
+    /// platform's export (--format), or FIT files (one, or a folder of them).
     #[arg(long)]
     pub loads: PathBuf,
     /// A model parameter, NAME=VALUE; repeat for each (e.g. --param tau1=42).

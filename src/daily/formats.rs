@@ -12,6 +12,8 @@
 //!   the load `BikeStress` (`TSS` before 3.5).
 //! - Strava `activities.csv`: `Activity Date` (`Oct 7, 2020, 2:43:11 PM`), `Relative Effort`
 //!   (or `Training Load`); several headers repeat, and the first of each is read.
+//! - FIT activity files (Garmin, Wahoo, Hammerhead, ...; one file or a folder of them): each
+//!   session message's `training_stress_score` on its local start date (see `fit_file`).
 
 /// An export format of a daily CSV (`--format`, `format =` in a scenario).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -30,10 +32,12 @@ pub enum Format {
     GoldenCheetah,
     /// Strava's bulk-export activities file.
     Strava,
+    /// FIT activity files: a session's training stress score.
+    Fit,
 }
 
 /// The names `--format` and `format =` accept.
-pub const FORMAT_NAMES: [&str; 5] = ["intervals", "trainingpeaks", "goldencheetah", "strava", "auto"];
+pub const FORMAT_NAMES: [&str; 6] = ["intervals", "trainingpeaks", "goldencheetah", "strava", "fit", "auto"];
 
 /// Columns of time in zones: the first family with any time on a row is used (power before
 /// heart rate), zones 1 and 2 are the easy channel and zones 3 and up the hard one.
@@ -54,6 +58,7 @@ impl Format {
             "trainingpeaks" => Format::TrainingPeaks,
             "goldencheetah" => Format::GoldenCheetah,
             "strava" => Format::Strava,
+            "fit" => Format::Fit,
             _ => return None,
         })
     }
@@ -67,6 +72,7 @@ impl Format {
             Format::TrainingPeaks => "trainingpeaks",
             Format::GoldenCheetah => "goldencheetah",
             Format::Strava => "strava",
+            Format::Fit => "fit",
         }
     }
 
@@ -78,6 +84,7 @@ impl Format {
             Format::TrainingPeaks => "TrainingPeaks",
             Format::GoldenCheetah => "GoldenCheetah",
             Format::Strava => "Strava",
+            Format::Fit => "FIT",
         }
     }
 
@@ -101,7 +108,7 @@ impl Format {
     /// The date column (None for periodize's own, which takes `day` or `date`).
     pub fn date_column(self) -> Option<&'static str> {
         match self {
-            Format::Auto | Format::Periodize => None,
+            Format::Auto | Format::Periodize | Format::Fit => None,
             Format::Intervals => Some("start_date_local"),
             Format::TrainingPeaks => Some("WorkoutDay"),
             Format::GoldenCheetah => Some("date"),
@@ -117,6 +124,7 @@ impl Format {
             Format::TrainingPeaks => &["TSS"],
             Format::GoldenCheetah => &["BikeStress", "TSS"],
             Format::Strava => &["Relative Effort", "Training Load"],
+            Format::Fit => &["training_stress_score"],
         }
     }
 
@@ -128,6 +136,8 @@ impl Format {
             // Unambiguous by the year's place and width.
             Format::GoldenCheetah => &["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%y", "%d/%m/%Y"],
             Format::Strava => &["%b %d, %Y", "%Y-%m-%d"],
+            // Binary timestamps, no text dates.
+            Format::Fit => &[],
         }
     }
 

@@ -2,11 +2,14 @@
 //! optional `performance` column. Other columns are ignored, columns may come in any order, a
 //! missing day is a day of zero load, and several rows on one day (two activities) are summed.
 //! The load column may have another name (`TSS`, `TRIMP`, ...) when the caller says so.
+//! Platforms' exports are read as they come ([`Format`]), and FIT activity files (one, or a
+//! folder of them) as each session's training stress on its local date ([`parse_fit`]).
 
 use std::path::Path;
 
 use crate::io::{IoError as Error, Result};
 
+mod fit_file;
 mod formats;
 pub use formats::{FORMAT_NAMES, Format, ZoneColumns};
 
@@ -46,6 +49,9 @@ pub struct DailySeries {
     /// When the file has the label column: each day's first non-empty cell of it, with its
     /// line (empty otherwise).
     pub labels: Vec<Option<(String, u64)>>,
+    /// FIT files without a local time (no activity message's `local_timestamp`): their dates
+    /// are UTC.
+    pub utc_files: usize,
 }
 
 /// How to read a daily CSV.
@@ -77,14 +83,21 @@ impl DailySeries {
     /// empty loads read as 0, planned workouts skipped, rows without zone times.
     pub fn notes(&self) -> Vec<String> {
         let mut out = Vec::new();
+        let fit = self.format == Format::Fit;
         if self.merged > 0 {
-            out.push(format!("{} rows shared a day with an earlier row; their loads were summed", self.merged));
+            let what = if fit { "sessions shared a day with an earlier session" } else { "rows shared a day with an earlier row" };
+            out.push(format!("{} {what}; their loads were summed", self.merged));
         }
-        if self.empty_loads > 0 {
+        if self.empty_loads > 0 && fit {
+            out.push(format!("{} sessions have no training_stress_score; read as 0", self.empty_loads));
+        } else if self.empty_loads > 0 {
             out.push(format!("{} rows have an empty `{}`; read as 0", self.empty_loads, self.load_column));
         }
         if self.planned > 0 {
             out.push(format!("{} planned workouts (no `{}` after the last completed day) were skipped", self.planned, self.load_column));
+        }
+        if self.utc_files > 0 {
+            out.push(format!("{} of the FIT files have no local time (activity.local_timestamp); their sessions are dated in UTC", self.utc_files));
         }
         if self.unzoned > 0 {
             out.push(format!("{} rows with load have no time in zones; their load counts as hard", self.unzoned));
@@ -119,10 +132,24 @@ pub fn read_daily(path: &Path, with_performance: bool) -> Result<DailySeries> {
     read_daily_with(path, &ReadOptions { with_performance, ..Default::default() })
 }
 
-/// Read a daily CSV with options.
+/// Read a daily CSV (or export) with options; a FIT file, or a folder of FIT files, is read as
+/// its sessions' training stress ([`Format::Fit`], recognised by its header with `auto`).
 pub fn read_daily_with(path: &Path, opts: &ReadOptions<'_>) -> Result<DailySeries> {
-    let text = crate::io::read_input(path)?;
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) && matches!(opts.format, Format::Auto | Format::Fit) {
+        return fit_file::read(path, None, opts);
+    }
+    let bytes = crate::io::read_input_bytes(path)?;
+    if opts.format == Format::Fit || (opts.format == Format::Auto && fit_file::is_fit(&bytes)) {
+        return fit_file::read(path, Some(&bytes), opts);
+    }
+    let text = crate::io::utf8_text(bytes, path)?;
     parse_daily_with(&text, path, opts)
+}
+
+/// Parse a FIT file's bytes as a daily series of its sessions' training stress; `path` only
+/// names the source in errors.
+pub fn parse_fit(bytes: &[u8], path: &Path, opts: &ReadOptions<'_>) -> Result<DailySeries> {
+    fit_file::read(path, Some(bytes), opts)
 }
 
 /// Parse daily CSV text; `path` only names the source in errors.
@@ -155,7 +182,14 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
     let (day_col, dated, date_name) = match (opts.date_column.or(format.date_column()), col("day")?, col("date")?) {
         (Some(name), _, _) => match col(name)? {
             Some(c) => (c, true, name),
-            None => return Err(Error::data(path, 1, name, format!("missing column: expected a `{name}` column ({} dates), found {}", format.platform(), list(&headers)))),
+            None => {
+                // A file from another platform than the one named: say which it looks like.
+                let hint = match Format::detect(headers.iter()) {
+                    f if f != format && f != Format::Periodize => format!("; this header looks like a {} export (--format {f}, format = \"{f}\")", f.platform()),
+                    _ => String::new(),
+                };
+                return Err(Error::data(path, 1, name, format!("missing column: expected a `{name}` column ({} dates), found {}{hint}", format.platform(), list(&headers))));
+            }
         },
         (None, Some(_), Some(_)) => return Err(Error::data(path, 1, "day", "both a `day` and a `date` column: keep one, so the days are not ambiguous")),
         (None, Some(c), _) => (c, false, "day"),
@@ -315,7 +349,7 @@ pub fn parse_daily_with(text: &str, path: &Path, opts: &ReadOptions<'_>) -> Resu
     }
     let first_date = dated.then_some(first);
     let first_day = if dated { 0 } else { first };
-    Ok(DailySeries { first_day, first_date, load, easy, performance, merged, format, load_column: load_name.to_string(), empty_loads, planned, unzoned, labels })
+    Ok(DailySeries { first_day, first_date, load, easy, performance, merged, format, load_column: load_name.to_string(), empty_loads, planned, unzoned, labels, utc_files: 0 })
 }
 
 /// One row as read, before the rows are sorted and merged into days.
