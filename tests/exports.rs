@@ -366,3 +366,91 @@ fn race_week_rules_warn_with_the_day_and_the_rule() {
     assert!(err.contains(&format!("fitness (the coaches' chart, 42 days) rises by {ramp:.1} in the 7 days to day")) && err.contains("above plan.max_ramp = 5"), "{ramp}: {err}");
     assert!(!validate("f.toml", &format!("{base}max_ramp = {}\n", ramp + 0.1)).contains("max_ramp"));
 }
+
+/// Copy a folder's files into `to` (the garmin fixture, for scenarios that read it by a relative path).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn a_folder_of_garmin_fit_files_loads_as_the_athletes_days_on_local_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plain = write(d, "plain.csv", &plain_days());
+    let (code, want, err) = simulate(&plain, &[]);
+    assert_eq!(code, 0, "{err}");
+    // One file per activity from a watch at UTC+9: the morning sessions start on the previous
+    // day in UTC, so only the device's local time gives the days of DAYS.
+    for f in [&[][..], &["--format", "fit"][..], &["--format", "auto"][..]] {
+        let (code, got, err) = simulate(&fixture("garmin"), f);
+        assert_eq!(code, 0, "{f:?}: {err}");
+        assert_eq!(got, want, "{f:?}");
+        assert!(err.contains("1 sessions have no training_stress_score; read as 0"), "{err}");
+        assert!(err.contains("2 sessions shared a day"), "{err}");
+        assert!(!err.contains("UTC"), "{err}");
+    }
+    // One file: the evening key session alone (local 2026-12-01 18:20, 85 TSS).
+    let (code, got, err) = simulate(&fixture("garmin/2026-12-01-182000.fit"), &[]);
+    assert_eq!(code, 0, "{err}");
+    let row: Vec<&str> = got.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!((row[1], row[5], got.lines().count()), ("85", "2026-12-01", 2), "{got}");
+    // Without the activity's local time the date is UTC's, and the note says so.
+    let (code, got, err) = simulate(&fixture("garmin-no-local-time.fit"), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(got.lines().nth(1).unwrap().starts_with("0,55.5,") && got.lines().nth(1).unwrap().ends_with(",2026-12-20"), "{got}");
+    assert!(err.contains("have no local time") && err.contains("dated in UTC"), "{err}");
+    // As a history: the folder is the athlete's days, so the run equals the plain file's.
+    copy_dir(&fixture("garmin"), &d.join("garmin"));
+    let out = |name: &str| d.join(name).to_str().unwrap().to_string();
+    let (code, _, err) = run(&["run", scenario(d, "plain.csv", "").to_str().unwrap(), "--out", &out("plain")]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&["run", scenario(d, "garmin", "").to_str().unwrap(), "--out", &out("garmin-run")]);
+    assert_eq!(code, 0, "{err}");
+    let summary = |n: &str| std::fs::read_to_string(d.join(n).join("summary.csv")).unwrap();
+    assert_eq!(summary("garmin-run"), summary("plain"));
+}
+
+#[test]
+fn fit_files_that_cannot_give_a_load_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let refused = |loads: &Path, extra: &[&str], what: &str| {
+        let (code, out, err) = simulate(loads, extra);
+        assert_eq!((code, out.as_str()), (2, ""), "{}: {err}", loads.display());
+        assert!(err.contains(what), "{what}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    };
+    // The strength session has no training stress score: a file of only that is no load.
+    refused(&fixture("garmin/2026-12-01-193000.fit"), &[], "no session has a training_stress_score");
+    // A damaged byte in the data: the file's CRC no longer holds.
+    let mut bytes = std::fs::read(fixture("garmin/2026-12-01-182000.fit")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x5a;
+    std::fs::write(d.join("bad.fit"), &bytes).unwrap();
+    refused(&d.join("bad.fit"), &[], "damaged");
+    // Truncated: cut in the middle of a message.
+    std::fs::write(d.join("short.fit"), &std::fs::read(fixture("garmin/2026-12-01-182000.fit")).unwrap()[..40]).unwrap();
+    refused(&d.join("short.fit"), &[], "FIT: ");
+    // A CSV given as FIT, and FIT options that do not apply.
+    refused(&fixture("strava-activities.csv"), &["--format", "fit"], "not a FIT file");
+    refused(&fixture("garmin"), &["--channels", "zones"], "--channels zones does not apply");
+    refused(&fixture("garmin"), &["--date-column", "when"], "does not apply");
+    // A folder without FIT files.
+    std::fs::create_dir(d.join("empty")).unwrap();
+    refused(&d.join("empty"), &[], "without .fit files");
+    // fit needs performance tests, which a FIT file does not hold.
+    let (code, _, err) = run(&["fit", "--model", "banister", "--data", fixture("garmin/2026-12-01-182000.fit").to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no performance tests"), "{err}");
+}
+
+#[test]
+fn a_wrong_format_names_the_export_the_header_looks_like() {
+    let (code, _, err) = simulate(&fixture("strava-activities.csv"), &["--format", "intervals"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("looks like a Strava export") && err.contains("--format strava"), "{err}");
+}

@@ -103,4 +103,63 @@ def strava():
         rows.append(cells)
     write("strava-activities.csv", header, rows)
 
-intervals(); trainingpeaks(); goldencheetah(); strava()
+# FIT (Garmin's activity files, as "Export Original" gives them): the protocol's 14-byte header
+# with its CRC, definition and data messages little-endian, the file's CRC last (FIT SDK,
+# "FIT Protocol", sections 3.3-3.4; the CRC is the SDK's FitCRC_Get16).
+FIT_EPOCH = datetime.datetime(1989, 12, 31, tzinfo=datetime.timezone.utc)
+CRC_TABLE = [0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401,
+             0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400]
+
+def fit_crc(data, crc=0):
+    for byte in data:
+        for nibble in (byte & 0xF, byte >> 4):
+            tmp = CRC_TABLE[crc & 0xF]
+            crc = ((crc >> 4) & 0x0FFF) ^ tmp ^ CRC_TABLE[nibble]
+    return crc
+
+# base types: enum 0x00, uint16 0x84, uint32 0x86, uint32z 0x8C
+def fit_message(local, mesg, fields):
+    """A definition message and one data message: fields = [(number, base type, size, value)]."""
+    import struct
+    fmt = {0x00: "B", 0x84: "H", 0x86: "I", 0x8C: "I"}
+    d = bytes([0x40 | local, 0, 0]) + struct.pack("<HB", mesg, len(fields))
+    d += b"".join(bytes([n, size, bt]) for n, bt, size, _ in fields)
+    return d + bytes([local]) + b"".join(struct.pack("<" + fmt[bt], v) for n, bt, size, v in fields)
+
+def fit_file(name, sessions, tz_hours, local_time=True):
+    """sessions = [(local datetime, tss or None, sport)]; tz_hours = the device's UTC offset."""
+    import struct
+    tz = datetime.timedelta(hours=tz_hours)
+    secs = lambda local: int((local - tz).replace(tzinfo=datetime.timezone.utc).timestamp() - FIT_EPOCH.timestamp())
+    first = secs(sessions[0][0])
+    body = fit_message(0, 0, [(0, 0x00, 1, 4), (1, 0x84, 2, 1), (3, 0x8C, 4, 3_950_112_345), (4, 0x86, 4, first)])
+    end = first
+    for start, tss, sport in sessions:
+        t0 = secs(start)
+        end = t0 + 3600
+        # training_stress_score (35) is uint16 with scale 10; 0xFFFF is the protocol's invalid value
+        fields = [(253, 0x86, 4, end), (2, 0x86, 4, t0), (5, 0x00, 1, sport), (7, 0x86, 4, 3_600_000),
+                  (35, 0x84, 2, 0xFFFF if tss is None else round(tss * 10))]
+        body += fit_message(1, 18, fields)
+    if local_time:
+        body += fit_message(2, 34, [(253, 0x86, 4, end), (0, 0x86, 4, 3_600_000 * len(sessions)), (1, 0x84, 2, len(sessions)),
+                                    (2, 0x00, 1, 0), (3, 0x00, 1, 26), (4, 0x00, 1, 1), (5, 0x86, 4, end + int(tz.total_seconds()))])
+    head = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
+    head += struct.pack("<H", fit_crc(head))
+    data = head + body
+    with open(name, "wb") as f:
+        f.write(data + struct.pack("<H", fit_crc(data)))
+
+def garmin():
+    """One FIT file per activity in garmin/, from a watch set to Tokyo time (UTC+9): the
+    morning sessions start on the previous day in UTC, so only the local date puts them right."""
+    import os
+    os.makedirs("garmin", exist_ok=True)
+    sport = {"Run": 1, "Ride": 2, "WeightTraining": 10}
+    for d, t, title, load, zones, kind in ACTS:
+        local = datetime.datetime.fromisoformat(f"{d}T{t}")
+        fit_file(f"garmin/{d}-{t.replace(':', '')}.fit", [(local, load, sport[kind])], 9)
+    # A watch without a time zone setting writes no local time: its dates are UTC.
+    fit_file("garmin-no-local-time.fit", [(datetime.datetime(2026, 12, 20, 23, 30), 55.5, 1)], 0, local_time=False)
+
+intervals(); trainingpeaks(); goldencheetah(); strava(); garmin()
