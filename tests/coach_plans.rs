@@ -248,7 +248,7 @@ fn csv_imports_sum_a_days_rows_and_read_other_load_columns_and_date_formats() {
     let out = dir.path().join("sim.csv");
     let (code, _, err) = run(&["simulate", "--model", "pmc", "--loads", f.to_str().unwrap(), "--load-column", "TSS", "--date-format", "%d/%m/%Y", "-o", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("1 rows shared a day") && err.contains("summed"), "{err}");
+    assert!(err.contains("1 row shared a day") && err.contains("summed"), "{err}");
     let text = std::fs::read_to_string(&out).unwrap();
     let loads: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
     assert_eq!(loads, ["80", "0", "100"]);
@@ -269,7 +269,7 @@ fn csv_imports_sum_a_days_rows_and_read_other_load_columns_and_date_formats() {
     assert_eq!(code, 0, "{err}");
     let loads: Vec<&str> = out.lines().skip(1).map(|l| l.split(',').nth(5).unwrap()).collect();
     assert_eq!(loads, ["15", "20", "0"]);
-    assert!(err.contains("1 rows shared a day"), "{err}");
+    assert!(err.contains("1 row shared a day"), "{err}");
 }
 
 #[test]

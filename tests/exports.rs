@@ -116,7 +116,7 @@ fn zones_split_each_days_load_in_proportion_to_time_in_zones() {
     let rows = |t: &str| -> Vec<Vec<f64>> { t.lines().skip(1).map(|l| l.split(',').filter(|x| !x.contains('-')).map(|x| x.parse().unwrap()).collect()).collect() };
     for file in ["intervals-activities.csv", "trainingpeaks-workouts.csv"] {
         let (got, err) = two(&fixture(file), &["--channels", "zones"]);
-        assert!(err.contains("1 rows with load have no time in zones"), "{file}: {err}");
+        assert!(err.contains("1 row with load has no time in zones"), "{file}: {err}");
         let (g, w) = (rows(&got), rows(&want));
         assert_eq!(g.len(), w.len());
         for (a, b) in g.iter().zip(&w) {
@@ -389,7 +389,7 @@ fn a_folder_of_garmin_fit_files_loads_as_the_athletes_days_on_local_dates() {
         let (code, got, err) = simulate(&fixture("garmin"), f);
         assert_eq!(code, 0, "{f:?}: {err}");
         assert_eq!(got, want, "{f:?}");
-        assert!(err.contains("1 sessions have no training_stress_score; read as 0"), "{err}");
+        assert!(err.contains("1 session has no training_stress_score; read as 0"), "{err}");
         assert!(err.contains("2 sessions shared a day"), "{err}");
         assert!(!err.contains("UTC"), "{err}");
     }
@@ -402,7 +402,7 @@ fn a_folder_of_garmin_fit_files_loads_as_the_athletes_days_on_local_dates() {
     let (code, got, err) = simulate(&fixture("garmin-no-local-time.fit"), &[]);
     assert_eq!(code, 0, "{err}");
     assert!(got.lines().nth(1).unwrap().starts_with("0,55.5,") && got.lines().nth(1).unwrap().ends_with(",2026-12-20"), "{got}");
-    assert!(err.contains("have no local time") && err.contains("dated in UTC"), "{err}");
+    assert!(err.contains("1 of the FIT files has no local time") && err.contains("dated in UTC"), "{err}");
     // As a history: the folder is the athlete's days, so the run equals the plain file's.
     copy_dir(&fixture("garmin"), &d.join("garmin"));
     let out = |name: &str| d.join(name).to_str().unwrap().to_string();
@@ -431,10 +431,19 @@ fn fit_files_that_cannot_give_a_load_are_refused_with_the_reason() {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x5a;
     std::fs::write(d.join("bad.fit"), &bytes).unwrap();
-    refused(&d.join("bad.fit"), &[], "damaged");
+    refused(&d.join("bad.fit"), &[], "damaged at byte 0: the CRC value of its");
     // Truncated: cut in the middle of a message.
     std::fs::write(d.join("short.fit"), &std::fs::read(fixture("garmin/2026-12-01-182000.fit")).unwrap()[..40]).unwrap();
-    refused(&d.join("short.fit"), &[], "FIT: ");
+    refused(&d.join("short.fit"), &[], "FIT: truncated: the header at byte 0 announces");
+    // Two files chained in one (as some devices write) are both read; bytes after the last are refused.
+    let (a, b) = (std::fs::read(fixture("garmin/2026-11-30-070512.fit")).unwrap(), std::fs::read(fixture("garmin/2026-12-01-182000.fit")).unwrap());
+    std::fs::write(d.join("chained.fit"), [a.as_slice(), b.as_slice()].concat()).unwrap();
+    let (code, got, err) = simulate(&d.join("chained.fit"), &[]);
+    assert_eq!(code, 0, "{err}");
+    let loads: Vec<&str> = got.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(loads, ["45", "85"], "{got}");
+    std::fs::write(d.join("tail.fit"), [a.as_slice(), b"junk"].concat()).unwrap();
+    refused(&d.join("tail.fit"), &[], &format!("damaged at byte {}: 4 bytes after the FIT data are not a FIT file", a.len()));
     // A CSV given as FIT, and FIT options that do not apply.
     refused(&fixture("strava-activities.csv"), &["--format", "fit"], "not a FIT file");
     refused(&fixture("garmin"), &["--channels", "zones"], "--channels zones does not apply");

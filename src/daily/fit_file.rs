@@ -55,17 +55,67 @@ fn bad(path: &Path, message: impl std::fmt::Display) -> Error {
 }
 
 /// Decode the raw messages of a file (chained files included) and pick the sessions.
-fn decode(bytes: &[u8], path: &Path) -> Result<FileRead> {
-    if !is_fit(bytes) {
-        return Err(bad(path, "not a FIT file (no `.FIT` signature in its header); for a CSV export give its --format"));
+/// The FIT CRC-16 (the FIT SDK's nibble table), over `data`.
+fn crc16(data: &[u8]) -> u16 {
+    const TABLE: [u16; 16] = [0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400];
+    let mut crc = 0u16;
+    for &b in data {
+        for nibble in [b & 0xF, b >> 4] {
+            let t = TABLE[(crc & 0xF) as usize];
+            crc = ((crc >> 4) & 0x0FFF) ^ t ^ TABLE[nibble as usize];
+        }
     }
+    crc
+}
+
+/// The FIT files in `bytes` (one, or several chained, as some devices write), each checked
+/// before the decoder sees it: a header (12 or 14 bytes, `.FIT`), as many bytes as it announces,
+/// and the header's and the file's CRCs. The decoder is then never given an incomplete or
+/// damaged frame (fitparser 0.11 panics in debug builds, and prints to stderr, on some).
+fn frames<'a>(bytes: &'a [u8], path: &Path) -> Result<Vec<&'a [u8]>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        if !is_fit(rest) {
+            let what = if at == 0 { "not a FIT file (no `.FIT` signature in its header); for a CSV export give its --format".to_string() } else { format!("damaged at byte {at}: {} bytes after the FIT data are not a FIT file", rest.len()) };
+            return Err(bad(path, what));
+        }
+        let header = rest[0] as usize;
+        let total = header + u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize + 2;
+        if rest.len() < total {
+            return Err(bad(path, format!("truncated: the header at byte {at} announces {total} bytes, the file has {} (requires {} more bytes)", rest.len(), total - rest.len())));
+        }
+        if header == 14 && rest.len() >= 14 {
+            let stated = u16::from_le_bytes([rest[12], rest[13]]);
+            if stated != 0 && stated != crc16(&rest[..12]) {
+                return Err(bad(path, format!("damaged at byte {at}: the header's CRC does not hold")));
+            }
+        }
+        let frame = &rest[..total];
+        if crc16(&frame[..total - 2]) != u16::from_le_bytes([frame[total - 2], frame[total - 1]]) {
+            return Err(bad(path, format!("damaged at byte {at}: the CRC value of its {total} bytes does not hold")));
+        }
+        out.push(frame);
+        at += total;
+    }
+    Ok(out)
+}
+
+/// One checked FIT file's messages: each session's (start or end time, tss) into `sessions`, and
+/// the time zone offset from the activity's (timestamp, local_timestamp) into `offset`.
+fn decode_frame(frame: &[u8], first_byte: usize, path: &Path, sessions: &mut Vec<(Option<i64>, Option<f64>)>, offset: &mut Option<i64>) -> Result<()> {
     let mut proc = FitStreamProcessor::new();
-    // (start or end time, tss) per session, and (timestamp, local_timestamp) of the activity.
-    let mut raw_sessions: Vec<(Option<i64>, Option<f64>)> = Vec::new();
-    let mut offset: Option<i64> = None;
-    let mut input = bytes;
+    // Where the messages end and the CRC begins (`frames` checked that the frame holds both).
+    let end = frame.len() - 2;
+    let mut input = frame;
     while !input.is_empty() {
-        let at = bytes.len() - input.len();
+        let pos = frame.len() - input.len();
+        let at = first_byte + pos;
+        if pos > end {
+            // The decoder would read the rest as a chained file's header.
+            return Err(bad(path, format!("damaged at byte {at}: a message runs past the end of the file's data")));
+        }
         // fitparser returns errors for malformed input; a panic inside it must not end the
         // process either (a damaged file is a user's input, not a bug of theirs).
         let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| proc.deserialize_next(input)));
@@ -84,15 +134,26 @@ fn decode(bytes: &[u8], path: &Path) -> Result<FileRead> {
             18 => {
                 let start = fields.get(&2).or_else(|| fields.get(&253)).and_then(int);
                 let tss = fields.get(&35).and_then(number).map(|x| x / 10.0);
-                raw_sessions.push((start, tss));
+                sessions.push((start, tss));
             }
             34 => {
                 if let (Some(t), Some(local)) = (fields.get(&253).and_then(int), fields.get(&5).and_then(int)) {
-                    offset = Some(local - t).filter(|o| o.abs() <= MAX_OFFSET_S);
+                    *offset = Some(local - t).filter(|o| o.abs() <= MAX_OFFSET_S);
                 }
             }
             _ => {}
         }
+    }
+    Ok(())
+}
+
+fn decode(bytes: &[u8], path: &Path) -> Result<FileRead> {
+    let mut raw_sessions: Vec<(Option<i64>, Option<f64>)> = Vec::new();
+    let mut offset: Option<i64> = None;
+    let mut start = 0;
+    for frame in frames(bytes, path)? {
+        decode_frame(frame, start, path, &mut raw_sessions, &mut offset)?;
+        start += frame.len();
     }
     if raw_sessions.is_empty() {
         return Err(bad(path, "no session message: not an activity file (a course, workout or settings file?)"));

@@ -84,23 +84,26 @@ impl DailySeries {
     pub fn notes(&self) -> Vec<String> {
         let mut out = Vec::new();
         let fit = self.format == Format::Fit;
+        // "1 row has", "2 rows have".
+        let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         if self.merged > 0 {
-            let what = if fit { "sessions shared a day with an earlier session" } else { "rows shared a day with an earlier row" };
-            out.push(format!("{} {what}; their loads were summed", self.merged));
+            let what = if fit { n(self.merged, "session", "sessions") + " shared a day with an earlier session" } else { n(self.merged, "row", "rows") + " shared a day with an earlier row" };
+            out.push(format!("{what}; their loads were summed"));
         }
         if self.empty_loads > 0 && fit {
-            out.push(format!("{} sessions have no training_stress_score; read as 0", self.empty_loads));
+            out.push(format!("{} no training_stress_score; read as 0", n(self.empty_loads, "session has", "sessions have")));
         } else if self.empty_loads > 0 {
-            out.push(format!("{} rows have an empty `{}`; read as 0", self.empty_loads, self.load_column));
+            out.push(format!("{} an empty `{}`; read as 0", n(self.empty_loads, "row has", "rows have"), self.load_column));
         }
         if self.planned > 0 {
-            out.push(format!("{} planned workouts (no `{}` after the last completed day) were skipped", self.planned, self.load_column));
+            let were = if self.planned == 1 { "was" } else { "were" };
+            out.push(format!("{} (no `{}` after the last completed day) {were} skipped", n(self.planned, "planned workout", "planned workouts"), self.load_column));
         }
         if self.utc_files > 0 {
-            out.push(format!("{} of the FIT files have no local time (activity.local_timestamp); their sessions are dated in UTC", self.utc_files));
+            out.push(format!("{} no local time (activity.local_timestamp); their sessions are dated in UTC", n(self.utc_files, "of the FIT files has", "of the FIT files have")));
         }
         if self.unzoned > 0 {
-            out.push(format!("{} rows with load have no time in zones; their load counts as hard", self.unzoned));
+            out.push(format!("{} load {} no time in zones; their load counts as hard", n(self.unzoned, "row with", "rows with"), if self.unzoned == 1 { "has" } else { "have" }));
         }
         out
     }
