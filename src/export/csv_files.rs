@@ -7,6 +7,7 @@ use crate::population::rng;
 use crate::output::{AtomicFile, csv_writer, num};
 use crate::result::RunResult;
 use crate::scenario::{Row, Scenario};
+use std::path::Path;
 use crate::summary::{COLUMNS, METRICS, MetricColumns, Value};
 
 /// The summary.csv header: the row's name columns, then [`COLUMNS`].
@@ -44,15 +45,17 @@ fn key_header(sc: &Scenario) -> impl Iterator<Item = &str> {
     std::iter::once("variant").chain(sc.by_model().then_some("model")).chain(sc.sweep_paths.iter().map(String::as_str))
 }
 
-/// Write CSV records to an output file (through [`csv_writer`]).
-fn write_records<R: IntoIterator<Item: AsRef<[u8]>>>(f: &mut AtomicFile, records: impl IntoIterator<Item = R>) -> Result<()> {
-    let path = f.path().to_path_buf();
-    let io = |source: std::io::Error| Error::write(&path, source);
-    let mut w = csv_writer(f.writer());
+/// Write CSV records; a failure names `path`.
+fn write_records<W: std::io::Write, R: IntoIterator<Item: AsRef<[u8]>>>(w: &mut csv::Writer<W>, path: &Path, records: impl IntoIterator<Item = R>) -> Result<()> {
     for r in records {
-        w.write_record(r).map_err(|e| io(e.into()))?;
+        w.write_record(r).map_err(|e| Error::write(path, e.into()))?;
     }
-    w.flush().map_err(io)
+    Ok(())
+}
+
+/// Flush a CSV writer; a failure names `path`.
+fn finish<W: std::io::Write>(mut w: csv::Writer<W>, path: &Path) -> Result<()> {
+    w.flush().map_err(|e| Error::write(path, e))
 }
 
 /// summary.csv: one row per scenario row, the columns of [`COLUMNS`].
@@ -92,13 +95,15 @@ fn all_param_names(sc: &Scenario) -> Vec<&'static str> {
 /// athletes.csv: every athlete's metrics and parameters, row by row.
 pub struct AthletesCsv;
 
-impl Exporter for AthletesCsv {
-    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+impl AthletesCsv {
+    /// athletes.csv's text, written to `w` (needs [`crate::result::RunConfig::per_athlete`]); a write
+    /// failure names `path`.
+    pub fn to_writer(r: &RunResult<'_>, w: impl std::io::Write, path: &Path) -> Result<()> {
         let sc = r.scenario;
-        let mut f = AtomicFile::create(&cx.dir.join("athletes.csv"))?;
+        let mut w = csv_writer(w);
         let names = all_param_names(sc);
         let header = key_header(sc).chain(["athlete"]).chain(METRICS).chain(names.iter().copied());
-        write_records(&mut f, [header])?;
+        write_records(&mut w, path, [header])?;
         for (row, out) in sc.rows.iter().zip(&r.rows) {
             let Some(a) = out.athletes.as_ref() else {
                 return Err(Error::Failed("athletes.csv needs the run's per-athlete metrics (RunConfig::per_athlete)".into()));
@@ -108,7 +113,8 @@ impl Exporter for AthletesCsv {
             let cols: Vec<Option<usize>> = names.iter().map(|n| row.model.params.iter().position(|(p, _)| p == n)).collect();
             let m = &a.metrics;
             write_records(
-                &mut f,
+                &mut w,
+                path,
                 (0..m.len()).map(|i| {
                     let mut rec = key.clone();
                     rec.push(i.to_string());
@@ -121,6 +127,15 @@ impl Exporter for AthletesCsv {
                 }),
             )?;
         }
+        finish(w, path)
+    }
+}
+
+impl Exporter for AthletesCsv {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        let path = cx.dir.join("athletes.csv");
+        let mut f = AtomicFile::create(&path)?;
+        Self::to_writer(r, f.writer(), &path)?;
         Ok(vec![f])
     }
 }
@@ -128,32 +143,44 @@ impl Exporter for AthletesCsv {
 /// daily.csv: per-day means and quantiles of every row.
 pub struct DailyCsv;
 
-impl Exporter for DailyCsv {
-    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+impl DailyCsv {
+    /// daily.csv's text, written to `w` (needs [`crate::result::RunConfig::daily`]); a write failure
+    /// names `path`.
+    pub fn to_writer(r: &RunResult<'_>, w: impl std::io::Write, path: &Path) -> Result<()> {
         let sc = r.scenario;
-        let mut f = AtomicFile::create(&cx.dir.join("daily.csv"))?;
+        let mut w = csv_writer(w);
         // A date column when a row's plan has a start date.
         let dated = sc.rows.iter().any(|r| r.plan.start_date().is_some());
         let date = if dated { &["day", "date"][..] } else { &["day"] };
         let stats = ["perf_mean", "perf_p05", "perf_p50", "perf_p95", "fitness_mean", "fatigue_mean", "load_mean", "race_day"];
         let header = key_header(sc).chain(date.iter().copied()).chain(stats);
-        write_records(&mut f, [header])?;
+        write_records(&mut w, path, [header])?;
         for (row, out) in sc.rows.iter().zip(&r.rows) {
             let Some(d) = out.daily.as_ref() else {
                 return Err(Error::Failed("daily.csv needs the run's per-day aggregates (RunConfig::daily)".into()));
             };
             let start = dated.then(|| row.plan.start_date());
-            write_daily(&mut f, &keyed_cells(sc, row), start, d, out.summary.plan_days)?;
+            write_daily(&mut w, path, &keyed_cells(sc, row), start, d, out.summary.plan_days)?;
         }
+        finish(w, path)
+    }
+}
+
+impl Exporter for DailyCsv {
+    fn write(&self, r: &RunResult<'_>, cx: &Context<'_>) -> Result<Vec<AtomicFile>> {
+        let path = cx.dir.join("daily.csv");
+        let mut f = AtomicFile::create(&path)?;
+        Self::to_writer(r, f.writer(), &path)?;
         Ok(vec![f])
     }
 }
 
 /// A row's days in daily.csv; `start`: Some when the file has a date column (the row's start
 /// date, if it has one).
-fn write_daily(f: &mut AtomicFile, key: &[String], start: Option<Option<i64>>, d: &DailyRow, plan_days: usize) -> Result<()> {
+fn write_daily<W: std::io::Write>(w: &mut csv::Writer<W>, path: &Path, key: &[String], start: Option<Option<i64>>, d: &DailyRow, plan_days: usize) -> Result<()> {
     write_records(
-        f,
+        w,
+        path,
         (0..d.perf_mean.len()).map(|day| {
             let q = d.perf_q[day];
             let mut rec = key.to_vec();

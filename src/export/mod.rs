@@ -250,6 +250,31 @@ fn write_run_shown(sc: &Scenario, out: &Path, shown: &Path, opts: &RunOptions) -
     Ok(RunReport { rows: r.rows.len(), out_dir: out.to_path_buf(), files, verdict, warnings: r.warnings.iter().map(|w| format!("{} ({})", w.message, w.kind)).collect(), line: r.line(shown) })
 }
 
+/// Write a result a program already holds (from [`crate::result::run`]) into `out` as one set, as
+/// [`run_to_dir`] does: staged under the folder's lock, the manifest last, an earlier set's files
+/// replaced. Writes athletes.csv and daily.csv when the result kept them. Returns the files.
+pub fn write_result(r: &RunResult<'_>, out: &Path, command_line: &[String]) -> Result<Vec<PathBuf>> {
+    let opts = ExportOptions {
+        per_athlete: r.rows.iter().all(|o| o.athletes.is_some()),
+        daily: r.rows.iter().all(|o| o.daily.is_some()),
+        command_line: command_line.to_vec(),
+        ..Default::default()
+    };
+    let staging = crate::output::Staging::new(out)?;
+    let written = write_set(r, staging.path(), &opts)?;
+    let names: Vec<String> = written.files.iter().filter_map(|f| file_name(f)).collect();
+    staging.commit(&names)?;
+    Ok(names.iter().map(|n| out.join(n)).collect())
+}
+
+/// The manifest of a result that has not been written (no files, no checksums): what was run,
+/// how, with which seed, and its warnings.
+pub fn manifest(r: &RunResult<'_>, command_line: &[String]) -> serde_json::Value {
+    let created_utc = crate::output::utc_now();
+    let cx = Context { dir: Path::new(""), charts: &[], extra_charts: &[], command_line, created_utc: &created_utc, files: &[], sha256: &[], who_wins: &[], who_wins_lines: &[] };
+    Manifest::json(r, &cx)
+}
+
 /// Run a validated scenario and write its results into `out` as one set: every file is written
 /// into a staging folder inside `out` (under the folder's lock) and moved into place when all are
 /// complete, the manifest last; files an earlier run listed in its manifest that this run does not
