@@ -5,19 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use periodize::daily::{ReadOptions, parse_fit};
-
-fn crc16(data: &[u8]) -> u16 {
-    const TABLE: [u16; 16] = [0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400];
-    let mut crc = 0u16;
-    for &b in data {
-        for nibble in [b & 0xF, b >> 4] {
-            let t = TABLE[(crc & 0xF) as usize];
-            crc = ((crc >> 4) & 0x0FFF) ^ t ^ TABLE[nibble as usize];
-        }
-    }
-    crc
-}
+use periodize::daily::{ReadOptions, fit_crc16 as crc16, parse_fit};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else { return };

@@ -55,8 +55,9 @@ fn bad(path: &Path, message: impl std::fmt::Display) -> Error {
 }
 
 /// Decode the raw messages of a file (chained files included) and pick the sessions.
-/// The FIT CRC-16 (the FIT SDK's nibble table), over `data`.
-fn crc16(data: &[u8]) -> u16 {
+/// The FIT CRC-16 (the FIT SDK's nibble table), over `data`: a file's last two bytes hold it
+/// (little-endian) over every byte before them, a 14-byte header's last two over its first 12.
+pub fn crc16(data: &[u8]) -> u16 {
     const TABLE: [u16; 16] = [0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400];
     let mut crc = 0u16;
     for &b in data {

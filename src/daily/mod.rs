@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::io::{IoError as Error, Result};
 
 mod fit_file;
+pub use fit_file::crc16 as fit_crc16;
 mod formats;
 pub use formats::{FORMAT_NAMES, Format, ZoneColumns};
 
