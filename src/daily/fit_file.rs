@@ -54,7 +54,6 @@ fn bad(path: &Path, message: impl std::fmt::Display) -> Error {
     Error::Usage(format!("{}: FIT: {message}", path.display()))
 }
 
-/// Decode the raw messages of a file (chained files included) and pick the sessions.
 /// The FIT CRC-16 (the FIT SDK's nibble table), over `data`: a file's last two bytes hold it
 /// (little-endian) over every byte before them, a 14-byte header's last two over its first 12.
 pub fn crc16(data: &[u8]) -> u16 {
@@ -148,6 +147,7 @@ fn decode_frame(frame: &[u8], first_byte: usize, path: &Path, sessions: &mut Vec
     Ok(())
 }
 
+/// Decode the raw messages of a file (chained files included) and pick the sessions.
 fn decode(bytes: &[u8], path: &Path) -> Result<FileRead> {
     let mut raw_sessions: Vec<(Option<i64>, Option<f64>)> = Vec::new();
     let mut offset: Option<i64> = None;
@@ -221,7 +221,7 @@ pub(super) fn read(path: &Path, bytes: Option<&[u8]>, opts: &ReadOptions<'_>) ->
     check_options(path, opts)?;
     let mut reads = Vec::new();
     match bytes {
-        Some(b) => reads.push((path.to_path_buf(), decode(b, path)?)),
+        Some(b) => reads.push(decode(b, path)?),
         None => {
             let rerr = |source| Error::Read { path: path.to_path_buf(), source };
             let mut files: Vec<_> = std::fs::read_dir(path)
@@ -237,9 +237,7 @@ pub(super) fn read(path: &Path, bytes: Option<&[u8]>, opts: &ReadOptions<'_>) ->
                 return Err(Error::Usage(format!("{}: {} FIT files; at most {MAX_FILES} are read from one folder", path.display(), files.len())));
             }
             for f in files {
-                let b = crate::io::read_input_bytes(&f)?;
-                let r = decode(&b, &f)?;
-                reads.push((f, r));
+                reads.push(decode(&crate::io::read_input_bytes(&f)?, &f)?);
             }
         }
     }
@@ -247,8 +245,8 @@ pub(super) fn read(path: &Path, bytes: Option<&[u8]>, opts: &ReadOptions<'_>) ->
 }
 
 /// The daily series of the files' sessions.
-fn series(path: &Path, reads: &[(std::path::PathBuf, FileRead)]) -> Result<DailySeries> {
-    let all: Vec<Session> = reads.iter().flat_map(|(_, r)| r.sessions.iter().copied()).collect();
+fn series(path: &Path, reads: &[FileRead]) -> Result<DailySeries> {
+    let all: Vec<Session> = reads.iter().flat_map(|r| r.sessions.iter().copied()).collect();
     if all.iter().all(|s| s.tss.is_none()) {
         return Err(bad(path, format!(
             "no session has a training_stress_score (field 35 of the session message) in {}; devices write it only with a power meter and FTP (or a pace/heart-rate stress model) set; export the activities as CSV from intervals.icu, TrainingPeaks or GoldenCheetah instead",
@@ -271,7 +269,7 @@ fn series(path: &Path, reads: &[(std::path::PathBuf, FileRead)]) -> Result<Daily
         }
         load[i] += s.tss.unwrap_or(0.0);
     }
-    let utc = reads.iter().filter(|(_, r)| r.utc).count();
+    let utc = reads.iter().filter(|r| r.utc).count();
     Ok(DailySeries {
         first_day: 0,
         first_date: Some(first),
