@@ -39,6 +39,9 @@ pub enum Command {
     /// Search the plan values named in the scenario's `[optimize]` table for the best objective,
     /// then check the optimum out of sample (fresh seed, more athletes).
     Optimize(OptimizeArgs),
+    /// Merge the parts of a sharded run (`run --shard I/N`) into the result set the unsharded run
+    /// writes, byte for byte (the manifest records the parts).
+    Merge(MergeArgs),
     /// Where a verdict flips: sweep one scenario value (`--param PATH`) over a range with the
     /// same athletes, and find by bisection where each comparison's mean difference crosses 0
     /// and +-swc.
@@ -318,6 +321,28 @@ pub struct RunArgs {
     /// 16 GiB.
     #[arg(long, value_parser = parse_positive, default_value_t = periodize::export::MAX_OUTPUT_BYTES)]
     pub max_output_bytes: f64,
+    /// Run only part I of N (from 1) of the work (rows x blocks of 1024 athletes) and write it
+    /// into --out as a part; `periodize merge` makes the whole set from all N parts. `auto`: the
+    /// Slurm job array's task (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT).
+    #[arg(long, value_name = "I/N|auto", value_parser = periodize::export::Shard::parse)]
+    pub shard: Option<periodize::export::Shard>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The parts' folders (each written by `periodize run --shard I/N --out PART`), in any order.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// Output folder for the merged result set.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The scenario file, when it is no longer at the path the parts recorded (it must be the
+    /// same file: its SHA-256 is checked).
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -423,16 +448,22 @@ pub fn run(cli: Cli) -> Result<()> {
                     extra_charts: Vec::new(),
                     max_output_bytes: Some(a.max_output_bytes),
                     who_wins: a.who_wins,
+                    parts: Vec::new(),
                 },
             };
+            if let Some(shard) = a.shard {
+                let part = periodize::export::write_part(&sc, &a.out, &opts, shard)?;
+                periodize::output::note(format_args!("{}", part.line));
+                return Ok(());
+            }
             let report = periodize::export::run_to_dir(&sc, &a.out, &opts)?;
-            for line in &report.verdict {
-                periodize::output::note(format_args!("{line}"));
-            }
-            for w in &report.warnings {
-                periodize::output::note(format_args!("warning: {w}"));
-            }
-            periodize::output::note(format_args!("{}", report.line));
+            report_run(&report);
+            Ok(())
+        }
+        Command::Merge(a) => {
+            let opts = periodize::export::MergeOptions { scenario: a.scenario, threads: a.threads.map(|n| n as usize), command_line: std::env::args().collect() };
+            let report = periodize::export::merge(&a.parts, &a.out, &opts)?;
+            report_run(&report);
             Ok(())
         }
         Command::Fit(a) => fit(a),
@@ -560,6 +591,17 @@ fn load_scenario(path: &std::path::Path) -> Result<periodize::scenario::Scenario
         periodize::output::note(format_args!("warning: {w}"));
     }
     Ok(sc)
+}
+
+/// The verdict, warnings and closing line of a run or merge, on stderr.
+fn report_run(report: &periodize::export::RunReport) {
+    for line in &report.verdict {
+        periodize::output::note(format_args!("{line}"));
+    }
+    for w in &report.warnings {
+        periodize::output::note(format_args!("warning: {w}"));
+    }
+    periodize::output::note(format_args!("{}", report.line));
 }
 
 /// `periodize init`: the template, never over an existing file (`-`: to stdout).

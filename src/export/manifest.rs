@@ -12,7 +12,7 @@ impl Manifest {
     /// The manifest's JSON.
     pub fn json(r: &RunResult<'_>, cx: &Context<'_>) -> serde_json::Value {
         let sc = r.scenario;
-        serde_json::json!({
+        let mut json = serde_json::json!({
             "periodize_version": env!("CARGO_PKG_VERSION"),
             "git_commit": option_env!("PERIODIZE_GIT_COMMIT"),
             "created_utc": cx.created_utc,
@@ -30,7 +30,13 @@ impl Manifest {
             "warnings": r.warnings,
             "files": cx.files,
             "sha256": cx.sha256.iter().map(|(n, h)| (n.clone(), serde_json::Value::String(h.clone()))).collect::<serde_json::Map<_, _>>(),
-        })
+        });
+        if !cx.parts.is_empty()
+            && let Some(m) = json.as_object_mut()
+        {
+            m.insert("parts".into(), cx.parts.into());
+        }
+        json
     }
 }
 

@@ -9,11 +9,13 @@
 
 mod csv_files;
 mod manifest;
+mod shard;
 
 use std::path::{Path, PathBuf};
 
 pub use csv_files::{AthletesCsv, DailyCsv, SummaryCsv, VERDICTS_HEADER, VerdictsCsv, WhoWinsCsv, summary_header};
 pub use manifest::Manifest;
+pub use shard::{MAX_SHARDS, MergeOptions, PartReport, Parts, Shard, merge, units, write_part};
 
 use crate::error::{Error, Result};
 use crate::output::AtomicFile;
@@ -44,6 +46,8 @@ pub struct Context<'a> {
     pub who_wins: &'a [crate::result::who_wins::WhoWins],
     /// See `who_wins`.
     pub who_wins_lines: &'a [String],
+    /// The parts a merged set was made from (`periodize merge`; empty otherwise).
+    pub parts: &'a [serde_json::Value],
 }
 
 /// One output format: writes its files (under temporary names, committed by the caller) from a
@@ -94,6 +98,8 @@ pub struct ExportOptions {
     pub max_output_bytes: Option<f64>,
     /// Also write who_wins.csv (`run --who-wins`): keeps every athlete of every row in memory.
     pub who_wins: bool,
+    /// The parts a merged set is made from, recorded in its manifest (`periodize merge`).
+    pub parts: Vec<serde_json::Value>,
 }
 
 /// The most bytes a result set is estimated to take unless told otherwise: 16 GiB.
@@ -171,7 +177,7 @@ pub fn write_set(r: &RunResult<'_>, dir: &Path, opts: &ExportOptions) -> Result<
     let created_utc = crate::output::utc_now();
     let who = if opts.who_wins { crate::result::who_wins::who_wins(r) } else { Vec::new() };
     let who_lines = crate::result::who_wins::sentences(&who);
-    let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[], sha256: &[], who_wins: &who, who_wins_lines: &who_lines };
+    let mut cx = Context { dir, charts: &charts, extra_charts: &opts.extra_charts, command_line: &opts.command_line, created_utc: &created_utc, files: &[], sha256: &[], who_wins: &who, who_wins_lines: &who_lines, parts: &opts.parts };
     let mut written = Vec::new();
     for e in exporters(opts) {
         written.extend(e.write(r, &cx)?);
@@ -271,7 +277,7 @@ pub fn write_result(r: &RunResult<'_>, out: &Path, command_line: &[String]) -> R
 /// how, with which seed, and its warnings.
 pub fn manifest(r: &RunResult<'_>, command_line: &[String]) -> serde_json::Value {
     let created_utc = crate::output::utc_now();
-    let cx = Context { dir: Path::new(""), charts: &[], extra_charts: &[], command_line, created_utc: &created_utc, files: &[], sha256: &[], who_wins: &[], who_wins_lines: &[] };
+    let cx = Context { dir: Path::new(""), charts: &[], extra_charts: &[], command_line, created_utc: &created_utc, files: &[], sha256: &[], who_wins: &[], who_wins_lines: &[], parts: &[] };
     Manifest::json(r, &cx)
 }
 

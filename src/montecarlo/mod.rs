@@ -157,6 +157,79 @@ impl Metrics {
         self.load_figure(1, i)
     }
 
+    /// Whether the figures of the loads are kept per athlete (the loads carry noise).
+    pub fn has_load_columns(&self) -> bool {
+        self.loads.is_some()
+    }
+
+    /// The bytes of [`Metrics::encode`] for `n` athletes.
+    pub fn encoded_len(n: usize, load_noise: bool) -> usize {
+        8 * LOAD_FIGURES + n * (4 * 8 + 2 * 4 + if load_noise { 8 * LOAD_FIGURES } else { 0 })
+    }
+
+    /// The columns as little-endian bytes (a shard's part): the plan's figures of the loads, then
+    /// each column in turn. [`Metrics::decode`] gives the same bits back.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.reserve(Self::encoded_len(self.len(), self.loads.is_some()));
+        let f = |out: &mut Vec<u8>, v: &[f64]| v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+        f(out, &self.plan);
+        for c in [&self.perf_final, &self.perf_peak, &self.perf_start, &self.perf_min] {
+            f(out, c);
+        }
+        for c in [&self.peak_day, &self.days_below] {
+            c.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+        }
+        for c in self.loads.iter().flatten() {
+            f(out, c);
+        }
+    }
+
+    /// `n` athletes' metrics from [`Metrics::encode`]'s bytes, or None if `bytes` is not their
+    /// length.
+    pub fn decode(bytes: &[u8], n: usize, load_noise: bool) -> Option<Metrics> {
+        if bytes.len() != Self::encoded_len(n, load_noise) {
+            return None;
+        }
+        let mut at = 0;
+        let mut take = |k: usize| {
+            let s = &bytes[at..at + k];
+            at += k;
+            s
+        };
+        let mut f64s = |k: usize| -> Vec<f64> { take(8 * k).chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default())).collect() };
+        let plan: [f64; LOAD_FIGURES] = f64s(LOAD_FIGURES).try_into().ok()?;
+        let (perf_final, perf_peak, perf_start, perf_min) = (f64s(n), f64s(n), f64s(n), f64s(n));
+        let mut u32s = |k: usize| -> Vec<u32> { take(4 * k).chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default())).collect() };
+        let (peak_day, days_below) = (u32s(n), u32s(n));
+        let mut f64s = |k: usize| -> Vec<f64> { take(8 * k).chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default())).collect() };
+        let loads = load_noise.then(|| std::array::from_fn(|_| f64s(n)));
+        Some(Metrics { perf_final, perf_peak, perf_start, perf_min, peak_day, days_below, loads, plan })
+    }
+
+    /// Consecutive runs of athletes' metrics (in athlete order) as one; None if they disagree on
+    /// the plan's figures or on whether loads carry noise, or if there are none.
+    pub fn concat(parts: Vec<Metrics>) -> Option<Metrics> {
+        let mut it = parts.into_iter();
+        let mut all = it.next()?;
+        for m in it {
+            if m.plan.map(f64::to_bits) != all.plan.map(f64::to_bits) || m.loads.is_some() != all.loads.is_some() {
+                return None;
+            }
+            all.perf_final.extend(m.perf_final);
+            all.perf_peak.extend(m.perf_peak);
+            all.perf_start.extend(m.perf_start);
+            all.perf_min.extend(m.perf_min);
+            all.peak_day.extend(m.peak_day);
+            all.days_below.extend(m.days_below);
+            if let (Some(a), Some(b)) = (all.loads.as_mut(), m.loads) {
+                for (a, b) in a.iter_mut().zip(b) {
+                    a.extend(b);
+                }
+            }
+        }
+        Some(all)
+    }
+
     /// Views of consecutive runs of `size` athletes, for the workers.
     fn chunks_mut(&mut self, size: usize) -> Vec<MetricsChunk<'_>> {
         let mut loads: Vec<Vec<&mut [f64]>> = Vec::new();
@@ -299,11 +372,23 @@ pub struct RowOptions {
 /// assert_eq!(res.metrics.perf_final, again.metrics.perf_final);
 /// ```
 pub fn run_row(row: &Row, seed: u64, athletes: usize, opts: RowOptions, progress: &AtomicU64) -> RowResult {
+    run_row_chunks(row, seed, athletes, 0..athletes.div_ceil(CHUNK), opts, progress)
+}
+
+/// [`run_row`] for the athletes of the chunks `chunks` (of [`CHUNK`] athletes each, the last
+/// maybe shorter) of a population of `athletes`: the metrics (and parameters) of athletes
+/// `chunks.start * CHUNK` up to `chunks.end * CHUNK` (or `athletes`), the same bits as
+/// [`run_row`] gives them. A shard of a run is such a range; per-day aggregates need the whole
+/// population, so `opts.daily` is ignored unless the range covers it.
+pub fn run_row_chunks(row: &Row, seed: u64, athletes: usize, chunks: std::ops::Range<usize>, opts: RowOptions, progress: &AtomicU64) -> RowResult {
+    let chunks = chunks.start.min(athletes.div_ceil(CHUNK))..chunks.end.min(athletes.div_ceil(CHUNK));
+    let whole = chunks == (0..athletes.div_ceil(CHUNK));
     let RowOptions { keep_params, daily, simd, row: index } = opts;
+    let daily = daily && whole;
     let plan = row.generated();
     let kernel = RowKernel::new(row, plan, seed, simd, index);
     let sampler = Sampler::new(seed, &row.model);
-    let job = Job { kernel: &kernel, sampler: &sampler, athletes };
+    let job = Job { kernel: &kernel, sampler: &sampler, athletes, chunks: chunks.clone() };
     struct Run<'a, 'j> {
         job: &'a Job<'j>,
         keep_params: bool,
@@ -358,7 +443,7 @@ fn first_day_where(row: &Row, seed: u64, athlete: usize, bounds: Bounds) -> Opti
     let plan = row.generated();
     let kernel = RowKernel::new(row, plan, seed, Simd::Auto, 0);
     let sampler = Sampler::new(seed, &row.model);
-    let job = Job { kernel: &kernel, sampler: &sampler, athletes: athlete + 1 };
+    let job = Job { kernel: &kernel, sampler: &sampler, athletes: athlete + 1, chunks: 0..(athlete + 1).div_ceil(CHUNK) };
     struct Find<'a, 'j>(&'a Job<'j>, usize, Bounds);
     impl<const N: usize> LaneVisitor<N> for Find<'_, '_> {
         type Output = Option<usize>;
@@ -411,6 +496,8 @@ struct Job<'a> {
     kernel: &'a RowKernel<'a>,
     sampler: &'a Sampler,
     athletes: usize,
+    /// The chunks run (all of the population's, but for a shard).
+    chunks: std::ops::Range<usize>,
 }
 
 impl Job<'_> {
@@ -458,8 +545,8 @@ impl Job<'_> {
         // Without metrics (the histogram pass), nothing per athlete is kept.
         type Unit<'m, 'p> = (usize, Option<MetricsChunk<'m>>, Option<&'p mut [f64]>);
         let mut jobs: Vec<Unit<'_, '_>> = match metrics {
-            Some(metrics) => metrics.chunks_mut(CHUNK).into_iter().enumerate().map(|(c, m)| (c, Some(m), None)).collect(),
-            None => (0..self.athletes.div_ceil(CHUNK)).map(|c| (c, None, None)).collect(),
+            Some(metrics) => metrics.chunks_mut(CHUNK).into_iter().enumerate().map(|(j, m)| (self.chunks.start + j, Some(m), None)).collect(),
+            None => self.chunks.clone().map(|c| (c, None, None)).collect(),
         };
         if let Some(p) = params.filter(|_| np > 0) {
             for ((_, _, slot), p) in jobs.iter_mut().zip(p.chunks_mut(CHUNK * np)) {
@@ -506,7 +593,7 @@ impl Job<'_> {
     fn pass<M: LaneModel<N>, const N: usize>(&self, keep_params: bool, daily: bool, progress: &AtomicU64) -> (Metrics, Option<Vec<f64>>, Option<DaySums>) {
         let n = self.athletes;
         let mut metrics = self.new_metrics();
-        let mut params = keep_params.then(|| vec![0.0; n * self.sampler.len()]);
+        let mut params = keep_params.then(|| vec![0.0; self.range_athletes() * self.sampler.len()]);
         let days = self.kernel.plan.len() + 1;
         let count = |c: usize| progress.fetch_add(CHUNK.min(n - c * CHUNK) as u64, Ordering::Relaxed);
         if daily {
@@ -517,7 +604,7 @@ impl Job<'_> {
                 early: std::collections::BTreeMap<usize, DaySums>,
                 total: DaySums,
             }
-            let merge = std::sync::Mutex::new(Merge { next: 0, early: Default::default(), total: DaySums::new(days) });
+            let merge = std::sync::Mutex::new(Merge { next: self.chunks.start, early: Default::default(), total: DaySums::new(days) });
             self.chunks::<M, DaySums, N>(Some(&mut metrics), params.as_deref_mut(), &|_| DaySums::new(days), &|c, s| {
                 count(c);
                 if let Ok(mut m) = merge.lock() {
@@ -540,9 +627,14 @@ impl Job<'_> {
         }
     }
 
+    /// The athletes of the chunks run.
+    fn range_athletes(&self) -> usize {
+        (self.chunks.end * CHUNK).min(self.athletes).saturating_sub(self.chunks.start * CHUNK)
+    }
+
     fn new_metrics(&self) -> Metrics {
         let k = self.kernel;
-        Metrics::new(self.athletes, k.load_noise(), [k.plan_total, k.plan_acwr_max, k.plan_pmc.fitness, k.plan_pmc.fatigue, k.plan_pmc.ramp_max])
+        Metrics::new(self.range_athletes(), k.load_noise(), [k.plan_total, k.plan_acwr_max, k.plan_pmc.fitness, k.plan_pmc.fatigue, k.plan_pmc.ramp_max])
     }
 
     fn histograms<'s, M: LaneModel<N>, const N: usize>(&self, sums: &'s DaySums) -> DayHist<'s> {

@@ -40,8 +40,8 @@ pub fn paired_daily(row: &Row, index: usize, reference: &Row, ref_index: usize, 
         return None;
     }
     let (sa, sr) = (Sampler::new(seed, &row.model), Sampler::new(seed, &reference.model));
-    let job = Job { kernel: &ka, sampler: &sa, athletes };
-    let other = Job { kernel: &kr, sampler: &sr, athletes };
+    let job = Job { kernel: &ka, sampler: &sa, athletes, chunks: 0..athletes.div_ceil(super::CHUNK) };
+    let other = Job { kernel: &kr, sampler: &sr, athletes, chunks: 0..athletes.div_ceil(super::CHUNK) };
     // This row's model is a type parameter; the reference's kernel is reached through a function
     // pointer taken once per block of athletes, so each model pair does not compile a kernel of
     // its own (the copies grew with the square of the number of models).

@@ -225,11 +225,26 @@ fn seconds(s: f64) -> String {
 /// athletes simulated, its summary computed and paired with its reference row.
 pub fn run<'s>(sc: &'s Scenario, cfg: &RunConfig) -> Result<RunResult<'s>> {
     let athletes = cfg.athletes.unwrap_or(sc.athletes);
-    let seed = cfg.seed.unwrap_or(sc.seed);
     if athletes == 0 {
         return Err(Error::Usage("--athletes must be at least 1".into()));
     }
     check_memory(sc, athletes, cfg)?;
+    let seed = cfg.seed.unwrap_or(sc.seed);
+    let progress = AtomicU64::new(0);
+    let bar = cfg.progress.as_deref();
+    let mut simulate = |ri: usize, opts: RowOptions| Ok(crate::progress::watch(bar, &progress, || run_row(&sc.rows[ri], seed, athletes, opts, &progress)));
+    assemble(sc, cfg, &mut simulate)
+}
+
+/// Each row's per-athlete results, made by a [`run`] or read back from a run's shards.
+pub type RowSource<'a> = dyn FnMut(usize, RowOptions) -> Result<crate::montecarlo::RowResult> + Send + 'a;
+
+/// [`run`] with every row's [`crate::montecarlo::RowResult`] taken from `rows(row, options)`
+/// (the merge of a sharded run reads them back): the summaries, pairings, checks, warnings and
+/// verdicts are computed from them exactly as [`run`] computes them.
+pub fn assemble<'s>(sc: &'s Scenario, cfg: &RunConfig, rows: &mut RowSource<'_>) -> Result<RunResult<'s>> {
+    let athletes = cfg.athletes.unwrap_or(sc.athletes);
+    let seed = cfg.seed.unwrap_or(sc.seed);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.unwrap_or(0))
         .build()
@@ -239,7 +254,7 @@ pub fn run<'s>(sc: &'s Scenario, cfg: &RunConfig) -> Result<RunResult<'s>> {
         b.start((sc.rows.len() * athletes) as u64, "athletes");
     }
     let start = Instant::now();
-    let outcome = pool.install(|| run_rows(sc, cfg, seed, athletes));
+    let outcome = pool.install(|| run_rows(sc, cfg, seed, athletes, rows));
     if let Some(b) = bar {
         b.finish();
     }
@@ -274,9 +289,8 @@ fn human_seconds(s: f64) -> String {
 pub const MAX_ATHLETE_DAYS: f64 = 1e12;
 
 /// The rows of a run, in the worker pool, and the athlete-days simulated.
-fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Result<(Vec<RowOutcome>, f64, Vec<RunWarning>)> {
+fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize, source: &mut RowSource<'_>) -> Result<(Vec<RowOutcome>, f64, Vec<RunWarning>)> {
     let mut found = Vec::new();
-    let progress = AtomicU64::new(0);
     let bar = cfg.progress.as_deref();
     let mut pairing = Pairing::new(sc);
     let mut rows: Vec<RowOutcome> = Vec::with_capacity(sc.rows.len());
@@ -289,7 +303,7 @@ fn run_rows(sc: &Scenario, cfg: &RunConfig, seed: u64, athletes: usize) -> Resul
         if let Some(b) = bar {
             b.message(format!("row {}/{}", ri + 1, sc.rows.len()));
         }
-        let res = crate::progress::watch(bar, &progress, || run_row(row, seed, athletes, RowOptions { row: ri, ..opts }, &progress));
+        let res = source(ri, RowOptions { row: ri, ..opts })?;
         check_finite(sc, ri, seed, &res)?;
         found.extend(warnings::out_of_range(sc, ri, seed, &res.metrics));
         athlete_days += (res.plan_days + 1) as f64 * athletes as f64;
@@ -386,7 +400,7 @@ fn check_finite(sc: &Scenario, ri: usize, seed: u64, res: &crate::montecarlo::Ro
 /// killed half-way. Per athlete and row: the metric columns (40 bytes, 56 with load noise), the
 /// race-day values kept for pairing (8 per reference row); with per-athlete output every row's
 /// metrics and parameters are kept; a factor of 1.5 covers the summaries' scratch columns.
-fn check_memory(sc: &Scenario, athletes: usize, cfg: &RunConfig) -> Result<()> {
+pub(crate) fn check_memory(sc: &Scenario, athletes: usize, cfg: &RunConfig) -> Result<()> {
     let days: f64 = sc.rows.iter().map(|r| (r.generated().days() + 1 + r.start.history_days()) as f64).sum();
     let total = days * athletes as f64;
     if total > cfg.max_athlete_days {
