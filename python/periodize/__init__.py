@@ -32,7 +32,7 @@ import pandas as pd
 from . import _periodize
 from ._periodize import InputError, PeriodizeError, ScenarioError
 
-__all__ = ["run", "simulate", "fit", "plan", "presets", "Result", "PeriodizeError", "ScenarioError", "InputError", "__version__"]
+__all__ = ["run", "run_shard", "merge", "simulate", "fit", "plan", "presets", "Result", "PeriodizeError", "ScenarioError", "InputError", "__version__"]
 __version__: str = _periodize.__version__
 
 ScenarioLike = Union[str, "os.PathLike[str]"]
@@ -122,7 +122,11 @@ def run(
         KeyboardInterrupt: Ctrl-C during the run.
     """
     text, is_text = _source(scenario)
-    out = _periodize.run(text, is_text, athletes, seed, threads, per_athlete, daily)
+    return _result(_periodize.run(text, is_text, athletes, seed, threads, per_athlete, daily))
+
+
+def _result(out: Any) -> Result:
+    """A Result from the core's RunOutput."""
     return Result(
         summary=_frame(out.summary_csv()),
         athletes=_frame(out.athletes_csv()),
@@ -132,6 +136,48 @@ def run(
         manifest=json.loads(out.manifest_json()),
         _output=out,
     )
+
+
+def run_shard(
+    scenario: str | os.PathLike[str],
+    index: int,
+    count: int,
+    out: str | os.PathLike[str],
+    athletes: int | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+    per_athlete: bool = False,
+) -> str:
+    """Run part ``index`` (from 1) of ``count`` of a scenario file's work and write it into the
+    folder ``out``, as ``periodize run SCENARIO --shard INDEX/COUNT --out OUT`` does. Every
+    athlete's numbers depend only on the seed and its index, so the parts may run anywhere, in any
+    order. Returns the part's closing line; :func:`merge` combines the parts.
+
+    Raises:
+        ScenarioError, InputError: as :func:`run`.
+    """
+    return _periodize.run_shard(os.fspath(scenario), index, count, os.fspath(out), athletes, seed, threads, per_athlete)
+
+
+def merge(
+    parts: Sequence[str | os.PathLike[str]],
+    scenario: str | os.PathLike[str] | None = None,
+    threads: int | None = None,
+) -> Result:
+    """Merge the parts of a sharded run (:func:`run_shard`, ``periodize run --shard``) into the
+    :class:`Result` of the unsharded run: the same frames, verdicts and warnings, exactly.
+
+    Args:
+        parts: every part's folder, in any order.
+        scenario: the scenario file, when it is no longer at the path the parts recorded (its
+            SHA-256 must match).
+        threads: worker threads for the summaries.
+
+    Raises:
+        InputError: a part is missing, given twice, damaged, or of another run (the message
+            names it), or the scenario changed.
+    """
+    return _result(_periodize.merge([os.fspath(p) for p in parts], None if scenario is None else os.fspath(scenario), threads))
 
 
 def plan(scenario: ScenarioLike) -> pd.DataFrame:

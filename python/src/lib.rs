@@ -70,7 +70,8 @@ fn interruptible<T: Send>(py: Python<'_>, cancel: &AtomicBool, f: impl FnOnce() 
 struct RunOutput {
     // Declared before the scenario it borrows, so it is dropped first.
     result: periodize::RunResult<'static>,
-    _scenario: Arc<Scenario>,
+    /// What the result borrows: its scenario, or the merged parts holding it.
+    _owner: Arc<dyn std::any::Any + Send + Sync>,
     command_line: Vec<String>,
 }
 
@@ -165,7 +166,40 @@ fn run(py: Python<'_>, scenario: &str, is_text: bool, athletes: Option<usize>, s
             command_line.push(format!("{k}={v}"));
         }
     }
-    Ok(RunOutput { result, _scenario: sc, command_line })
+    Ok(RunOutput { result, _owner: sc, command_line })
+}
+
+/// Run part `index` (from 1) of `count` of a scenario file's work into the folder `out`, as
+/// `periodize run SCENARIO --shard INDEX/COUNT --out OUT` does; returns its closing line.
+#[pyfunction]
+#[pyo3(signature = (scenario, index, count, out, athletes=None, seed=None, threads=None, per_athlete=false))]
+#[allow(clippy::too_many_arguments)] // one per keyword of the shard task
+fn run_shard(py: Python<'_>, scenario: PathBuf, index: usize, count: usize, out: PathBuf, athletes: Option<usize>, seed: Option<u64>, threads: Option<usize>, per_athlete: bool) -> PyResult<String> {
+    let shard = periodize::export::Shard::parse(&format!("{index}/{count}")).map_err(InputError::new_err)?;
+    let sc = periodize::scenario::load(&scenario).map_err(|e| py_err(e.into()))?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let opts = periodize::export::RunOptions {
+        run: periodize::RunConfig { athletes, seed, threads, cancel: Some(cancel.clone()), ..Default::default() },
+        export: periodize::export::ExportOptions { per_athlete, command_line: vec!["periodize.run_shard".into(), scenario.display().to_string(), shard.to_string()], ..Default::default() },
+    };
+    let part = interruptible(py, &cancel, || periodize::export::write_part(&sc, &out, &opts, shard))?.map_err(py_err)?;
+    Ok(part.line)
+}
+
+/// The merged result of a sharded run's parts (see `periodize merge`), held in memory.
+#[pyfunction]
+#[pyo3(signature = (parts, scenario=None, threads=None))]
+fn merge(py: Python<'_>, parts: Vec<PathBuf>, scenario: Option<PathBuf>, threads: Option<usize>) -> PyResult<RunOutput> {
+    let cancel = AtomicBool::new(false);
+    let opened = Arc::new(interruptible(py, &cancel, || periodize::export::Parts::open(&parts, scenario.as_deref()))?.map_err(py_err)?);
+    let held = opened.clone();
+    let result = interruptible(py, &cancel, || held.result(threads))?.map_err(py_err)?;
+    // SAFETY: as in `run`: the result borrows the parts behind the Arc, which RunOutput keeps
+    // alive (dropped after `result`) and never mutates.
+    let result: periodize::RunResult<'static> = unsafe { std::mem::transmute::<periodize::RunResult<'_>, periodize::RunResult<'static>>(result) };
+    let mut command_line = vec!["periodize.merge".to_string()];
+    command_line.extend(parts.iter().map(|p| p.display().to_string()));
+    Ok(RunOutput { result, _owner: opened, command_line })
 }
 
 /// `periodize plan SCENARIO`'s CSV (plan.csv): every row's planned days.
@@ -265,6 +299,8 @@ fn _periodize(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<RunOutput>()?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(run_shard, m)?)?;
+    m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(plan_csv, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_warnings, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_csv, m)?)?;
