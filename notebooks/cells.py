@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
-from periodize_nb import ROOT, periodize, out_dir
+import periodize as pz
+from periodize_nb import ROOT, periodize, out_dir, run
 
 plt.rcParams.update({"figure.dpi": 110, "axes.grid": True, "grid.alpha": 0.3})
 """
@@ -40,7 +41,7 @@ runs = {"banister": "scenarios/train-to-recover-vs-recover-to-train.toml",
 summary, athletes, daily = {}, {}, {}
 for model, scenario in runs.items():
     out = out_dir(f"ttr-{model}")
-    periodize("run", scenario, "--out", out, "--athletes", ATHLETES, "--daily", "--per-athlete")
+    run(scenario, out, athletes=ATHLETES, daily=True, per_athlete=True)
     summary[model] = pd.read_csv(out / "summary.csv")
     athletes[model] = pd.read_csv(out / "athletes.csv")
     daily[model] = pd.read_csv(out / "daily.csv")
@@ -119,7 +120,7 @@ week. Two measures:
 rows = []
 for model, scenario in [("banister", "scenarios/spacing-spread-vs-clustered.toml"), ("busso", "scenarios/busso-spacing.toml")]:
     out = out_dir(f"spacing-{model}")
-    periodize("run", scenario, "--out", out, "--athletes", ATHLETES, "--daily")
+    run(scenario, out, athletes=ATHLETES, daily=True)
     s, d = pd.read_csv(out / "summary.csv"), pd.read_csv(out / "daily.csv")
     if "plan.key_workouts" in s:
         s, d = s[s["plan.key_workouts"] == 3], d[d["plan.key_workouts"] == 3]
@@ -148,21 +149,21 @@ for m in spacing.index:
     print(f"{m:9s} clustering three keys: race day {spacing.loc[m, 'race day']:+.2f}%, block mean {spacing.loc[m, 'block mean']:+.2f}%")
 """),
     ("md", """
-* Under **Banister** recover-to-train comes out ahead, by about 1.2% of race-day performance, for
+* Under **Banister** recover-to-train comes out ahead, by about 1.3% of race-day performance, for
   about 75% of athletes. At equal total load it puts a larger share of the work into the last four
   weeks, which the linear model rewards most, while train-to-recover spends its overreach weeks in
   the build. The linear model only re-weights exponential sums when load moves; "recovery" is just
   less load to it, and where the load falls relative to race day is all it sees.
-* Under **Busso** the verdict reverses: train-to-recover wins for about 64% of athletes, by about
-  0.2%. It comes from concentrating the same weekly load on three days instead of six: the
+* Under **Busso** the verdict reverses: train-to-recover wins for about 96% of athletes, by about
+  1.5%. It comes from concentrating the same weekly load on three days instead of six: the
   fatigue term grows with load times recent load, so bigger days cost more than proportionally.
-  Both effects are small next to what the block adds (about +29% and +11% over the starting level).
+  Both effects are small next to what the block adds (about +34% and +14% over the starting level).
 * **Spacing alone** is a smaller effect:
   * Under Banister, clustering *raises* the block mean slightly. The clustered week puts its load a
     day earlier on average, and in a block where fitness is still building, earlier load is
     worth a little more.
-  * Under Busso, the same clustering raises the block mean by only 0.03%, so relative to the
-    linear model spacing costs about 0.3 points: the calibrated athletes sit well below Busso's
+  * Under Busso, the same clustering lowers the block mean by 0.2%, so relative to the
+    linear model (+0.4%) spacing costs about 0.6 points: the calibrated athletes sit well below Busso's
     best load, where the fatigue gain's growth matters little.
   * On race day the position of the last sessions outweighs both. Compare block means, or align the
     final week, before attributing a race-day difference to spacing.
@@ -210,7 +211,7 @@ for (model, regime), body in variants.items():
     out = out_dir(f"grid-{model}-{regime.replace(' ', '-')}")
     path = out / "scenario.toml"
     path.write_text(body)
-    periodize("run", path, "--out", out, "--athletes", ATHLETES, "--per-athlete")
+    run(path, out, athletes=ATHLETES, per_athlete=True)
     athletes[(model, regime)] = pd.read_csv(out / "athletes.csv")
 totals = pd.DataFrame({f"{m}, {r}": a.groupby("plan.overreach.weeks").load_total.median() for (m, r), a in athletes.items()})
 totals.round(0)
@@ -394,10 +395,7 @@ loads = data[["day", "load"]]
 loads.to_csv(out / "loads.csv", index=False)
 
 def curve(p0, k1, k2, tau1, tau2):
-    r = periodize("simulate", "--model", "banister", "--loads", out / "loads.csv", "--convention", "same-day",
-                  "--param", f"p0={p0}", "--param", f"k1={k1}", "--param", f"k2={k2}",
-                  "--param", f"tau1={tau1}", "--param", f"tau2={tau2}", "-o", out / "curve.csv")
-    return pd.read_csv(out / "curve.csv")
+    return pz.simulate("banister", loads, dict(p0=p0, k1=k1, k2=k2, tau1=tau1, tau2=tau2), convention="same-day")
 
 ours = curve(*[est[k] for k in ["p0", "k1", "k2", "tau1", "tau2"]])
 published = curve(261.93, 0.18258, 0.23016, 35.82, 21.34)
@@ -454,7 +452,7 @@ and equal total load. `run` then carries the fit's joint uncertainty into the pl
     ("code", """
 print((out / "athlete.toml").read_text())
 run_out = out_dir("cyclist-run")
-periodize("run", out / "athlete.toml", "--out", run_out, "--athletes", 2000, "--per-athlete")
+run(out / "athlete.toml", run_out, athletes=2000, per_athlete=True)
 s = pd.read_csv(run_out / "summary.csv")
 s[["variant", "perf_final_mean", "perf_final_p05", "perf_final_p50", "perf_final_p95", "win_rate", "diff_mean", "diff_ci_low", "diff_ci_high"]].round(2)
 """),
@@ -513,7 +511,7 @@ race-day performance relative to where that athlete started.
 """),
     ("code", r"""
 out = out_dir("calibration")
-periodize("run", "scenarios/calibration-busso2003.toml", "--out", out, "--per-athlete")
+run("scenarios/calibration-busso2003.toml", out, per_athlete=True)
 cal = pd.read_csv(out / "summary.csv")
 a = pd.read_csv(out / "athletes.csv")
 a["gain"] = 100 * (a.perf_final - a.p0) / a.p0
@@ -562,7 +560,7 @@ old = re.sub(r"\[athlete\]\nstart = .*\n", "", old)
 res = {}
 for name, scen in [("round 1: independent, from rest", cy / "round1.toml"), ("now: whole replicates, from the history", cy / "athlete.toml")]:
     o = out_dir("cyclist-" + name.split(":")[0].replace(" ", ""))
-    periodize("run", scen, "--out", o, "--athletes", 2000, "--per-athlete")
+    run(scen, o, athletes=2000, per_athlete=True)
     at = pd.read_csv(o / "athletes.csv")
     res[name] = at[at.variant == "train-to-recover"].perf_final
 fig, ax = plt.subplots(figsize=(9, 3.8))
@@ -602,7 +600,7 @@ for model, scen in [("banister", "scenarios/train-to-recover-vs-recover-to-train
     (d / "round1.toml").write_text(old)
     for label, path in [("round 1", d / "round1.toml"), ("presets", ROOT / scen)]:
         o = out_dir(f"seed-{model}-{label.replace(' ', '')}")
-        periodize("run", path, "--out", o, "--athletes", 3000)
+        run(path, o, athletes=3000)
         s = pd.read_csv(o / "summary.csv").set_index("variant")
         rows.append({"model": model, "population": label,
                      "train-to-recover gain %": s.loc["train-to-recover", "gain_pct_mean"],
@@ -824,7 +822,7 @@ which also checks the simulation; Busso's and PerPot's answers come from their n
 import json
 ATHLETES = 2000
 out = out_dir("seed-questions")
-run = periodize("run", "scenarios/seed-questions.toml", "--out", out, "--athletes", ATHLETES, "--daily", "--per-athlete")
+result = run("scenarios/seed-questions.toml", out, athletes=ATHLETES, daily=True, per_athlete=True)
 verdicts = pd.read_csv(out / "verdicts.csv")
 summary = pd.read_csv(out / "summary.csv")
 athletes = pd.read_csv(out / "athletes.csv")
@@ -838,7 +836,7 @@ table.pivot(index="comparison", columns="model", values="cell")[models]
 The last lines of the run's output say the same in words, one per question:
 """),
     ("code", """
-print("\\n".join(l for l in run.stderr.splitlines() if "models agree" in l or "models disagree" in l))
+print("\\n".join(l for l in result.verdicts if "models agree" in l or "models disagree" in l))
 """),
     ("md", """
 ## First: which models are in their range here?
@@ -872,9 +870,7 @@ mapping's scale: the model sees every load in the preset's units). Computed here
 each athlete's parameters in athletes.csv, it matches the simulation to rounding:
 """),
     ("code", """
-plan_csv = out / "plan.csv"
-periodize("plan", "scenarios/seed-questions.toml", "-o", plan_csv)
-plan = pd.read_csv(plan_csv)
+plan = pz.plan(ROOT / "scenarios/seed-questions.toml")
 loads = {v: g.sort_values("day").load.to_numpy() for v, g in plan.groupby("variant", sort=False)}
 T = len(loads["baseline"])
 s = T - np.arange(T)  # days from each plan day to race day
@@ -1042,7 +1038,7 @@ shipped scenarios ask it of each model (equal load; clustered against spread):
 spacing = []
 for sc in ["spacing-spread-vs-clustered", "busso-spacing"]:
     o = out_dir(f"seed-claims-{sc}")
-    periodize("run", f"scenarios/{sc}.toml", "--out", o, "--athletes", ATHLETES)
+    run(f"scenarios/{sc}.toml", o, athletes=ATHLETES)
     v = pd.read_csv(o / "verdicts.csv")
     v.insert(0, "scenario", sc)
     spacing.append(v)
@@ -1066,7 +1062,7 @@ third) the run says:
 """),
     ("code", """
 o = out_dir("seed-recovery-runs")
-run = periodize("run", "scenarios/seed-recovery-runs.toml", "--out", o, "--athletes", ATHLETES)
+result = run("scenarios/seed-recovery-runs.toml", o, athletes=ATHLETES)
 verdicts = pd.read_csv(o / "verdicts.csv")
 verdicts[["comparison", "model", "diff_pct", "diff_ci_low_pct", "diff_ci_high_pct", "better_share", "worse_share", "verdict"]]
 """),

@@ -1,4 +1,6 @@
-"""Helpers shared by the notebooks: find (or build) the periodize binary and run it."""
+"""Helpers shared by the notebooks: runs through the `periodize` Python package (`pip install
+./python`), and the binary for the commands the package does not have (optimize, sensitivity,
+fit's extra outputs)."""
 
 import os
 import pathlib
@@ -26,6 +28,17 @@ def periodize(*args) -> subprocess.CompletedProcess:
     r = subprocess.run([binary(), *map(str, args)], cwd=ROOT, capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(f"periodize {' '.join(map(str, args))} failed:\n{r.stderr}")
+    return r
+
+
+def run(scenario, out, athletes=None, seed=None, per_athlete=False, daily=False):
+    """periodize.run on a scenario (relative to the repository), its result set written into
+    `out` as `periodize run --out` writes it; returns the Result (frames, verdicts, warnings)."""
+    import periodize as pz
+
+    path = pathlib.Path(scenario)
+    r = pz.run(path if path.is_absolute() else ROOT / path, athletes=athletes, seed=seed, per_athlete=per_athlete, daily=daily)
+    r.write(out)
     return r
 
 

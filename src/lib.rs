@@ -98,6 +98,12 @@
 //! race-day distributions ([`plots`]); `--report` puts the question, verdict, charts, plans and
 //! population into one self-contained page ([`html_report`]).
 //!
+//! **Sharded runs.** [`export::write_part`] runs part I of N of the work (units of one row's
+//! 1024 athletes; [`montecarlo::run_row_chunks`]) and writes every athlete's metrics;
+//! [`export::merge`] reads all N parts back and computes the result through
+//! [`result::assemble`], the code [`run`] uses, so the merged set is the unsharded run's byte for
+//! byte.
+//!
 //! ## Optimising a plan
 //!
 //! [`optimize::optimize_to_dir`] searches the values of a scenario's `[optimize.vary]` paths for

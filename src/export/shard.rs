@@ -196,7 +196,6 @@ pub fn write_part(sc: &Scenario, out: &Path, opts: &RunOptions, shard: Shard) ->
     let progress = AtomicU64::new(0);
     let mut offset = 0u64;
     let mut athlete_days = 0.0;
-    let mut buf = Vec::new();
     for (ri, chunks) in work {
         if opts.run.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Error::Cancelled);
@@ -206,14 +205,13 @@ pub fn write_part(sc: &Scenario, out: &Path, opts: &RunOptions, shard: Shard) ->
         let res = pool.install(|| crate::progress::watch(bar, &progress, || run_row_chunks(row, seed, athletes, chunks.clone(), ropts, &progress)));
         let n = res.metrics.len();
         athlete_days += (res.plan_days + 1) as f64 * n as f64;
-        buf.clear();
-        res.metrics.encode(&mut buf);
         let params = res.params.as_deref().unwrap_or_default();
-        params.iter().for_each(|x| buf.extend_from_slice(&x.to_le_bytes()));
-        file.writer().write_all(&buf).map_err(|e| Error::write(&path, e))?;
+        let w = file.writer();
+        res.metrics.encode(w).and_then(|_| params.iter().try_for_each(|x| w.write_all(&x.to_le_bytes()))).map_err(|e| Error::write(&path, e))?;
         let np = params.len().checked_div(n).unwrap_or(0);
-        segments.push(Segment { row: ri, chunks: [chunks.start, chunks.end], athletes: n, load_noise: res.metrics.has_load_columns(), params: np, offset, bytes: buf.len() as u64 });
-        offset += buf.len() as u64;
+        let bytes = (Metrics::encoded_len(n, res.metrics.has_load_columns()) + 8 * params.len()) as u64;
+        segments.push(Segment { row: ri, chunks: [chunks.start, chunks.end], athletes: n, load_noise: res.metrics.has_load_columns(), params: np, offset, bytes });
+        offset += bytes;
     }
     if let Some(b) = bar {
         b.finish();

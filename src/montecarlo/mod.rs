@@ -167,21 +167,22 @@ impl Metrics {
         8 * LOAD_FIGURES + n * (4 * 8 + 2 * 4 + if load_noise { 8 * LOAD_FIGURES } else { 0 })
     }
 
-    /// The columns as little-endian bytes (a shard's part): the plan's figures of the loads, then
-    /// each column in turn. [`Metrics::decode`] gives the same bits back.
-    pub fn encode(&self, out: &mut Vec<u8>) {
-        out.reserve(Self::encoded_len(self.len(), self.loads.is_some()));
-        let f = |out: &mut Vec<u8>, v: &[f64]| v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-        f(out, &self.plan);
+    /// The columns as little-endian bytes (a shard's part), written to `w`: the plan's figures
+    /// of the loads, then each column in turn ([`Metrics::encoded_len`] bytes).
+    /// [`Metrics::decode`] gives the same bits back.
+    pub fn encode(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        let f = |w: &mut dyn std::io::Write, v: &[f64]| v.iter().try_for_each(|x| w.write_all(&x.to_le_bytes()));
+        f(w, &self.plan)?;
         for c in [&self.perf_final, &self.perf_peak, &self.perf_start, &self.perf_min] {
-            f(out, c);
+            f(w, c)?;
         }
         for c in [&self.peak_day, &self.days_below] {
-            c.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+            c.iter().try_for_each(|x| w.write_all(&x.to_le_bytes()))?;
         }
         for c in self.loads.iter().flatten() {
-            f(out, c);
+            f(w, c)?;
         }
+        Ok(())
     }
 
     /// `n` athletes' metrics from [`Metrics::encode`]'s bytes, or None if `bytes` is not their
