@@ -326,6 +326,25 @@ pub struct RunArgs {
     /// Slurm job array's task (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT).
     #[arg(long, value_name = "I/N|auto", value_parser = periodize::export::Shard::parse)]
     pub shard: Option<periodize::export::Shard>,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FormatArgs {
+    /// How to write the tables: `csv`; `parquet` (athletes and daily as Parquet instead of CSV,
+    /// summary.csv kept with summary.parquet beside it); `both`.
+    #[arg(long, value_name = "csv|parquet|both", value_parser = periodize::export::OutputFormat::parse, conflicts_with = "parquet")]
+    pub output_format: Option<periodize::export::OutputFormat>,
+    /// Parquet beside every CSV table (`--output-format both`).
+    #[arg(long)]
+    pub parquet: bool,
+}
+
+impl FormatArgs {
+    fn get(&self) -> periodize::export::OutputFormat {
+        if self.parquet { periodize::export::OutputFormat::Both } else { self.output_format.unwrap_or_default() }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -343,6 +362,8 @@ pub struct MergeArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -449,6 +470,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     max_output_bytes: Some(a.max_output_bytes),
                     who_wins: a.who_wins,
                     parts: Vec::new(),
+                    format: a.format.get(),
                 },
             };
             if let Some(shard) = a.shard {
@@ -461,7 +483,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Merge(a) => {
-            let opts = periodize::export::MergeOptions { scenario: a.scenario, threads: a.threads.map(|n| n as usize), command_line: std::env::args().collect() };
+            let opts = periodize::export::MergeOptions { scenario: a.scenario, threads: a.threads.map(|n| n as usize), command_line: std::env::args().collect(), format: a.format.get() };
             let report = periodize::export::merge(&a.parts, &a.out, &opts)?;
             report_run(&report);
             Ok(())

@@ -67,3 +67,25 @@ def test_dask_local_cluster_equals_the_local_run(unsharded, tmp_path):
     local = periodize.run(SCENARIO, athletes=ATHLETES, seed=SEED, per_athlete=True)
     pd.testing.assert_frame_equal(r.summary, local.summary, check_exact=True)
     assert r.verdicts == local.verdicts
+
+
+def test_parquet_tables_read_back_equal_to_the_csv(tmp_path):
+    out = tmp_path / "both"
+    p = cli("run", str(SCENARIO), "--athletes", "1500", "--seed", "3", "--per-athlete", "--daily", "--parquet", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    for name in ["summary", "athletes", "daily"]:
+        csv = read(out / f"{name}.csv")
+        pq = pd.read_parquet(out / f"{name}.parquet")
+        # The same columns, types (as pandas types the CSV) and values, exactly.
+        assert list(pq.columns) == list(csv.columns)
+        assert list(pq.dtypes.astype(str)) == list(csv.dtypes.astype(str)), name
+        pd.testing.assert_frame_equal(pq, csv, check_exact=True)
+    manifest = (out / "manifest.json").read_text()
+    for f in ["summary.parquet", "athletes.parquet", "daily.parquet"]:
+        assert f'"{f}"' in manifest
+    # --output-format parquet: the big tables only as Parquet, summary.csv kept.
+    only = tmp_path / "only"
+    p = cli("run", str(SCENARIO), "--athletes", "1500", "--seed", "3", "--per-athlete", "--output-format", "parquet", "--out", str(only))
+    assert p.returncode == 0, p.stderr
+    assert sorted(f.name for f in only.iterdir() if not f.name.startswith(".")) == ["athletes.parquet", "manifest.json", "summary.csv", "summary.parquet", "verdicts.csv"]
+    pd.testing.assert_frame_equal(pd.read_parquet(only / "athletes.parquet"), read(out / "athletes.csv"), check_exact=True)

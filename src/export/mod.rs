@@ -9,12 +9,14 @@
 
 mod csv_files;
 mod manifest;
+mod parquet;
 mod shard;
 
 use std::path::{Path, PathBuf};
 
 pub use csv_files::{AthletesCsv, DailyCsv, SummaryCsv, VERDICTS_HEADER, VerdictsCsv, WhoWinsCsv, summary_header};
 pub use manifest::Manifest;
+pub use parquet::{OutputFormat, ParquetFiles, csv_to_parquet};
 pub use shard::{MAX_SHARDS, MergeOptions, PartReport, Parts, Shard, merge, units, write_part};
 
 use crate::error::{Error, Result};
@@ -100,6 +102,8 @@ pub struct ExportOptions {
     pub who_wins: bool,
     /// The parts a merged set is made from, recorded in its manifest (`periodize merge`).
     pub parts: Vec<serde_json::Value>,
+    /// CSV, Parquet or both (`--output-format`).
+    pub format: OutputFormat,
 }
 
 /// The most bytes a result set is estimated to take unless told otherwise: 16 GiB.
@@ -138,11 +142,14 @@ pub fn check_output_size(sc: &Scenario, opts: &RunOptions) -> Result<()> {
 /// manifest comes after them, from [`write_set`]).
 pub fn exporters(opts: &ExportOptions) -> Vec<Box<dyn Exporter>> {
     let mut e: Vec<Box<dyn Exporter>> = vec![Box::new(SummaryCsv), Box::new(VerdictsCsv)];
-    if opts.per_athlete {
+    if opts.per_athlete && opts.format.csv() {
         e.push(Box::new(AthletesCsv));
     }
-    if opts.daily {
+    if opts.daily && opts.format.csv() {
         e.push(Box::new(DailyCsv));
+    }
+    if opts.format.parquet() {
+        e.push(Box::new(ParquetFiles { athletes: opts.per_athlete, daily: opts.daily }));
     }
     if opts.who_wins {
         e.push(Box::new(WhoWinsCsv));

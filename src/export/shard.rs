@@ -156,6 +156,9 @@ const METRICS: &str = "metrics.bin";
 /// Outputs a part cannot hold: they need every athlete's days.
 fn refuse_unshardable(e: &ExportOptions) -> Result<()> {
     let asked: Vec<&str> = [(e.daily, "--daily"), (e.plots, "--plots"), (e.report, "--report")].into_iter().filter_map(|(on, f)| on.then_some(f)).collect();
+    if e.format != super::OutputFormat::Csv {
+        return Err(Error::Usage("--output-format and --parquet are the merge's choice: give them to periodize merge (a part holds no tables)".into()));
+    }
     if asked.is_empty() {
         return Ok(());
     }
@@ -381,6 +384,8 @@ pub struct MergeOptions {
     pub threads: Option<usize>,
     /// The command line, recorded in the manifest.
     pub command_line: Vec<String>,
+    /// CSV, Parquet or both.
+    pub format: super::OutputFormat,
 }
 
 /// The parts of one sharded run, checked and ready to merge: their scenario, reloaded and
@@ -460,7 +465,7 @@ impl Parts {
 pub fn merge(part_dirs: &[PathBuf], out: &Path, opts: &MergeOptions) -> Result<RunReport> {
     let parts = Parts::open(part_dirs, opts.scenario.as_deref())?;
     let r = parts.result(opts.threads)?;
-    let export = parts.export_options(&opts.command_line);
+    let export = ExportOptions { format: opts.format, ..parts.export_options(&opts.command_line) };
     let staging = crate::output::Staging::new(out)?;
     let written = super::write_set(&r, staging.path(), &export)?;
     let names: Vec<String> = written.files.iter().filter_map(|f| super::file_name(f)).collect();
