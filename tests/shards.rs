@@ -137,6 +137,11 @@ fn merge_refuses_parts_that_are_not_one_run() {
     let out = d.join("out");
     let e = refused(&["merge", s(&p1), s(&p3), "--out", s(&out)]);
     assert!(e.contains("missing part 2/3"), "{e}");
+    // Into one of its own parts (by another spelling of its path): refused, the part kept.
+    let spelled = d.join(".").join(p2.file_name().unwrap());
+    let e = refused(&["merge", s(&p1), s(&p2), s(&p3), "--out", s(&spelled)]);
+    assert!(e.contains("is the part"), "{e}");
+    assert!(p2.join("metrics.bin").exists());
     let e = refused(&["merge", s(&p1), s(&p2), s(&p2), s(&p3), "--out", s(&out)]);
     assert!(e.contains("are both part 2/3"), "{e}");
     let other_seed = part(2, 3, &["--seed", "5"]);

@@ -463,6 +463,13 @@ impl Parts {
 /// Merge the parts of a sharded run into `out`: the result set the unsharded run writes (its
 /// manifest records the parts), staged as [`super::run_to_dir`] stages it.
 pub fn merge(part_dirs: &[PathBuf], out: &Path, opts: &MergeOptions) -> Result<RunReport> {
+    // Merging into one of the parts would replace it with the set (its files are the earlier
+    // set the commit removes).
+    if let Ok(o) = std::fs::canonicalize(out)
+        && let Some(p) = part_dirs.iter().find(|p| std::fs::canonicalize(p).is_ok_and(|p| p == o))
+    {
+        return Err(Error::Usage(format!("--out {}: is the part {}; merge into another folder, so the part stays to merge again", out.display(), p.display())));
+    }
     let parts = Parts::open(part_dirs, opts.scenario.as_deref())?;
     let r = parts.result(opts.threads)?;
     let export = ExportOptions { format: opts.format, ..parts.export_options(&opts.command_line) };
