@@ -187,7 +187,10 @@ def test_the_engine_runs_without_the_gil():
 
 
 def test_ctrl_c_cancels_a_run():
-    # A run of many seconds; SIGINT after 0.3 s must end it with KeyboardInterrupt.
+    # A run of many seconds; SIGINT after 0.3 s must end it with KeyboardInterrupt. Python's own
+    # handler is installed for the test: a process started in the background by a shell without
+    # job control inherits SIGINT ignored, and Python then installs none.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     try:
@@ -195,6 +198,7 @@ def test_ctrl_c_cancels_a_run():
             periodize.run(SCENARIO, athletes=3_000_000)
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_only_what_was_asked_for_is_kept():
