@@ -10,7 +10,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::builder::{Float64Builder, Int64Builder, StringBuilder};
+use arrow_array::builder::StringBuilder;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
@@ -171,33 +171,29 @@ pub fn csv_to_parquet(src: &Path, w: impl Write + Send, path: &Path) -> Result<(
     Ok(())
 }
 
+/// Cells as a numeric Arrow array, empty cells null; `bad(cell)` says why one does not parse.
+fn numbers<'a, T: arrow_array::ArrowPrimitiveType>(cells: impl Iterator<Item = &'a str>, bad: impl Fn(&str) -> String) -> std::result::Result<ArrayRef, String>
+where
+    T::Native: std::str::FromStr,
+{
+    let mut b = arrow_array::builder::PrimitiveBuilder::<T>::new();
+    for c in cells {
+        if c.is_empty() {
+            b.append_null();
+        } else {
+            b.append_value(c.parse().map_err(|_| bad(c))?);
+        }
+    }
+    Ok(Arc::new(b.finish()))
+}
+
 /// Column `j` of a batch as an Arrow array of its kind.
 fn column(batch: &[csv::StringRecord], j: usize, kind: Kind, name: &str) -> std::result::Result<ArrayRef, String> {
     let cells = batch.iter().map(|r| r.get(j).unwrap_or(""));
     let bad = |c: &str, what: &str| format!("column {name}: '{c}' is not {what}, as the first pass found");
     Ok(match kind {
-        Kind::Int => {
-            let mut b = Int64Builder::with_capacity(batch.len());
-            for c in cells {
-                if c.is_empty() {
-                    b.append_null();
-                } else {
-                    b.append_value(c.parse().map_err(|_| bad(c, "a whole number"))?);
-                }
-            }
-            Arc::new(b.finish())
-        }
-        Kind::Float => {
-            let mut b = Float64Builder::with_capacity(batch.len());
-            for c in cells {
-                if c.is_empty() {
-                    b.append_null();
-                } else {
-                    b.append_value(c.parse().map_err(|_| bad(c, "a number"))?);
-                }
-            }
-            Arc::new(b.finish())
-        }
+        Kind::Int => numbers::<arrow_array::types::Int64Type>(cells, |c| bad(c, "a whole number"))?,
+        Kind::Float => numbers::<arrow_array::types::Float64Type>(cells, |c| bad(c, "a number"))?,
         Kind::Text => {
             let mut b = StringBuilder::with_capacity(batch.len(), batch.len() * 8);
             for c in cells {

@@ -191,19 +191,18 @@ impl Metrics {
         if bytes.len() != Self::encoded_len(n, load_noise) {
             return None;
         }
-        let mut at = 0;
-        let mut take = |k: usize| {
-            let s = &bytes[at..at + k];
-            at += k;
-            s
-        };
-        let mut f64s = |k: usize| -> Vec<f64> { take(8 * k).chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default())).collect() };
-        let plan: [f64; LOAD_FIGURES] = f64s(LOAD_FIGURES).try_into().ok()?;
-        let (perf_final, perf_peak, perf_start, perf_min) = (f64s(n), f64s(n), f64s(n), f64s(n));
-        let mut u32s = |k: usize| -> Vec<u32> { take(4 * k).chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default())).collect() };
-        let (peak_day, days_below) = (u32s(n), u32s(n));
-        let mut f64s = |k: usize| -> Vec<f64> { take(8 * k).chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default())).collect() };
-        let loads = load_noise.then(|| std::array::from_fn(|_| f64s(n)));
+        fn take<'a>(rest: &mut &'a [u8], k: usize) -> &'a [u8] {
+            let (head, tail) = rest.split_at(k);
+            *rest = tail;
+            head
+        }
+        let f64s = |rest: &mut &[u8], k: usize| -> Vec<f64> { take(rest, 8 * k).chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default())).collect() };
+        let u32s = |rest: &mut &[u8], k: usize| -> Vec<u32> { take(rest, 4 * k).chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default())).collect() };
+        let r = &mut &bytes[..];
+        let plan: [f64; LOAD_FIGURES] = f64s(r, LOAD_FIGURES).try_into().ok()?;
+        let (perf_final, perf_peak, perf_start, perf_min) = (f64s(r, n), f64s(r, n), f64s(r, n), f64s(r, n));
+        let (peak_day, days_below) = (u32s(r, n), u32s(r, n));
+        let loads = load_noise.then(|| std::array::from_fn(|_| f64s(r, n)));
         Some(Metrics { perf_final, perf_peak, perf_start, perf_min, peak_day, days_below, loads, plan })
     }
 
